@@ -1,0 +1,46 @@
+import { settings } from "./settings";
+
+/**
+ * SLA and reminder policy. Workflows never hard-code a duration: each execution receives the scaled
+ * values in its input (`$.policy…`) and reads them with TimeoutSecondsPath / SecondsPath, so a policy
+ * change needs no redeploy and tests and demos can shrink time with SLA_SCALE.
+ */
+const DAY = 24 * 60 * 60;
+
+export const defaultPolicy = {
+  recruitment: {
+    /** How long the village head has to recommend before a reminder. */
+    villageResponseSeconds: 3 * DAY,
+    /** Reminders before the request escalates to the district officer. */
+    villageReminders: 2,
+    /** How long the candidate has to complete Bimtek dasar. */
+    basicTrainingSeconds: 180 * DAY,
+    /** How long the district officer has to verify before a reminder. */
+    districtResponseSeconds: 3 * DAY,
+    /** Reminders before the verification escalates to the province. */
+    districtReminders: 2,
+  },
+} as const;
+
+type DeepNumberRecord = { readonly [key: string]: number | DeepNumberRecord };
+
+/** Field names ending in `Seconds` are durations and are scaled; other numbers (counts) are not. */
+function scale<T extends DeepNumberRecord>(policy: T, factor: number): T {
+  const scaled: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(policy)) {
+    if (typeof value === "number") {
+      // Step Functions wants whole seconds, and a timeout of at least 1.
+      scaled[key] = key.endsWith("Seconds") ? Math.max(1, Math.round(value * factor)) : value;
+    } else {
+      scaled[key] = scale(value, factor);
+    }
+  }
+  return scaled as T;
+}
+
+export type Policy = typeof defaultPolicy;
+
+/** The policy every workflow input draws from, scaled by SLA_SCALE (or the given factor). */
+export function workflowPolicy(factor: number = settings().slaScale): Policy {
+  return scale(defaultPolicy, factor);
+}

@@ -1,0 +1,51 @@
+import * as v from "valibot";
+
+/** Runtime settings read from the environment. Every key is documented in the README. */
+const SettingsSchema = v.object({
+  /** Multiplies every configured SLA/reminder duration; 0.00002 turns 3 days into ~5 s for demos. */
+  SLA_SCALE: v.optional(
+    v.pipe(v.string(), v.transform(Number), v.number(), v.minValue(0.000001), v.maxValue(1000)),
+    "1",
+  ),
+  /** `outbox` keeps mail in the local outbox; `ses` sends it through Amazon SES. */
+  MAIL_TRANSPORT: v.optional(v.picklist(["ses", "outbox"]), "ses"),
+  /** Where the local outbox is persisted (JSON lines); memory only when unset. */
+  MAIL_OUTBOX_FILE: v.optional(v.string()),
+  /** Base URL of the public API, used to build links in emails. */
+  PUBLIC_BASE_URL: v.optional(v.pipe(v.string(), v.url()), "http://localhost:3000"),
+  /** Who receives operational mail (system check, stalled work). */
+  OPERATOR_EMAIL: v.optional(v.pipe(v.string(), v.email()), "operator@sigap.local"),
+});
+
+export type Settings = {
+  slaScale: number;
+  mailTransport: "ses" | "outbox";
+  mailOutboxFile: string | undefined;
+  publicBaseUrl: string;
+  operatorEmail: string;
+};
+
+export function readSettings(env: Record<string, string | undefined> = process.env): Settings {
+  const parsed = v.parse(SettingsSchema, {
+    SLA_SCALE: env.SLA_SCALE || undefined,
+    MAIL_TRANSPORT: env.MAIL_TRANSPORT || undefined,
+    MAIL_OUTBOX_FILE: env.MAIL_OUTBOX_FILE || undefined,
+    PUBLIC_BASE_URL: env.PUBLIC_BASE_URL || undefined,
+    OPERATOR_EMAIL: env.OPERATOR_EMAIL || undefined,
+  });
+  return {
+    slaScale: parsed.SLA_SCALE,
+    mailTransport: parsed.MAIL_TRANSPORT,
+    mailOutboxFile: parsed.MAIL_OUTBOX_FILE,
+    publicBaseUrl: parsed.PUBLIC_BASE_URL.replace(/\/+$/, ""),
+    operatorEmail: parsed.OPERATOR_EMAIL,
+  };
+}
+
+let cached: Settings | undefined;
+
+/** Settings of this process, read once. */
+export function settings(): Settings {
+  cached ??= readSettings();
+  return cached;
+}

@@ -1,0 +1,51 @@
+import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
+
+/**
+ * The one table, declared once. `infra/table.ts` hands this object to `sst.aws.Dynamo` and the local
+ * runtime turns it into a CreateTable call, so the emulator's table is exactly the deployed one.
+ * Each entity's key-building module lives with its domain; these are only the attribute names.
+ */
+export const tableSchema = {
+  fields: {
+    pk: "string",
+    sk: "string",
+    gsi1pk: "string",
+    gsi1sk: "string",
+    gsi2pk: "string",
+    gsi2sk: "string",
+  },
+  primaryIndex: { hashKey: "pk", rangeKey: "sk" },
+  globalIndexes: {
+    /** Work lists: items by status or kind, sorted by time. */
+    gsi1: { hashKey: "gsi1pk", rangeKey: "gsi1sk" },
+    /** Region scoping: items by region code prefix, sorted by time. */
+    gsi2: { hashKey: "gsi2pk", rangeKey: "gsi2sk" },
+  },
+  /** Epoch seconds after which DynamoDB deletes the item (idempotency records, expired actions). */
+  ttl: "expiresAt",
+} as const;
+
+const attributeTypes = { string: "S", number: "N", binary: "B" } as const;
+
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: "PAY_PER_REQUEST",
+    AttributeDefinitions: Object.entries(tableSchema.fields).map(([name, type]) => ({
+      AttributeName: name,
+      AttributeType: attributeTypes[type],
+    })),
+    KeySchema: [
+      { AttributeName: tableSchema.primaryIndex.hashKey, KeyType: "HASH" },
+      { AttributeName: tableSchema.primaryIndex.rangeKey, KeyType: "RANGE" },
+    ],
+    GlobalSecondaryIndexes: Object.entries(tableSchema.globalIndexes).map(([indexName, index]) => ({
+      IndexName: indexName,
+      KeySchema: [
+        { AttributeName: index.hashKey, KeyType: "HASH" },
+        { AttributeName: index.rangeKey, KeyType: "RANGE" },
+      ],
+      Projection: { ProjectionType: "ALL" },
+    })),
+  };
+}

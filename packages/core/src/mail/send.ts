@@ -1,0 +1,45 @@
+import { settings } from "../config/settings";
+import { emailSender } from "../resources";
+import type { OutgoingMail } from "./message";
+import { outbox } from "./outbox";
+
+/** Raised when mail could not be handed over; workflows retry on this name. */
+export class MailDeliveryError extends Error {
+  override readonly name = "MailDeliveryFailed";
+}
+
+/**
+ * The one way mail leaves the system: SES in production, the outbox locally. Both go through here,
+ * so the local stack exercises the same rendering and addressing as production.
+ */
+export async function sendMail(mail: OutgoingMail): Promise<{ messageId: string }> {
+  if (mail.to.length === 0) throw new MailDeliveryError("A message needs at least one recipient");
+  if (settings().mailTransport === "outbox") {
+    return { messageId: outbox().add(mail).id };
+  }
+  // Loaded on first use so functions that never send mail do not pay for the SES client at cold start.
+  const { SESv2Client, SendEmailCommand } = await import("@aws-sdk/client-sesv2");
+  sesClient ??= new SESv2Client({});
+  try {
+    const result = await sesClient.send(
+      new SendEmailCommand({
+        FromEmailAddress: emailSender(),
+        Destination: { ToAddresses: mail.to },
+        Content: {
+          Simple: {
+            Subject: { Data: mail.subject, Charset: "UTF-8" },
+            Body: {
+              Text: { Data: mail.text, Charset: "UTF-8" },
+              Html: { Data: mail.html, Charset: "UTF-8" },
+            },
+          },
+        },
+      }),
+    );
+    return { messageId: result.MessageId ?? "" };
+  } catch (error) {
+    throw new MailDeliveryError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+let sesClient: import("@aws-sdk/client-sesv2").SESv2Client | undefined;

@@ -1,0 +1,28 @@
+import { Resource } from "sst";
+
+/**
+ * The linked resources this code reads (see infra/). On AWS SST injects them; locally and in tests
+ * the `SST_RESOURCE_<Name>` environment variables supply them.
+ */
+interface LinkedResources {
+  Table: { name: string };
+  /** State machine ARN by workflow name. */
+  Workflows: Record<string, string>;
+  Email: { sender: string };
+}
+
+const linked = Resource as unknown as LinkedResources;
+
+export function tableName(): string {
+  return linked.Table.name;
+}
+
+export function stateMachineArn(workflowName: string): string {
+  const arn = linked.Workflows[workflowName];
+  if (!arn) throw new Error(`No state machine is linked for workflow "${workflowName}"`);
+  return arn;
+}
+
+export function emailSender(): string {
+  return linked.Email.sender;
+}

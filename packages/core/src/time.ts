@@ -1,0 +1,37 @@
+/**
+ * People see local time for their province: WIB (UTC+7), WITA (UTC+8) or WIT (UTC+9).
+ * Storage is always UTC ISO 8601.
+ */
+export type TimeZoneLabel = "WIB" | "WITA" | "WIT";
+
+const WITA_PROVINCES = new Set(["51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"]);
+const WIT_PROVINCES = new Set(["81", "82", "91", "92", "94", "95", "96", "97"]);
+
+const ianaZone: Record<TimeZoneLabel, string> = {
+  WIB: "Asia/Jakarta",
+  WITA: "Asia/Makassar",
+  WIT: "Asia/Jayapura",
+};
+
+/** The zone of a province, from any region code under it (`32`, `32.05`, `3205012001`, …). */
+export function timeZoneOf(regionCode: string): TimeZoneLabel {
+  const province = regionCode.replace(/\D/g, "").slice(0, 2);
+  if (WIT_PROVINCES.has(province)) return "WIT";
+  if (WITA_PROVINCES.has(province)) return "WITA";
+  return "WIB";
+}
+
+/** "22 November 2026 20.15 WIB" */
+export function formatLocalTime(at: Date | string, regionCode: string): string {
+  const zone = timeZoneOf(regionCode);
+  const text = new Intl.DateTimeFormat("id-ID", {
+    timeZone: ianaZone[zone],
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(typeof at === "string" ? new Date(at) : at);
+  return `${text.replace(" pukul ", " ")} ${zone}`;
+}

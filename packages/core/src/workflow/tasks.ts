@@ -1,0 +1,13 @@
+/**
+ * Task groups: each is one Lambda function on AWS (infra/tasks.ts) and one in-process handler in the
+ * local engine. Definitions name the group; the deployer supplies the function ARN.
+ */
+export const taskGroups = ["notifications"] as const;
+export type TaskGroup = (typeof taskGroups)[number];
+export type TaskFunctionArns = Record<TaskGroup, string>;
+
+/** The payload every task Lambda receives: which task, and its arguments. */
+export interface TaskEvent {
+  task: string;
+  [argument: string]: unknown;
+}

@@ -1,0 +1,561 @@
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { type JsonValue, LAMBDA_INVOKE, WAIT_FOR_TASK_TOKEN } from "@sigap/core/workflow/asl";
+import { StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
+import { SfnApiError, StateError } from "./errors";
+import { type HistoryEvent, HistoryRecorder } from "./history";
+import { resolveReferencePath } from "./paths";
+
+/** A Lambda handler run in-process in place of the deployed function. */
+export type LocalLambda = (event: JsonValue) => Promise<unknown>;
+
+export interface EngineOptions {
+  region: string;
+  accountId: string;
+  /** Finds the in-process handler for a Lambda function ARN or name. */
+  resolveLambda(functionArnOrName: string): LocalLambda | undefined;
+}
+
+export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
+
+interface StateMachineRecord {
+  stateMachineArn: string;
+  name: string;
+  definition: string;
+  roleArn: string;
+  type: "STANDARD";
+  creationDate: Date;
+  parsed: StateMachineDefinition;
+  taskStates: Map<string, TaskStateDefinition>;
+}
+
+interface ExecutionRecord {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  input: string;
+  startDate: Date;
+  stopDate?: Date;
+  output?: string;
+  error?: string;
+  cause?: string;
+  /** Set by StopExecution so the aborted event carries the caller's reason. */
+  stopReason?: { error?: string; cause?: string };
+  history: HistoryRecorder;
+  abort: () => void;
+  openTokens: Set<string>;
+}
+
+interface TaskStateDefinition {
+  Resource: string;
+  TimeoutSeconds?: number;
+  TimeoutSecondsPath?: string;
+  HeartbeatSeconds?: number;
+  HeartbeatSecondsPath?: string;
+}
+
+interface PendingTask {
+  executionArn: string;
+  stateName: string;
+  resolve(output: JsonValue): void;
+  reject(error: StateError): void;
+  /** Re-arms the heartbeat timer; undefined when the state has no heartbeat. */
+  heartbeat?: () => void;
+  cancelTimers(): void;
+}
+
+/** Seeded into `$$.Task.Token`; every task entry replaces it with a fresh token of its own. */
+const TOKEN_PLACEHOLDER = "__sigap_local_task_token__";
+/** AWS's ceiling for task timeouts and the default when a Task sets none. */
+const AWS_DEFAULT_TASK_TIMEOUT_SECONDS = 99_999_999;
+const MAX_TIMER_DELAY_MS = 2_147_483_647;
+const NAME_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
+const TOKEN_PATTERN = /^AQ[A-Za-z0-9_-]{80,}$/;
+
+/** setTimeout that waits the whole delay even past Node's 24.8-day limit; returns a canceller. */
+function setLongTimeout(callback: () => void, ms: number): () => void {
+  let remaining = Math.max(0, ms);
+  let handle: ReturnType<typeof setTimeout>;
+  const arm = () => {
+    const delay = Math.min(remaining, MAX_TIMER_DELAY_MS);
+    remaining -= delay;
+    handle = setTimeout(() => (remaining > 0 ? arm() : callback()), delay);
+  };
+  arm();
+  return () => clearTimeout(handle);
+}
+
+function collectTaskStates(
+  states: Record<string, unknown>,
+  into: Map<string, TaskStateDefinition>,
+): Map<string, TaskStateDefinition> {
+  for (const [name, state] of Object.entries(states)) {
+    const s = state as Record<string, unknown>;
+    if (s.Type === "Task") into.set(name, s as unknown as TaskStateDefinition);
+    for (const branch of (s.Branches as Array<{ States: Record<string, unknown> }> | undefined) ?? []) {
+      collectTaskStates(branch.States, into);
+    }
+    const processor = (s.ItemProcessor ?? s.Iterator) as { States: Record<string, unknown> } | undefined;
+    if (processor) collectTaskStates(processor.States, into);
+  }
+  return into;
+}
+
+function replaceDeep(value: JsonValue, search: string, replacement: string): JsonValue {
+  if (value === search) return replacement;
+  if (Array.isArray(value)) return value.map((v) => replaceDeep(v, search, replacement));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, replaceDeep(v, search, replacement)]),
+    );
+  }
+  return value;
+}
+
+function parseJson(text: string | undefined, code: "InvalidExecutionInput" | "InvalidOutput"): JsonValue {
+  if (text === undefined || text === "") return code === "InvalidExecutionInput" ? {} : null;
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch {
+    throw new SfnApiError(code, `Invalid JSON: ${text.slice(0, 100)}`);
+  }
+}
+
+/** The error a Lambda invocation reports to Step Functions, shaped as AWS shapes it. */
+function lambdaError(error: unknown): StateError {
+  const errorType = error instanceof Error ? error.name : "Unhandled";
+  const errorMessage = error instanceof Error ? error.message : String(error);
+  return new StateError(errorType, JSON.stringify({ errorType, errorMessage, trace: [] }));
+}
+
+/**
+ * An in-process Step Functions: runs the same ASL definitions as AWS through aws-local-stepfunctions,
+ * adding what that interpreter lacks — real task tokens for `.waitForTaskToken`, in-process Lambda
+ * handlers, AWS-shaped executions and history, and AWS's idempotency and error rules.
+ * Executions live in memory: after a restart the application's reconciler resumes work.
+ */
+export class LocalStepFunctions {
+  private readonly stateMachines = new Map<string, StateMachineRecord>();
+  private readonly executions = new Map<string, ExecutionRecord>();
+  private readonly tasks = new Map<string, PendingTask>();
+
+  constructor(private readonly options: EngineOptions) {}
+
+  private arn(resource: "stateMachine" | "execution", ...parts: string[]): string {
+    return `arn:aws:states:${this.options.region}:${this.options.accountId}:${resource}:${parts.join(":")}`;
+  }
+
+  createStateMachine(request: { name: string; definition: string; roleArn?: string; type?: string }) {
+    if (!NAME_PATTERN.test(request.name ?? ""))
+      throw new SfnApiError("InvalidName", `Invalid name: ${request.name}`);
+    if (request.type && request.type !== "STANDARD") {
+      throw new SfnApiError("ValidationException", "Only STANDARD state machines are supported locally");
+    }
+    const stateMachineArn = this.arn("stateMachine", request.name);
+    const existing = this.stateMachines.get(stateMachineArn);
+    if (existing) {
+      if (existing.definition === request.definition) {
+        return { stateMachineArn, creationDate: existing.creationDate };
+      }
+      throw new SfnApiError(
+        "StateMachineAlreadyExists",
+        `State Machine Already Exists: '${stateMachineArn}'`,
+      );
+    }
+    let parsed: StateMachineDefinition;
+    try {
+      parsed = JSON.parse(request.definition) as StateMachineDefinition;
+      // The constructor validates the definition.
+      new StateMachine(parsed, { validationOptions: { checkArn: false } });
+    } catch (error) {
+      throw new SfnApiError("InvalidDefinition", error instanceof Error ? error.message : String(error));
+    }
+    const record: StateMachineRecord = {
+      stateMachineArn,
+      name: request.name,
+      definition: request.definition,
+      roleArn: request.roleArn ?? `arn:aws:iam::${this.options.accountId}:role/local`,
+      type: "STANDARD",
+      creationDate: new Date(),
+      parsed,
+      taskStates: collectTaskStates(parsed.States as Record<string, unknown>, new Map()),
+    };
+    this.stateMachines.set(stateMachineArn, record);
+    return { stateMachineArn, creationDate: record.creationDate };
+  }
+
+  listStateMachines() {
+    return {
+      stateMachines: [...this.stateMachines.values()].map(
+        ({ stateMachineArn, name, type, creationDate }) => ({
+          stateMachineArn,
+          name,
+          type,
+          creationDate,
+        }),
+      ),
+    };
+  }
+
+  describeStateMachine(request: { stateMachineArn: string }) {
+    const sm = this.stateMachine(request.stateMachineArn);
+    return {
+      stateMachineArn: sm.stateMachineArn,
+      name: sm.name,
+      status: "ACTIVE",
+      definition: sm.definition,
+      roleArn: sm.roleArn,
+      type: sm.type,
+      creationDate: sm.creationDate,
+    };
+  }
+
+  private stateMachine(arn: string): StateMachineRecord {
+    const sm = this.stateMachines.get(arn);
+    if (!sm) throw new SfnApiError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${arn}'`);
+    return sm;
+  }
+
+  private execution(arn: string): ExecutionRecord {
+    const execution = this.executions.get(arn);
+    if (!execution) throw new SfnApiError("ExecutionDoesNotExist", `Execution Does Not Exist: '${arn}'`);
+    return execution;
+  }
+
+  startExecution(request: { stateMachineArn: string; name?: string; input?: string }) {
+    const sm = this.stateMachine(request.stateMachineArn);
+    const name = request.name ?? randomUUID();
+    if (!NAME_PATTERN.test(name)) throw new SfnApiError("InvalidName", `Invalid Name: '${name}'`);
+    const input = request.input ?? "{}";
+    const parsedInput = parseJson(input, "InvalidExecutionInput");
+    const executionArn = this.arn("execution", sm.name, name);
+    const existing = this.executions.get(executionArn);
+    if (existing) {
+      // Like AWS: the same name and input while running returns the original execution.
+      if (existing.status === "RUNNING" && existing.input === input) {
+        return { executionArn, startDate: existing.startDate };
+      }
+      throw new SfnApiError("ExecutionAlreadyExists", `Execution Already Exists: '${executionArn}'`);
+    }
+
+    const startDate = new Date();
+    const machine = new StateMachine(sm.parsed, { validationOptions: { checkArn: false } });
+    const execution: ExecutionRecord = {
+      executionArn,
+      stateMachineArn: sm.stateMachineArn,
+      name,
+      status: "RUNNING",
+      input,
+      startDate,
+      history: new HistoryRecorder(sm.taskStates),
+      abort: () => {},
+      openTokens: new Set(),
+    };
+    this.executions.set(executionArn, execution);
+
+    const context = {
+      Execution: {
+        Id: executionArn,
+        Name: name,
+        Input: parsedInput,
+        StartTime: startDate.toISOString(),
+        RoleArn: sm.roleArn,
+      },
+      StateMachine: { Id: sm.stateMachineArn, Name: sm.name },
+      Task: { Token: TOKEN_PLACEHOLDER },
+    };
+    const taskResourceLocalHandlers = Object.fromEntries(
+      [...sm.taskStates].map(([stateName, state]) => [
+        stateName,
+        (effectiveInput: JsonValue) => this.runTask(execution, stateName, state, effectiveInput, context),
+      ]),
+    );
+    const run = machine.run(parsedInput as Parameters<StateMachine["run"]>[0], {
+      overrides: { taskResourceLocalHandlers },
+      context,
+    });
+    execution.abort = run.abort;
+    // The outcome is read from the event log (below), which also carries it; silence the promise.
+    run.result.catch(() => {});
+    void this.follow(execution, run.eventLogs);
+    return { executionArn, startDate };
+  }
+
+  /** Records every event of an execution and settles its status when it ends. */
+  private async follow(execution: ExecutionRecord, events: AsyncGenerator<unknown>): Promise<void> {
+    for await (const raw of events) {
+      const event = raw as { type: string; output?: JsonValue; Error?: string; Cause?: unknown };
+      switch (event.type) {
+        case "ExecutionSucceeded":
+          this.finish(execution, "SUCCEEDED", { output: JSON.stringify(event.output ?? null) });
+          break;
+        case "ExecutionFailed":
+          this.finish(execution, "FAILED", {
+            error: event.Error,
+            cause: typeof event.Cause === "string" ? event.Cause : JSON.stringify(event.Cause ?? ""),
+          });
+          break;
+        case "ExecutionAborted":
+          this.finish(execution, "ABORTED", execution.stopReason ?? {});
+          break;
+        case "ExecutionTimeout":
+          this.finish(execution, "TIMED_OUT", { error: "States.Timeout" });
+          break;
+      }
+      execution.history.record(raw as Parameters<HistoryRecorder["record"]>[0], execution);
+    }
+  }
+
+  private finish(
+    execution: ExecutionRecord,
+    status: Exclude<ExecutionStatus, "RUNNING">,
+    outcome: { output?: string; error?: string | undefined; cause?: string | undefined },
+  ) {
+    if (execution.status !== "RUNNING") return;
+    execution.status = status;
+    execution.stopDate = new Date();
+    if (outcome.output !== undefined) execution.output = outcome.output;
+    if (outcome.error !== undefined) execution.error = outcome.error;
+    if (outcome.cause !== undefined) execution.cause = outcome.cause;
+    for (const token of execution.openTokens) this.closeTask(token);
+  }
+
+  /** Runs one entry into a Task state: invokes the in-process Lambda, and for callbacks waits for the token. */
+  private async runTask(
+    execution: ExecutionRecord,
+    stateName: string,
+    state: TaskStateDefinition,
+    effectiveInput: JsonValue,
+    context: JsonValue,
+  ): Promise<JsonValue> {
+    const waitsForToken = state.Resource.endsWith(WAIT_FOR_TASK_TOKEN);
+    const resource = waitsForToken ? state.Resource.slice(0, -WAIT_FOR_TASK_TOKEN.length) : state.Resource;
+    if (!waitsForToken) return this.invokeLambda(resource, effectiveInput);
+
+    const token = this.newToken(execution.executionArn);
+    const callback = this.openTask(token, execution, stateName, state, effectiveInput, context);
+    // If the invocation below fails, that failure decides the task; the callback must not go unhandled.
+    callback.catch(() => {});
+    try {
+      await this.invokeLambda(resource, replaceDeep(effectiveInput, TOKEN_PLACEHOLDER, token));
+    } catch (error) {
+      this.closeTask(token);
+      throw error;
+    }
+    return callback;
+  }
+
+  private async invokeLambda(resource: string, input: JsonValue): Promise<JsonValue> {
+    const viaInvoke = resource === LAMBDA_INVOKE;
+    const request = input as { FunctionName?: string; Payload?: JsonValue };
+    const functionName = viaInvoke ? request.FunctionName : resource;
+    const handler = functionName ? this.options.resolveLambda(functionName) : undefined;
+    if (!handler) {
+      throw new StateError(
+        viaInvoke ? "Lambda.ResourceNotFoundException" : "States.Runtime",
+        `No local handler for task resource ${functionName ?? resource}`,
+      );
+    }
+    // A JSON round trip, as across the real Lambda boundary.
+    const payload = JSON.parse(JSON.stringify(viaInvoke ? (request.Payload ?? {}) : input)) as JsonValue;
+    let result: unknown;
+    try {
+      result = await handler(payload);
+    } catch (error) {
+      throw lambdaError(error);
+    }
+    const output = (result === undefined ? null : JSON.parse(JSON.stringify(result))) as JsonValue;
+    return viaInvoke ? { ExecutedVersion: "$LATEST", Payload: output, StatusCode: 200 } : output;
+  }
+
+  private newToken(executionArn: string): string {
+    // Unguessable; the prefix and a digest of the execution make tokens look and fail like AWS's.
+    const digest = createHash("sha256").update(executionArn).digest("base64url").slice(0, 16);
+    return `AQ${digest}${randomBytes(64).toString("base64url")}`;
+  }
+
+  private openTask(
+    token: string,
+    execution: ExecutionRecord,
+    stateName: string,
+    state: TaskStateDefinition,
+    effectiveInput: JsonValue,
+    context: JsonValue,
+  ): Promise<JsonValue> {
+    // The interpreter times the task out with the same rule (same input); closing the token at that
+    // moment makes a late SendTaskSuccess answer TaskTimedOut, as on AWS.
+    const timeoutSeconds = this.secondsFrom(
+      state.TimeoutSeconds,
+      state.TimeoutSecondsPath,
+      effectiveInput,
+      context,
+    );
+    const heartbeatSeconds = this.secondsFrom(
+      state.HeartbeatSeconds,
+      state.HeartbeatSecondsPath,
+      effectiveInput,
+      context,
+    );
+    return new Promise<JsonValue>((resolve, reject) => {
+      let cancelHeartbeat = () => {};
+      const cancelTimeout = setLongTimeout(
+        () => {
+          this.closeTask(token);
+          reject(new StateError("States.Timeout", "The task timed out."));
+        },
+        (timeoutSeconds ?? AWS_DEFAULT_TASK_TIMEOUT_SECONDS) * 1000,
+      );
+      const pending: PendingTask = {
+        executionArn: execution.executionArn,
+        stateName,
+        resolve,
+        reject,
+        cancelTimers: () => {
+          cancelTimeout();
+          cancelHeartbeat();
+        },
+      };
+      if (heartbeatSeconds !== undefined) {
+        pending.heartbeat = () => {
+          cancelHeartbeat();
+          cancelHeartbeat = setLongTimeout(() => {
+            this.closeTask(token);
+            reject(new StateError("States.HeartbeatTimeout", "The task missed its heartbeat."));
+          }, heartbeatSeconds * 1000);
+        };
+        pending.heartbeat();
+      }
+      this.tasks.set(token, pending);
+      execution.openTokens.add(token);
+    });
+  }
+
+  private secondsFrom(
+    fixed: number | undefined,
+    path: string | undefined,
+    input: JsonValue,
+    context: JsonValue,
+  ): number | undefined {
+    if (fixed !== undefined) return fixed;
+    if (path === undefined) return undefined;
+    const value = resolveReferencePath(path, input, context);
+    return typeof value === "number" && Number.isInteger(value) && value >= 1 ? value : undefined;
+  }
+
+  /** Closes a task: its token stays known (late calls answer TaskTimedOut) but can no longer decide. */
+  private closeTask(token: string) {
+    const pending = this.tasks.get(token);
+    if (!pending) return;
+    pending.cancelTimers();
+    this.tasks.delete(token);
+    this.closedTokens.add(token);
+    this.executions.get(pending.executionArn)?.openTokens.delete(token);
+  }
+
+  private readonly closedTokens = new Set<string>();
+
+  private pendingTask(token: string | undefined): PendingTask {
+    if (!token || !TOKEN_PATTERN.test(token)) throw new SfnApiError("InvalidToken", "Invalid Token");
+    const pending = this.tasks.get(token);
+    if (pending) return pending;
+    if (this.closedTokens.has(token)) {
+      throw new SfnApiError("TaskTimedOut", "Task Timed Out: the task has already been closed");
+    }
+    throw new SfnApiError("TaskDoesNotExist", "Task Does Not Exist");
+  }
+
+  sendTaskSuccess(request: { taskToken: string; output: string }) {
+    const pending = this.pendingTask(request.taskToken);
+    const output = parseJson(request.output, "InvalidOutput");
+    this.closeTask(request.taskToken);
+    pending.resolve(output);
+    return {};
+  }
+
+  sendTaskFailure(request: { taskToken: string; error?: string; cause?: string }) {
+    const pending = this.pendingTask(request.taskToken);
+    this.closeTask(request.taskToken);
+    pending.reject(new StateError(request.error ?? "", request.cause ?? ""));
+    return {};
+  }
+
+  sendTaskHeartbeat(request: { taskToken: string }) {
+    this.pendingTask(request.taskToken).heartbeat?.();
+    return {};
+  }
+
+  stopExecution(request: { executionArn: string; error?: string; cause?: string }) {
+    const execution = this.execution(request.executionArn);
+    if (execution.status === "RUNNING") {
+      execution.stopReason = { error: request.error, cause: request.cause };
+      execution.abort();
+    }
+    return { stopDate: execution.stopDate ?? new Date() };
+  }
+
+  describeExecution(request: { executionArn: string }) {
+    const e = this.execution(request.executionArn);
+    return {
+      executionArn: e.executionArn,
+      stateMachineArn: e.stateMachineArn,
+      name: e.name,
+      status: e.status,
+      startDate: e.startDate,
+      stopDate: e.stopDate,
+      input: e.input,
+      inputDetails: { included: true },
+      output: e.output,
+      ...(e.output !== undefined ? { outputDetails: { included: true } } : {}),
+      error: e.error,
+      cause: e.cause,
+    };
+  }
+
+  listExecutions(request: {
+    stateMachineArn: string;
+    statusFilter?: ExecutionStatus;
+    maxResults?: number;
+    nextToken?: string;
+  }) {
+    this.stateMachine(request.stateMachineArn);
+    const all = [...this.executions.values()]
+      .filter((e) => e.stateMachineArn === request.stateMachineArn)
+      .filter((e) => !request.statusFilter || e.status === request.statusFilter)
+      .sort((a, b) => b.startDate.getTime() - a.startDate.getTime());
+    const { page, nextToken } = paginate(all, request.maxResults, request.nextToken);
+    return {
+      executions: page.map((e) => ({
+        executionArn: e.executionArn,
+        stateMachineArn: e.stateMachineArn,
+        name: e.name,
+        status: e.status,
+        startDate: e.startDate,
+        stopDate: e.stopDate,
+      })),
+      nextToken,
+    };
+  }
+
+  getExecutionHistory(request: {
+    executionArn: string;
+    maxResults?: number;
+    nextToken?: string;
+    reverseOrder?: boolean;
+  }): { events: HistoryEvent[]; nextToken?: string } {
+    const events = this.execution(request.executionArn).history.events();
+    const ordered = request.reverseOrder ? [...events].reverse() : events;
+    const { page, nextToken } = paginate(ordered, request.maxResults, request.nextToken);
+    return { events: page, nextToken };
+  }
+}
+
+function paginate<T>(items: T[], maxResults = 100, nextToken?: string): { page: T[]; nextToken?: string } {
+  const size = maxResults > 0 ? Math.min(maxResults, 1000) : 100;
+  const offset = nextToken ? Number(Buffer.from(nextToken, "base64url").toString()) : 0;
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new SfnApiError("ValidationException", "Invalid nextToken");
+  const page = items.slice(offset, offset + size);
+  const next =
+    offset + size < items.length ? Buffer.from(String(offset + size)).toString("base64url") : undefined;
+  return next ? { page, nextToken: next } : { page };
+}

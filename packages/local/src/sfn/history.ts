@@ -1,0 +1,115 @@
+import type { JsonValue } from "@sigap/core/workflow/asl";
+
+/** A history event as GetExecutionHistory returns it (details keyed by event kind, as on AWS). */
+export interface HistoryEvent {
+  id: number;
+  previousEventId: number;
+  timestamp: Date;
+  type: string;
+  [details: string]: unknown;
+}
+
+/** What aws-local-stepfunctions reports, as far as history needs it. */
+interface InterpreterEvent {
+  type: string;
+  timestamp: number;
+  input?: JsonValue;
+  output?: JsonValue;
+  Error?: string;
+  Cause?: unknown;
+  state?: { name: string; type: string; input: JsonValue; output?: JsonValue };
+}
+
+const json = (value: JsonValue | undefined) => JSON.stringify(value ?? null);
+const text = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value ?? ""));
+
+/** `arn:aws:states:::lambda:invoke.waitForTaskToken` → lambda / invoke.waitForTaskToken */
+function describeResource(resource: string): { resourceType: string; resource: string } {
+  const integration = resource.match(/^arn:aws:states:::([^:]+):(.+)$/);
+  if (integration?.[1] && integration[2]) return { resourceType: integration[1], resource: integration[2] };
+  return { resourceType: resource.includes(":lambda:") ? "lambda" : "activity", resource };
+}
+
+/** Turns the interpreter's events into AWS-shaped history events, in order. */
+export class HistoryRecorder {
+  private readonly list: HistoryEvent[] = [];
+
+  constructor(private readonly taskStates: ReadonlyMap<string, { Resource: string }>) {}
+
+  events(): HistoryEvent[] {
+    return this.list;
+  }
+
+  private push(timestamp: number, type: string, details: Record<string, unknown>) {
+    const id = this.list.length + 1;
+    this.list.push({ id, previousEventId: id - 1, timestamp: new Date(timestamp), type, ...details });
+  }
+
+  record(
+    event: InterpreterEvent,
+    execution: { input: string; stopReason?: { error?: string; cause?: string } },
+  ) {
+    const at = event.timestamp;
+    const state = event.state;
+    const task = state ? this.taskStates.get(state.name) : undefined;
+    switch (event.type) {
+      case "ExecutionStarted":
+        return this.push(at, "ExecutionStarted", {
+          executionStartedEventDetails: { input: execution.input, inputDetails: { truncated: false } },
+        });
+      case "ExecutionSucceeded":
+        return this.push(at, "ExecutionSucceeded", {
+          executionSucceededEventDetails: { output: json(event.output), outputDetails: { truncated: false } },
+        });
+      case "ExecutionFailed":
+        return this.push(at, "ExecutionFailed", {
+          executionFailedEventDetails: { error: event.Error, cause: text(event.Cause) },
+        });
+      case "ExecutionAborted":
+        return this.push(at, "ExecutionAborted", {
+          executionAbortedEventDetails: execution.stopReason ?? {},
+        });
+      case "ExecutionTimeout":
+        return this.push(at, "ExecutionTimedOut", {
+          executionTimedOutEventDetails: { error: "States.Timeout" },
+        });
+      case "StateEntered":
+        if (!state) return;
+        this.push(at, `${state.type}StateEntered`, {
+          stateEnteredEventDetails: { name: state.name, input: json(state.input) },
+        });
+        if (task) {
+          this.push(at, "TaskScheduled", { taskScheduledEventDetails: describeResource(task.Resource) });
+          this.push(at, "TaskStarted", { taskStartedEventDetails: describeResource(task.Resource) });
+        }
+        return;
+      case "StateExited":
+        if (!state) return;
+        if (task) {
+          this.push(at, "TaskSucceeded", {
+            taskSucceededEventDetails: { ...describeResource(task.Resource), output: json(state.output) },
+          });
+        }
+        return this.push(at, `${state.type}StateExited`, {
+          stateExitedEventDetails: { name: state.name, output: json(state.output) },
+        });
+      case "StateFailed":
+        if (!state || !task) return;
+        return event.Error === "States.Timeout"
+          ? this.push(at, "TaskTimedOut", {
+              taskTimedOutEventDetails: {
+                ...describeResource(task.Resource),
+                error: event.Error,
+                cause: text(event.Cause),
+              },
+            })
+          : this.push(at, "TaskFailed", {
+              taskFailedEventDetails: {
+                ...describeResource(task.Resource),
+                error: event.Error,
+                cause: text(event.Cause),
+              },
+            });
+    }
+  }
+}

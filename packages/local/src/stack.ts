@@ -1,0 +1,93 @@
+import type { Server } from "node:http";
+import { serve } from "@hono/node-server";
+import type { JsonValue } from "@sigap/core/workflow/asl";
+import { workflows } from "@sigap/core/workflow/registry";
+import { taskGroups } from "@sigap/core/workflow/tasks";
+import { ensureTable, startDynamoDbLocal } from "./dynamodb-local";
+import {
+  LOCAL_ACCOUNT,
+  LOCAL_REGION,
+  type LocalPorts,
+  localFunctionArn,
+  stateMachineName,
+} from "./environment";
+import { type LocalLambda, LocalStepFunctions } from "./sfn/engine";
+import { serveStepFunctions } from "./sfn/server";
+
+export interface LocalStack {
+  urls: { api: string; dynamodb: string; stepFunctions: string; mail: string };
+  engine: LocalStepFunctions;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts DynamoDB Local, the Step Functions endpoint (with every workflow registered and every task
+ * group's handler in-process) and the API. The caller has applied `localEnvironment()` to
+ * process.env first: the application modules read it when they load.
+ */
+export async function startLocalStack(options: {
+  ports: LocalPorts;
+  tableName: string;
+  dataDirectory?: string;
+}): Promise<LocalStack> {
+  const { ports } = options;
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((error) => console.error(error));
+  };
+  try {
+    const dynamodb = await startDynamoDbLocal({ port: ports.dynamodb, dataDirectory: options.dataDirectory });
+    stops.push(dynamodb.stop);
+    await ensureTable(dynamodb.endpoint, options.tableName);
+
+    const { taskHandlers } = await import("@sigap/functions/tasks/index");
+    const lambdas = new Map<string, LocalLambda>(
+      taskGroups.map((group) => [localFunctionArn(group), taskHandlers[group] as LocalLambda]),
+    );
+    const engine = new LocalStepFunctions({
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT,
+      resolveLambda: (arnOrName) =>
+        lambdas.get(arnOrName) ?? [...lambdas].find(([arn]) => arn.endsWith(`:function:${arnOrName}`))?.[1],
+    });
+    const functionArns = Object.fromEntries(taskGroups.map((g) => [g, localFunctionArn(g)])) as Record<
+      (typeof taskGroups)[number],
+      string
+    >;
+    for (const workflow of workflows) {
+      engine.createStateMachine({
+        name: stateMachineName(workflow.name),
+        definition: JSON.stringify(workflow.definition(functionArns) as unknown as JsonValue),
+      });
+    }
+    const sfn = await serveStepFunctions(engine, ports.stepFunctions);
+    stops.push(() => closeServer(sfn.server));
+
+    const { createApp } = await import("@sigap/functions/api/app");
+    const app = createApp();
+    const api = await new Promise<Server>((resolve, reject) => {
+      const server = serve({ fetch: app.fetch, port: ports.api, hostname: "0.0.0.0" }, () =>
+        resolve(server as Server),
+      ) as Server;
+      server.once("error", reject);
+    });
+    stops.push(() => closeServer(api));
+
+    const apiUrl = `http://localhost:${ports.api}`;
+    return {
+      urls: { api: apiUrl, dynamodb: dynamodb.endpoint, stepFunctions: sfn.url, mail: `${apiUrl}/_dev/mail` },
+      engine,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections?.();
+  });
+}

@@ -1,0 +1,50 @@
+/**
+ * `npm start`: the whole system on this machine, on embedded defaults — DynamoDB Local (data kept in
+ * .data/), the Step Functions endpoint, the API and the mail outbox. Ctrl-C or SIGTERM stops all.
+ */
+import { join } from "node:path";
+import { dynamoDbLocalDirectory, localEnvironment, localPorts } from "./environment";
+
+const started = Date.now();
+const ports = localPorts();
+const dataDirectory = process.env.DATA_DIR ?? join(dynamoDbLocalDirectory, "..", ".data");
+const environment = localEnvironment(ports, { dataDirectory });
+Object.assign(process.env, environment);
+
+// Application modules read the environment as they load, so they are imported only now.
+const { startLocalStack } = await import("./stack");
+const tableName = (JSON.parse(environment.SST_RESOURCE_Table as string) as { name: string }).name;
+
+let stack: Awaited<ReturnType<typeof startLocalStack>>;
+try {
+  stack = await startLocalStack({ ports, tableName, dataDirectory: join(dataDirectory, "dynamodb") });
+} catch (error) {
+  console.error(`sigap could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping sigap …`);
+  await stack.stop();
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGHUP", () => void shutdown("SIGHUP"));
+
+const seconds = ((Date.now() - started) / 1000).toFixed(1);
+console.log(`
+sigap is running (ready in ${seconds} s, SLA_SCALE=${process.env.SLA_SCALE ?? "1"})
+
+  API               ${stack.urls.api}
+  health            ${stack.urls.api}/health
+  mail outbox       ${stack.urls.mail}
+  Step Functions    ${stack.urls.stepFunctions}   (AWS JSON protocol; use @aws-sdk/client-sfn or the AWS CLI)
+  DynamoDB Local    ${stack.urls.dynamodb}   (table ${tableName})
+  data              ${dataDirectory}
+
+Press Ctrl-C to stop.
+`);
