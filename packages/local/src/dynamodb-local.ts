@@ -64,11 +64,14 @@ export async function startDynamoDbLocal(options: {
       "-jar",
       jar,
       "-sharedDb",
+      // No telemetry: this machine has no route out, and the emulator must not phone home anyway.
+      "-disableTelemetry",
       ...storage,
       "-port",
       String(options.port),
     ],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    // Run from the emulator's folder: it writes a metadata file into its working directory.
+    { cwd: dynamoDbLocalDirectory, stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";
   child.stdout?.on("data", (chunk) => (output += chunk));
