@@ -57,6 +57,9 @@ export function localEnvironment(
     MAIL_TRANSPORT: "outbox",
     PUBLIC_BASE_URL: `http://localhost:${ports.api}`,
     POWERTOOLS_SERVICE_NAME: APP,
+    // The SDK warns that releases after January 2027 need Node 22; Lambdas already run on 22, and
+    // the lockfile pins today's SDK for the local stack on Node 20 (see README).
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     SST_RESOURCE_App: JSON.stringify({ name: APP, stage: STAGE }),
     SST_RESOURCE_Table: JSON.stringify({ name: options.tableName ?? `${APP}-${STAGE}` }),
     SST_RESOURCE_Workflows: JSON.stringify(workflowArns),

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { workflows } from "./registry";
 import { type TaskFunctionArns, taskGroups } from "./tasks";
+import { validateDefinition } from "./validate";
 
 export function placeholderArns(): TaskFunctionArns {
   return Object.fromEntries(
@@ -16,8 +17,12 @@ export function placeholderArns(): TaskFunctionArns {
 export function exportWorkflows(directory: string): string[] {
   mkdirSync(directory, { recursive: true });
   return workflows.map((workflow) => {
+    const definition = workflow.definition(placeholderArns());
+    const problems = validateDefinition(definition);
+    if (problems.length > 0)
+      throw new Error(`${workflow.name} is not a valid definition:\n${problems.join("\n")}`);
     const file = join(directory, `${workflow.name}.asl.json`);
-    writeFileSync(file, `${JSON.stringify(workflow.definition(placeholderArns()), null, 2)}\n`);
+    writeFileSync(file, `${JSON.stringify(definition, null, 2)}\n`);
     return file;
   });
 }

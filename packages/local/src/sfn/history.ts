@@ -33,6 +33,8 @@ function describeResource(resource: string): { resourceType: string; resource: s
 /** Turns the interpreter's events into AWS-shaped history events, in order. */
 export class HistoryRecorder {
   private readonly list: HistoryEvent[] = [];
+  /** Task states whose current attempt failed (a Catch then exits them without a TaskSucceeded). */
+  private readonly failed = new Set<string>();
 
   constructor(private readonly taskStates: ReadonlyMap<string, { Resource: string }>) {}
 
@@ -43,6 +45,12 @@ export class HistoryRecorder {
   private push(timestamp: number, type: string, details: Record<string, unknown>) {
     const id = this.list.length + 1;
     this.list.push({ id, previousEventId: id - 1, timestamp: new Date(timestamp), type, ...details });
+  }
+
+  private scheduleTask(at: number, stateName: string, resource: string) {
+    this.failed.delete(stateName);
+    this.push(at, "TaskScheduled", { taskScheduledEventDetails: describeResource(resource) });
+    this.push(at, "TaskStarted", { taskStartedEventDetails: describeResource(resource) });
   }
 
   record(
@@ -78,14 +86,15 @@ export class HistoryRecorder {
         this.push(at, `${state.type}StateEntered`, {
           stateEnteredEventDetails: { name: state.name, input: json(state.input) },
         });
-        if (task) {
-          this.push(at, "TaskScheduled", { taskScheduledEventDetails: describeResource(task.Resource) });
-          this.push(at, "TaskStarted", { taskStartedEventDetails: describeResource(task.Resource) });
-        }
+        if (task) this.scheduleTask(at, state.name, task.Resource);
+        return;
+      case "StateRetried":
+        // A retry schedules the task again without re-entering the state, as on AWS.
+        if (state && task) this.scheduleTask(at, state.name, task.Resource);
         return;
       case "StateExited":
         if (!state) return;
-        if (task) {
+        if (task && !this.failed.has(state.name)) {
           this.push(at, "TaskSucceeded", {
             taskSucceededEventDetails: { ...describeResource(task.Resource), output: json(state.output) },
           });
@@ -95,6 +104,7 @@ export class HistoryRecorder {
         });
       case "StateFailed":
         if (!state || !task) return;
+        this.failed.add(state.name);
         return event.Error === "States.Timeout"
           ? this.push(at, "TaskTimedOut", {
               taskTimedOutEventDetails: {

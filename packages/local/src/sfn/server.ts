@@ -40,6 +40,9 @@ function reply(res: ServerResponse, status: number, body: unknown) {
     "Content-Type": "application/x-amz-json-1.0",
     "Content-Length": Buffer.byteLength(payload),
     "x-amzn-RequestId": crypto.randomUUID(),
+    // The engine's clock, not Node's cached one: the SDK corrects its clock skew from this header,
+    // so both sides must agree on "now" even when tests move time with fake timers.
+    Date: new Date().toUTCString(),
   });
   res.end(payload);
 }
