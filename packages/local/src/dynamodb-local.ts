@@ -77,6 +77,10 @@ export async function startDynamoDbLocal(options: {
   child.stdout?.on("data", (chunk) => (output += chunk));
   child.stderr?.on("data", (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  // Whatever ends this process (a crash, an unhandled signal), the emulator must not outlive it.
+  const killOnExit = () => child.kill("SIGTERM");
+  process.once("exit", killOnExit);
+  void exited.then(() => process.off("exit", killOnExit));
   child.once("error", (error) => (output += String(error)));
 
   const endpoint = `http://127.0.0.1:${options.port}`;
