@@ -7,8 +7,17 @@ export default $config({
       removal: input?.stage === "production" ? "retain" : "remove",
       protect: input?.stage === "production",
       home: "aws",
+      // Jakarta: personal data of Indonesian citizens stays in Indonesia.
       providers: { aws: { region: "ap-southeast-3" } },
     };
   },
-  async run() {},
+  async run() {
+    await import("./infra/table");
+    await import("./infra/email");
+    await import("./infra/tasks");
+    await import("./infra/workflows");
+    const { api } = await import("./infra/api");
+    await import("./infra/cron");
+    return { api: api.url };
+  },
 });

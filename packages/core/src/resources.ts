@@ -23,6 +23,11 @@ export function stateMachineArn(workflowName: string): string {
   return arn;
 }
 
+/** Every deployed workflow: name → state machine ARN. */
+export function workflowArns(): Record<string, string> {
+  return { ...linked.Workflows };
+}
+
 export function emailSender(): string {
   return linked.Email.sender;
 }

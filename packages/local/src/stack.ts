@@ -73,6 +73,15 @@ export async function startLocalStack(options: {
     });
     stops.push(() => closeServer(api));
 
+    // The scheduler, as infra/cron.ts runs it on AWS.
+    const { runScheduledJobs } = await import("@sigap/core/system/jobs");
+    const { SCHEDULE_INTERVAL_MINUTES } = await import("@sigap/core/system/schedule");
+    const scheduler = setInterval(
+      () => void runScheduledJobs((job, error) => console.error(`Scheduled job ${job} failed:`, error)),
+      SCHEDULE_INTERVAL_MINUTES * 60_000,
+    );
+    stops.push(async () => clearInterval(scheduler));
+
     const apiUrl = `http://localhost:${ports.api}`;
     return {
       urls: { api: apiUrl, dynamodb: dynamodb.endpoint, stepFunctions: sfn.url, mail: `${apiUrl}/_dev/mail` },
