@@ -1,3 +1,4 @@
+import { lambdaDefaults, lambdaEnvironment } from "./defaults";
 import { email } from "./email";
 import { table } from "./table";
 import { workflowsLink } from "./workflows";
@@ -9,16 +10,12 @@ export const api = new sst.aws.ApiGatewayV2("Api", {
 
 api.route("$default", {
   handler: "packages/functions/src/api/lambda.handler",
-  runtime: "nodejs22.x",
-  architecture: "arm64",
+  ...lambdaDefaults,
   timeout: "20 seconds",
   memory: "512 MB",
   link: [table, workflowsLink, email],
-  environment: {
-    SLA_SCALE: process.env.SLA_SCALE ?? "1",
-    MAIL_TRANSPORT: "ses",
+  environment: lambdaEnvironment({
     // Links in emails point here; set SIGAP_PUBLIC_BASE_URL when a custom domain fronts the API.
     PUBLIC_BASE_URL: process.env.SIGAP_PUBLIC_BASE_URL ?? api.url,
-    OPERATOR_EMAIL: process.env.SIGAP_OPERATOR_EMAIL ?? "",
-  },
+  }),
 });

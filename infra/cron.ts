@@ -1,4 +1,5 @@
 import { SCHEDULE_INTERVAL_MINUTES } from "../packages/core/src/system/schedule";
+import { lambdaDefaults, lambdaEnvironment } from "./defaults";
 import { email } from "./email";
 import { table } from "./table";
 import { workflowsLink } from "./workflows";
@@ -8,15 +9,9 @@ export const scheduler = new sst.aws.CronV2("Scheduler", {
   schedule: `rate(${SCHEDULE_INTERVAL_MINUTES} minutes)`,
   function: {
     handler: "packages/functions/src/cron/scheduled.handler",
-    runtime: "nodejs22.x",
-    architecture: "arm64",
+    ...lambdaDefaults,
     timeout: "5 minutes",
     link: [table, workflowsLink, email],
-    environment: {
-      SLA_SCALE: process.env.SLA_SCALE ?? "1",
-      MAIL_TRANSPORT: "ses",
-      PUBLIC_BASE_URL: process.env.SIGAP_PUBLIC_BASE_URL ?? "",
-      OPERATOR_EMAIL: process.env.SIGAP_OPERATOR_EMAIL ?? "",
-    },
+    environment: lambdaEnvironment({ PUBLIC_BASE_URL: process.env.SIGAP_PUBLIC_BASE_URL ?? "" }),
   },
 });

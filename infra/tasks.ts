@@ -1,4 +1,5 @@
 import { type TaskGroup, taskGroups } from "../packages/core/src/workflow/tasks";
+import { lambdaDefaults, lambdaEnvironment } from "./defaults";
 import { email } from "./email";
 import { table } from "./table";
 
@@ -8,16 +9,11 @@ export const taskFunctions = Object.fromEntries(
     group,
     new sst.aws.Function(`${group[0]?.toUpperCase()}${group.slice(1)}Task`, {
       handler: `packages/functions/src/tasks/${group}.handler`,
-      runtime: "nodejs22.x",
-      architecture: "arm64",
+      ...lambdaDefaults,
       timeout: "60 seconds",
       memory: "512 MB",
       link: [table, email],
-      environment: {
-        SLA_SCALE: process.env.SLA_SCALE ?? "1",
-        MAIL_TRANSPORT: "ses",
-        OPERATOR_EMAIL: process.env.SIGAP_OPERATOR_EMAIL ?? "",
-      },
+      environment: lambdaEnvironment(),
     }),
   ]),
 ) as Record<TaskGroup, sst.aws.Function>;

@@ -1,22 +1,13 @@
 /** The API app against real DynamoDB Local and a real local Step Functions endpoint. */
-import type { Server } from "node:http";
 import { settings } from "@sigap/core/config/settings";
 import { createApp } from "@sigap/functions/api/app";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LocalStepFunctions } from "../packages/local/src/sfn/engine";
-import { serveStepFunctions } from "../packages/local/src/sfn/server";
+import { startTestStepFunctions, type TestStepFunctions } from "./support/step-functions";
 
-let stepFunctions: Server;
+let stepFunctions: TestStepFunctions;
 
 beforeAll(async () => {
-  const engine = new LocalStepFunctions({
-    region: "ap-southeast-3",
-    accountId: "000000000000",
-    resolveLambda: () => undefined,
-  });
-  const served = await serveStepFunctions(engine, 0);
-  stepFunctions = served.server;
-  process.env.AWS_ENDPOINT_URL_SFN = served.url;
+  stepFunctions = await startTestStepFunctions();
 });
 afterAll(() => stepFunctions.close());
 
@@ -36,8 +27,7 @@ describe("GET /health", () => {
   });
 
   it("answers 503 naming the dependency that is down", async () => {
-    await new Promise<void>((resolve) => stepFunctions.close(() => resolve()));
-    stepFunctions.closeAllConnections();
+    stepFunctions.close();
     const response = await createApp().request("/health");
     expect(response.status).toBe(503);
     const body = (await response.json()) as {

@@ -3,7 +3,8 @@
  * timers standing in for days: callbacks, timeouts that loop back with a fresh token, a 40-day
  * Wait, Retry, idempotent starts and AWS's error names.
  */
-import type { Server } from "node:http";
+
+import type { SFNClient } from "@aws-sdk/client-sfn";
 import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
@@ -13,14 +14,12 @@ import {
   SendTaskFailureCommand,
   SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
-  SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import type { JsonValue } from "@sigap/core/workflow/asl";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { LocalStepFunctions } from "../packages/local/src/sfn/engine";
-import { serveStepFunctions } from "../packages/local/src/sfn/server";
+import { startTestStepFunctions, type TestStepFunctions } from "./support/step-functions";
 
 const DAY = 24 * 3600;
 const fn = (name: string) => `arn:aws:lambda:ap-southeast-3:000000000000:function:${name}`;
@@ -85,24 +84,14 @@ const noTimeout = {
   },
 };
 
-let server: Server;
+let stepFunctions: TestStepFunctions;
 let client: SFNClient;
 let loopArn: string;
 let noTimeoutArn: string;
 
 beforeAll(async () => {
-  const engine = new LocalStepFunctions({
-    region: "ap-southeast-3",
-    accountId: "000000000000",
-    resolveLambda: (arn) => lambdas[arn],
-  });
-  const served = await serveStepFunctions(engine, 0);
-  server = served.server;
-  client = new SFNClient({
-    endpoint: served.url,
-    region: "ap-southeast-3",
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-  });
+  stepFunctions = await startTestStepFunctions(lambdas);
+  client = stepFunctions.client;
   loopArn = (
     await client.send(
       new CreateStateMachineCommand({
@@ -123,10 +112,7 @@ beforeAll(async () => {
   ).stateMachineArn as string;
 });
 
-afterAll(() => {
-  client.destroy();
-  server.close();
-});
+afterAll(() => stepFunctions.close());
 
 beforeEach(() => {
   asks = [];

@@ -54,6 +54,16 @@ interface TaskStateDefinition {
   HeartbeatSecondsPath?: string;
 }
 
+/** One entry into a Task state, as the interpreter hands it over. */
+interface TaskEntry {
+  execution: ExecutionRecord;
+  stateName: string;
+  state: TaskStateDefinition;
+  /** After InputPath and Parameters: what the interpreter passes to the task and times it by. */
+  input: JsonValue;
+  context: JsonValue;
+}
+
 interface PendingTask {
   executionArn: string;
   stateName: string;
@@ -138,6 +148,8 @@ export class LocalStepFunctions {
   private readonly stateMachines = new Map<string, StateMachineRecord>();
   private readonly executions = new Map<string, ExecutionRecord>();
   private readonly tasks = new Map<string, PendingTask>();
+  /** Tokens of tasks that ended; calls with them answer TaskTimedOut, as on AWS. */
+  private readonly closedTokens = new Set<string>();
 
   constructor(private readonly options: EngineOptions) {}
 
@@ -267,7 +279,7 @@ export class LocalStepFunctions {
     const taskResourceLocalHandlers = Object.fromEntries(
       [...sm.taskStates].map(([stateName, state]) => [
         stateName,
-        (effectiveInput: JsonValue) => this.runTask(execution, stateName, state, effectiveInput, context),
+        (input: JsonValue) => this.runTask({ execution, stateName, state, input, context }),
       ]),
     );
     const run = machine.run(parsedInput as Parameters<StateMachine["run"]>[0], {
@@ -321,23 +333,18 @@ export class LocalStepFunctions {
   }
 
   /** Runs one entry into a Task state: invokes the in-process Lambda, and for callbacks waits for the token. */
-  private async runTask(
-    execution: ExecutionRecord,
-    stateName: string,
-    state: TaskStateDefinition,
-    effectiveInput: JsonValue,
-    context: JsonValue,
-  ): Promise<JsonValue> {
-    const waitsForToken = state.Resource.endsWith(WAIT_FOR_TASK_TOKEN);
-    const resource = waitsForToken ? state.Resource.slice(0, -WAIT_FOR_TASK_TOKEN.length) : state.Resource;
-    if (!waitsForToken) return this.invokeLambda(resource, effectiveInput);
+  private async runTask(entry: TaskEntry): Promise<JsonValue> {
+    const { Resource } = entry.state;
+    const waitsForToken = Resource.endsWith(WAIT_FOR_TASK_TOKEN);
+    const resource = waitsForToken ? Resource.slice(0, -WAIT_FOR_TASK_TOKEN.length) : Resource;
+    if (!waitsForToken) return this.invokeLambda(resource, entry.input);
 
-    const token = this.newToken(execution.executionArn);
-    const callback = this.openTask(token, execution, stateName, state, effectiveInput, context);
+    const token = this.newToken(entry.execution.executionArn);
+    const callback = this.openTask(token, entry);
     // If the invocation below fails, that failure decides the task; the callback must not go unhandled.
     callback.catch(() => {});
     try {
-      await this.invokeLambda(resource, replaceDeep(effectiveInput, TOKEN_PLACEHOLDER, token));
+      await this.invokeLambda(resource, replaceDeep(entry.input, TOKEN_PLACEHOLDER, token));
     } catch (error) {
       this.closeTask(token);
       throw error;
@@ -376,24 +383,15 @@ export class LocalStepFunctions {
 
   private openTask(
     token: string,
-    execution: ExecutionRecord,
-    stateName: string,
-    state: TaskStateDefinition,
-    effectiveInput: JsonValue,
-    context: JsonValue,
+    { execution, stateName, state, input, context }: TaskEntry,
   ): Promise<JsonValue> {
     // The interpreter times the task out with the same rule (same input); closing the token at that
     // moment makes a late SendTaskSuccess answer TaskTimedOut, as on AWS.
-    const timeoutSeconds = this.secondsFrom(
-      state.TimeoutSeconds,
-      state.TimeoutSecondsPath,
-      effectiveInput,
-      context,
-    );
+    const timeoutSeconds = this.secondsFrom(state.TimeoutSeconds, state.TimeoutSecondsPath, input, context);
     const heartbeatSeconds = this.secondsFrom(
       state.HeartbeatSeconds,
       state.HeartbeatSecondsPath,
-      effectiveInput,
+      input,
       context,
     );
     return new Promise<JsonValue>((resolve, reject) => {
@@ -452,8 +450,6 @@ export class LocalStepFunctions {
     this.executions.get(pending.executionArn)?.openTokens.delete(token);
   }
 
-  private readonly closedTokens = new Set<string>();
-
   private pendingTask(token: string | undefined): PendingTask {
     if (!token || !TOKEN_PATTERN.test(token)) throw new SfnApiError("InvalidToken", "Invalid Token");
     const pending = this.tasks.get(token);
@@ -496,12 +492,7 @@ export class LocalStepFunctions {
   describeExecution(request: { executionArn: string }) {
     const e = this.execution(request.executionArn);
     return {
-      executionArn: e.executionArn,
-      stateMachineArn: e.stateMachineArn,
-      name: e.name,
-      status: e.status,
-      startDate: e.startDate,
-      stopDate: e.stopDate,
+      ...executionListItem(e),
       input: e.input,
       inputDetails: { included: true },
       output: e.output,
@@ -524,14 +515,7 @@ export class LocalStepFunctions {
       .sort((a, b) => b.startDate.getTime() - a.startDate.getTime());
     const { page, nextToken } = paginate(all, request.maxResults, request.nextToken);
     return {
-      executions: page.map((e) => ({
-        executionArn: e.executionArn,
-        stateMachineArn: e.stateMachineArn,
-        name: e.name,
-        status: e.status,
-        startDate: e.startDate,
-        stopDate: e.stopDate,
-      })),
+      executions: page.map(executionListItem),
       nextToken,
     };
   }
@@ -547,6 +531,18 @@ export class LocalStepFunctions {
     const { page, nextToken } = paginate(ordered, request.maxResults, request.nextToken);
     return { events: page, nextToken };
   }
+}
+
+/** The fields ListExecutions shows (DescribeExecution adds input, output and the error). */
+function executionListItem(e: ExecutionRecord) {
+  return {
+    executionArn: e.executionArn,
+    stateMachineArn: e.stateMachineArn,
+    name: e.name,
+    status: e.status,
+    startDate: e.startDate,
+    stopDate: e.stopDate,
+  };
 }
 
 function paginate<T>(items: T[], maxResults = 100, nextToken?: string): { page: T[]; nextToken?: string } {
