@@ -48,14 +48,19 @@ const approvalLoop = {
       Type: "Task",
       Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken",
       Parameters: { FunctionName: fn("ask"), Payload: { "token.$": "$$.Task.Token", "round.$": "$.round" } },
-      TimeoutSeconds: 3 * DAY,
+      // Read from the state input, before Parameters reshape it (as AWS does).
+      TimeoutSecondsPath: "$.policy.askSeconds",
       ResultPath: "$.answer",
       Catch: [{ ErrorEquals: ["States.Timeout"], ResultPath: null, Next: "Remind" }],
       Next: "Pause",
     },
     Remind: {
       Type: "Pass",
-      Parameters: { "round.$": "States.MathAdd($.round, 1)", "waitSeconds.$": "$.waitSeconds" },
+      Parameters: {
+        "round.$": "States.MathAdd($.round, 1)",
+        "waitSeconds.$": "$.waitSeconds",
+        "policy.$": "$.policy",
+      },
       Next: "Ask",
     },
     Pause: { Type: "Wait", SecondsPath: "$.waitSeconds", Next: "Flaky" },
@@ -162,7 +167,7 @@ describe("local Step Functions endpoint", () => {
       new StartExecutionCommand({
         stateMachineArn: loopArn,
         name: "candidate-1",
-        input: JSON.stringify({ round: 0, waitSeconds: 40 * DAY }),
+        input: JSON.stringify({ round: 0, waitSeconds: 40 * DAY, policy: { askSeconds: 3 * DAY } }),
       }),
     );
     const first = await until(() => asks[0], "the first ask");
@@ -210,6 +215,7 @@ describe("local Step Functions endpoint", () => {
     expect(JSON.parse(execution.output as string)).toEqual({
       round: 1,
       waitSeconds: 40 * DAY,
+      policy: { askSeconds: 3 * DAY },
       answer: { decision: "approve" },
       flaky: { attempts: 2 },
     });
@@ -255,11 +261,13 @@ describe("local Step Functions endpoint", () => {
           input: JSON.stringify(input),
         }),
       );
-    const a = await start({ round: 0, waitSeconds: 1 });
-    const b = await start({ round: 0, waitSeconds: 1 });
+    const a = await start({ round: 0, waitSeconds: 1, policy: { askSeconds: DAY } });
+    const b = await start({ round: 0, waitSeconds: 1, policy: { askSeconds: DAY } });
     expect(b.executionArn).toBe(a.executionArn);
     expect(b.startDate).toEqual(a.startDate);
-    expect(await errorOf(start({ round: 5, waitSeconds: 1 }))).toBe("ExecutionAlreadyExists");
+    expect(await errorOf(start({ round: 5, waitSeconds: 1, policy: { askSeconds: DAY } }))).toBe(
+      "ExecutionAlreadyExists",
+    );
     const { executions } = await client.send(
       new ListExecutionsCommand({ stateMachineArn: loopArn, statusFilter: "RUNNING" }),
     );
@@ -270,14 +278,16 @@ describe("local Step Functions endpoint", () => {
       new StopExecutionCommand({ executionArn: a.executionArn, error: "Test", cause: "done" }),
     );
     await until(statusIs(a.executionArn as string, "ABORTED"), "abort");
-    expect(await errorOf(start({ round: 0, waitSeconds: 1 }))).toBe("ExecutionAlreadyExists");
+    expect(await errorOf(start({ round: 0, waitSeconds: 1, policy: { askSeconds: DAY } }))).toBe(
+      "ExecutionAlreadyExists",
+    );
   });
 
   it("fails the task with the caller's error on SendTaskFailure", async () => {
     const { executionArn } = await client.send(
       new StartExecutionCommand({
         stateMachineArn: loopArn,
-        input: JSON.stringify({ round: 0, waitSeconds: 1 }),
+        input: JSON.stringify({ round: 0, waitSeconds: 1, policy: { askSeconds: DAY } }),
       }),
     );
     const ask = await until(() => asks[0], "the ask");

@@ -59,9 +59,19 @@ interface TaskEntry {
   execution: ExecutionRecord;
   stateName: string;
   state: TaskStateDefinition;
-  /** After InputPath and Parameters: what the interpreter passes to the task and times it by. */
+  /** After InputPath and Parameters: what the task receives. */
   input: JsonValue;
+  /** After InputPath only: what TimeoutSecondsPath and HeartbeatSecondsPath read, as on AWS. */
+  stateInput: JsonValue;
+  /** The deadline the interpreter enforces for this entry (patched to tell us). */
+  timeoutMs: number;
   context: JsonValue;
+}
+
+/** What the patched interpreter passes to a local task handler besides the input. */
+interface TaskEntryDetails {
+  timeoutMs: number;
+  stateInput: JsonValue;
 }
 
 interface PendingTask {
@@ -76,8 +86,6 @@ interface PendingTask {
 
 /** Seeded into `$$.Task.Token`; every task entry replaces it with a fresh token of its own. */
 const TOKEN_PLACEHOLDER = "__sigap_local_task_token__";
-/** AWS's ceiling for task timeouts and the default when a Task sets none. */
-const AWS_DEFAULT_TASK_TIMEOUT_SECONDS = 99_999_999;
 const MAX_TIMER_DELAY_MS = 2_147_483_647;
 const NAME_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
 const TOKEN_PATTERN = /^AQ[A-Za-z0-9_-]{80,}$/;
@@ -109,6 +117,18 @@ function collectTaskStates(
     if (processor) collectTaskStates(processor.States, into);
   }
   return into;
+}
+
+/** HeartbeatSeconds, or HeartbeatSecondsPath resolved against the state input (as AWS does). */
+function secondsAt(
+  fixed: number | undefined,
+  path: string | undefined,
+  entry: TaskEntry,
+): number | undefined {
+  if (fixed !== undefined) return fixed;
+  if (path === undefined) return undefined;
+  const value = resolveReferencePath(path, entry.stateInput, entry.context);
+  return typeof value === "number" && Number.isInteger(value) && value >= 1 ? value : undefined;
 }
 
 function replaceDeep(value: JsonValue, search: string, replacement: string): JsonValue {
@@ -279,7 +299,8 @@ export class LocalStepFunctions {
     const taskResourceLocalHandlers = Object.fromEntries(
       [...sm.taskStates].map(([stateName, state]) => [
         stateName,
-        (input: JsonValue) => this.runTask({ execution, stateName, state, input, context }),
+        (input: JsonValue, details: TaskEntryDetails) =>
+          this.runTask({ execution, stateName, state, input, context, ...details }),
       ]),
     );
     const run = machine.run(parsedInput as Parameters<StateMachine["run"]>[0], {
@@ -381,28 +402,17 @@ export class LocalStepFunctions {
     return `AQ${digest}${randomBytes(64).toString("base64url")}`;
   }
 
-  private openTask(
-    token: string,
-    { execution, stateName, state, input, context }: TaskEntry,
-  ): Promise<JsonValue> {
-    // The interpreter times the task out with the same rule (same input); closing the token at that
-    // moment makes a late SendTaskSuccess answer TaskTimedOut, as on AWS.
-    const timeoutSeconds = this.secondsFrom(state.TimeoutSeconds, state.TimeoutSecondsPath, input, context);
-    const heartbeatSeconds = this.secondsFrom(
-      state.HeartbeatSeconds,
-      state.HeartbeatSecondsPath,
-      input,
-      context,
-    );
+  private openTask(token: string, entry: TaskEntry): Promise<JsonValue> {
+    const { execution, stateName, state } = entry;
+    // Closing the token when the interpreter times the task out makes a late SendTaskSuccess
+    // answer TaskTimedOut, as on AWS.
+    const heartbeatSeconds = secondsAt(state.HeartbeatSeconds, state.HeartbeatSecondsPath, entry);
     return new Promise<JsonValue>((resolve, reject) => {
       let cancelHeartbeat = () => {};
-      const cancelTimeout = setLongTimeout(
-        () => {
-          this.closeTask(token);
-          reject(new StateError("States.Timeout", "The task timed out."));
-        },
-        (timeoutSeconds ?? AWS_DEFAULT_TASK_TIMEOUT_SECONDS) * 1000,
-      );
+      const cancelTimeout = setLongTimeout(() => {
+        this.closeTask(token);
+        reject(new StateError("States.Timeout", "The task timed out."));
+      }, entry.timeoutMs);
       const pending: PendingTask = {
         executionArn: execution.executionArn,
         stateName,
@@ -426,18 +436,6 @@ export class LocalStepFunctions {
       this.tasks.set(token, pending);
       execution.openTokens.add(token);
     });
-  }
-
-  private secondsFrom(
-    fixed: number | undefined,
-    path: string | undefined,
-    input: JsonValue,
-    context: JsonValue,
-  ): number | undefined {
-    if (fixed !== undefined) return fixed;
-    if (path === undefined) return undefined;
-    const value = resolveReferencePath(path, input, context);
-    return typeof value === "number" && Number.isInteger(value) && value >= 1 ? value : undefined;
   }
 
   /** Closes a task: its token stays known (late calls answer TaskTimedOut) but can no longer decide. */
