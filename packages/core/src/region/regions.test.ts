@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import {
+  describeRegion,
+  isWithin,
+  normalizeRegionCode,
+  parentRegion,
+  regionExists,
+  regionLevel,
+} from "./regions";
+
+describe("region codes", () => {
+  it("normalizes codes with or without dots to the dotted form", () => {
+    expect(normalizeRegionCode("3205012001")).toBe("32.05.01.2001");
+    expect(normalizeRegionCode(" 32.05.01.2001 ")).toBe("32.05.01.2001");
+    expect(normalizeRegionCode("3205")).toBe("32.05");
+    expect(normalizeRegionCode("32")).toBe("32");
+  });
+
+  it("refuses what is not a code", () => {
+    for (const bad of ["", "abc", "32050120011", "320501200", "32-05-01-2001", "3205O12001"]) {
+      expect(normalizeRegionCode(bad)).toBeUndefined();
+    }
+  });
+
+  it("knows levels, parents and containment", () => {
+    expect(regionLevel("32.05.01.2001")).toBe("village");
+    expect(regionLevel("32.05.01")).toBe("district");
+    expect(parentRegion("32.05.01.2001")).toBe("32.05.01");
+    expect(parentRegion("32")).toBeUndefined();
+    expect(isWithin("32.05.01.2001", "32.05")).toBe(true);
+    expect(isWithin("32.50.01.2001", "32.5")).toBe(false);
+    expect(isWithin("32.02", "32.02")).toBe(true);
+  });
+
+  it("checks codes against the current Kemendagri list", () => {
+    expect(regionExists("32.05.22.2001")).toBe(true); // Desa Cikajang, Garut
+    expect(regionExists("32.05.01.1001")).toBe(true); // Kelurahan Kota Kulon, Garut
+    expect(regionExists("32.05.22.2999")).toBe(false);
+    expect(regionExists("94")).toBe(true); // Papua
+  });
+
+  it("describes a village for people", () => {
+    expect(describeRegion("32.05.22.2001")).toBe(
+      "Desa Cikajang, Kecamatan Cikajang, Kabupaten Garut, Jawa Barat",
+    );
+    expect(describeRegion("32.05.01.1001")).toBe(
+      "Kelurahan Kota Kulon, Kecamatan Garut Kota, Kabupaten Garut, Jawa Barat",
+    );
+  });
+});

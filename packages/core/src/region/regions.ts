@@ -1,0 +1,98 @@
+import { readFileSync } from "node:fs";
+
+/**
+ * Kemendagri region codes: province `32`, kabupaten/kota `32.05` (kota segments 71–79), kecamatan
+ * `32.05.01`, desa/kelurahan `32.05.01.2001` (suffix 1xxx kelurahan, 2xxx desa). Accepted with or
+ * without dots; stored dotted. The list (idn-area-data, ODbL) is loaded on first use, never at
+ * cold start.
+ */
+export type RegionLevel = "province" | "regency" | "district" | "village";
+
+const LEVEL_BY_DIGITS: Record<number, RegionLevel> = {
+  2: "province",
+  4: "regency",
+  6: "district",
+  10: "village",
+};
+const SEGMENTS: Record<RegionLevel, number[]> = {
+  province: [2],
+  regency: [2, 2],
+  district: [2, 2, 2],
+  village: [2, 2, 2, 4],
+};
+
+/** `3205012001`, `32.05.01.2001` or ` 32 05 01 2001 ` → `32.05.01.2001`; undefined when malformed. */
+export function normalizeRegionCode(input: string): string | undefined {
+  const trimmed = input.trim();
+  if (!/^[\d.\s]+$/.test(trimmed)) return undefined;
+  const digits = trimmed.replace(/[.\s]/g, "");
+  const level = LEVEL_BY_DIGITS[digits.length];
+  if (!level) return undefined;
+  let offset = 0;
+  return SEGMENTS[level]
+    .map((size) => {
+      const part = digits.slice(offset, offset + size);
+      offset += size;
+      return part;
+    })
+    .join(".");
+}
+
+export function regionLevel(code: string): RegionLevel | undefined {
+  return LEVEL_BY_DIGITS[code.replaceAll(".", "").length];
+}
+
+/** The enclosing region: `32.05.01.2001` → `32.05.01`; a province has none. */
+export function parentRegion(code: string): string | undefined {
+  const cut = code.lastIndexOf(".");
+  return cut === -1 ? undefined : code.slice(0, cut);
+}
+
+/** Is `code` the region `ancestor` or inside it? */
+export function isWithin(code: string, ancestor: string): boolean {
+  return code === ancestor || code.startsWith(`${ancestor}.`);
+}
+
+let names: Map<string, string> | undefined;
+
+function regionsFile(): string | URL {
+  return process.env.REGIONS_FILE || new URL("./data/regions.tsv", import.meta.url);
+}
+
+function regionNames(): Map<string, string> {
+  if (!names) {
+    const loaded = new Map<string, string>();
+    for (const line of readFileSync(regionsFile(), "utf8").split("\n")) {
+      const tab = line.indexOf("\t");
+      if (tab > 0 && !line.startsWith("#")) loaded.set(line.slice(0, tab), line.slice(tab + 1));
+    }
+    names = loaded;
+  }
+  return names;
+}
+
+export function regionExists(code: string): boolean {
+  return regionNames().has(code);
+}
+
+export function regionName(code: string): string | undefined {
+  return regionNames().get(code);
+}
+
+/** "Desa Sukamaju, Kecamatan Cikajang, Kabupaten Garut, Jawa Barat" for people. */
+export function describeRegion(code: string): string {
+  const parts: string[] = [];
+  for (let current: string | undefined = code; current; current = parentRegion(current)) {
+    const name = regionName(current) ?? current;
+    const level = regionLevel(current);
+    if (level === "village") {
+      // Suffix 1xxx is a kelurahan, 2xxx a desa.
+      parts.push(`${current.split(".")[3]?.startsWith("1") ? "Kelurahan" : "Desa"} ${name}`);
+    } else if (level === "district") {
+      parts.push(`Kecamatan ${name}`);
+    } else {
+      parts.push(name);
+    }
+  }
+  return parts.join(", ");
+}
