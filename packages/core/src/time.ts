@@ -35,3 +35,13 @@ export function formatLocalTime(at: Date | string, regionCode: string): string {
   }).format(typeof at === "string" ? new Date(at) : at);
   return `${text.replace(" pukul ", " ")} ${zone}`;
 }
+
+/** The calendar date (YYYY-MM-DD) at `at` in the region's zone: "today" for a person there. */
+export function localDate(at: Date, regionCode: string): string {
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone: ianaZone[timeZoneOf(regionCode)],
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(at);
+}

@@ -1,0 +1,124 @@
+import * as v from "valibot";
+import { AppError, type FieldError } from "../error";
+import { checkNik } from "../identity/nik";
+import { normalizeIndonesianPhone } from "../identity/phone";
+import { normalizeRegionCode, regionExists, regionLevel } from "../region/regions";
+import { localDate } from "../time";
+import { parseOrThrow } from "../validation/parse";
+
+const MINIMUM_AGE = 18;
+
+const text = (label: string, min: number, max: number) =>
+  v.pipe(
+    v.string(`${label} wajib diisi.`),
+    v.trim(),
+    v.minLength(min, min === 1 ? `${label} wajib diisi.` : `${label} minimal ${min} karakter.`),
+    v.maxLength(max, `${label} maksimal ${max} karakter.`),
+  );
+
+/** Plain HTML forms send strings; a checked checkbox arrives as "on" (or "true", "ya", "1"). */
+const consentValue = v.union(
+  [
+    v.boolean(),
+    v.pipe(
+      v.string(),
+      v.transform((s) => ["on", "true", "ya", "yes", "1"].includes(s.trim().toLowerCase())),
+    ),
+  ],
+  "Persetujuan pemrosesan data wajib diberikan.",
+);
+
+/** What the form sends, field by field; unknown fields are dropped. */
+export const RegistrationForm = v.object({
+  nik: v.pipe(
+    v.string("NIK wajib diisi."),
+    v.trim(),
+    v.regex(/^\d{16}$/, "NIK harus terdiri dari 16 digit angka."),
+  ),
+  fullName: text("Nama lengkap", 3, 100),
+  birthPlace: text("Tempat lahir", 2, 60),
+  birthDate: v.pipe(
+    v.string("Tanggal lahir wajib diisi."),
+    v.trim(),
+    v.isoDate("Tanggal lahir harus berformat TTTT-BB-HH, misalnya 1995-07-15."),
+  ),
+  gender: v.picklist(["L", "P"], "Jenis kelamin harus L (laki-laki) atau P (perempuan)."),
+  phone: v.pipe(
+    v.string("Nomor telepon wajib diisi."),
+    v.transform((s) => normalizeIndonesianPhone(s) ?? ""),
+    v.minLength(1, "Nomor telepon tidak valid. Contoh: 0812-3456-7890."),
+  ),
+  email: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.toLowerCase(),
+      v.union([v.literal(""), v.pipe(v.string(), v.maxLength(254), v.email())], "Alamat email tidak valid."),
+    ),
+  ),
+  address: text("Alamat", 5, 300),
+  villageCode: v.pipe(
+    v.string("Kode desa/kelurahan wajib diisi."),
+    v.transform((s) => normalizeRegionCode(s) ?? ""),
+    v.check(
+      (code) => regionLevel(code) === "village",
+      "Kode desa/kelurahan harus 10 digit, misalnya 32.05.22.2001.",
+    ),
+    v.check(
+      (code) => regionExists(code),
+      "Kode desa/kelurahan tidak ada dalam daftar wilayah Kemendagri terbaru.",
+    ),
+  ),
+  education: text("Pendidikan terakhir", 2, 60),
+  occupation: text("Pekerjaan", 2, 60),
+  motivation: text("Motivasi", 10, 1000),
+  consent: v.pipe(
+    consentValue,
+    v.check((given) => given === true, "Persetujuan pemrosesan data wajib diberikan."),
+  ),
+});
+
+export type RegistrationInput = Omit<v.InferOutput<typeof RegistrationForm>, "email" | "consent"> & {
+  email?: string;
+  consent: true;
+  /** Notes on plausible-but-odd data (e.g. a NIK from a split kecamatan), for the verifying officer. */
+  warnings: string[];
+};
+
+function ageOn(birthDate: string, today: string): number {
+  const [by, bm, bd] = birthDate.split("-").map(Number) as [number, number, number];
+  const [ty, tm, td] = today.split("-").map(Number) as [number, number, number];
+  return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
+}
+
+/**
+ * Validates a registration as submitted `now`: each field, then the rules across fields — NIK
+ * plausibility against gender and birth date, and age ≥ 18 on the day of submission in the
+ * village's own time zone. Throws one 422 problem listing every field's message.
+ */
+export function validateRegistration(raw: unknown, now: Date): RegistrationInput {
+  const form = parseOrThrow(RegistrationForm, raw);
+  const errors: FieldError[] = [];
+  const nik = checkNik(form.nik, { gender: form.gender, birthDate: form.birthDate });
+  for (const message of nik.errors) errors.push({ field: "nik", message });
+
+  const today = localDate(now, form.villageCode);
+  if (form.birthDate > today) {
+    errors.push({ field: "birthDate", message: "Tanggal lahir tidak boleh di masa depan." });
+  } else if (ageOn(form.birthDate, today) < MINIMUM_AGE) {
+    errors.push({
+      field: "birthDate",
+      message: `Usia minimal untuk mendaftar sebagai PSM adalah ${MINIMUM_AGE} tahun.`,
+    });
+  }
+  if (errors.length > 0) {
+    throw new AppError(
+      "validation",
+      "Data belum lengkap atau belum benar",
+      "Periksa kembali isian yang ditandai.",
+      errors,
+    );
+  }
+  const { email, ...rest } = form;
+  return { ...rest, ...(email ? { email } : {}), consent: true, warnings: nik.warnings };
+}
