@@ -9,6 +9,8 @@ interface LinkedResources {
   /** State machine ARN by workflow name. */
   Workflows: Record<string, string>;
   Email: { sender: string };
+  /** Keys personal-data protection (NIK hash and encryption); an SST Secret on AWS. */
+  PiiSecret: { value: string };
 }
 
 const linked = Resource as unknown as LinkedResources;
@@ -30,4 +32,8 @@ export function workflowArns(): Record<string, string> {
 
 export function emailSender(): string {
   return linked.Email.sender;
+}
+
+export function piiSecret(): string {
+  return linked.PiiSecret.value;
 }

@@ -64,6 +64,8 @@ export function localEnvironment(
     SST_RESOURCE_Table: JSON.stringify({ name: options.tableName ?? `${APP}-${STAGE}` }),
     SST_RESOURCE_Workflows: JSON.stringify(workflowArns),
     SST_RESOURCE_Email: JSON.stringify({ sender: "no-reply@sigap.local" }),
+    // A fixed development secret: local data is test data. On AWS this is the PiiSecret SST Secret.
+    SST_RESOURCE_PiiSecret: JSON.stringify({ value: "local-development-secret-not-for-real-personal-data" }),
     ...(options.dataDirectory ? { MAIL_OUTBOX_FILE: join(options.dataDirectory, "outbox.jsonl") } : {}),
   };
   const chosen: Record<string, string> = {};

@@ -1,0 +1,44 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
+import { piiSecret } from "../resources";
+
+/**
+ * Personal data at rest (UU PDP 27/2022): a NIK is kept as a keyed hash (to enforce one registration
+ * per NIK without storing it) and encrypted (AES-256-GCM) for the verifying officer. Both keys are
+ * derived from one secret, so a leaked table alone reveals no NIK.
+ */
+let keys: { hash: Buffer; encryption: Buffer } | undefined;
+
+function derivedKeys() {
+  if (!keys) {
+    const secret = piiSecret();
+    if (secret.length < 32) throw new Error("PiiSecret must be at least 32 characters");
+    const derive = (purpose: string) => Buffer.from(hkdfSync("sha256", secret, "sigap", purpose, 32));
+    keys = { hash: derive("nik-hash"), encryption: derive("pii-encryption") };
+  }
+  return keys;
+}
+
+/** The same NIK always gives the same hash; without the secret it cannot be reversed or guessed. */
+export function hashNik(nik: string): string {
+  return createHmac("sha256", derivedKeys().hash).update(nik).digest("base64url");
+}
+
+export function encrypt(plaintext: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", derivedKeys().encryption, iv);
+  const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+  return [
+    "v1",
+    iv.toString("base64url"),
+    body.toString("base64url"),
+    cipher.getAuthTag().toString("base64url"),
+  ].join(".");
+}
+
+export function decrypt(sealed: string): string {
+  const [version, iv, body, tag] = sealed.split(".");
+  if (version !== "v1" || !iv || !body || !tag) throw new Error("Unrecognised sealed value");
+  const decipher = createDecipheriv("aes-256-gcm", derivedKeys().encryption, Buffer.from(iv, "base64url"));
+  decipher.setAuthTag(Buffer.from(tag, "base64url"));
+  return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");
+}

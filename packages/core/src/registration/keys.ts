@@ -1,0 +1,22 @@
+/** Every DynamoDB key of the registration domain, built here and nowhere else. */
+export type RegistrationStatus = "submitted" | "candidate" | "active" | "rejected";
+
+export const registrationKeys = {
+  registration: (id: string) => ({ pk: `REG#${id}`, sk: "REG" }),
+  /** One per NIK (by its keyed hash): the database's guarantee of one registration per person. */
+  nikClaim: (nikHash: string) => ({ pk: `NIK#${nikHash}`, sk: "NIK" }),
+  /** The audit trail: every change, with actor and time, in order. */
+  /** Sorted by time; the random suffix keeps two events of one millisecond apart. */
+  event: (id: string, at: string, suffix: string) => ({ pk: `REG#${id}`, sk: `EVENT#${at}#${suffix}` }),
+  eventPrefix: (id: string) => ({ pk: `REG#${id}`, skPrefix: "EVENT#" }),
+  /** gsi1: registrations by status, oldest first. */
+  byStatus: (status: RegistrationStatus, createdAt: string, id: string) => ({
+    gsi1pk: `REG#STATUS#${status}`,
+    gsi1sk: `${createdAt}#${id}`,
+  }),
+  /** gsi2: registrations by province, sorted by village code, so a prefix selects a region. */
+  byRegion: (villageCode: string, createdAt: string, id: string) => ({
+    gsi2pk: `REG#PROVINCE#${villageCode.slice(0, 2)}`,
+    gsi2sk: `${villageCode}#${createdAt}#${id}`,
+  }),
+};

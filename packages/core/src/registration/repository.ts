@@ -1,0 +1,266 @@
+import { createHash, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from "@aws-sdk/lib-dynamodb";
+import { nowIso } from "../clock";
+import { db } from "../db/client";
+import { AppError } from "../error";
+import { maskNik } from "../identity/nik";
+import { encrypt, hashNik } from "../identity/protect";
+import { tableName } from "../resources";
+import { registrationKeys as keys, type RegistrationStatus } from "./keys";
+import type { Actor, RecruitmentStage, Registration, RegistrationEvent } from "./model";
+import type { RegistrationInput } from "./schema";
+
+/** Readable on a phone and over the phone: no 0/O, 1/I/L. */
+const RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+function newReceiptCode(): string {
+  const chars = Array.from({ length: 8 }, () => RECEIPT_ALPHABET[randomInt(RECEIPT_ALPHABET.length)]);
+  return `${chars.slice(0, 4).join("")}-${chars.slice(4).join("")}`;
+}
+
+function receiptHash(code: string): string {
+  return createHash("sha256")
+    .update(code.toUpperCase().replace(/[^A-Z0-9]/g, ""))
+    .digest("base64url");
+}
+
+/** Compares in constant time, so the answer's timing says nothing about the code. */
+export function receiptMatches(registration: Registration, code: string): boolean {
+  const expected = Buffer.from(registration.receiptHash);
+  const given = Buffer.from(receiptHash(code));
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+const newId = () => randomBytes(10).toString("base64url").replace(/[-_]/g, "x").toLowerCase().slice(0, 12);
+
+function eventItem(id: string, event: RegistrationEvent) {
+  return {
+    ...keys.event(id, event.at, randomBytes(3).toString("hex")),
+    entity: "registration-event",
+    ...event,
+  };
+}
+
+/**
+ * Saves a new registration, its NIK claim and its first audit event in one transaction: a second
+ * registration of the same NIK fails as a whole (409), however many arrive at once.
+ */
+export async function createRegistration(
+  input: RegistrationInput,
+): Promise<{ registration: Registration; receiptCode: string }> {
+  const now = nowIso();
+  const id = newId();
+  const receiptCode = newReceiptCode();
+  const { nik, consent: _consent, ...details } = input;
+  const registration: Registration = {
+    ...details,
+    id,
+    status: "submitted",
+    stage: "village-recommendation",
+    createdAt: now,
+    updatedAt: now,
+    lawfulBasis: "consent",
+    consentAt: now,
+    nikMasked: maskNik(nik),
+    nikEncrypted: encrypt(nik),
+    nikHash: hashNik(nik),
+    receiptHash: receiptHash(receiptCode),
+  };
+  const first: RegistrationEvent = {
+    at: now,
+    event: "submitted",
+    status: "submitted",
+    stage: registration.stage,
+    actor: { kind: "applicant" },
+  };
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName(),
+              Item: {
+                ...keys.nikClaim(registration.nikHash),
+                entity: "nik-claim",
+                registrationId: id,
+                createdAt: now,
+              },
+              ConditionExpression: "attribute_not_exists(pk)",
+            },
+          },
+          {
+            Put: {
+              TableName: tableName(),
+              Item: {
+                ...keys.registration(id),
+                ...keys.byStatus("submitted", now, id),
+                ...keys.byRegion(registration.villageCode, now, id),
+                entity: "registration",
+                ...registration,
+              },
+              ConditionExpression: "attribute_not_exists(pk)",
+            },
+          },
+          { Put: { TableName: tableName(), Item: eventItem(id, first) } },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (
+      error instanceof TransactionCanceledException &&
+      error.CancellationReasons?.[0]?.Code === "ConditionalCheckFailed"
+    ) {
+      throw new AppError(
+        "conflict",
+        "NIK sudah terdaftar",
+        "NIK ini sudah digunakan untuk pendaftaran PSM. Jika Anda merasa belum pernah mendaftar, hubungi Dinas Sosial kabupaten/kota Anda.",
+      );
+    }
+    throw error;
+  }
+  return { registration, receiptCode };
+}
+
+export async function getRegistration(id: string): Promise<Registration | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.registration(id) }));
+  return Item as Registration | undefined;
+}
+
+export async function listEvents(id: string): Promise<RegistrationEvent[]> {
+  const { pk, skPrefix } = keys.eventPrefix(id);
+  const { Items } = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: { ":pk": pk, ":prefix": skPrefix },
+    }),
+  );
+  return (Items ?? []) as RegistrationEvent[];
+}
+
+export interface Transition {
+  event: string;
+  actor: Actor;
+  note?: string;
+  status?: RegistrationStatus;
+  stage?: RecruitmentStage;
+  /** Only apply while the registration is at this stage (a decision must not land twice). */
+  expectedStage?: RecruitmentStage;
+  set?: Partial<Pick<Registration, "rejectionReason" | "skNumber" | "memberNumber" | "flags">>;
+}
+
+/** Applies a change and appends it to the audit trail, in one transaction. */
+export async function recordTransition(id: string, transition: Transition): Promise<Registration> {
+  const current = await getRegistration(id);
+  if (!current) throw new AppError("not-found", "Pendaftaran tidak ditemukan");
+  const at = nowIso();
+  const status = transition.status ?? current.status;
+  const stage = transition.stage ?? current.stage;
+  const values: Record<string, unknown> = {
+    ":status": status,
+    ":stage": stage,
+    ":at": at,
+    ...Object.fromEntries(Object.entries(transition.set ?? {}).map(([k, v]) => [`:${k}`, v])),
+  };
+  const sets = ["#status = :status", "stage = :stage", "updatedAt = :at"];
+  for (const key of Object.keys(transition.set ?? {})) sets.push(`${key} = :${key}`);
+  if (status !== current.status) {
+    const byStatus = keys.byStatus(status, current.createdAt, id);
+    values[":gsi1pk"] = byStatus.gsi1pk;
+    sets.push("gsi1pk = :gsi1pk");
+  }
+  let condition = "attribute_exists(pk)";
+  if (transition.expectedStage) {
+    condition += " AND stage = :expectedStage";
+    values[":expectedStage"] = transition.expectedStage;
+  }
+  const event: RegistrationEvent = {
+    at,
+    event: transition.event,
+    status,
+    stage,
+    actor: transition.actor,
+    ...(transition.note ? { note: transition.note } : {}),
+  };
+  const items: TransactWriteCommandInput["TransactItems"] = [
+    {
+      Update: {
+        TableName: tableName(),
+        Key: keys.registration(id),
+        UpdateExpression: `SET ${sets.join(", ")}`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: values,
+      },
+    },
+    { Put: { TableName: tableName(), Item: eventItem(id, event) } },
+  ];
+  try {
+    await db().send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) {
+      throw new AppError("conflict", "Pendaftaran sudah berubah", "Langkah ini sudah diputuskan sebelumnya.");
+    }
+    throw error;
+  }
+  return { ...current, ...transition.set, status, stage, updatedAt: at };
+}
+
+/** Registrations inside a region (any level), optionally with one status, newest first. */
+export async function listRegistrations(
+  regionCode: string,
+  status?: RegistrationStatus,
+): Promise<Registration[]> {
+  const found: Registration[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: "gsi2",
+        KeyConditionExpression: "gsi2pk = :pk AND begins_with(gsi2sk, :prefix)",
+        ...(status
+          ? { FilterExpression: "#status = :status", ExpressionAttributeNames: { "#status": "status" } }
+          : {}),
+        ExpressionAttributeValues: {
+          ":pk": `REG#PROVINCE#${regionCode.slice(0, 2)}`,
+          ":prefix": regionCode.length === 2 ? "" : regionCode,
+          ...(status ? { ":status": status } : {}),
+        },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    found.push(...((page.Items ?? []) as Registration[]));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return found.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
+/** Registrations still in the workflow (for the reconciler). */
+export async function listOpenRegistrations(): Promise<Registration[]> {
+  const open: Registration[] = [];
+  for (const status of ["submitted", "candidate"] as const) {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await db().send(
+        new QueryCommand({
+          TableName: tableName(),
+          IndexName: "gsi1",
+          KeyConditionExpression: "gsi1pk = :pk",
+          ExpressionAttributeValues: { ":pk": `REG#STATUS#${status}` },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      open.push(...((page.Items ?? []) as Registration[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+  return open;
+}
