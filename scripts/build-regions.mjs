@@ -33,5 +33,5 @@ for (const file of ["provinces", "regencies", "districts", "villages"]) {
   }
 }
 mkdirSync(dirname(target), { recursive: true });
-writeFileSync(target, header + lines.join("\n") + "\n");
+writeFileSync(target, `${header}${lines.join("\n")}\n`);
 console.log(`Region data built: ${lines.length} regions → ${target}`);

@@ -11,15 +11,16 @@ let stepFunctions: TestStepFunctions;
 
 beforeAll(async () => {
   stepFunctions = await startTestStepFunctions();
-  // Stand in for the system-check machine under its linked name, with a definition that fails.
-  const arn = workflowArns()["system-check"] as string;
-  stepFunctions.engine.createStateMachine({
-    name: arn.split(":").pop() as string,
-    definition: JSON.stringify({
-      StartAt: "Boom",
-      States: { Boom: { Type: "Fail", Error: "Broken", Cause: "test" } },
-    }),
-  });
+  // Every linked workflow exists, as in production; the system check's stand-in fails.
+  for (const [workflow, arn] of Object.entries(workflowArns())) {
+    const failing = { StartAt: "Boom", States: { Boom: { Type: "Fail", Error: "Broken", Cause: "test" } } };
+    const quiet = { StartAt: "Done", States: { Done: { Type: "Succeed" } } };
+    stepFunctions.engine.createStateMachine({
+      name: arn.split(":").pop() as string,
+      definition: JSON.stringify(workflow === "system-check" ? failing : quiet),
+    });
+  }
+});
 });
 afterAll(() => stepFunctions.close());
 

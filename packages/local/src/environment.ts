@@ -3,6 +3,7 @@ import { workflows } from "@sigap/core/workflow/registry";
 import { dynamoDbLocalDirectory } from "./dynamodb-local";
 
 export const LOCAL_REGION = "ap-southeast-3";
+export const LOCAL_JWT_SECRET = "local-development-jwt-secret-change-me-0001";
 export const LOCAL_ACCOUNT = "000000000000";
 const APP = "sigap";
 const STAGE = "local";
@@ -55,6 +56,8 @@ export function localEnvironment(
     AWS_ACCESS_KEY_ID: "local",
     AWS_SECRET_ACCESS_KEY: "local",
     MAIL_TRANSPORT: "outbox",
+    // Local staff tokens (`npm run token`); production verifies an issuer's JWKS instead.
+    AUTH_JWT_SECRET: LOCAL_JWT_SECRET,
     PUBLIC_BASE_URL: `http://localhost:${ports.api}`,
     POWERTOOLS_SERVICE_NAME: APP,
     // The SDK warns that releases after January 2027 need Node 22; Lambdas already run on 22, and

@@ -73,6 +73,13 @@ export async function startLocalStack(options: {
     });
     stops.push(() => closeServer(api));
 
+    // An empty local directory gets the sample approvers; open registrations get their workflow
+    // back (executions live in memory, so a restart re-issues their links).
+    const { seedDirectoryIfEmpty } = await import("./seed");
+    await seedDirectoryIfEmpty();
+    const { reconcileRegistrations } = await import("@sigap/core/registration/workflow");
+    await reconcileRegistrations();
+
     // The scheduler, as infra/cron.ts runs it on AWS.
     const { runScheduledJobs } = await import("@sigap/core/system/jobs");
     const { SCHEDULE_INTERVAL_MINUTES } = await import("@sigap/core/system/schedule");

@@ -15,6 +15,10 @@ const SettingsSchema = v.object({
   PUBLIC_BASE_URL: v.optional(v.pipe(v.string(), v.url()), "http://localhost:3000"),
   /** Who receives operational mail (system check, stalled work). */
   OPERATOR_EMAIL: v.optional(v.pipe(v.string(), v.email()), "operator@sigap.local"),
+  /** Staff tokens: an HS256 secret (local), or an issuer's JWKS URL (production). */
+  AUTH_JWT_SECRET: v.optional(v.pipe(v.string(), v.minLength(32))),
+  AUTH_JWKS_URL: v.optional(v.pipe(v.string(), v.url())),
+  AUTH_ISSUER: v.optional(v.string()),
 });
 
 export type Settings = {
@@ -23,6 +27,7 @@ export type Settings = {
   mailOutboxFile: string | undefined;
   publicBaseUrl: string;
   operatorEmail: string;
+  auth: { secret?: string; jwksUrl?: string; issuer?: string };
 };
 
 export function readSettings(env: Record<string, string | undefined> = process.env): Settings {
@@ -32,6 +37,9 @@ export function readSettings(env: Record<string, string | undefined> = process.e
     MAIL_OUTBOX_FILE: env.MAIL_OUTBOX_FILE || undefined,
     PUBLIC_BASE_URL: env.PUBLIC_BASE_URL || undefined,
     OPERATOR_EMAIL: env.OPERATOR_EMAIL || undefined,
+    AUTH_JWT_SECRET: env.AUTH_JWT_SECRET || undefined,
+    AUTH_JWKS_URL: env.AUTH_JWKS_URL || undefined,
+    AUTH_ISSUER: env.AUTH_ISSUER || undefined,
   });
   return {
     slaScale: parsed.SLA_SCALE,
@@ -39,6 +47,11 @@ export function readSettings(env: Record<string, string | undefined> = process.e
     mailOutboxFile: parsed.MAIL_OUTBOX_FILE,
     publicBaseUrl: parsed.PUBLIC_BASE_URL.replace(/\/+$/, ""),
     operatorEmail: parsed.OPERATOR_EMAIL,
+    auth: {
+      ...(parsed.AUTH_JWT_SECRET ? { secret: parsed.AUTH_JWT_SECRET } : {}),
+      ...(parsed.AUTH_JWKS_URL ? { jwksUrl: parsed.AUTH_JWKS_URL } : {}),
+      ...(parsed.AUTH_ISSUER ? { issuer: parsed.AUTH_ISSUER } : {}),
+    },
   };
 }
 

@@ -1,11 +1,18 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
+let baseClient: DynamoDBClient | undefined;
 let documentClient: DynamoDBDocumentClient | undefined;
 
 /** One client per process; the endpoint comes from AWS_ENDPOINT_URL_DYNAMODB locally. */
+export function dynamodb(): DynamoDBClient {
+  baseClient ??= new DynamoDBClient({});
+  return baseClient;
+}
+
+/** The document client most code uses (plain JavaScript values in and out). */
 export function db(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  documentClient ??= DynamoDBDocumentClient.from(dynamodb(), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return documentClient;

@@ -8,6 +8,8 @@ export const registrationKeys = {
   /** The audit trail: every change, with actor and time, in order. */
   /** Sorted by time; the random suffix keeps two events of one millisecond apart. */
   event: (id: string, at: string, suffix: string) => ({ pk: `REG#${id}`, sk: `EVENT#${at}#${suffix}` }),
+  /** Who read the sensitive details, and when (UU PDP): kept beside the audit trail. */
+  access: (id: string, at: string, suffix: string) => ({ pk: `REG#${id}`, sk: `ACCESS#${at}#${suffix}` }),
   eventPrefix: (id: string) => ({ pk: `REG#${id}`, skPrefix: "EVENT#" }),
   /** gsi1: registrations by status, oldest first. */
   byStatus: (status: RegistrationStatus, createdAt: string, id: string) => ({

@@ -28,6 +28,8 @@ export interface Registration {
   nikEncrypted: string;
   nikHash: string;
   receiptHash: string;
+  /** The receipt code, encrypted, so workflow emails can carry the applicant's status link. */
+  receiptEncrypted: string;
   fullName: string;
   birthPlace: string;
   birthDate: string;
@@ -45,6 +47,10 @@ export interface Registration {
   rejectionReason?: string;
   skNumber?: string;
   memberNumber?: string;
+  /** Which execution carries this registration: `reg-<id>-<attempt>`; the reconciler bumps it. */
+  workflowAttempt?: number;
+  /** The token of the waiting Bimtek dasar step; completing the training answers it. */
+  trainingTaskToken?: string;
 }
 
 export interface RegistrationEvent {

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomInt, timingSafeEqual } from "node:crypto
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
@@ -37,7 +38,9 @@ export function receiptMatches(registration: Registration, code: string): boolea
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
-const newId = () => randomBytes(10).toString("base64url").replace(/[-_]/g, "x").toLowerCase().slice(0, 12);
+/** 12 characters of a–z0–9 (62 bits): short enough to read out, unguessable enough not to enumerate. */
+const ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+const newId = () => Array.from({ length: 12 }, () => ID_ALPHABET[randomInt(ID_ALPHABET.length)]).join("");
 
 function eventItem(id: string, event: RegistrationEvent) {
   return {
@@ -71,6 +74,7 @@ export async function createRegistration(
     nikEncrypted: encrypt(nik),
     nikHash: hashNik(nik),
     receiptHash: receiptHash(receiptCode),
+    receiptEncrypted: encrypt(receiptCode),
   };
   const first: RegistrationEvent = {
     at: now,
@@ -131,6 +135,23 @@ export async function createRegistration(
 export async function getRegistration(id: string): Promise<Registration | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.registration(id) }));
   return Item as Registration | undefined;
+}
+
+/** Records that a staff member read a registration's personal data. */
+export async function recordAccess(id: string, actor: Actor, purpose: string): Promise<void> {
+  const at = nowIso();
+  await db().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: {
+        ...keys.access(id, at, randomBytes(3).toString("hex")),
+        entity: "registration-access",
+        at,
+        actor,
+        purpose,
+      },
+    }),
+  );
 }
 
 export async function listEvents(id: string): Promise<RegistrationEvent[]> {

@@ -53,12 +53,29 @@ export type WaitState = Common &
     | { TimestampPath: string }
   );
 
-export type ChoiceRule = { Next: string } & ChoiceCondition;
+type ComparisonOperator =
+  | `String${"Equals" | "LessThan" | "GreaterThan" | "LessThanEquals" | "GreaterThanEquals"}${"" | "Path"}`
+  | "StringMatches"
+  | `Numeric${"Equals" | "LessThan" | "GreaterThan" | "LessThanEquals" | "GreaterThanEquals"}${"" | "Path"}`
+  | `Boolean${"Equals"}${"" | "Path"}`
+  | `Timestamp${"Equals" | "LessThan" | "GreaterThan" | "LessThanEquals" | "GreaterThanEquals"}${"" | "Path"}`
+  | "IsNull"
+  | "IsPresent"
+  | "IsNumeric"
+  | "IsString"
+  | "IsBoolean"
+  | "IsTimestamp";
+
+/** Note: the local engine never matches `IsPresent: false` / `IsNull: false`; wrap `true` in `Not`. */
+export type ChoiceComparison = { Variable: string } & Partial<
+  Record<ComparisonOperator, string | number | boolean>
+>;
 export type ChoiceCondition =
   | { And: ChoiceCondition[] }
   | { Or: ChoiceCondition[] }
   | { Not: ChoiceCondition }
-  | ({ Variable: string } & { [operator: string]: JsonValue });
+  | ChoiceComparison;
+export type ChoiceRule = { Next: string } & ChoiceCondition;
 
 export type ChoiceState = Common & { Type: "Choice"; Choices: ChoiceRule[]; Default?: string };
 export type SucceedState = Common & { Type: "Succeed" };

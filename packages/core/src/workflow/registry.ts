@@ -1,5 +1,6 @@
+import { recruitmentWorkflow } from "../registration/recruitment.workflow";
 import { systemCheckWorkflow } from "../system/system-check.workflow";
 import type { Workflow } from "./workflow";
 
 /** Every state machine the product has. Infra deploys these; the local engine registers these. */
-export const workflows: readonly Workflow[] = [systemCheckWorkflow];
+export const workflows: readonly Workflow[] = [systemCheckWorkflow, recruitmentWorkflow];

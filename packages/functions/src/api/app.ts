@@ -1,13 +1,34 @@
 import { type Settings, settings } from "@sigap/core/config/settings";
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { actions } from "./actions";
 import { devMail } from "./dev-mail";
 import { health } from "./health";
 import { notFoundProblem, problemResponse, toProblem } from "./problem";
+import { registrations } from "./registrations";
+import { staff } from "./staff";
 
 /** The one API app: exported to Lambda by ./lambda.ts and served locally by @sigap/local. */
 export function createApp(config: Settings = settings()): Hono {
   const app = new Hono();
+  // A registration is a few KB; anything far larger is not a form submission.
+  app.use(
+    "/v1/*",
+    bodyLimit({
+      maxSize: 64 * 1024,
+      onError: (c) =>
+        problemResponse(c, {
+          type: "https://sigap.kemensos.go.id/problems/payload-too-large",
+          title: "Data terlalu besar",
+          status: 413,
+          detail: "Ukuran data maksimal 64 KB.",
+        }),
+    }),
+  );
   app.route("/health", health);
+  app.route("/v1/registrations", registrations);
+  app.route("/v1/actions", actions);
+  app.route("/v1/staff", staff);
   if (config.mailTransport === "outbox") app.route("/_dev/mail", devMail);
   app.notFound((c) => problemResponse(c, notFoundProblem));
   app.onError((error, c) => problemResponse(c, toProblem(error)));

@@ -1,0 +1,285 @@
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import * as v from "valibot";
+import { type ActionOption, createAction } from "../action/repository";
+import { now } from "../clock";
+import { settings } from "../config/settings";
+import { db } from "../db/client";
+import { AppError } from "../error";
+import { logger } from "../log";
+import { sendMail } from "../mail/send";
+import { tableName } from "../resources";
+import { type ApprovalLevel, regionAtLevel, resolveApprovers } from "../staff/directory";
+import { registrationKeys } from "./keys";
+import {
+  acknowledgementEmail,
+  approvedEmail,
+  decisionRequestEmail,
+  recommendedEmail,
+  rejectedEmail,
+  trainingOverdueApplicantEmail,
+  trainingOverdueStaffEmail,
+} from "./messages";
+import type { Actor, RecruitmentStage, Registration } from "./model";
+import { getRegistration, recordTransition } from "./repository";
+
+/** The recruitment workflow's task operations. Each is safe to repeat (Lambda retries, reconciler). */
+
+export type RecruitmentStep = "village-recommendation" | "district-verification";
+
+const optionsByStep: Record<RecruitmentStep, ActionOption[]> = {
+  "village-recommendation": [
+    { value: "recommend", label: "Rekomendasikan" },
+    { value: "reject", label: "Tolak", requiresReason: true },
+  ],
+  "district-verification": [
+    { value: "approve", label: "Setujui dan terbitkan SK" },
+    { value: "reject", label: "Tolak", requiresReason: true },
+  ],
+};
+
+const questionByStep: Record<RecruitmentStep, string> = {
+  "village-recommendation": "Apakah Anda merekomendasikan warga ini sebagai Pekerja Sosial Masyarakat (PSM)?",
+  "district-verification": "Apakah calon PSM ini memenuhi syarat dan dapat diterbitkan SK-nya?",
+};
+
+async function mustGet(id: string): Promise<Registration> {
+  const registration = await getRegistration(id);
+  if (!registration) throw new AppError("not-found", `Registration ${id} does not exist`);
+  return registration;
+}
+
+async function mailApplicant(r: Registration, email: { subject: string; text: string; html: string }) {
+  if (r.email) await sendMail({ to: [r.email], ...email });
+}
+
+export async function acknowledge(registrationId: string): Promise<void> {
+  const r = await mustGet(registrationId);
+  await mailApplicant(r, acknowledgementEmail(r));
+}
+
+export const DecisionRequest = v.object({
+  registrationId: v.string(),
+  step: v.picklist(["village-recommendation", "district-verification"]),
+  startLevel: v.picklist(["village", "district", "province"]),
+  level: v.picklist(["village", "district", "province"]),
+  reminders: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  validForSeconds: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  taskToken: v.pipe(v.string(), v.minLength(1)),
+});
+
+async function addFlag(id: string, flag: string): Promise<void> {
+  await db()
+    .send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: registrationKeys.registration(id),
+        UpdateExpression: "SET flags = list_append(if_not_exists(flags, :none), :flag)",
+        ConditionExpression: "NOT contains(flags, :flagValue)",
+        ExpressionAttributeValues: { ":none": [], ":flag": [flag], ":flagValue": flag },
+      }),
+    )
+    .catch((error: Error) => {
+      if (error.name !== "ConditionalCheckFailedException") throw error;
+    });
+}
+
+/**
+ * Asks the approvers of `level` (falling back to the level above when none are listed) with a new
+ * action link that supersedes the previous one, and records it in the audit trail.
+ */
+export async function requestDecision(
+  request: v.InferOutput<typeof DecisionRequest>,
+): Promise<{ actionId: string }> {
+  const r = await mustGet(request.registrationId);
+  const resolved = await resolveApprovers(r.villageCode, request.level);
+  const approverMissing = !resolved || resolved.fellBack;
+  if (approverMissing) await addFlag(r.id, `approver-missing:${request.level}`);
+  // Nobody listed at all: the operator is asked to fill the directory; the next reminder re-resolves.
+  const addressees = resolved?.approvers ?? [
+    { name: "Operator SIGAP", email: settings().operatorEmail, title: "Penyetuju belum terdaftar" },
+  ];
+  const decidingLevel: ApprovalLevel = resolved?.level ?? request.level;
+  const escalated = request.reminders === 0 && request.level !== request.startLevel;
+  const action = await createAction(
+    {
+      taskToken: request.taskToken,
+      workflow: "recruitment",
+      subjectType: "registration",
+      subjectId: r.id,
+      step: request.step,
+      level: decidingLevel,
+      regionCode: resolved?.regionCode ?? regionAtLevel(r.villageCode, request.level),
+      addressee: addressees[0] as (typeof addressees)[number],
+      onBehalf: decidingLevel !== request.startLevel,
+      question: questionByStep[request.step],
+      options: optionsByStep[request.step],
+    },
+    request.validForSeconds,
+  );
+  await sendMail({
+    to: addressees.map((a) => a.email),
+    ...decisionRequestEmail(r, action, { reminders: request.reminders, escalated, approverMissing }),
+  });
+  await recordTransition(r.id, {
+    event: request.reminders > 0 ? "reminder-sent" : escalated ? "escalated" : "decision-requested",
+    actor: { kind: "system" },
+    note: `${request.step} → ${decidingLevel} ${action.regionCode} (${addressees.map((a) => a.email).join(", ")})`,
+  });
+  logger.info("Decision requested", {
+    registrationId: r.id,
+    step: request.step,
+    level: decidingLevel,
+    actionId: action.id,
+  });
+  return { actionId: action.id };
+}
+
+/** What the action page sends back with SendTaskSuccess. */
+export const Decision = v.object({
+  decision: v.picklist(["recommend", "approve", "reject"]),
+  reason: v.optional(v.string()),
+  note: v.optional(v.string()),
+  actionId: v.string(),
+  decidedBy: v.object({ name: v.string(), email: v.string(), level: v.string() }),
+  onBehalf: v.boolean(),
+});
+export type Decision = v.InferOutput<typeof Decision>;
+
+/** Numbers issued in sequence per kabupaten/kota, atomically. */
+async function nextNumber(counter: string): Promise<number> {
+  const { Attributes } = await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: { pk: `COUNTER#${counter}`, sk: "COUNTER" },
+      UpdateExpression: "ADD #value :one",
+      ExpressionAttributeNames: { "#value": "value" },
+      ExpressionAttributeValues: { ":one": 1 },
+      ReturnValues: "UPDATED_NEW",
+    }),
+  );
+  return Number(Attributes?.value);
+}
+
+/**
+ * Applies a decision to the registration (status, audit, applicant email). A repeat of a decision
+ * already applied (a Lambda retry) changes nothing and reports the same outcome.
+ */
+export async function applyDecision(
+  registrationId: string,
+  step: RecruitmentStep,
+  decision: Decision,
+): Promise<{ outcome: "recommended" | "approved" | "rejected" }> {
+  const actor: Actor = { kind: "staff", email: decision.decidedBy.email, role: decision.decidedBy.level };
+  const note = [
+    decision.onBehalf ? `Diputuskan oleh ${decision.decidedBy.level} atas nama tingkat di bawahnya.` : "",
+    decision.note ?? "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+  const current = await mustGet(registrationId);
+  if (current.stage !== step) {
+    // Already applied: report what happened.
+    return {
+      outcome:
+        current.status === "rejected"
+          ? "rejected"
+          : step === "village-recommendation"
+            ? "recommended"
+            : "approved",
+    };
+  }
+  if (decision.onBehalf) await addFlag(registrationId, `decided-on-behalf:${step}`);
+
+  if (decision.decision === "reject") {
+    const reason = decision.reason?.trim() || "Tidak memenuhi persyaratan.";
+    const r = await recordTransition(registrationId, {
+      event: "rejected",
+      actor,
+      ...(note ? { note } : {}),
+      status: "rejected",
+      stage: "completed",
+      expectedStage: step,
+      set: { rejectionReason: reason },
+    });
+    await mailApplicant(r, rejectedEmail(r, reason));
+    return { outcome: "rejected" };
+  }
+  if (step === "village-recommendation") {
+    const r = await recordTransition(registrationId, {
+      event: "recommended",
+      actor,
+      ...(note ? { note } : {}),
+      status: "candidate",
+      stage: "basic-training",
+      expectedStage: step,
+    });
+    await mailApplicant(r, recommendedEmail(r));
+    return { outcome: "recommended" };
+  }
+  const regency = regionAtLevel(current.villageCode, "district");
+  const year = now().getUTCFullYear();
+  const regencyDigits = regency.replace(".", "");
+  const skNumber = `SK-PSM/${regencyDigits}/${year}/${String(await nextNumber(`SK#${regency}#${year}`)).padStart(4, "0")}`;
+  const memberNumber = `PSM-${regencyDigits}-${String(await nextNumber(`MEMBER#${regency}`)).padStart(6, "0")}`;
+  const r = await recordTransition(registrationId, {
+    event: "approved",
+    actor,
+    ...(note ? { note } : {}),
+    status: "active",
+    stage: "completed",
+    expectedStage: step,
+    set: { skNumber, memberNumber },
+  });
+  await mailApplicant(r, approvedEmail(r));
+  return { outcome: "approved" };
+}
+
+/** Keeps the token of the waiting Bimtek dasar step, for whoever records the completion. */
+export async function awaitTraining(registrationId: string, taskToken: string): Promise<void> {
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: registrationKeys.registration(registrationId),
+      UpdateExpression: "SET trainingTaskToken = :token",
+      ConditionExpression: "attribute_exists(pk)",
+      ExpressionAttributeValues: { ":token": taskToken },
+    }),
+  );
+}
+
+export async function trainingOverdue(registrationId: string): Promise<void> {
+  const r = await mustGet(registrationId);
+  const district = await resolveApprovers(r.villageCode, "district");
+  for (const approver of district?.approvers ?? []) {
+    await sendMail({ to: [approver.email], ...trainingOverdueStaffEmail(r, approver.name) });
+  }
+  await mailApplicant(r, trainingOverdueApplicantEmail(r));
+  await addFlag(r.id, "training-overdue");
+  await recordTransition(r.id, { event: "training-overdue", actor: { kind: "system" } });
+}
+
+export const TrainingCompletion = v.object({
+  completedAt: v.string(),
+  recordedBy: v.object({ email: v.string(), role: v.string(), sub: v.string() }),
+  note: v.optional(v.string()),
+});
+
+export async function recordTraining(
+  registrationId: string,
+  completion: v.InferOutput<typeof TrainingCompletion>,
+): Promise<void> {
+  const current = await mustGet(registrationId);
+  if (current.stage !== "basic-training") return; // already recorded
+  await recordTransition(registrationId, {
+    event: "training-completed",
+    actor: {
+      kind: "staff",
+      id: completion.recordedBy.sub,
+      email: completion.recordedBy.email,
+      role: completion.recordedBy.role,
+    },
+    note: `Selesai ${completion.completedAt}${completion.note ? `: ${completion.note}` : ""}`,
+    stage: "district-verification" satisfies RecruitmentStage,
+    expectedStage: "basic-training",
+  });
+}

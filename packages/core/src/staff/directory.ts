@@ -1,0 +1,99 @@
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import * as v from "valibot";
+import { nowIso } from "../clock";
+import { db } from "../db/client";
+import { regionLevel } from "../region/regions";
+import { tableName } from "../resources";
+
+/**
+ * The staff directory: who approves for each region code. The code's level is the approver's level
+ * — a village code holds the village head (kades/lurah), a kabupaten code the district Dinsos
+ * officer, a province code the province officer.
+ */
+export type ApprovalLevel = "village" | "district" | "province";
+
+export const Approver = v.object({
+  name: v.pipe(
+    v.string("Nama wajib diisi."),
+    v.trim(),
+    v.minLength(3, "Nama minimal 3 karakter."),
+    v.maxLength(100),
+  ),
+  email: v.pipe(
+    v.string("Email wajib diisi."),
+    v.trim(),
+    v.toLowerCase(),
+    v.email("Alamat email tidak valid."),
+  ),
+  title: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(100))),
+});
+export type Approver = v.InferOutput<typeof Approver>;
+
+const directoryKey = (regionCode: string) => ({ pk: `DIRECTORY#${regionCode}`, sk: "APPROVERS" });
+
+/** The region code whose approvers act at `level` for an item in `itemRegion`. */
+export function regionAtLevel(itemRegion: string, level: ApprovalLevel): string {
+  const segments = itemRegion.split(".");
+  return segments.slice(0, level === "province" ? 1 : level === "district" ? 2 : 4).join(".");
+}
+
+export function levelOf(regionCode: string): ApprovalLevel | undefined {
+  const level = regionLevel(regionCode);
+  return level === "province"
+    ? "province"
+    : level === "regency"
+      ? "district"
+      : level === "village"
+        ? "village"
+        : undefined;
+}
+
+export async function getApprovers(regionCode: string): Promise<Approver[]> {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: directoryKey(regionCode) }));
+  return (Item?.approvers as Approver[] | undefined) ?? [];
+}
+
+export async function putApprovers(
+  regionCode: string,
+  approvers: Approver[],
+  updatedBy: string,
+): Promise<void> {
+  await db().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: {
+        ...directoryKey(regionCode),
+        entity: "directory",
+        regionCode,
+        approvers,
+        updatedAt: nowIso(),
+        updatedBy,
+      },
+    }),
+  );
+}
+
+export interface ResolvedApprovers {
+  approvers: Approver[];
+  /** The level that will actually decide (above the asked level when nobody is listed there). */
+  level: ApprovalLevel;
+  regionCode: string;
+  /** True when the asked level had nobody and the level above stands in. */
+  fellBack: boolean;
+}
+
+const LEVELS: ApprovalLevel[] = ["village", "district", "province"];
+
+/** Approvers for `level` over `itemRegion`, falling back to the level above when none are listed. */
+export async function resolveApprovers(
+  itemRegion: string,
+  level: ApprovalLevel,
+): Promise<ResolvedApprovers | undefined> {
+  for (const candidate of LEVELS.slice(LEVELS.indexOf(level))) {
+    const regionCode = regionAtLevel(itemRegion, candidate);
+    const approvers = await getApprovers(regionCode);
+    if (approvers.length > 0)
+      return { approvers, level: candidate, regionCode, fellBack: candidate !== level };
+  }
+  return undefined;
+}

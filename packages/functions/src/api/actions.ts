@@ -1,0 +1,187 @@
+import { SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
+import { type Action, closeAction, getAction, isExpired, moveAction } from "@sigap/core/action/repository";
+import { nowIso } from "@sigap/core/clock";
+import { logger } from "@sigap/core/log";
+import { describeRegion } from "@sigap/core/region/regions";
+import { stageLabels } from "@sigap/core/registration/model";
+import { getRegistration } from "@sigap/core/registration/repository";
+import { formatLocalTime } from "@sigap/core/time";
+import { sfn } from "@sigap/core/workflow/client";
+import { type Context, Hono } from "hono";
+import { readBody } from "./body";
+import { escapeHtml, facts, page } from "./pages";
+
+/**
+ * Links in workflow emails. Mail scanners open every link, so GET only shows what is asked and
+ * changes nothing; the POST of that page decides, once.
+ */
+
+interface SubjectView {
+  title: string;
+  facts: Array<{ label: string; value: string }>;
+  /** Where the work stands now, for pages of links that no longer work. */
+  standing: string;
+  regionCode: string;
+}
+
+async function describeSubject(action: Action): Promise<SubjectView | undefined> {
+  if (action.subjectType !== "registration") return undefined;
+  const r = await getRegistration(action.subjectId);
+  if (!r) return undefined;
+  return {
+    title: `Pendaftaran PSM: ${r.fullName}`,
+    facts: [
+      { label: "Nama", value: r.fullName },
+      { label: "NIK", value: r.nikMasked },
+      { label: "Tempat, tanggal lahir", value: `${r.birthPlace}, ${r.birthDate}` },
+      { label: "Desa/Kelurahan", value: describeRegion(r.villageCode) },
+      { label: "Alamat", value: r.address },
+      { label: "Pendidikan terakhir", value: r.education },
+      { label: "Pekerjaan", value: r.occupation },
+      { label: "Motivasi", value: r.motivation },
+    ],
+    standing: r.status === "rejected" ? "Pendaftaran ini telah ditolak." : stageLabels[r.stage],
+    regionCode: r.villageCode,
+  };
+}
+
+const goneReasons: Record<Exclude<Action["status"], "pending">, string> = {
+  used: "Keputusan untuk permohonan ini sudah dicatat. Tautan hanya dapat dipakai sekali.",
+  superseded:
+    "Tautan ini sudah diganti oleh tautan yang lebih baru (dikirim bersama pengingat). Gunakan email terbaru.",
+  expired:
+    "Batas waktu untuk permohonan ini sudah lewat. Jika masih diperlukan, Anda akan menerima email baru.",
+};
+
+function gonePage(c: Context, action: Action, subject: SubjectView | undefined) {
+  const status = action.status === "pending" ? "expired" : action.status;
+  const decided =
+    action.decidedAt && subject ? ` pada ${formatLocalTime(action.decidedAt, subject.regionCode)}` : "";
+  return c.html(
+    page(
+      "Tautan tidak berlaku lagi",
+      `<h1>Tautan tidak berlaku lagi</h1><p class="gone">${escapeHtml(goneReasons[status])}${escapeHtml(decided)}</p>${
+        subject
+          ? `<h2>${escapeHtml(subject.title)}</h2><p>Status saat ini: <strong>${escapeHtml(subject.standing)}</strong></p>`
+          : ""
+      }`,
+    ),
+    410,
+  );
+}
+
+function missingPage(c: Context) {
+  return c.html(
+    page(
+      "Tautan tidak dikenal",
+      "<h1>Tautan tidak dikenal</h1><p>Periksa kembali tautan pada email Anda; mungkin terpotong.</p>",
+    ),
+    404,
+  );
+}
+
+function formPage(c: Context, action: Action, subject: SubjectView, error?: string, status: 200 | 422 = 200) {
+  const options = action.options
+    .map(
+      (o, i) =>
+        `<label><input type="radio" name="decision" value="${escapeHtml(o.value)}"${i === 0 ? " required" : ""}> ${escapeHtml(o.label)}${
+          o.requiresReason ? " (wajib menyertakan alasan)" : ""
+        }</label>`,
+    )
+    .join("");
+  return c.html(
+    page(
+      subject.title,
+      `<h1>${escapeHtml(subject.title)}</h1>
+<p>Yth. ${escapeHtml(action.addressee.name)}${action.addressee.title ? ` (${escapeHtml(action.addressee.title)})` : ""},</p>
+${action.onBehalf ? '<p class="note">Anda diminta memutuskan atas nama tingkat di bawah Anda, karena keputusan belum diberikan dalam batas waktu atau penyetuju belum terdaftar.</p>' : ""}
+${facts(subject.facts)}
+<p class="note">Batas waktu: ${escapeHtml(formatLocalTime(action.validUntil, subject.regionCode))}</p>
+${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ""}
+<form method="post">
+<fieldset><legend>${escapeHtml(action.question)}</legend>${options}</fieldset>
+<label for="reason">Alasan (wajib bila menolak; akan disampaikan kepada pendaftar)</label>
+<textarea id="reason" name="reason" maxlength="500"></textarea>
+<label for="note">Catatan internal (tidak ditampilkan kepada pendaftar)</label>
+<textarea id="note" name="note" maxlength="500"></textarea>
+<p><button type="submit">Kirim keputusan</button></p>
+</form>`,
+    ),
+    status,
+  );
+}
+
+async function load(c: Context): Promise<{ action?: Action; subject?: SubjectView }> {
+  const action = await getAction(c.req.param("actionId") ?? "");
+  if (!action) return {};
+  c.header("Cache-Control", "no-store");
+  c.header("Referrer-Policy", "no-referrer");
+  return { action, subject: await describeSubject(action) };
+}
+
+/** A task whose token no longer works: the step timed out or was closed. */
+const CLOSED_TASK_ERRORS = new Set(["TaskTimedOut", "TaskDoesNotExist", "InvalidToken"]);
+
+export const actions = new Hono()
+  .get("/:actionId", async (c) => {
+    const { action, subject } = await load(c);
+    if (!action || !subject) return missingPage(c);
+    if (action.status !== "pending" || isExpired(action)) return gonePage(c, action, subject);
+    return formPage(c, action, subject);
+  })
+  .post("/:actionId", async (c) => {
+    const { action, subject } = await load(c);
+    if (!action || !subject) return missingPage(c);
+    if (action.status !== "pending" || isExpired(action)) return gonePage(c, action, subject);
+
+    const form = await readBody(c);
+    const decision = typeof form.decision === "string" ? form.decision : "";
+    const option = action.options.find((o) => o.value === decision);
+    const reason = typeof form.reason === "string" ? form.reason.trim().slice(0, 500) : "";
+    const note = typeof form.note === "string" ? form.note.trim().slice(0, 500) : "";
+    if (!option) return formPage(c, action, subject, "Pilih salah satu keputusan.", 422);
+    if (option.requiresReason && reason.length < 5) {
+      return formPage(c, action, subject, "Tuliskan alasan penolakan (minimal 5 karakter).", 422);
+    }
+
+    // Single use: only the first POST moves it out of `pending`.
+    const decidedAt = nowIso();
+    if (!(await closeAction(action.id, "used", { decision, decidedAt }))) {
+      return gonePage(c, (await getAction(action.id)) ?? action, subject);
+    }
+    try {
+      await sfn().send(
+        new SendTaskSuccessCommand({
+          taskToken: action.taskToken,
+          output: JSON.stringify({
+            decision,
+            ...(reason ? { reason } : {}),
+            ...(note ? { note } : {}),
+            actionId: action.id,
+            decidedBy: { name: action.addressee.name, email: action.addressee.email, level: action.level },
+            onBehalf: action.onBehalf,
+          }),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof Error && CLOSED_TASK_ERRORS.has(error.name)) {
+        logger.info("Decision arrived after its step closed", { actionId: action.id, error: error.name });
+        await moveAction(action.id, "used", "expired");
+        return gonePage(c, { ...action, status: "expired" }, subject);
+      }
+      // Not delivered: the link must keep working so the approver can try again.
+      await moveAction(action.id, "used", "pending");
+      throw error;
+    }
+    logger.info("Decision recorded", { actionId: action.id, step: action.step, decision });
+    return c.html(
+      page(
+        "Keputusan tercatat",
+        `<h1>Terima kasih, keputusan Anda tercatat</h1>${facts([
+          { label: "Permohonan", value: subject.title },
+          { label: "Keputusan", value: option.label },
+          { label: "Waktu", value: formatLocalTime(decidedAt, subject.regionCode) },
+        ])}<p class="note">Pendaftar dan petugas terkait akan diberi tahu melalui email. Anda dapat menutup halaman ini.</p>`,
+      ),
+    );
+  });

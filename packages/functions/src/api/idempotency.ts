@@ -1,0 +1,70 @@
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
+  IdempotencyValidationError,
+  makeIdempotent,
+} from "@aws-lambda-powertools/idempotency";
+import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
+import { dynamodb } from "@sigap/core/db/client";
+import { tableSchema } from "@sigap/core/db/schema";
+import { AppError } from "@sigap/core/error";
+import { tableName } from "@sigap/core/resources";
+
+/** How long a retry with the same Idempotency-Key replays the first answer. */
+const REPLAY_WINDOW_SECONDS = 24 * 3600;
+
+/**
+ * Wraps an operation so that a retry with the same `Idempotency-Key` and the same body replays the
+ * first answer and writes nothing; the same key with another body is refused. Powertools keeps the
+ * records in our table (under `IDEMPOTENCY#<scope>`), expiring through its TTL attribute.
+ */
+export function idempotent<TBody, TResult>(scope: string, operation: (body: TBody) => Promise<TResult>) {
+  let wrapped: ((request: { key: string; body: TBody }) => Promise<TResult>) | undefined;
+  return async (key: string, body: TBody): Promise<TResult> => {
+    wrapped ??= makeIdempotent(async (request: { key: string; body: TBody }) => operation(request.body), {
+      persistenceStore: new DynamoDBPersistenceLayer({
+        tableName: tableName(),
+        keyAttr: "pk",
+        sortKeyAttr: "sk",
+        staticPkValue: `IDEMPOTENCY#${scope}`,
+        expiryAttr: tableSchema.ttl,
+        awsSdkV3Client: dynamodb(),
+      }),
+      config: new IdempotencyConfig({
+        eventKeyJmesPath: "key",
+        payloadValidationJmesPath: "body",
+        expiresAfterSeconds: REPLAY_WINDOW_SECONDS,
+        throwOnNoIdempotencyKey: true,
+      }),
+    });
+    try {
+      return await wrapped({ key, body });
+    } catch (error) {
+      if (error instanceof IdempotencyValidationError) {
+        throw new AppError(
+          "validation",
+          "Idempotency-Key sudah dipakai",
+          "Kunci Idempotency-Key ini sudah dipakai untuk data yang berbeda. Gunakan kunci baru untuk pengiriman baru.",
+        );
+      }
+      if (error instanceof IdempotencyAlreadyInProgressError) {
+        throw new AppError(
+          "conflict",
+          "Permintaan sedang diproses",
+          "Pengiriman yang sama sedang diproses. Coba lagi sebentar lagi.",
+        );
+      }
+      throw error;
+    }
+  };
+}
+
+/** A key from the header: 1–128 visible ASCII characters, or none. */
+export function idempotencyKey(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const key = header.trim();
+  if (!/^[\x21-\x7e]{1,128}$/.test(key)) {
+    throw new AppError("bad-request", "Idempotency-Key tidak valid", "Gunakan 1–128 karakter tanpa spasi.");
+  }
+  return key;
+}

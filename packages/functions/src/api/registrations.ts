@@ -1,0 +1,84 @@
+import { now } from "@sigap/core/clock";
+import { settings } from "@sigap/core/config/settings";
+import { AppError } from "@sigap/core/error";
+import { logger } from "@sigap/core/log";
+import { describeRegion } from "@sigap/core/region/regions";
+import { eventLabels, type Registration, stageLabels, statusLabels } from "@sigap/core/registration/model";
+import {
+  createRegistration,
+  getRegistration,
+  listEvents,
+  receiptMatches,
+} from "@sigap/core/registration/repository";
+import { type RegistrationInput, validateRegistration } from "@sigap/core/registration/schema";
+import { startRecruitment } from "@sigap/core/registration/workflow";
+import { Hono } from "hono";
+import { readBody } from "./body";
+import { idempotencyKey, idempotent } from "./idempotency";
+
+interface Accepted {
+  id: string;
+  receiptCode: string;
+  status: Registration["status"];
+  statusUrl: string;
+}
+
+async function register(input: RegistrationInput): Promise<Accepted> {
+  const { registration, receiptCode } = await createRegistration(input);
+  // Saved first; if the start fails, the reconciler starts it from what was saved.
+  try {
+    await startRecruitment(registration, false);
+  } catch (error) {
+    logger.warn("Recruitment not started; the reconciler will start it", {
+      registrationId: registration.id,
+      error: error as Error,
+    });
+  }
+  logger.info("Registration accepted", {
+    registrationId: registration.id,
+    villageCode: registration.villageCode,
+  });
+  return {
+    id: registration.id,
+    receiptCode,
+    status: registration.status,
+    statusUrl: `${settings().publicBaseUrl}/v1/registrations/${registration.id}?receipt=${receiptCode}`,
+  };
+}
+
+const registerOnce = idempotent("registrations", register);
+
+const notFound = () =>
+  new AppError(
+    "not-found",
+    "Pendaftaran tidak ditemukan",
+    "Periksa kembali nomor pendaftaran dan kode tanda terima Anda.",
+  );
+
+export const registrations = new Hono()
+  .post("/", async (c) => {
+    const key = idempotencyKey(c.req.header("Idempotency-Key"));
+    const input = validateRegistration(await readBody(c), now());
+    const accepted = key ? await registerOnce(key, input) : await register(input);
+    return c.json(accepted, 202, { Location: accepted.statusUrl });
+  })
+  .get("/:id", async (c) => {
+    const receipt = c.req.query("receipt") ?? "";
+    const registration = await getRegistration(c.req.param("id"));
+    // Unknown id and wrong code answer alike: the answer must not confirm that an id exists.
+    if (!registration || !receipt || !receiptMatches(registration, receipt)) throw notFound();
+    const history = await listEvents(registration.id);
+    c.header("Cache-Control", "no-store");
+    return c.json({
+      id: registration.id,
+      status: registration.status,
+      statusLabel: statusLabels[registration.status],
+      stage: registration.stage,
+      stageLabel: stageLabels[registration.stage],
+      village: describeRegion(registration.villageCode),
+      submittedAt: registration.createdAt,
+      ...(registration.rejectionReason ? { rejectionReason: registration.rejectionReason } : {}),
+      ...(registration.memberNumber ? { memberNumber: registration.memberNumber } : {}),
+      history: history.map((e) => ({ at: e.at, event: e.event, label: eventLabels[e.event] ?? e.event })),
+    });
+  });

@@ -1,0 +1,194 @@
+import { SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
+import { nowIso } from "@sigap/core/clock";
+import { AppError } from "@sigap/core/error";
+import { describeRegion, normalizeRegionCode, regionExists } from "@sigap/core/region/regions";
+import type { RegistrationStatus } from "@sigap/core/registration/keys";
+import type { Registration } from "@sigap/core/registration/model";
+import {
+  getRegistration,
+  listEvents,
+  listRegistrations,
+  recordAccess,
+} from "@sigap/core/registration/repository";
+import { assertAccess, type Staff } from "@sigap/core/staff/auth";
+import { Approver, getApprovers, levelOf, putApprovers } from "@sigap/core/staff/directory";
+import { parseOrThrow } from "@sigap/core/validation/parse";
+import { sfn } from "@sigap/core/workflow/client";
+import { Hono } from "hono";
+import * as v from "valibot";
+import { readBody } from "./body";
+import { requireStaff, type StaffEnv } from "./staff-auth";
+
+const STATUSES: RegistrationStatus[] = ["submitted", "candidate", "active", "rejected"];
+const ALL_PROVINCES = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0")).filter((p) =>
+  regionExists(p),
+);
+
+const summary = (r: Registration) => ({
+  id: r.id,
+  fullName: r.fullName,
+  nikMasked: r.nikMasked,
+  villageCode: r.villageCode,
+  village: describeRegion(r.villageCode),
+  status: r.status,
+  stage: r.stage,
+  createdAt: r.createdAt,
+  flags: r.flags ?? [],
+});
+
+const actorOf = (staff: Staff) => ({
+  kind: "staff" as const,
+  id: staff.sub,
+  email: staff.email,
+  role: staff.role,
+});
+
+async function scopedRegistration(staff: Staff, id: string): Promise<Registration> {
+  const registration = await getRegistration(id);
+  if (!registration) throw new AppError("not-found", "Data tidak ditemukan");
+  assertAccess(staff, registration.villageCode);
+  return registration;
+}
+
+const TrainingCompletionForm = v.object({
+  completedAt: v.optional(
+    v.pipe(v.string(), v.trim(), v.isoDate("Tanggal selesai harus berformat TTTT-BB-HH.")),
+  ),
+  note: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(500, "Catatan maksimal 500 karakter."))),
+});
+
+const DirectoryForm = v.object({
+  approvers: v.pipe(
+    v.array(Approver, "Daftar penyetuju wajib diisi."),
+    v.minLength(1, "Isi minimal satu penyetuju."),
+    v.maxLength(10, "Maksimal 10 penyetuju."),
+  ),
+});
+
+function directoryRegion(staff: Staff, raw: string): string {
+  const code = normalizeRegionCode(raw);
+  if (!code || !levelOf(code) || !regionExists(code)) {
+    throw new AppError(
+      "validation",
+      "Kode wilayah tidak valid",
+      "Gunakan kode provinsi, kabupaten/kota atau desa/kelurahan yang terdaftar.",
+      [{ field: "regionCode", message: "Kode wilayah tidak dikenal." }],
+    );
+  }
+  assertAccess(staff, code);
+  if (staff.role === "village") {
+    throw new AppError("forbidden", "Tidak berwenang", "Direktori penyetuju diatur oleh Dinas Sosial.");
+  }
+  return code;
+}
+
+/** `/v1/staff/*`: every route authenticated and scoped to the caller's region. */
+export const staff = new Hono<StaffEnv>()
+  .use(requireStaff)
+  .get("/registrations", async (c) => {
+    const me = c.get("staff");
+    const status = c.req.query("status");
+    if (status !== undefined && !STATUSES.includes(status as RegistrationStatus)) {
+      throw new AppError(
+        "validation",
+        "Status tidak dikenal",
+        `Gunakan salah satu: ${STATUSES.join(", ")}.`,
+        [{ field: "status", message: "Status tidak dikenal." }],
+      );
+    }
+    const requested = c.req.query("region") ? normalizeRegionCode(c.req.query("region") ?? "") : undefined;
+    if (requested) assertAccess(me, requested);
+    const scopes = requested ? [requested] : me.role === "admin" ? ALL_PROVINCES : [me.region];
+    const found = (
+      await Promise.all(
+        scopes.map((scope) => listRegistrations(scope, status as RegistrationStatus | undefined)),
+      )
+    ).flat();
+    c.header("Cache-Control", "no-store");
+    return c.json({ items: found.map(summary) });
+  })
+  .get("/registrations/:id", async (c) => {
+    const me = c.get("staff");
+    const registration = await scopedRegistration(me, c.req.param("id"));
+    await recordAccess(registration.id, actorOf(me), "view-details");
+    c.header("Cache-Control", "no-store");
+    return c.json({
+      ...summary(registration),
+      birthPlace: registration.birthPlace,
+      birthDate: registration.birthDate,
+      gender: registration.gender,
+      phone: registration.phone,
+      email: registration.email ?? null,
+      address: registration.address,
+      education: registration.education,
+      occupation: registration.occupation,
+      motivation: registration.motivation,
+      warnings: registration.warnings,
+      lawfulBasis: registration.lawfulBasis,
+      consentAt: registration.consentAt,
+      rejectionReason: registration.rejectionReason ?? null,
+      skNumber: registration.skNumber ?? null,
+      memberNumber: registration.memberNumber ?? null,
+      auditTrail: await listEvents(registration.id),
+    });
+  })
+  .post("/registrations/:id/training-completions", async (c) => {
+    const me = c.get("staff");
+    if (me.role === "village")
+      throw new AppError("forbidden", "Tidak berwenang", "Penyelesaian Bimtek dicatat oleh Dinas Sosial.");
+    const registration = await scopedRegistration(me, c.req.param("id"));
+    const form = parseOrThrow(TrainingCompletionForm, await readBody(c));
+    if (registration.stage !== "basic-training" || !registration.trainingTaskToken) {
+      throw new AppError(
+        "conflict",
+        "Tidak sedang menunggu Bimtek dasar",
+        "Pendaftaran ini tidak sedang menunggu penyelesaian Bimtek dasar.",
+      );
+    }
+    try {
+      await sfn().send(
+        new SendTaskSuccessCommand({
+          taskToken: registration.trainingTaskToken,
+          output: JSON.stringify({
+            completedAt: form.completedAt ?? nowIso().slice(0, 10),
+            recordedBy: { email: me.email, role: me.role, sub: me.sub },
+            ...(form.note ? { note: form.note } : {}),
+          }),
+        }),
+      );
+    } catch (error) {
+      if (
+        error instanceof Error &&
+        ["TaskTimedOut", "TaskDoesNotExist", "InvalidToken"].includes(error.name)
+      ) {
+        throw new AppError(
+          "conflict",
+          "Langkah sudah ditutup",
+          "Langkah Bimtek dasar sudah ditutup. Coba lagi beberapa saat lagi.",
+        );
+      }
+      throw error;
+    }
+    return c.json({ id: registration.id, recorded: true }, 202);
+  })
+  .get("/directory/:regionCode", async (c) => {
+    const code = directoryRegion(c.get("staff"), c.req.param("regionCode"));
+    return c.json({
+      regionCode: code,
+      region: describeRegion(code),
+      level: levelOf(code),
+      approvers: await getApprovers(code),
+    });
+  })
+  .put("/directory/:regionCode", async (c) => {
+    const me = c.get("staff");
+    const code = directoryRegion(me, c.req.param("regionCode"));
+    const form = parseOrThrow(DirectoryForm, await readBody(c));
+    await putApprovers(code, form.approvers, me.email);
+    return c.json({
+      regionCode: code,
+      region: describeRegion(code),
+      level: levelOf(code),
+      approvers: form.approvers,
+    });
+  });
