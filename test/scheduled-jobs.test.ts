@@ -21,7 +21,6 @@ beforeAll(async () => {
     });
   }
 });
-});
 afterAll(() => stepFunctions.close());
 
 describe("scheduled jobs", () => {
