@@ -13,6 +13,7 @@ export default $config({
   },
   async run() {
     await import("./infra/table");
+    await import("./infra/secrets");
     await import("./infra/email");
     await import("./infra/tasks");
     await import("./infra/workflows");

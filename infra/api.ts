@@ -1,5 +1,6 @@
 import { lambdaDefaults, lambdaEnvironment } from "./defaults";
 import { email } from "./email";
+import { piiSecret } from "./secrets";
 import { table } from "./table";
 import { workflowsLink } from "./workflows";
 
@@ -13,9 +14,12 @@ api.route("$default", {
   ...lambdaDefaults,
   timeout: "20 seconds",
   memory: "512 MB",
-  link: [table, workflowsLink, email],
+  link: [table, workflowsLink, email, piiSecret],
   environment: lambdaEnvironment({
     // Links in emails point here; set SIGAP_PUBLIC_BASE_URL when a custom domain fronts the API.
     PUBLIC_BASE_URL: process.env.SIGAP_PUBLIC_BASE_URL ?? api.url,
+    // Staff tokens come from your identity provider: its JWKS URL and issuer.
+    AUTH_JWKS_URL: process.env.SIGAP_AUTH_JWKS_URL ?? "",
+    AUTH_ISSUER: process.env.SIGAP_AUTH_ISSUER ?? "",
   }),
 });

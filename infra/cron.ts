@@ -1,6 +1,7 @@
 import { SCHEDULE_INTERVAL_MINUTES } from "../packages/core/src/system/schedule";
 import { lambdaDefaults, lambdaEnvironment } from "./defaults";
 import { email } from "./email";
+import { piiSecret } from "./secrets";
 import { table } from "./table";
 import { workflowsLink } from "./workflows";
 
@@ -11,7 +12,7 @@ export const scheduler = new sst.aws.CronV2("Scheduler", {
     handler: "packages/functions/src/cron/scheduled.handler",
     ...lambdaDefaults,
     timeout: "5 minutes",
-    link: [table, workflowsLink, email],
+    link: [table, workflowsLink, email, piiSecret],
     environment: lambdaEnvironment({ PUBLIC_BASE_URL: process.env.SIGAP_PUBLIC_BASE_URL ?? "" }),
   },
 });

@@ -1,6 +1,7 @@
 import { type TaskGroup, taskGroups } from "../packages/core/src/workflow/tasks";
 import { lambdaDefaults, lambdaEnvironment } from "./defaults";
 import { email } from "./email";
+import { piiSecret } from "./secrets";
 import { table } from "./table";
 
 /** One Lambda per task group; its handler is `packages/functions/src/tasks/<group>.ts`. */
@@ -12,7 +13,7 @@ export const taskFunctions = Object.fromEntries(
       ...lambdaDefaults,
       timeout: "60 seconds",
       memory: "512 MB",
-      link: [table, email],
+      link: [table, email, piiSecret],
       environment: lambdaEnvironment(),
     }),
   ]),

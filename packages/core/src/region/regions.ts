@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 /**
  * Kemendagri region codes: province `32`, kabupaten/kota `32.05` (kota segments 71–79), kecamatan
@@ -55,8 +56,9 @@ export function isWithin(code: string, ancestor: string): boolean {
 
 let names: Map<string, string> | undefined;
 
-function regionsFile(): string | URL {
-  return process.env.REGIONS_FILE || new URL("./data/regions.tsv", import.meta.url);
+/** REGIONS_FILE on Lambda (copied beside the bundle); the built file beside this module locally. */
+function regionsFile(): string {
+  return process.env.REGIONS_FILE || fileURLToPath(new URL("./data/regions.tsv", import.meta.url));
 }
 
 function regionNames(): Map<string, string> {
