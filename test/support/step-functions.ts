@@ -16,12 +16,13 @@ export interface TestStepFunctions {
  * application pointed at it (AWS_ENDPOINT_URL_SFN) the way `npm start` points it.
  */
 export async function startTestStepFunctions(
-  lambdas: Record<string, LocalLambda> = {},
+  lambdas: Record<string, LocalLambda> | Map<string, LocalLambda> = {},
 ): Promise<TestStepFunctions> {
+  const byArn = lambdas instanceof Map ? lambdas : new Map(Object.entries(lambdas));
   const engine = new LocalStepFunctions({
     region: "ap-southeast-3",
     accountId: "000000000000",
-    resolveLambda: (arn) => lambdas[arn],
+    resolveLambda: (arn) => byArn.get(arn),
   });
   const { server, url } = await serveStepFunctions(engine, 0);
   process.env.AWS_ENDPOINT_URL_SFN = url;

@@ -1,8 +1,5 @@
 import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
-import type { JsonValue } from "@sigap/core/workflow/asl";
-import { workflows } from "@sigap/core/workflow/registry";
-import { taskGroups } from "@sigap/core/workflow/tasks";
 import { ensureTable, startDynamoDbLocal } from "./dynamodb-local";
 import {
   LOCAL_ACCOUNT,
@@ -13,6 +10,7 @@ import {
 } from "./environment";
 import { type LocalLambda, LocalStepFunctions } from "./sfn/engine";
 import { serveStepFunctions } from "./sfn/server";
+import { localLambdas, registerWorkflows } from "./workflows";
 
 export interface LocalStack {
   urls: { api: string; dynamodb: string; stepFunctions: string; mail: string };
@@ -40,26 +38,14 @@ export async function startLocalStack(options: {
     stops.push(dynamodb.stop);
     await ensureTable(dynamodb.endpoint, options.tableName);
 
-    const { taskHandlers } = await import("@sigap/functions/tasks/index");
-    const lambdas = new Map<string, LocalLambda>(
-      taskGroups.map((group) => [localFunctionArn(group), taskHandlers[group] as LocalLambda]),
-    );
+    const lambdas = await localLambdas();
     const engine = new LocalStepFunctions({
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
       resolveLambda: (arnOrName) =>
         lambdas.get(arnOrName) ?? [...lambdas].find(([arn]) => arn.endsWith(`:function:${arnOrName}`))?.[1],
     });
-    const functionArns = Object.fromEntries(taskGroups.map((g) => [g, localFunctionArn(g)])) as Record<
-      (typeof taskGroups)[number],
-      string
-    >;
-    for (const workflow of workflows) {
-      engine.createStateMachine({
-        name: stateMachineName(workflow.name),
-        definition: JSON.stringify(workflow.definition(functionArns) as unknown as JsonValue),
-      });
-    }
+    registerWorkflows(engine);
     const sfn = await serveStepFunctions(engine, ports.stepFunctions);
     stops.push(() => closeServer(sfn.server));
 
