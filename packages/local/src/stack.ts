@@ -1,14 +1,8 @@
 import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { ensureTable, startDynamoDbLocal } from "./dynamodb-local";
-import {
-  LOCAL_ACCOUNT,
-  LOCAL_REGION,
-  type LocalPorts,
-  localFunctionArn,
-  stateMachineName,
-} from "./environment";
-import { type LocalLambda, LocalStepFunctions } from "./sfn/engine";
+import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalPorts } from "./environment";
+import { LocalStepFunctions } from "./sfn/engine";
 import { serveStepFunctions } from "./sfn/server";
 import { localLambdas, registerWorkflows } from "./workflows";
 

@@ -12,6 +12,7 @@ import { db } from "../db/client";
 import { AppError } from "../error";
 import { maskNik } from "../identity/nik";
 import { encrypt, hashNik } from "../identity/protect";
+import { regionLevel } from "../region/regions";
 import { tableName } from "../resources";
 import { registrationKeys as keys, type RegistrationStatus } from "./keys";
 import type { Actor, RecruitmentStage, Registration, RegistrationEvent } from "./model";
@@ -239,6 +240,8 @@ export async function listRegistrations(
   regionCode: string,
   status?: RegistrationStatus,
 ): Promise<Registration[]> {
+  // The partition is the province; below it, the village code prefix narrows the sort key.
+  const wholeProvince = regionCode.length === 2;
   const found: Registration[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
@@ -246,13 +249,18 @@ export async function listRegistrations(
       new QueryCommand({
         TableName: tableName(),
         IndexName: "gsi2",
-        KeyConditionExpression: "gsi2pk = :pk AND begins_with(gsi2sk, :prefix)",
+        KeyConditionExpression: wholeProvince
+          ? "gsi2pk = :pk"
+          : "gsi2pk = :pk AND begins_with(gsi2sk, :prefix)",
         ...(status
           ? { FilterExpression: "#status = :status", ExpressionAttributeNames: { "#status": "status" } }
           : {}),
         ExpressionAttributeValues: {
           ":pk": `REG#PROVINCE#${regionCode.slice(0, 2)}`,
-          ":prefix": regionCode.length === 2 ? "" : regionCode,
+          // A whole code, never a longer one that starts alike: `32.05.` / `32.05.22.2001#`.
+          ...(wholeProvince
+            ? {}
+            : { ":prefix": `${regionCode}${regionLevel(regionCode) === "village" ? "#" : "."}` }),
           ...(status ? { ":status": status } : {}),
         },
         ExclusiveStartKey: startKey,

@@ -1,0 +1,329 @@
+/**
+ * The recruitment workflow end to end — the real state machine on the local engine, the real task
+ * handlers, DynamoDB Local, the API app — with fake timers standing in for days.
+ */
+import { StopExecutionCommand } from "@aws-sdk/client-sfn";
+import { getAction } from "@sigap/core/action/repository";
+import { outbox } from "@sigap/core/mail/outbox";
+import { validRegistration } from "@sigap/core/registration/fixtures";
+import type { Registration } from "@sigap/core/registration/model";
+import { getRegistration, listEvents } from "@sigap/core/registration/repository";
+import { executionName, reconcileRegistrations } from "@sigap/core/registration/workflow";
+import { stateMachineArn } from "@sigap/core/resources";
+import { Jwt } from "hono/utils/jwt";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { LOCAL_JWT_SECRET } from "../packages/local/src/environment";
+import { type AppStack, startAppStack } from "./support/app-stack";
+
+const DAY = 24 * 3600 * 1000;
+const KADES_CIKAJANG = "kades.cikajang@garutkab.example.go.id";
+const DINSOS_GARUT = "psm@dinsos.garutkab.example.go.id";
+
+let stack: AppStack;
+beforeAll(async () => {
+  stack = await startAppStack();
+});
+afterAll(() => stack.close());
+
+beforeEach(() => {
+  vi.useFakeTimers({
+    toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"],
+    now: new Date("2026-11-23T01:00:00Z"),
+  });
+});
+afterEach(() => vi.useRealTimers());
+
+/**
+ * Awaits real I/O while nudging the fake clock: DynamoDB Local answers with the real time, so after
+ * a jump of days the SDK corrects its clock skew and retries once after a (fake) backoff.
+ */
+async function pump<T>(work: T | Promise<T>): Promise<T> {
+  let settled = false;
+  const tracked = Promise.resolve(work).finally(() => {
+    settled = true;
+  });
+  const deadline = performance.now() + 15_000;
+  while (!settled) {
+    if (performance.now() > deadline) throw new Error("Timed out waiting for a promise");
+    await vi.advanceTimersByTimeAsync(50);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return tracked;
+}
+
+async function until<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  what: string,
+): Promise<T> {
+  const deadline = performance.now() + 15_000;
+  for (;;) {
+    const value = await pump(Promise.resolve(probe()));
+    if (value !== undefined && value !== false) return value;
+    if (performance.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+  }
+}
+
+let serial = 200;
+async function register(overrides: Record<string, unknown> = {}): Promise<{ id: string; name: string }> {
+  serial += 1;
+  const name = `Pendaftar Uji ${serial}`;
+  const response = await pump(
+    stack.app.request("/v1/registrations", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({
+        ...validRegistration,
+        nik: `320501550795${String(serial).padStart(4, "0")}`,
+        fullName: name,
+        email: `pendaftar${serial}@example.com`,
+        ...overrides,
+      }),
+    }),
+  );
+  expect(response.status).toBe(202);
+  return { id: ((await response.json()) as { id: string }).id, name };
+}
+
+/** Mail about this applicant, oldest first. */
+const mailAbout = (name: string, to?: string) =>
+  outbox()
+    .list()
+    .reverse()
+    .filter((m) => m.subject.includes(name) && (!to || m.to.includes(to)));
+const mailTo = (address: string) =>
+  outbox()
+    .list()
+    .reverse()
+    .filter((m) => m.to.includes(address));
+
+const actionLink = (mail: { links: string[] }) =>
+  mail.links.find((l) => l.includes("/v1/actions/")) as string;
+const path = (url: string) => new URL(url).pathname;
+
+const open = (link: string) => pump(stack.app.request(path(link)));
+const decide = (link: string, fields: Record<string, string>) =>
+  pump(
+    stack.app.request(path(link), {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(fields).toString(),
+    }),
+  );
+
+const registration = (id: string) => pump(getRegistration(id)) as Promise<Registration>;
+const statusOf = (id: string) => async () => (await registration(id)).status;
+const stageIs = (id: string, stage: Registration["stage"]) => async () =>
+  (await registration(id)).stage === stage;
+
+async function staffToken(role: string, region: string): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return Jwt.sign(
+    { sub: `${role}-${region}`, email: `${role}@example.go.id`, role, region, iat: now, exp: now + 3600 },
+    LOCAL_JWT_SECRET,
+    "HS256",
+  );
+}
+
+async function completeTraining(id: string): Promise<void> {
+  const response = await pump(
+    stack.app.request(`/v1/staff/registrations/${id}/training-completions`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        Authorization: `Bearer ${await staffToken("district", "32.05")}`,
+      },
+      body: JSON.stringify({ completedAt: "2026-11-20", note: "Angkatan 1" }),
+    }),
+  );
+  expect(response.status).toBe(202);
+}
+
+describe("recruitment", () => {
+  it("runs the happy path: recommend, training, approve → active member", async () => {
+    const { id, name } = await register();
+    const request = await until(() => mailAbout(name, KADES_CIKAJANG)[0], "the recommendation request");
+    expect(request.subject).toBe(`Permohonan rekomendasi calon PSM: ${name}`);
+    expect(request.text).toContain("3205********");
+    expect(request.text).toContain("WIB");
+    const link = actionLink(request);
+
+    // Opening the link (twice, as a mail scanner would) decides nothing.
+    const page = await open(link);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("Rekomendasikan");
+    expect(html).toContain("3205********");
+    expect((await open(link)).status).toBe(200);
+    const actionId = path(link).split("/").pop() as string;
+    expect((await pump(getAction(actionId)))?.status).toBe("pending");
+    expect((await registration(id)).status).toBe("submitted");
+
+    const decided = await decide(link, { decision: "recommend", note: "Aktif di posyandu" });
+    expect(decided.status).toBe(200);
+    await until(async () => (await statusOf(id)()) === "candidate", "candidate status");
+    await until(
+      () => mailTo(`pendaftar${serial}@example.com`).find((m) => m.subject === "Anda kini calon PSM"),
+      "candidate email",
+    );
+    // A replayed POST is refused.
+    expect((await decide(link, { decision: "recommend" })).status).toBe(410);
+
+    await until(stageIs(id, "basic-training"), "the training wait");
+    await until(async () => (await registration(id)).trainingTaskToken, "the training token");
+    await completeTraining(id);
+    const verification = await until(() => mailAbout(name, DINSOS_GARUT)[0], "the verification request");
+    expect(verification.subject).toBe(`Verifikasi calon PSM: ${name}`);
+    expect((await decide(actionLink(verification), { decision: "approve" })).status).toBe(200);
+
+    await until(async () => (await statusOf(id)()) === "active", "active status");
+    const member = await registration(id);
+    expect(member.memberNumber).toMatch(/^PSM-3205-\d{6}$/);
+    expect(member.skNumber).toMatch(/^SK-PSM\/3205\/2026\/\d{4}$/);
+    const events = (await pump(listEvents(id))).map((e) => e.event);
+    expect(events).toEqual([
+      "submitted",
+      "decision-requested",
+      "recommended",
+      "training-completed",
+      "decision-requested",
+      "approved",
+    ]);
+  });
+
+  it("reminds after 3 days with a fresh link, escalates after two reminders, and the district may reject", async () => {
+    const { id, name } = await register();
+    const first = await until(() => mailAbout(name, KADES_CIKAJANG)[0], "the first request");
+
+    await vi.advanceTimersByTimeAsync(3 * DAY - 60_000);
+    expect(mailAbout(name)).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(60_000);
+    const reminder = await until(() => mailAbout(name, KADES_CIKAJANG)[1], "the first reminder");
+    expect(reminder.subject).toBe(`Pengingat ke-1: Permohonan rekomendasi calon PSM: ${name}`);
+
+    // The first link was superseded by the reminder's.
+    const superseded = await open(actionLink(first));
+    expect(superseded.status).toBe(410);
+    expect(await superseded.text()).toContain("sudah diganti");
+    expect((await decide(actionLink(first), { decision: "recommend" })).status).toBe(410);
+
+    await vi.advanceTimersByTimeAsync(3 * DAY);
+    await until(() => mailAbout(name, KADES_CIKAJANG)[2], "the second reminder");
+    await vi.advanceTimersByTimeAsync(3 * DAY);
+    const escalated = await until(() => mailAbout(name, DINSOS_GARUT)[0], "the escalation");
+    expect(escalated.subject).toBe(`Dialihkan kepada Anda: Permohonan rekomendasi calon PSM: ${name}`);
+    expect(escalated.text).toContain("Anda dapat memutuskan sebagai gantinya");
+    expect(mailAbout(name, KADES_CIKAJANG)).toHaveLength(3);
+
+    const link = actionLink(escalated);
+    expect((await decide(link, { decision: "reject" })).status).toBe(422);
+    expect((await decide(link, { decision: "reject", reason: "Belum berdomisili di desa ini" })).status).toBe(
+      200,
+    );
+    await until(async () => (await statusOf(id)()) === "rejected", "rejected status");
+    const told = await until(
+      () => mailTo(`pendaftar${serial}@example.com`).find((m) => m.subject.includes("belum dapat diterima")),
+      "the rejection email",
+    );
+    expect(told.text).toContain("Alasan: Belum berdomisili di desa ini");
+    const r = await registration(id);
+    expect(r.rejectionReason).toBe("Belum berdomisili di desa ini");
+    expect(r.flags).toContain("decided-on-behalf:village-recommendation");
+    expect((await pump(listEvents(id))).map((e) => e.event)).toEqual([
+      "submitted",
+      "decision-requested",
+      "reminder-sent",
+      "reminder-sent",
+      "escalated",
+      "rejected",
+    ]);
+  });
+
+  it("lets the village head reject, with the reason told to the applicant", async () => {
+    const { id, name } = await register();
+    const request = await until(() => mailAbout(name, KADES_CIKAJANG)[0], "the request");
+    expect(
+      (await decide(actionLink(request), { decision: "reject", reason: "Tidak dikenal di desa" })).status,
+    ).toBe(200);
+    await until(async () => (await statusOf(id)()) === "rejected", "rejected status");
+    expect((await registration(id)).stage).toBe("completed");
+  });
+
+  it("lets the district reject at verification", async () => {
+    const { id, name } = await register();
+    const request = await until(() => mailAbout(name, KADES_CIKAJANG)[0], "the request");
+    await decide(actionLink(request), { decision: "recommend" });
+    await until(async () => (await registration(id)).trainingTaskToken, "the training wait");
+    await completeTraining(id);
+    const verification = await until(() => mailAbout(name, DINSOS_GARUT)[0], "the verification request");
+    expect(
+      (await decide(actionLink(verification), { decision: "reject", reason: "Berkas SKCK belum ada" }))
+        .status,
+    ).toBe(200);
+    await until(async () => (await statusOf(id)()) === "rejected", "rejected status");
+    expect((await registration(id)).rejectionReason).toBe("Berkas SKCK belum ada");
+  });
+
+  it("tells the district and the applicant when Bimtek dasar is not done in 180 days, and keeps waiting", async () => {
+    const { id, name } = await register();
+    const request = await until(() => mailAbout(name, KADES_CIKAJANG)[0], "the request");
+    await decide(actionLink(request), { decision: "recommend" });
+    const firstToken = await until(
+      async () => (await registration(id)).trainingTaskToken,
+      "the training wait",
+    );
+
+    await vi.advanceTimersByTimeAsync(179 * DAY);
+    expect(mailAbout(name, DINSOS_GARUT)).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(DAY);
+    const staff = await until(() => mailAbout(name, DINSOS_GARUT)[0], "the overdue notice");
+    expect(staff.subject).toBe(`Bimtek dasar belum tercatat: ${name}`);
+    await until(
+      () =>
+        mailTo(`pendaftar${serial}@example.com`).find(
+          (m) => m.subject === "Bimtek dasar Anda belum tercatat",
+        ),
+      "the applicant's notice",
+    );
+    await until(async () => (await registration(id)).flags?.includes("training-overdue"), "the overdue flag");
+
+    // The workflow waits again (a fresh token), so the candidate can still complete it.
+    await until(
+      async () => (await registration(id)).trainingTaskToken !== firstToken,
+      "the renewed training wait",
+    );
+    await completeTraining(id);
+    await until(stageIs(id, "district-verification"), "district verification");
+  });
+
+  it("asks the level above, flagged, when a village has no approver listed", async () => {
+    // Desa Simpang (Kecamatan Cikajang) has nobody listed; Kabupaten Garut does.
+    const { id, name } = await register({ villageCode: "32.05.22.2002" });
+    const request = await until(() => mailAbout(name, DINSOS_GARUT)[0], "the request to the district");
+    expect(request.text).toContain("Belum ada penyetuju terdaftar");
+    expect((await registration(id)).flags).toContain("approver-missing:village");
+  });
+
+  it("resumes a lost execution at the recorded stage with a fresh link (the reconciler)", async () => {
+    const { id, name } = await register();
+    const request = await until(() => mailAbout(name, KADES_CIKAJANG)[0], "the request");
+    const r = await registration(id);
+    const executionArn = stateMachineArn("recruitment")
+      .replace(":stateMachine:", ":execution:")
+      .concat(`:${executionName(r)}`);
+    await pump(stack.client.send(new StopExecutionCommand({ executionArn, error: "Lost", cause: "test" })));
+
+    const counts = await pump(reconcileRegistrations());
+    expect(counts.restarted).toBe(1);
+    const fresh = await until(() => mailAbout(name, KADES_CIKAJANG)[1], "the re-issued request");
+    expect(fresh.subject).toBe(`Permohonan rekomendasi calon PSM: ${name}`);
+    expect((await open(actionLink(request))).status).toBe(410);
+    expect((await registration(id)).workflowAttempt).toBe(2);
+    // No second acknowledgement: the applicant already has one.
+    expect(
+      mailTo(`pendaftar${serial}@example.com`).filter((m) => m.subject.includes("diterima")),
+    ).toHaveLength(1);
+
+    expect((await decide(actionLink(fresh), { decision: "recommend" })).status).toBe(200);
+    await until(async () => (await statusOf(id)()) === "candidate", "candidate status");
+  });
+});
