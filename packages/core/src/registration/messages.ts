@@ -21,17 +21,32 @@ const applicantFacts = (r: Registration) => [
   { label: "Desa/Kelurahan", value: describeRegion(r.villageCode) },
 ];
 
-export function acknowledgementEmail(r: Registration): RenderedEmail {
+/** Every email to the applicant: greeting, their registration's facts, the link to its status. */
+function applicantEmail(
+  r: Registration,
+  subject: string,
+  paragraphs: string[],
+  extraFacts: Array<{ label: string; value: string }> = [],
+): RenderedEmail {
   return renderEmail({
-    subject: "Pendaftaran PSM Anda telah diterima",
+    subject,
     greeting: `Yth. ${r.fullName},`,
-    paragraphs: [
+    paragraphs,
+    facts: [...applicantFacts(r), ...extraFacts],
+    actions: [{ label: "Lihat status pendaftaran", url: statusUrl(r) }],
+  });
+}
+
+export function acknowledgementEmail(r: Registration): RenderedEmail {
+  return applicantEmail(
+    r,
+    "Pendaftaran PSM Anda telah diterima",
+    [
       "Terima kasih telah mendaftar sebagai Pekerja Sosial Masyarakat (PSM). Pendaftaran Anda kami teruskan kepada kepala desa/lurah untuk mendapatkan rekomendasi.",
       "Anda akan menerima email setiap kali ada perkembangan. Anda juga dapat melihat status pendaftaran kapan saja melalui tautan di bawah.",
     ],
-    facts: [...applicantFacts(r), { label: "Diterima", value: formatLocalTime(r.createdAt, r.villageCode) }],
-    actions: [{ label: "Lihat status pendaftaran", url: statusUrl(r) }],
-  });
+    [{ label: "Diterima", value: formatLocalTime(r.createdAt, r.villageCode) }],
+  );
 }
 
 const stepTitles: Record<string, string> = {
@@ -82,60 +97,40 @@ export function decisionRequestEmail(
 }
 
 export function recommendedEmail(r: Registration): RenderedEmail {
-  return renderEmail({
-    subject: "Anda kini calon PSM",
-    greeting: `Yth. ${r.fullName},`,
-    paragraphs: [
-      "Desa/kelurahan Anda telah memberikan rekomendasi. Anda kini berstatus calon PSM.",
-      "Langkah berikutnya adalah mengikuti Bimbingan Teknis (Bimtek) dasar yang diselenggarakan Dinas Sosial kabupaten/kota. Informasi jadwal akan dikirimkan kepada Anda.",
-    ],
-    facts: applicantFacts(r),
-    actions: [{ label: "Lihat status pendaftaran", url: statusUrl(r) }],
-  });
+  return applicantEmail(r, "Anda kini calon PSM", [
+    "Desa/kelurahan Anda telah memberikan rekomendasi. Anda kini berstatus calon PSM.",
+    "Langkah berikutnya adalah mengikuti Bimbingan Teknis (Bimtek) dasar yang diselenggarakan Dinas Sosial kabupaten/kota. Informasi jadwal akan dikirimkan kepada Anda.",
+  ]);
 }
 
 export function rejectedEmail(r: Registration, reason: string): RenderedEmail {
-  return renderEmail({
-    subject: "Pendaftaran PSM Anda belum dapat diterima",
-    greeting: `Yth. ${r.fullName},`,
-    paragraphs: [
-      "Mohon maaf, pendaftaran Anda sebagai PSM belum dapat diterima.",
-      `Alasan: ${reason}`,
-      "Jika ada pertanyaan, silakan hubungi kantor desa/kelurahan atau Dinas Sosial kabupaten/kota Anda.",
-    ],
-    facts: applicantFacts(r),
-    actions: [{ label: "Lihat status pendaftaran", url: statusUrl(r) }],
-  });
+  return applicantEmail(r, "Pendaftaran PSM Anda belum dapat diterima", [
+    "Mohon maaf, pendaftaran Anda sebagai PSM belum dapat diterima.",
+    `Alasan: ${reason}`,
+    "Jika ada pertanyaan, silakan hubungi kantor desa/kelurahan atau Dinas Sosial kabupaten/kota Anda.",
+  ]);
 }
 
 export function approvedEmail(r: Registration): RenderedEmail {
-  return renderEmail({
-    subject: "Selamat, Anda kini PSM aktif",
-    greeting: `Yth. ${r.fullName},`,
-    paragraphs: [
+  return applicantEmail(
+    r,
+    "Selamat, Anda kini PSM aktif",
+    [
       "Dinas Sosial telah memverifikasi pendaftaran Anda dan menerbitkan Surat Keputusan (SK). Anda kini anggota aktif Pekerja Sosial Masyarakat.",
       "Simpan nomor anggota Anda; nomor ini dipakai untuk Bimtek lanjutan dan pelaporan kasus.",
     ],
-    facts: [
-      ...applicantFacts(r),
+    [
       { label: "Nomor anggota", value: r.memberNumber ?? "-" },
       { label: "Nomor SK", value: r.skNumber ?? "-" },
     ],
-    actions: [{ label: "Lihat status pendaftaran", url: statusUrl(r) }],
-  });
+  );
 }
 
 export function trainingOverdueApplicantEmail(r: Registration): RenderedEmail {
-  return renderEmail({
-    subject: "Bimtek dasar Anda belum tercatat",
-    greeting: `Yth. ${r.fullName},`,
-    paragraphs: [
-      "Sampai batas waktu yang ditentukan, penyelesaian Bimtek dasar Anda belum tercatat. Pendaftaran Anda tetap berlaku.",
-      "Silakan hubungi Dinas Sosial kabupaten/kota untuk jadwal Bimtek dasar berikutnya.",
-    ],
-    facts: applicantFacts(r),
-    actions: [{ label: "Lihat status pendaftaran", url: statusUrl(r) }],
-  });
+  return applicantEmail(r, "Bimtek dasar Anda belum tercatat", [
+    "Sampai batas waktu yang ditentukan, penyelesaian Bimtek dasar Anda belum tercatat. Pendaftaran Anda tetap berlaku.",
+    "Silakan hubungi Dinas Sosial kabupaten/kota untuk jadwal Bimtek dasar berikutnya.",
+  ]);
 }
 
 export function trainingOverdueStaffEmail(r: Registration, recipientName: string): RenderedEmail {

@@ -8,7 +8,7 @@ import {
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import { nowIso } from "../clock";
-import { db } from "../db/client";
+import { db, queryAll } from "../db/client";
 import { AppError } from "../error";
 import { maskNik } from "../identity/nik";
 import { encrypt, hashNik } from "../identity/protect";
@@ -242,33 +242,22 @@ export async function listRegistrations(
 ): Promise<Registration[]> {
   // The partition is the province; below it, the village code prefix narrows the sort key.
   const wholeProvince = regionCode.length === 2;
-  const found: Registration[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: "gsi2",
-        KeyConditionExpression: wholeProvince
-          ? "gsi2pk = :pk"
-          : "gsi2pk = :pk AND begins_with(gsi2sk, :prefix)",
-        ...(status
-          ? { FilterExpression: "#status = :status", ExpressionAttributeNames: { "#status": "status" } }
-          : {}),
-        ExpressionAttributeValues: {
-          ":pk": `REG#PROVINCE#${regionCode.slice(0, 2)}`,
-          // A whole code, never a longer one that starts alike: `32.05.` / `32.05.22.2001#`.
-          ...(wholeProvince
-            ? {}
-            : { ":prefix": `${regionCode}${regionLevel(regionCode) === "village" ? "#" : "."}` }),
-          ...(status ? { ":status": status } : {}),
-        },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    found.push(...((page.Items ?? []) as Registration[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const found = await queryAll<Registration>({
+    TableName: tableName(),
+    IndexName: "gsi2",
+    KeyConditionExpression: wholeProvince ? "gsi2pk = :pk" : "gsi2pk = :pk AND begins_with(gsi2sk, :prefix)",
+    ...(status
+      ? { FilterExpression: "#status = :status", ExpressionAttributeNames: { "#status": "status" } }
+      : {}),
+    ExpressionAttributeValues: {
+      ":pk": `REG#PROVINCE#${regionCode.slice(0, 2)}`,
+      // A whole code, never a longer one that starts alike: `32.05.` / `32.05.22.2001#`.
+      ...(wholeProvince
+        ? {}
+        : { ":prefix": `${regionCode}${regionLevel(regionCode) === "village" ? "#" : "."}` }),
+      ...(status ? { ":status": status } : {}),
+    },
+  });
   return found.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
@@ -276,20 +265,14 @@ export async function listRegistrations(
 export async function listOpenRegistrations(): Promise<Registration[]> {
   const open: Registration[] = [];
   for (const status of ["submitted", "candidate"] as const) {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await db().send(
-        new QueryCommand({
-          TableName: tableName(),
-          IndexName: "gsi1",
-          KeyConditionExpression: "gsi1pk = :pk",
-          ExpressionAttributeValues: { ":pk": `REG#STATUS#${status}` },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      open.push(...((page.Items ?? []) as Registration[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    open.push(
+      ...(await queryAll<Registration>({
+        TableName: tableName(),
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :pk",
+        ExpressionAttributeValues: { ":pk": `REG#STATUS#${status}` },
+      })),
+    );
   }
   return open;
 }
