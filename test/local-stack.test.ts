@@ -25,9 +25,8 @@ const credentials = { accessKeyId: "local", secretAccessKey: "local" };
 let ports: { api: number; dynamodb: number; stepFunctions: number };
 let running: ChildProcess | undefined;
 
-async function npmStart(): Promise<{ child: ChildProcess; readyMs: number }> {
-  const started = performance.now();
-  const child = spawn("npm", ["start"], {
+function spawnNpmStart(): ChildProcess {
+  return spawn("npm", ["start"], {
     cwd: repository,
     env: {
       ...process.env,
@@ -44,6 +43,11 @@ async function npmStart(): Promise<{ child: ChildProcess; readyMs: number }> {
     stdio: ["ignore", "pipe", "pipe"],
     detached: false,
   });
+}
+
+async function npmStart(): Promise<{ child: ChildProcess; readyMs: number }> {
+  const started = performance.now();
+  const child = spawnNpmStart();
   let output = "";
   child.stdout?.on("data", (chunk) => (output += chunk));
   child.stderr?.on("data", (chunk) => (output += chunk));
@@ -172,5 +176,20 @@ describe("npm start", () => {
     dynamodb.destroy();
     await stop(second.child);
     expect(emulatorProcesses()).toEqual([]);
+  });
+
+  it("stops everything when SIGTERM arrives during start-up", { timeout: 60_000 }, async () => {
+    ports = { api: await freePort(), dynamodb: await freePort(), stepFunctions: await freePort() };
+    const child = spawnNpmStart();
+    running = child;
+    const deadline = performance.now() + 30_000;
+    while (emulatorProcesses().length === 0) {
+      if (performance.now() > deadline || child.exitCode !== null)
+        throw new Error("the emulator never started");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await stop(child);
+    expect(emulatorProcesses()).toEqual([]);
+    for (const port of Object.values(ports)) expect(await portIsClosed(port)).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { now, nowIso, useClock } from "./clock";
-import { formatLocalTime, timeZoneOf } from "./time";
+import { formatDate, formatLocalTime, timeZoneOf } from "./time";
 
 describe("local time", () => {
   it("knows each province's zone from any code under it", () => {
@@ -17,6 +17,10 @@ describe("local time", () => {
     expect(formatLocalTime(at, "32")).toBe("22 November 2026 20.05 WIB");
     expect(formatLocalTime(at, "51")).toBe("22 November 2026 21.05 WITA");
     expect(formatLocalTime(at, "91")).toBe("22 November 2026 22.05 WIT");
+  });
+
+  it("formats a calendar date the Indonesian way", () => {
+    expect(formatDate("1995-07-15")).toBe("15 Juli 1995");
   });
 
   it("rolls over the date where the local day has already changed", () => {

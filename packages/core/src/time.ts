@@ -45,3 +45,13 @@ export function localDate(at: Date, regionCode: string): string {
     day: "2-digit",
   }).format(at);
 }
+
+/** A calendar date for people: "2026-11-20" → "20 November 2026". */
+export function formatDate(isoDate: string): string {
+  return new Intl.DateTimeFormat("id-ID", {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+  }).format(new Date(`${isoDate}T00:00:00Z`));
+}

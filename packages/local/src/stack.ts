@@ -43,16 +43,6 @@ export async function startLocalStack(options: {
     const sfn = await serveStepFunctions(engine, ports.stepFunctions);
     stops.push(() => closeServer(sfn.server));
 
-    const { createApp } = await import("@sigap/functions/api/app");
-    const app = createApp();
-    const api = await new Promise<Server>((resolve, reject) => {
-      const server = serve({ fetch: app.fetch, port: ports.api, hostname: "0.0.0.0" }, () =>
-        resolve(server as Server),
-      ) as Server;
-      server.once("error", reject);
-    });
-    stops.push(() => closeServer(api));
-
     // An empty local directory gets the sample approvers; open registrations get their workflow
     // back (executions live in memory, so a restart re-issues their links).
     const { seedDirectoryIfEmpty } = await import("./seed");
@@ -68,6 +58,17 @@ export async function startLocalStack(options: {
       SCHEDULE_INTERVAL_MINUTES * 60_000,
     );
     stops.push(async () => clearInterval(scheduler));
+
+    // The API opens last: when it answers /health, everything behind it is ready.
+    const { createApp } = await import("@sigap/functions/api/app");
+    const app = createApp();
+    const api = await new Promise<Server>((resolve, reject) => {
+      const server = serve({ fetch: app.fetch, port: ports.api, hostname: "0.0.0.0" }, () =>
+        resolve(server as Server),
+      ) as Server;
+      server.once("error", reject);
+    });
+    stops.push(() => closeServer(api));
 
     const apiUrl = `http://localhost:${ports.api}`;
     return {

@@ -11,29 +11,36 @@ const dataDirectory = process.env.DATA_DIR ?? join(dynamoDbLocalDirectory, "..",
 const environment = localEnvironment(ports, { dataDirectory });
 Object.assign(process.env, environment);
 
-// Application modules read the environment as they load, so they are imported only now.
-const { startLocalStack } = await import("./stack");
-const tableName = (JSON.parse(environment.SST_RESOURCE_Table as string) as { name: string }).name;
-
-let stack: Awaited<ReturnType<typeof startLocalStack>>;
-try {
-  stack = await startLocalStack({ ports, tableName, dataDirectory: join(dataDirectory, "dynamodb") });
-} catch (error) {
-  console.error(`sigap could not start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-}
-
+// Signals are handled from the first moment: a stop during start-up waits for it, then stops
+// everything it started (a default SIGTERM would leave DynamoDB Local running).
 let stopping = false;
+let starting: Promise<unknown> = Promise.resolve();
+let stopStack: (() => Promise<void>) | undefined;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping sigap …`);
-  await stack.stop();
+  await starting.catch(() => undefined);
+  await stopStack?.();
   process.exit(0);
 }
-process.on("SIGINT", () => void shutdown("SIGINT"));
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-process.on("SIGHUP", () => void shutdown("SIGHUP"));
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
+  process.on(signal, () => void shutdown(signal));
+
+// Application modules read the environment as they load, so they are imported only now.
+const { startLocalStack } = await import("./stack");
+const tableName = (JSON.parse(environment.SST_RESOURCE_Table as string) as { name: string }).name;
+
+const startup = startLocalStack({ ports, tableName, dataDirectory: join(dataDirectory, "dynamodb") });
+starting = startup;
+let stack: Awaited<typeof startup>;
+try {
+  stack = await startup;
+  stopStack = stack.stop;
+} catch (error) {
+  console.error(`sigap could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
 
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 console.log(`
@@ -46,5 +53,6 @@ sigap is running (ready in ${seconds} s, SLA_SCALE=${process.env.SLA_SCALE ?? "1
   DynamoDB Local    ${stack.urls.dynamodb}   (table ${tableName})
   data              ${dataDirectory}
 
+Staff token for trying the staff API:  npm run token -- --role district --region 32.05
 Press Ctrl-C to stop.
 `);

@@ -5,7 +5,7 @@ import { logger } from "@sigap/core/log";
 import { describeRegion } from "@sigap/core/region/regions";
 import { stageLabels } from "@sigap/core/registration/model";
 import { getRegistration } from "@sigap/core/registration/repository";
-import { formatLocalTime } from "@sigap/core/time";
+import { formatDate, formatLocalTime } from "@sigap/core/time";
 import { sfn } from "@sigap/core/workflow/client";
 import { type Context, Hono } from "hono";
 import { readBody } from "./body";
@@ -33,7 +33,7 @@ async function describeSubject(action: Action): Promise<SubjectView | undefined>
     facts: [
       { label: "Nama", value: r.fullName },
       { label: "NIK", value: r.nikMasked },
-      { label: "Tempat, tanggal lahir", value: `${r.birthPlace}, ${r.birthDate}` },
+      { label: "Tempat, tanggal lahir", value: `${r.birthPlace}, ${formatDate(r.birthDate)}` },
       { label: "Desa/Kelurahan", value: describeRegion(r.villageCode) },
       { label: "Alamat", value: r.address },
       { label: "Pendidikan terakhir", value: r.education },

@@ -9,6 +9,7 @@ import { dynamodb } from "@sigap/core/db/client";
 import { tableSchema } from "@sigap/core/db/schema";
 import { AppError } from "@sigap/core/error";
 import { tableName } from "@sigap/core/resources";
+import type { Context } from "aws-lambda";
 
 /** How long a retry with the same Idempotency-Key replays the first answer. */
 const REPLAY_WINDOW_SECONDS = 24 * 3600;
@@ -20,7 +21,18 @@ const REPLAY_WINDOW_SECONDS = 24 * 3600;
  */
 export function idempotent<TBody, TResult>(scope: string, operation: (body: TBody) => Promise<TResult>) {
   let wrapped: ((request: { key: string; body: TBody }) => Promise<TResult>) | undefined;
-  return async (key: string, body: TBody): Promise<TResult> => {
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: "key",
+    payloadValidationJmesPath: "body",
+    expiresAfterSeconds: REPLAY_WINDOW_SECONDS,
+    throwOnNoIdempotencyKey: true,
+  });
+  /**
+   * On Lambda, pass the invocation's context: an interrupted attempt then stays "in progress" only
+   * until that invocation's deadline, not for the whole replay window.
+   */
+  return async (key: string, body: TBody, lambdaContext?: Context): Promise<TResult> => {
+    if (lambdaContext) config.registerLambdaContext(lambdaContext);
     wrapped ??= makeIdempotent(async (request: { key: string; body: TBody }) => operation(request.body), {
       persistenceStore: new DynamoDBPersistenceLayer({
         tableName: tableName(),
@@ -30,12 +42,7 @@ export function idempotent<TBody, TResult>(scope: string, operation: (body: TBod
         expiryAttr: tableSchema.ttl,
         awsSdkV3Client: dynamodb(),
       }),
-      config: new IdempotencyConfig({
-        eventKeyJmesPath: "key",
-        payloadValidationJmesPath: "body",
-        expiresAfterSeconds: REPLAY_WINDOW_SECONDS,
-        throwOnNoIdempotencyKey: true,
-      }),
+      config,
     });
     try {
       return await wrapped({ key, body });

@@ -12,6 +12,7 @@ import {
 } from "@sigap/core/registration/repository";
 import { type RegistrationInput, validateRegistration } from "@sigap/core/registration/schema";
 import { startRecruitment } from "@sigap/core/registration/workflow";
+import type { Context } from "aws-lambda";
 import { Hono } from "hono";
 import { readBody } from "./body";
 import { idempotencyKey, idempotent } from "./idempotency";
@@ -59,7 +60,9 @@ export const registrations = new Hono()
   .post("/", async (c) => {
     const key = idempotencyKey(c.req.header("Idempotency-Key"));
     const input = validateRegistration(await readBody(c), now());
-    const accepted = key ? await registerOnce(key, input) : await register(input);
+    // On Lambda, hono/aws-lambda exposes the invocation context; locally there is none.
+    const lambdaContext = (c.env as { lambdaContext?: Context } | undefined)?.lambdaContext;
+    const accepted = key ? await registerOnce(key, input, lambdaContext) : await register(input);
     return c.json(accepted, 202, { Location: accepted.statusUrl });
   })
   .get("/:id", async (c) => {

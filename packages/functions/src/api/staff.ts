@@ -20,9 +20,9 @@ import { readBody } from "./body";
 import { requireStaff, type StaffEnv } from "./staff-auth";
 
 const STATUSES: RegistrationStatus[] = ["submitted", "candidate", "active", "rejected"];
-const ALL_PROVINCES = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0")).filter((p) =>
-  regionExists(p),
-);
+/** Every province code; computed when an admin first lists everything, never at cold start. */
+const allProvinces = () =>
+  Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0")).filter(regionExists);
 
 const summary = (r: Registration) => ({
   id: r.id,
@@ -98,7 +98,7 @@ export const staff = new Hono<StaffEnv>()
     }
     const requested = c.req.query("region") ? normalizeRegionCode(c.req.query("region") ?? "") : undefined;
     if (requested) assertAccess(me, requested);
-    const scopes = requested ? [requested] : me.role === "admin" ? ALL_PROVINCES : [me.region];
+    const scopes = requested ? [requested] : me.role === "admin" ? allProvinces() : [me.region];
     const found = (
       await Promise.all(
         scopes.map((scope) => listRegistrations(scope, status as RegistrationStatus | undefined)),
