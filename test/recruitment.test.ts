@@ -10,6 +10,7 @@ import type { Registration } from "@sigap/core/registration/model";
 import { getRegistration, listEvents } from "@sigap/core/registration/repository";
 import { executionName, reconcileRegistrations } from "@sigap/core/registration/workflow";
 import { stateMachineArn } from "@sigap/core/resources";
+import { putApprovers } from "@sigap/core/staff/directory";
 import { Jwt } from "hono/utils/jwt";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { LOCAL_JWT_SECRET } from "../packages/local/src/environment";
@@ -293,6 +294,34 @@ describe("recruitment", () => {
     );
     await completeTraining(id);
     await until(stageIs(id, "district-verification"), "district verification");
+  });
+
+  it("gives each listed approver a link of their own; the first decision closes the others", async () => {
+    await pump(
+      putApprovers(
+        "32.05.22.2003",
+        [
+          { name: "Kepala Desa Mekarsari", email: "kades.mekarsari@example.go.id" },
+          { name: "Sekretaris Desa Mekarsari", email: "sekdes.mekarsari@example.go.id" },
+        ],
+        "test",
+      ),
+    );
+    const { id, name } = await register({ villageCode: "32.05.22.2003" });
+    const kades = await until(() => mailAbout(name, "kades.mekarsari@example.go.id")[0], "the head's email");
+    const sekdes = await until(
+      () => mailAbout(name, "sekdes.mekarsari@example.go.id")[0],
+      "the secretary's email",
+    );
+    expect(kades.to).toEqual(["kades.mekarsari@example.go.id"]);
+    expect(actionLink(kades)).not.toBe(actionLink(sekdes));
+    expect(await (await open(actionLink(sekdes))).text()).toContain("Yth. Sekretaris Desa Mekarsari");
+
+    expect((await decide(actionLink(sekdes), { decision: "recommend" })).status).toBe(200);
+    const other = await open(actionLink(kades));
+    expect(other.status).toBe(410);
+    expect(await other.text()).toContain("oleh Sekretaris Desa Mekarsari");
+    await until(async () => (await statusOf(id)()) === "candidate", "candidate status");
   });
 
   it("asks the level above, flagged, when a village has no approver listed", async () => {

@@ -40,51 +40,72 @@ export interface Action {
   validUntil: string;
   decidedAt?: string;
   decision?: string;
+  /** Who decided, when it was another addressee of the same request. */
+  decidedBy?: string;
   supersededBy?: string;
+  /** The other addressees' actions for the same request. */
+  siblings: string[];
 }
 
 /** Kept after expiry so an old link still explains itself; then DynamoDB deletes it. */
 const KEEP_AFTER_EXPIRY_SECONDS = 90 * 24 * 3600;
 
-export async function createAction(
-  fields: Omit<Action, "id" | "status" | "createdAt" | "validUntil">,
+/**
+ * Asks one decision of several addressees: each gets an action of their own (their own link),
+ * all answering the same waiting task. They become the step's current actions; the ones they
+ * replace stop working. Deciding with one closes the others (see `closeSiblings`).
+ */
+export async function createActions(
+  fields: Omit<Action, "id" | "status" | "createdAt" | "validUntil" | "addressee" | "siblings">,
+  addressees: Approver[],
   validForSeconds: number,
-): Promise<Action> {
+): Promise<Action[]> {
   const createdAt = nowIso();
   const expires = new Date(now().getTime() + validForSeconds * 1000);
-  const action: Action = {
+  const ids = addressees.map(() => randomBytes(24).toString("base64url"));
+  const actions: Action[] = addressees.map((addressee, i) => ({
     ...fields,
-    id: randomBytes(24).toString("base64url"),
+    id: ids[i] as string,
+    addressee,
+    siblings: ids.filter((_, j) => j !== i),
     status: "pending",
     createdAt,
     validUntil: expires.toISOString(),
-  };
-  await db().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: {
-        ...keys.action(action.id),
-        entity: "action",
-        ...action,
-        [tableSchema.ttl]: Math.floor(expires.getTime() / 1000) + KEEP_AFTER_EXPIRY_SECONDS,
-      },
-      ConditionExpression: "attribute_not_exists(pk)",
-    }),
-  );
-  // The new action becomes current; the one it replaces stops working (if still pending).
-  const pointer = keys.current(action.subjectType, action.subjectId, action.step);
+  }));
+  for (const action of actions) {
+    await db().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          ...keys.action(action.id),
+          entity: "action",
+          ...action,
+          [tableSchema.ttl]: Math.floor(expires.getTime() / 1000) + KEEP_AFTER_EXPIRY_SECONDS,
+        },
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    );
+  }
   const previous = await db().send(
     new UpdateCommand({
       TableName: tableName(),
-      Key: pointer,
-      UpdateExpression: "SET actionId = :id, entity = :entity",
-      ExpressionAttributeValues: { ":id": action.id, ":entity": "current-action" },
+      Key: keys.current(fields.subjectType, fields.subjectId, fields.step),
+      UpdateExpression: "SET actionIds = :ids, entity = :entity",
+      ExpressionAttributeValues: { ":ids": ids, ":entity": "current-actions" },
       ReturnValues: "ALL_OLD",
     }),
   );
-  const previousId = previous.Attributes?.actionId as string | undefined;
-  if (previousId) await closeAction(previousId, "superseded", { supersededBy: action.id });
-  return action;
+  for (const previousId of (previous.Attributes?.actionIds as string[] | undefined) ?? []) {
+    await closeAction(previousId, "superseded", { supersededBy: ids[0] as string });
+  }
+  return actions;
+}
+
+/** After one addressee decided: the others' links stop working and say who decided. */
+export async function closeSiblings(action: Action, decidedAt: string): Promise<void> {
+  for (const id of action.siblings) {
+    await closeAction(id, "used", { decidedAt, decidedBy: action.addressee.name });
+  }
 }
 
 export async function getAction(id: string): Promise<Action | undefined> {
@@ -97,7 +118,7 @@ export async function getAction(id: string): Promise<Action | undefined> {
 export function closeAction(
   id: string,
   status: Exclude<ActionStatus, "pending">,
-  details: Partial<Pick<Action, "decision" | "decidedAt" | "supersededBy">> = {},
+  details: Partial<Pick<Action, "decision" | "decidedAt" | "decidedBy" | "supersededBy">> = {},
 ): Promise<boolean> {
   return moveAction(id, "pending", status, details);
 }
@@ -107,7 +128,7 @@ export async function moveAction(
   id: string,
   from: ActionStatus,
   status: ActionStatus,
-  details: Partial<Pick<Action, "decision" | "decidedAt" | "supersededBy">> = {},
+  details: Partial<Pick<Action, "decision" | "decidedAt" | "decidedBy" | "supersededBy">> = {},
 ): Promise<boolean> {
   const sets = ["#status = :status", ...Object.keys(details).map((k) => `${k} = :${k}`)];
   try {

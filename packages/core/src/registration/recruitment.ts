@@ -1,6 +1,6 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as v from "valibot";
-import { type ActionOption, createAction } from "../action/repository";
+import { type Action, type ActionOption, createActions } from "../action/repository";
 import { now } from "../clock";
 import { settings } from "../config/settings";
 import { db } from "../db/client";
@@ -89,7 +89,7 @@ async function addFlag(id: string, flag: string): Promise<void> {
  */
 export async function requestDecision(
   request: v.InferOutput<typeof DecisionRequest>,
-): Promise<{ actionId: string }> {
+): Promise<{ actionIds: string[] }> {
   const r = await mustGet(request.registrationId);
   const resolved = await resolveApprovers(r.villageCode, request.level);
   const approverMissing = !resolved || resolved.fellBack;
@@ -100,7 +100,7 @@ export async function requestDecision(
   ];
   const decidingLevel: ApprovalLevel = resolved?.level ?? request.level;
   const escalated = request.reminders === 0 && request.level !== request.startLevel;
-  const action = await createAction(
+  const actions = await createActions(
     {
       taskToken: request.taskToken,
       workflow: "recruitment",
@@ -109,17 +109,21 @@ export async function requestDecision(
       step: request.step,
       level: decidingLevel,
       regionCode: resolved?.regionCode ?? regionAtLevel(r.villageCode, request.level),
-      addressee: addressees[0] as (typeof addressees)[number],
       onBehalf: decidingLevel !== request.startLevel,
       question: questionByStep[request.step],
       options: optionsByStep[request.step],
     },
+    addressees,
     request.validForSeconds,
   );
-  await sendMail({
-    to: addressees.map((a) => a.email),
-    ...decisionRequestEmail(r, action, { reminders: request.reminders, escalated, approverMissing }),
-  });
+  // Each addressee gets their own link.
+  for (const action of actions) {
+    await sendMail({
+      to: [action.addressee.email],
+      ...decisionRequestEmail(r, action, { reminders: request.reminders, escalated, approverMissing }),
+    });
+  }
+  const [action] = actions as [Action, ...Action[]];
   await recordTransition(r.id, {
     event: request.reminders > 0 ? "reminder-sent" : escalated ? "escalated" : "decision-requested",
     actor: { kind: "system" },
@@ -129,9 +133,9 @@ export async function requestDecision(
     registrationId: r.id,
     step: request.step,
     level: decidingLevel,
-    actionId: action.id,
+    actionIds: actions.map((a) => a.id),
   });
-  return { actionId: action.id };
+  return { actionIds: actions.map((a) => a.id) };
 }
 
 /** What the action page sends back with SendTaskSuccess. */

@@ -1,5 +1,12 @@
 import { SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
-import { type Action, closeAction, getAction, isExpired, moveAction } from "@sigap/core/action/repository";
+import {
+  type Action,
+  closeAction,
+  closeSiblings,
+  getAction,
+  isExpired,
+  moveAction,
+} from "@sigap/core/action/repository";
 import { nowIso } from "@sigap/core/clock";
 import { logger } from "@sigap/core/log";
 import { describeRegion } from "@sigap/core/region/regions";
@@ -45,22 +52,26 @@ async function describeSubject(action: Action): Promise<SubjectView | undefined>
   };
 }
 
-const goneReasons: Record<Exclude<Action["status"], "pending">, string> = {
-  used: "Keputusan untuk permohonan ini sudah dicatat. Tautan hanya dapat dipakai sekali.",
-  superseded:
-    "Tautan ini sudah diganti oleh tautan yang lebih baru (dikirim bersama pengingat). Gunakan email terbaru.",
-  expired:
+/** Why a link no longer works, in a sentence; `decided` is " oleh … pada …" when known. */
+const goneReasons: Record<Exclude<Action["status"], "pending">, (decided: string) => string> = {
+  used: (decided) =>
+    `Keputusan untuk permohonan ini sudah dicatat${decided}. Tautan hanya dapat dipakai sekali.`,
+  superseded: () =>
+    "Tautan ini sudah diganti oleh tautan yang lebih baru. Gunakan tautan pada email terbaru.",
+  expired: () =>
     "Batas waktu untuk permohonan ini sudah lewat. Jika masih diperlukan, Anda akan menerima email baru.",
 };
 
 function gonePage(c: Context, action: Action, subject: SubjectView | undefined) {
   const status = action.status === "pending" ? "expired" : action.status;
-  const decided =
+  const by = action.decidedBy ? ` oleh ${action.decidedBy}` : "";
+  const when =
     action.decidedAt && subject ? ` pada ${formatLocalTime(action.decidedAt, subject.regionCode)}` : "";
+  const decided = `${by}${when}`;
   return c.html(
     page(
       "Tautan tidak berlaku lagi",
-      `<h1>Tautan tidak berlaku lagi</h1><p class="gone">${escapeHtml(goneReasons[status])}${escapeHtml(decided)}</p>${
+      `<h1>Tautan tidak berlaku lagi</h1><p class="gone">${escapeHtml(goneReasons[status](decided))}</p>${
         subject
           ? `<h2>${escapeHtml(subject.title)}</h2><p>Status saat ini: <strong>${escapeHtml(subject.standing)}</strong></p>`
           : ""
@@ -167,12 +178,25 @@ export const actions = new Hono()
       if (error instanceof Error && CLOSED_TASK_ERRORS.has(error.name)) {
         logger.info("Decision arrived after its step closed", { actionId: action.id, error: error.name });
         await moveAction(action.id, "used", "expired");
+        // Two addressees at once: the other one's decision went first.
+        for (const id of action.siblings) {
+          const sibling = await getAction(id);
+          if (sibling?.status === "used" && sibling.decision) {
+            const decidedBy = sibling.addressee.name;
+            return gonePage(
+              c,
+              { ...action, status: "used", decidedBy, decidedAt: sibling.decidedAt ?? decidedAt },
+              subject,
+            );
+          }
+        }
         return gonePage(c, { ...action, status: "expired" }, subject);
       }
       // Not delivered: the link must keep working so the approver can try again.
       await moveAction(action.id, "used", "pending");
       throw error;
     }
+    await closeSiblings(action, decidedAt);
     logger.info("Decision recorded", { actionId: action.id, step: action.step, decision });
     return c.html(
       page(
