@@ -172,7 +172,7 @@ export async function applyDecision(
   registrationId: string,
   step: RecruitmentStep,
   decision: Decision,
-): Promise<{ outcome: "recommended" | "approved" | "rejected" }> {
+): Promise<{ outcome: Outcome }> {
   const actor: Actor = { kind: "staff", email: decision.decidedBy.email, role: decision.decidedBy.level };
   const note = [
     decision.onBehalf ? `Diputuskan oleh ${decision.decidedBy.level} atas nama tingkat di bawahnya.` : "",
@@ -182,60 +182,60 @@ export async function applyDecision(
     .join(" ");
   const current = await mustGet(registrationId);
   if (current.stage !== step) {
-    // Already applied: report what happened.
-    return {
-      outcome:
-        current.status === "rejected"
-          ? "rejected"
-          : step === "village-recommendation"
-            ? "recommended"
-            : "approved",
-    };
+    // Already applied (a retry): report what happened.
+    return { outcome: current.status === "rejected" ? "rejected" : outcomeOfApproval[step] };
   }
   if (decision.onBehalf) await addFlag(registrationId, `decided-on-behalf:${step}`);
 
-  if (decision.decision === "reject") {
-    const reason = decision.reason?.trim() || "Tidak memenuhi persyaratan.";
-    const r = await recordTransition(registrationId, {
-      event: "rejected",
-      actor,
-      ...(note ? { note } : {}),
-      status: "rejected",
-      stage: "completed",
-      expectedStage: step,
-      set: { rejectionReason: reason },
-    });
-    await mailApplicant(r, rejectedEmail(r, reason));
-    return { outcome: "rejected" };
-  }
-  if (step === "village-recommendation") {
-    const r = await recordTransition(registrationId, {
-      event: "recommended",
-      actor,
-      ...(note ? { note } : {}),
-      status: "candidate",
-      stage: "basic-training",
-      expectedStage: step,
-    });
-    await mailApplicant(r, recommendedEmail(r));
-    return { outcome: "recommended" };
-  }
-  const regency = regionAtLevel(current.villageCode, "district");
-  const year = now().getUTCFullYear();
-  const regencyDigits = regency.replace(".", "");
-  const skNumber = `SK-PSM/${regencyDigits}/${year}/${String(await nextNumber(`SK#${regency}#${year}`)).padStart(4, "0")}`;
-  const memberNumber = `PSM-${regencyDigits}-${String(await nextNumber(`MEMBER#${regency}`)).padStart(6, "0")}`;
+  const outcome: Outcome = decision.decision === "reject" ? "rejected" : outcomeOfApproval[step];
+  const reason = decision.reason?.trim() || "Tidak memenuhi persyaratan.";
+  const set =
+    outcome === "rejected"
+      ? { rejectionReason: reason }
+      : outcome === "approved"
+        ? await issueNumbers(current)
+        : undefined;
   const r = await recordTransition(registrationId, {
-    event: "approved",
+    event: outcome,
     actor,
     ...(note ? { note } : {}),
-    status: "active",
-    stage: "completed",
+    ...afterOutcome[outcome],
     expectedStage: step,
-    set: { skNumber, memberNumber },
+    ...(set ? { set } : {}),
   });
-  await mailApplicant(r, approvedEmail(r));
-  return { outcome: "approved" };
+  await mailApplicant(
+    r,
+    outcome === "rejected"
+      ? rejectedEmail(r, reason)
+      : outcome === "recommended"
+        ? recommendedEmail(r)
+        : approvedEmail(r),
+  );
+  return { outcome };
+}
+
+type Outcome = "recommended" | "approved" | "rejected";
+const outcomeOfApproval: Record<RecruitmentStep, Outcome> = {
+  "village-recommendation": "recommended",
+  "district-verification": "approved",
+};
+const afterOutcome: Record<Outcome, { status: Registration["status"]; stage: RecruitmentStage }> = {
+  recommended: { status: "candidate", stage: "basic-training" },
+  approved: { status: "active", stage: "completed" },
+  rejected: { status: "rejected", stage: "completed" },
+};
+
+/** The SK number and member number, in sequence per kabupaten/kota. */
+async function issueNumbers(r: Registration): Promise<Pick<Registration, "skNumber" | "memberNumber">> {
+  const regency = regionAtLevel(r.villageCode, "district");
+  const year = now().getUTCFullYear();
+  const digits = regency.replace(".", "");
+  const sk = await nextNumber(`SK#${regency}#${year}`);
+  const member = await nextNumber(`MEMBER#${regency}`);
+  return {
+    skNumber: `SK-PSM/${digits}/${year}/${String(sk).padStart(4, "0")}`,
+    memberNumber: `PSM-${digits}-${String(member).padStart(6, "0")}`,
+  };
 }
 
 /** Keeps the token of the waiting Bimtek dasar step, for whoever records the completion. */
