@@ -24,7 +24,7 @@ interface StateMachineRecord {
   roleArn: string;
   type: "STANDARD";
   creationDate: Date;
-  parsed: StateMachineDefinition;
+  machine: StateMachine;
   taskStates: Map<string, TaskStateDefinition>;
 }
 
@@ -195,10 +195,11 @@ export class LocalStepFunctions {
       );
     }
     let parsed: StateMachineDefinition;
+    let machine: StateMachine;
     try {
       parsed = JSON.parse(request.definition) as StateMachineDefinition;
-      // The constructor validates the definition.
-      new StateMachine(parsed, { validationOptions: { checkArn: false } });
+      // The constructor validates the definition, once; every execution runs this instance.
+      machine = new StateMachine(parsed, { validationOptions: { checkArn: false } });
     } catch (error) {
       throw new SfnApiError("InvalidDefinition", error instanceof Error ? error.message : String(error));
     }
@@ -209,7 +210,7 @@ export class LocalStepFunctions {
       roleArn: request.roleArn ?? `arn:aws:iam::${this.options.accountId}:role/local`,
       type: "STANDARD",
       creationDate: new Date(),
-      parsed,
+      machine,
       taskStates: collectTaskStates(parsed.States as Record<string, unknown>, new Map()),
     };
     this.stateMachines.set(stateMachineArn, record);
@@ -271,7 +272,6 @@ export class LocalStepFunctions {
     }
 
     const startDate = new Date();
-    const machine = new StateMachine(sm.parsed, { validationOptions: { checkArn: false } });
     const execution: ExecutionRecord = {
       executionArn,
       stateMachineArn: sm.stateMachineArn,
@@ -303,7 +303,7 @@ export class LocalStepFunctions {
           this.runTask({ execution, stateName, state, input, context, ...details }),
       ]),
     );
-    const run = machine.run(parsedInput as Parameters<StateMachine["run"]>[0], {
+    const run = sm.machine.run(parsedInput as Parameters<StateMachine["run"]>[0], {
       overrides: { taskResourceLocalHandlers },
       context,
     });
