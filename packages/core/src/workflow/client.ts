@@ -7,3 +7,10 @@ export function sfn(): SFNClient {
   client ??= new SFNClient({});
   return client;
 }
+
+/** SendTask* errors meaning the waiting step is gone (timed out, closed, or never existed). */
+const CLOSED_TASK_ERRORS = new Set(["TaskTimedOut", "TaskDoesNotExist", "InvalidToken"]);
+
+export function isClosedTaskError(error: unknown): boolean {
+  return error instanceof Error && CLOSED_TASK_ERRORS.has(error.name);
+}

@@ -13,7 +13,7 @@ import { describeRegion } from "@sigap/core/region/regions";
 import { stageLabels } from "@sigap/core/registration/model";
 import { getRegistration } from "@sigap/core/registration/repository";
 import { formatDate, formatLocalTime } from "@sigap/core/time";
-import { sfn } from "@sigap/core/workflow/client";
+import { isClosedTaskError, sfn } from "@sigap/core/workflow/client";
 import { type Context, Hono } from "hono";
 import { readBody } from "./body";
 import { escapeHtml, facts, page } from "./pages";
@@ -130,9 +130,6 @@ async function load(c: Context): Promise<{ action?: Action; subject?: SubjectVie
   return { action, subject: await describeSubject(action) };
 }
 
-/** A task whose token no longer works: the step timed out or was closed. */
-const CLOSED_TASK_ERRORS = new Set(["TaskTimedOut", "TaskDoesNotExist", "InvalidToken"]);
-
 export const actions = new Hono()
   .get("/:actionId", async (c) => {
     const { action, subject } = await load(c);
@@ -175,8 +172,8 @@ export const actions = new Hono()
         }),
       );
     } catch (error) {
-      if (error instanceof Error && CLOSED_TASK_ERRORS.has(error.name)) {
-        logger.info("Decision arrived after its step closed", { actionId: action.id, error: error.name });
+      if (isClosedTaskError(error)) {
+        logger.info("Decision arrived after its step closed", { actionId: action.id });
         await moveAction(action.id, "used", "expired");
         // Two addressees at once: the other one's decision went first.
         for (const id of action.siblings) {

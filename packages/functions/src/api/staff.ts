@@ -13,7 +13,7 @@ import {
 import { assertAccess, type Staff } from "@sigap/core/staff/auth";
 import { Approver, getApprovers, levelOf, putApprovers } from "@sigap/core/staff/directory";
 import { parseOrThrow } from "@sigap/core/validation/parse";
-import { sfn } from "@sigap/core/workflow/client";
+import { isClosedTaskError, sfn } from "@sigap/core/workflow/client";
 import { Hono } from "hono";
 import * as v from "valibot";
 import { readBody } from "./body";
@@ -157,10 +157,7 @@ export const staff = new Hono<StaffEnv>()
         }),
       );
     } catch (error) {
-      if (
-        error instanceof Error &&
-        ["TaskTimedOut", "TaskDoesNotExist", "InvalidToken"].includes(error.name)
-      ) {
+      if (isClosedTaskError(error)) {
         throw new AppError(
           "conflict",
           "Langkah sudah ditutup",
