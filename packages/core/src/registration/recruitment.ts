@@ -1,6 +1,6 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as v from "valibot";
-import { type Action, type ActionOption, createActions } from "../action/repository";
+import { type ActionOption, createActions } from "../action/repository";
 import { now } from "../clock";
 import { settings } from "../config/settings";
 import { db } from "../db/client";
@@ -99,6 +99,7 @@ export async function requestDecision(
     { name: "Operator SIGAP", email: settings().operatorEmail, title: "Penyetuju belum terdaftar" },
   ];
   const decidingLevel: ApprovalLevel = resolved?.level ?? request.level;
+  const regionCode = resolved?.regionCode ?? regionAtLevel(r.villageCode, request.level);
   const escalated = request.reminders === 0 && request.level !== request.startLevel;
   const actions = await createActions(
     {
@@ -108,7 +109,7 @@ export async function requestDecision(
       subjectId: r.id,
       step: request.step,
       level: decidingLevel,
-      regionCode: resolved?.regionCode ?? regionAtLevel(r.villageCode, request.level),
+      regionCode,
       onBehalf: decidingLevel !== request.startLevel,
       question: questionByStep[request.step],
       options: optionsByStep[request.step],
@@ -123,16 +124,16 @@ export async function requestDecision(
       ...decisionRequestEmail(r, action, { reminders: request.reminders, escalated, approverMissing }),
     });
   }
-  const [action] = actions as [Action, ...Action[]];
   await recordTransition(r.id, {
     event: request.reminders > 0 ? "reminder-sent" : escalated ? "escalated" : "decision-requested",
     actor: { kind: "system" },
-    note: `${request.step} → ${decidingLevel} ${action.regionCode} (${addressees.map((a) => a.email).join(", ")})`,
+    note: `${request.step} → ${decidingLevel} ${regionCode} (${addressees.map((a) => a.email).join(", ")})`,
   });
   logger.info("Decision requested", {
     registrationId: r.id,
     step: request.step,
-    level: decidingLevel,
+    // `level` is reserved by the logger.
+    approvalLevel: decidingLevel,
     actionIds: actions.map((a) => a.id),
   });
   return { actionIds: actions.map((a) => a.id) };
