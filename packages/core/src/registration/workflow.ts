@@ -51,9 +51,10 @@ export async function reconcileRegistration(registration: Registration): Promise
     if (!(error instanceof ExecutionDoesNotExist)) throw error;
   }
   if (status === "RUNNING") return "running";
-  // Never started (a crash between save and start), or lost (the local engine restarted).
-  const resume = (await listEvents(registration.id)).length > 1;
   if (status === undefined) {
+    // Never started (a crash between save and start), or lost (the local engine restarted):
+    // resume past the acknowledgement if the workflow got beyond it.
+    const resume = (await listEvents(registration.id)).length > 1;
     await startRecruitment(registration, resume);
     return "started";
   }
