@@ -239,6 +239,37 @@ describe("recruitment", () => {
     ]);
   });
 
+  it("tells the applicant exactly once even when the first send fails (the task is retried)", async () => {
+    const { id, name } = await register();
+    const applicant = `pendaftar${serial}@example.com`;
+    const box = outbox();
+    const add = box.add.bind(box);
+    let failures = 0;
+    const spy = vi.spyOn(box, "add").mockImplementation((mail) => {
+      if (failures === 0 && mail.to.includes(applicant) && mail.subject === "Anda kini calon PSM") {
+        failures += 1;
+        throw new Error("SES throttled");
+      }
+      return add(mail);
+    });
+    try {
+      const request = await until(() => mailAbout(name, KADES_CIKAJANG)[0], "the request");
+      await decide(actionLink(request), { decision: "recommend" });
+      await until(() => failures === 1, "the failed send");
+      expect((await registration(id)).status).toBe("candidate");
+      await vi.advanceTimersByTimeAsync(60_000); // the retry interval (with jitter) has passed
+      await until(
+        () => mailTo(applicant).find((m) => m.subject === "Anda kini calon PSM"),
+        "the retried email",
+      );
+      expect(mailTo(applicant).filter((m) => m.subject === "Anda kini calon PSM")).toHaveLength(1);
+      expect((await registration(id)).notified).toEqual(["recommended"]);
+      await until(async () => (await registration(id)).trainingTaskToken, "the workflow moving on");
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it("lets the village head reject, with the reason told to the applicant", async () => {
     const { id, name } = await register();
     const request = await until(() => mailAbout(name, KADES_CIKAJANG)[0], "the request");

@@ -15,7 +15,11 @@ export class MailDeliveryError extends Error {
 export async function sendMail(mail: OutgoingMail): Promise<{ messageId: string }> {
   if (mail.to.length === 0) throw new MailDeliveryError("A message needs at least one recipient");
   if (settings().mailTransport === "outbox") {
-    return { messageId: outbox().add(mail).id };
+    try {
+      return { messageId: outbox().add(mail).id };
+    } catch (error) {
+      throw new MailDeliveryError(error instanceof Error ? error.message : String(error));
+    }
   }
   // Loaded on first use so functions that never send mail do not pay for the SES client at cold start.
   const { SESv2Client, SendEmailCommand } = await import("@aws-sdk/client-sesv2");

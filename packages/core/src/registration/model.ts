@@ -45,6 +45,8 @@ export interface Registration {
   /** Set when a decision was made in place of an absent approver, or an approver was missing. */
   flags?: string[];
   rejectionReason?: string;
+  /** Outcomes the applicant has been told about (so a retried task does not tell twice or never). */
+  notified?: string[];
   skNumber?: string;
   memberNumber?: string;
   /** Which execution carries this registration: `reg-<id>-<attempt>`; the reconciler bumps it. */

@@ -67,21 +67,26 @@ export const DecisionRequest = v.object({
   taskToken: v.pipe(v.string(), v.minLength(1)),
 });
 
-async function addFlag(id: string, flag: string): Promise<void> {
+/** Adds `value` to a list attribute of the registration once (a set kept as a list). */
+async function addOnce(id: string, attribute: "flags" | "notified", value: string): Promise<void> {
   await db()
     .send(
       new UpdateCommand({
         TableName: tableName(),
         Key: registrationKeys.registration(id),
-        UpdateExpression: "SET flags = list_append(if_not_exists(flags, :none), :flag)",
-        ConditionExpression: "NOT contains(flags, :flagValue)",
-        ExpressionAttributeValues: { ":none": [], ":flag": [flag], ":flagValue": flag },
+        UpdateExpression: "SET #list = list_append(if_not_exists(#list, :none), :item)",
+        ConditionExpression: "NOT contains(#list, :value)",
+        ExpressionAttributeNames: { "#list": attribute },
+        ExpressionAttributeValues: { ":none": [], ":item": [value], ":value": value },
       }),
     )
     .catch((error: Error) => {
       if (error.name !== "ConditionalCheckFailedException") throw error;
     });
 }
+
+/** Flags for the verifying officer (a missing approver, a decision made on behalf, …). */
+const addFlag = (id: string, flag: string) => addOnce(id, "flags", flag);
 
 /**
  * Asks the approvers of `level` (falling back to the level above when none are listed) with a new
@@ -183,8 +188,10 @@ export async function applyDecision(
     .join(" ");
   const current = await mustGet(registrationId);
   if (current.stage !== step) {
-    // Already applied (a retry): report what happened.
-    return { outcome: current.status === "rejected" ? "rejected" : outcomeOfApproval[step] };
+    // Already applied (a retry): make sure the applicant was told, and report what happened.
+    const outcome: Outcome = current.status === "rejected" ? "rejected" : outcomeOfApproval[step];
+    await notifyApplicant(current, outcome);
+    return { outcome };
   }
   if (decision.onBehalf) await addFlag(registrationId, `decided-on-behalf:${step}`);
 
@@ -204,18 +211,27 @@ export async function applyDecision(
     expectedStage: step,
     ...(set ? { set } : {}),
   });
-  await mailApplicant(
-    r,
-    outcome === "rejected"
-      ? rejectedEmail(r, reason)
-      : outcome === "recommended"
-        ? recommendedEmail(r)
-        : approvedEmail(r),
-  );
+  await notifyApplicant(r, outcome);
   return { outcome };
 }
 
 type Outcome = "recommended" | "approved" | "rejected";
+
+/**
+ * Tells the applicant an outcome once. A failed send throws MailDeliveryFailed, the workflow retries
+ * the task, and the retry — finding the decision already applied — sends what is still owed.
+ */
+async function notifyApplicant(r: Registration, outcome: Outcome): Promise<void> {
+  if (r.notified?.includes(outcome)) return;
+  const email =
+    outcome === "rejected"
+      ? rejectedEmail(r, r.rejectionReason ?? "Tidak memenuhi persyaratan.")
+      : outcome === "recommended"
+        ? recommendedEmail(r)
+        : approvedEmail(r);
+  await mailApplicant(r, email);
+  await addOnce(r.id, "notified", outcome);
+}
 const outcomeOfApproval: Record<RecruitmentStep, Outcome> = {
   "village-recommendation": "recommended",
   "district-verification": "approved",

@@ -1,4 +1,4 @@
-import { LAMBDA_INVOKE, lambdaServiceRetry } from "../workflow/asl";
+import { LAMBDA_INVOKE, lambdaServiceRetry, mailDeliveryRetry } from "../workflow/asl";
 import { defineWorkflow } from "../workflow/workflow";
 
 /**
@@ -29,10 +29,7 @@ export const systemCheckWorkflow = defineWorkflow({
         ResultSelector: { "messageId.$": "$.Payload.messageId", "to.$": "$.Payload.to" },
         ResultPath: "$.email",
         TimeoutSeconds: 60,
-        Retry: [
-          lambdaServiceRetry,
-          { ErrorEquals: ["MailDeliveryFailed"], IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2 },
-        ],
+        Retry: [lambdaServiceRetry, mailDeliveryRetry],
         Next: "Done",
       },
       Done: { Type: "Succeed" },

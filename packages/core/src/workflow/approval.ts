@@ -1,5 +1,12 @@
 import type { ApprovalLevel } from "../staff/directory";
-import { type JsonObject, LAMBDA_INVOKE, lambdaServiceRetry, type State, WAIT_FOR_TASK_TOKEN } from "./asl";
+import {
+  type JsonObject,
+  LAMBDA_INVOKE,
+  lambdaServiceRetry,
+  mailDeliveryRetry,
+  type State,
+  WAIT_FOR_TASK_TOKEN,
+} from "./asl";
 
 /**
  * The human-approval pattern every workflow shares: ask the approver of a level (email with a fresh
@@ -51,7 +58,7 @@ export function approvalStates(options: {
       },
       TimeoutSecondsPath: options.responseSecondsPath,
       ResultPath: "$.decision",
-      Retry: [lambdaServiceRetry],
+      Retry: [lambdaServiceRetry, mailDeliveryRetry],
       Catch: [{ ErrorEquals: ["States.Timeout"], ResultPath: null, Next: `${prefix}TimedOut` }],
       Next: options.next,
     },
@@ -106,7 +113,7 @@ export function invokeTask(
     ...(resultPath
       ? { ResultSelector: { "value.$": "$.Payload" }, ResultPath: resultPath }
       : { ResultPath: null }),
-    Retry: [lambdaServiceRetry],
+    Retry: [lambdaServiceRetry, mailDeliveryRetry],
     ...(typeof next === "string" ? { Next: next } : next),
   } as State;
 }

@@ -106,3 +106,12 @@ export const lambdaServiceRetry: Retrier = {
   BackoffRate: 2,
   JitterStrategy: "FULL",
 };
+
+/** Mail that could not be handed over (SES throttling, an outage) is tried again. */
+export const mailDeliveryRetry: Retrier = {
+  ErrorEquals: ["MailDeliveryFailed"],
+  IntervalSeconds: 30,
+  MaxAttempts: 5,
+  BackoffRate: 2,
+  JitterStrategy: "FULL",
+};
