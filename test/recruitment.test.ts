@@ -263,6 +263,11 @@ describe("recruitment", () => {
         "the retried email",
       );
       expect(mailTo(applicant).filter((m) => m.subject === "Anda kini calon PSM")).toHaveLength(1);
+      // Recorded right after the send, so a later retry would not send it again.
+      await until(
+        async () => (await registration(id)).notified?.includes("recommended"),
+        "the notified marker",
+      );
       expect((await registration(id)).notified).toEqual(["recommended"]);
       await until(async () => (await registration(id)).trainingTaskToken, "the workflow moving on");
     } finally {
