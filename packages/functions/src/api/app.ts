@@ -1,10 +1,11 @@
 import { type Settings, settings } from "@sigap/core/config/settings";
+import { AppError } from "@sigap/core/error";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { actions } from "./actions";
 import { devMail } from "./dev-mail";
 import { health } from "./health";
-import { notFoundProblem, problemResponse, toProblem } from "./problem";
+import { problemResponse, toProblem } from "./problem";
 import { registrations } from "./registrations";
 import { staff } from "./staff";
 
@@ -17,12 +18,10 @@ export function createApp(config: Settings = settings()): Hono {
     bodyLimit({
       maxSize: 64 * 1024,
       onError: (c) =>
-        problemResponse(c, {
-          type: "https://sigap.kemensos.go.id/problems/payload-too-large",
-          title: "Data terlalu besar",
-          status: 413,
-          detail: "Ukuran data maksimal 64 KB.",
-        }),
+        problemResponse(
+          c,
+          toProblem(new AppError("payload-too-large", "Data terlalu besar", "Ukuran data maksimal 64 KB.")),
+        ),
     }),
   );
   app.route("/health", health);
@@ -30,7 +29,14 @@ export function createApp(config: Settings = settings()): Hono {
   app.route("/v1/actions", actions);
   app.route("/v1/staff", staff);
   if (config.mailTransport === "outbox") app.route("/_dev/mail", devMail);
-  app.notFound((c) => problemResponse(c, notFoundProblem));
+  app.notFound((c) =>
+    problemResponse(
+      c,
+      toProblem(
+        new AppError("not-found", "Alamat tidak ditemukan", "Halaman atau data yang Anda cari tidak ada."),
+      ),
+    ),
+  );
   app.onError((error, c) => problemResponse(c, toProblem(error)));
   return app;
 }

@@ -47,10 +47,3 @@ export function toProblem(error: unknown): Problem {
     detail: "Silakan coba lagi beberapa saat lagi. Data Anda belum tentu tersimpan.",
   };
 }
-
-export const notFoundProblem: Problem = {
-  type: `${PROBLEM_TYPE_BASE}not-found`,
-  title: "Alamat tidak ditemukan",
-  status: 404,
-  detail: "Halaman atau data yang Anda cari tidak ada.",
-};
