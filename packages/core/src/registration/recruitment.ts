@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as v from "valibot";
 import { type ActionOption, createActions } from "../action/repository";
@@ -80,8 +81,8 @@ async function addOnce(id: string, attribute: "flags" | "notified", value: strin
         ExpressionAttributeValues: { ":none": [], ":item": [value], ":value": value },
       }),
     )
-    .catch((error: Error) => {
-      if (error.name !== "ConditionalCheckFailedException") throw error;
+    .catch((error: unknown) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     });
 }
 
