@@ -1,3 +1,5 @@
+import { headerText } from "./message";
+
 /**
  * The one email renderer: every message has a plain-text and an HTML part built from the same
  * content, readable on a phone (single column, large action buttons, no images).
@@ -58,5 +60,5 @@ export function renderEmail(content: EmailContent): RenderedEmail {
     content.greeting ? p(content.greeting) : ""
   }${content.paragraphs.map(p).join("")}${facts}${actions}<hr style="border:0;border-top:1px solid #ddd;margin:24px 0 12px"><p style="margin:0;font-size:13px;color:#777">${escapeHtml(footer)}</p></div></body></html>`;
 
-  return { subject: content.subject, text: textParts.join("\n\n"), html };
+  return { subject: headerText(content.subject), text: textParts.join("\n\n"), html };
 }

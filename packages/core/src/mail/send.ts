@@ -1,6 +1,6 @@
 import { settings } from "../config/settings";
 import { emailSender } from "../resources";
-import type { OutgoingMail } from "./message";
+import { headerText, isDeliverableAddress, type OutgoingMail } from "./message";
 import { outbox } from "./outbox";
 
 /** Raised when mail could not be handed over; workflows retry on this name. */
@@ -9,11 +9,31 @@ export class MailDeliveryError extends Error {
 }
 
 /**
+ * Header values cannot be broken here, whatever the caller passes. A subject is text for people, so
+ * control characters fold into spaces and the message still goes. An address is where the message
+ * goes: one with a line break, a separator or a display name is refused, never cleaned, because a
+ * cleaned address could be someone else's mailbox. Addresses are validated where people enter
+ * them, so a refusal here means a bug upstream; it fails loudly (retried, then the failed-execution
+ * alert) rather than delivering anywhere.
+ */
+export function sealHeaders(mail: OutgoingMail): OutgoingMail {
+  if (mail.to.length === 0) throw new MailDeliveryError("A message needs at least one recipient");
+  const refused = mail.to.filter((address) => !isDeliverableAddress(address));
+  if (refused.length > 0) {
+    // The address itself stays out of the error: it may be personal data, and it may be hostile.
+    throw new MailDeliveryError(
+      `Refused ${refused.length} recipient address(es) that are not one plain address`,
+    );
+  }
+  return { ...mail, subject: headerText(mail.subject) };
+}
+
+/**
  * The one way mail leaves the system: SES in production, the outbox locally. Both go through here,
  * so the local stack exercises the same rendering and addressing as production.
  */
-export async function sendMail(mail: OutgoingMail): Promise<{ messageId: string }> {
-  if (mail.to.length === 0) throw new MailDeliveryError("A message needs at least one recipient");
+export async function sendMail(message: OutgoingMail): Promise<{ messageId: string }> {
+  const mail = sealHeaders(message);
   if (settings().mailTransport === "outbox") {
     try {
       return { messageId: outbox().add(mail).id };

@@ -5,16 +5,13 @@ import { normalizeIndonesianPhone } from "../identity/phone";
 import { normalizeRegionCode, regionExists, regionLevel } from "../region/regions";
 import { localDate } from "../time";
 import { parseOrThrow } from "../validation/parse";
+import { personText } from "../validation/text";
 
 const MINIMUM_AGE = 18;
 
-const text = (label: string, min: number, max: number) =>
-  v.pipe(
-    v.string(`${label} wajib diisi.`),
-    v.trim(),
-    v.minLength(min, min === 1 ? `${label} wajib diisi.` : `${label} minimal ${min} karakter.`),
-    v.maxLength(max, `${label} maksimal ${max} karakter.`),
-  );
+/** Names and places are one line; an address or a motivation may take several. */
+const line = (label: string, min: number, max: number) => personText(label, { min, max, lines: "single" });
+const lines = (label: string, min: number, max: number) => personText(label, { min, max, lines: "multi" });
 
 /** Plain HTML forms send strings; a checked checkbox arrives as "on" (or "true", "ya", "1"). */
 const consentValue = v.union(
@@ -35,8 +32,8 @@ export const RegistrationForm = v.object({
     v.trim(),
     v.regex(/^\d{16}$/, "NIK harus terdiri dari 16 digit angka."),
   ),
-  fullName: text("Nama lengkap", 3, 100),
-  birthPlace: text("Tempat lahir", 2, 60),
+  fullName: line("Nama lengkap", 3, 100),
+  birthPlace: line("Tempat lahir", 2, 60),
   birthDate: v.pipe(
     v.string("Tanggal lahir wajib diisi."),
     v.trim(),
@@ -56,7 +53,7 @@ export const RegistrationForm = v.object({
       v.union([v.literal(""), v.pipe(v.string(), v.maxLength(254), v.email())], "Alamat email tidak valid."),
     ),
   ),
-  address: text("Alamat", 5, 300),
+  address: lines("Alamat", 5, 300),
   villageCode: v.pipe(
     v.string("Kode desa/kelurahan wajib diisi."),
     v.transform((s) => normalizeRegionCode(s) ?? ""),
@@ -69,9 +66,9 @@ export const RegistrationForm = v.object({
       "Kode desa/kelurahan tidak ada dalam daftar wilayah Kemendagri terbaru.",
     ),
   ),
-  education: text("Pendidikan terakhir", 2, 60),
-  occupation: text("Pekerjaan", 2, 60),
-  motivation: text("Motivasi", 10, 1000),
+  education: line("Pendidikan terakhir", 2, 60),
+  occupation: line("Pekerjaan", 2, 60),
+  motivation: lines("Motivasi", 10, 1000),
   consent: v.pipe(
     consentValue,
     v.check((given) => given === true, "Persetujuan pemrosesan data wajib diberikan."),

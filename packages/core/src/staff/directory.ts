@@ -4,6 +4,7 @@ import { nowIso } from "../clock";
 import { db } from "../db/client";
 import { regionLevel } from "../region/regions";
 import { tableName } from "../resources";
+import { personText } from "../validation/text";
 
 /**
  * The staff directory: who approves for each region code. The code's level is the approver's level
@@ -13,19 +14,14 @@ import { tableName } from "../resources";
 export type ApprovalLevel = "village" | "district" | "province";
 
 export const Approver = v.object({
-  name: v.pipe(
-    v.string("Nama wajib diisi."),
-    v.trim(),
-    v.minLength(3, "Nama minimal 3 karakter."),
-    v.maxLength(100),
-  ),
+  name: personText("Nama", { min: 3, max: 100, lines: "single" }),
   email: v.pipe(
     v.string("Email wajib diisi."),
     v.trim(),
     v.toLowerCase(),
     v.email("Alamat email tidak valid."),
   ),
-  title: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(100))),
+  title: v.optional(personText("Jabatan", { min: 0, max: 100, lines: "single" })),
 });
 export type Approver = v.InferOutput<typeof Approver>;
 
