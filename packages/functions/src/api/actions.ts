@@ -13,10 +13,13 @@ import { describeRegion } from "@sigap/core/region/regions";
 import { stageLabels } from "@sigap/core/registration/model";
 import { getRegistration } from "@sigap/core/registration/repository";
 import { formatDate, formatLocalTime } from "@sigap/core/time";
+import { personText } from "@sigap/core/validation/text";
 import { isClosedTaskError, sfn } from "@sigap/core/workflow/client";
 import { type Context, Hono } from "hono";
+import * as v from "valibot";
 import { readBody } from "./body";
 import { escapeHtml, facts, page } from "./pages";
+import { ActionId, validParams } from "./params";
 
 /**
  * Links in workflow emails. Mail scanners open every link, so GET only shows what is asked and
@@ -130,14 +133,23 @@ async function load(c: Context): Promise<{ action?: Action; subject?: SubjectVie
   return { action, subject: await describeSubject(action) };
 }
 
+/** The reason reaches the applicant's email and the note the audit trail: people's text, several lines. */
+const DecisionTexts = v.object({
+  reason: v.optional(personText("Alasan", { min: 0, max: 500, lines: "multi" }), ""),
+  note: v.optional(personText("Catatan", { min: 0, max: 500, lines: "multi" }), ""),
+});
+
+/** A link whose id cannot exist answers as an unknown one, without a read. */
+const validAction = validParams({ actionId: ActionId }, missingPage);
+
 export const actions = new Hono()
-  .get("/:actionId", async (c) => {
+  .get("/:actionId", validAction, async (c) => {
     const { action, subject } = await load(c);
     if (!action || !subject) return missingPage(c);
     if (action.status !== "pending" || isExpired(action)) return gonePage(c, action, subject);
     return formPage(c, action, subject);
   })
-  .post("/:actionId", async (c) => {
+  .post("/:actionId", validAction, async (c) => {
     const { action, subject } = await load(c);
     if (!action || !subject) return missingPage(c);
     if (action.status !== "pending" || isExpired(action)) return gonePage(c, action, subject);
@@ -145,9 +157,10 @@ export const actions = new Hono()
     const form = await readBody(c);
     const decision = typeof form.decision === "string" ? form.decision : "";
     const option = action.options.find((o) => o.value === decision);
-    const reason = typeof form.reason === "string" ? form.reason.trim().slice(0, 500) : "";
-    const note = typeof form.note === "string" ? form.note.trim().slice(0, 500) : "";
     if (!option) return formPage(c, action, subject, "Pilih salah satu keputusan.", 422);
+    const texts = v.safeParse(DecisionTexts, form, { abortPipeEarly: true });
+    if (!texts.success) return formPage(c, action, subject, texts.issues[0].message, 422);
+    const { reason, note } = texts.output;
     if (option.requiresReason && reason.length < 5) {
       return formPage(c, action, subject, "Tuliskan alasan penolakan (minimal 5 karakter).", 422);
     }

@@ -1,31 +1,67 @@
 import { AppError } from "@sigap/core/error";
 import type { Context } from "hono";
 
+const unreadable = (detail: string) => new AppError("bad-request", "Data tidak dapat dibaca", detail);
+
+const unsupported = (detail: string) =>
+  new AppError("unsupported-media-type", "Format data tidak didukung", detail);
+
+const SUPPORTED =
+  "Kirim data sebagai JSON (application/json) atau formulir (application/x-www-form-urlencoded atau multipart/form-data).";
+
+/** Browsers and clients send UTF-8 (or say nothing); any other declared charset is refused, not guessed. */
+function assertUtf8(contentType: string): void {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(contentType)?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== "utf-8" && charset !== "utf8" && charset !== "us-ascii") {
+    throw unsupported("Gunakan pengodean karakter UTF-8.");
+  }
+}
+
 /**
- * Public endpoints accept JSON and plain HTML forms (application/x-www-form-urlencoded, and
- * multipart from forms with enctype set). Anything else is a 415; broken JSON a 400.
+ * The one body reader of the API. Public endpoints accept JSON and plain HTML forms
+ * (application/x-www-form-urlencoded, and multipart from forms with enctype set). Any other type
+ * or charset is a 415; a body that cannot be parsed as what it claims to be, or a form carrying a
+ * file, is a 400. Never a 500: nothing here depends on anything but the request.
  */
 export async function readBody(c: Context): Promise<Record<string, unknown>> {
-  const type = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  const contentType = c.req.header("Content-Type") ?? "";
+  const type = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
+  if (
+    type !== "application/json" &&
+    type !== "application/x-www-form-urlencoded" &&
+    type !== "multipart/form-data"
+  ) {
+    throw unsupported(SUPPORTED);
+  }
+  assertUtf8(contentType);
+  // Read outside the parsers' error handling, so the body-size limit still answers its own 413;
+  // hono caches the bytes and both parsers below read them from that cache.
+  await c.req.arrayBuffer();
+
   if (type === "application/json") {
     let parsed: unknown;
     try {
       parsed = await c.req.json();
     } catch {
-      throw new AppError("bad-request", "Data tidak dapat dibaca", "Isi permintaan bukan JSON yang valid.");
+      throw unreadable("Isi permintaan bukan JSON yang valid.");
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      throw new AppError("bad-request", "Data tidak dapat dibaca", "Isi permintaan harus berupa objek JSON.");
+      throw unreadable("Isi permintaan harus berupa objek JSON.");
     }
     return parsed as Record<string, unknown>;
   }
-  if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data") {
-    const form = await c.req.parseBody();
-    return Object.fromEntries(Object.entries(form).filter(([, value]) => typeof value === "string"));
+
+  let form: Record<string, string | File | (string | File)[]>;
+  try {
+    // Throws on a multipart body without a boundary or with broken parts.
+    form = await c.req.parseBody();
+  } catch {
+    throw unreadable("Isi formulir tidak dapat dibaca.");
   }
-  throw new AppError(
-    "unsupported-media-type",
-    "Format data tidak didukung",
-    "Kirim data sebagai JSON (application/json) atau formulir (application/x-www-form-urlencoded).",
-  );
+  const values = Object.entries(form);
+  if (values.some(([, value]) => [value].flat().some((part) => typeof part !== "string"))) {
+    throw unreadable("Formulir ini tidak menerima berkas.");
+  }
+  // Repeated fields named `x[]` arrive as arrays; no field of ours has such a name.
+  return Object.fromEntries(values.filter(([, value]) => typeof value === "string"));
 }

@@ -16,6 +16,7 @@ import type { Context } from "aws-lambda";
 import { Hono } from "hono";
 import { readBody } from "./body";
 import { idempotencyKey, idempotent } from "./idempotency";
+import { ReceiptCode, RegistrationId, validParams } from "./params";
 
 interface Accepted {
   id: string;
@@ -56,6 +57,15 @@ const notFound = () =>
     "Periksa kembali nomor pendaftaran dan kode tanda terima Anda.",
   );
 
+/** An id or receipt code of a shape that cannot exist answers as an unknown one, before any read. */
+const validLookup = validParams(
+  { id: RegistrationId },
+  () => {
+    throw notFound();
+  },
+  { receipt: ReceiptCode },
+);
+
 export const registrations = new Hono()
   .post("/", async (c) => {
     const key = idempotencyKey(c.req.header("Idempotency-Key"));
@@ -65,7 +75,7 @@ export const registrations = new Hono()
     const accepted = key ? await registerOnce(key, input, lambdaContext) : await register(input);
     return c.json(accepted, 202, { Location: accepted.statusUrl });
   })
-  .get("/:id", async (c) => {
+  .get("/:id", validLookup, async (c) => {
     const receipt = c.req.query("receipt") ?? "";
     const registration = await getRegistration(c.req.param("id"));
     // Unknown id and wrong code answer alike: the answer must not confirm that an id exists.

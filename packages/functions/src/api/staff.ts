@@ -13,10 +13,12 @@ import {
 import { assertAccess, type Staff } from "@sigap/core/staff/auth";
 import { Approver, getApprovers, levelOf, putApprovers } from "@sigap/core/staff/directory";
 import { parseOrThrow } from "@sigap/core/validation/parse";
+import { personText } from "@sigap/core/validation/text";
 import { isClosedTaskError, sfn } from "@sigap/core/workflow/client";
 import { Hono } from "hono";
 import * as v from "valibot";
 import { readBody } from "./body";
+import { RegionCode, RegistrationId, validParams } from "./params";
 import { requireStaff, type StaffEnv } from "./staff-auth";
 
 const STATUSES: RegistrationStatus[] = ["submitted", "candidate", "active", "rejected"];
@@ -43,9 +45,11 @@ const actorOf = (staff: Staff) => ({
   role: staff.role,
 });
 
+const notFound = () => new AppError("not-found", "Data tidak ditemukan");
+
 async function scopedRegistration(staff: Staff, id: string): Promise<Registration> {
   const registration = await getRegistration(id);
-  if (!registration) throw new AppError("not-found", "Data tidak ditemukan");
+  if (!registration) throw notFound();
   assertAccess(staff, registration.villageCode);
   return registration;
 }
@@ -54,7 +58,7 @@ const TrainingCompletionForm = v.object({
   completedAt: v.optional(
     v.pipe(v.string(), v.trim(), v.isoDate("Tanggal selesai harus berformat TTTT-BB-HH.")),
   ),
-  note: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(500, "Catatan maksimal 500 karakter."))),
+  note: v.optional(personText("Catatan", { min: 0, max: 500, lines: "multi" })),
 });
 
 const DirectoryForm = v.object({
@@ -65,16 +69,25 @@ const DirectoryForm = v.object({
   ),
 });
 
+const unknownRegion = () =>
+  new AppError(
+    "validation",
+    "Kode wilayah tidak valid",
+    "Gunakan kode provinsi, kabupaten/kota atau desa/kelurahan yang terdaftar.",
+    [{ field: "regionCode", message: "Kode wilayah tidak dikenal." }],
+  );
+
+/** Ids and codes of a shape that cannot exist answer as unknown ones do, before any read. */
+const validRegistration = validParams({ id: RegistrationId }, () => {
+  throw notFound();
+});
+const validRegion = validParams({ regionCode: RegionCode }, () => {
+  throw unknownRegion();
+});
+
 function directoryRegion(staff: Staff, raw: string): string {
   const code = normalizeRegionCode(raw);
-  if (!code || !levelOf(code) || !regionExists(code)) {
-    throw new AppError(
-      "validation",
-      "Kode wilayah tidak valid",
-      "Gunakan kode provinsi, kabupaten/kota atau desa/kelurahan yang terdaftar.",
-      [{ field: "regionCode", message: "Kode wilayah tidak dikenal." }],
-    );
-  }
+  if (!code || !levelOf(code) || !regionExists(code)) throw unknownRegion();
   assertAccess(staff, code);
   if (staff.role === "village") {
     throw new AppError("forbidden", "Tidak berwenang", "Direktori penyetuju diatur oleh Dinas Sosial.");
@@ -96,7 +109,13 @@ export const staff = new Hono<StaffEnv>()
         [{ field: "status", message: "Status tidak dikenal." }],
       );
     }
-    const requested = c.req.query("region") ? normalizeRegionCode(c.req.query("region") ?? "") : undefined;
+    const region = c.req.query("region");
+    const requested = region ? normalizeRegionCode(region) : undefined;
+    if (region && (!v.is(RegionCode, region) || !requested)) {
+      throw new AppError("validation", "Kode wilayah tidak valid", "Gunakan kode wilayah Kemendagri.", [
+        { field: "region", message: "Kode wilayah tidak dikenal." },
+      ]);
+    }
     if (requested) assertAccess(me, requested);
     const scopes = requested ? [requested] : me.role === "admin" ? allProvinces() : [me.region];
     const found = (
@@ -107,7 +126,7 @@ export const staff = new Hono<StaffEnv>()
     c.header("Cache-Control", "no-store");
     return c.json({ items: found.map(summary) });
   })
-  .get("/registrations/:id", async (c) => {
+  .get("/registrations/:id", validRegistration, async (c) => {
     const me = c.get("staff");
     const registration = await scopedRegistration(me, c.req.param("id"));
     await recordAccess(registration.id, actorOf(me), "view-details");
@@ -132,7 +151,7 @@ export const staff = new Hono<StaffEnv>()
       auditTrail: await listEvents(registration.id),
     });
   })
-  .post("/registrations/:id/training-completions", async (c) => {
+  .post("/registrations/:id/training-completions", validRegistration, async (c) => {
     const me = c.get("staff");
     if (me.role === "village")
       throw new AppError("forbidden", "Tidak berwenang", "Penyelesaian Bimtek dicatat oleh Dinas Sosial.");
@@ -168,7 +187,7 @@ export const staff = new Hono<StaffEnv>()
     }
     return c.json({ id: registration.id, recorded: true }, 202);
   })
-  .get("/directory/:regionCode", async (c) => {
+  .get("/directory/:regionCode", validRegion, async (c) => {
     const code = directoryRegion(c.get("staff"), c.req.param("regionCode"));
     return c.json({
       regionCode: code,
@@ -177,7 +196,7 @@ export const staff = new Hono<StaffEnv>()
       approvers: await getApprovers(code),
     });
   })
-  .put("/directory/:regionCode", async (c) => {
+  .put("/directory/:regionCode", validRegion, async (c) => {
     const me = c.get("staff");
     const code = directoryRegion(me, c.req.param("regionCode"));
     const form = parseOrThrow(DirectoryForm, await readBody(c));

@@ -1,0 +1,45 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { createMiddleware } from "hono/factory";
+import * as v from "valibot";
+
+/**
+ * Every path parameter and query value the API reads, checked here before it can reach the
+ * database: a DynamoDB key over 2 KB is a 500 from DynamoDB, and a shape that can never exist need
+ * not cost a read. A value of the wrong shape answers exactly as an unknown one does, so the
+ * answer reveals nothing about which ids exist.
+ */
+
+/** Registration ids: 12 characters of a–z0–9 (see the registration repository). */
+export const RegistrationId = v.pipe(v.string(), v.regex(/^[a-z0-9]{12}$/));
+
+/** Action ids, the secret in each email link: 24 random bytes in base64url (32 characters). */
+export const ActionId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{20,64}$/));
+
+/** A region code as people write it (`32.05.22.2001`, `3205222001`); its existence is checked where used. */
+export const RegionCode = v.pipe(v.string(), v.regex(/^[\d. ]{1,20}$/));
+
+/** A receipt code as people type it (`ABCD-2345`, lower case, spaces): bounded, then compared. */
+export const ReceiptCode = v.pipe(v.string(), v.maxLength(32));
+
+type ParamSchemas = Record<string, v.GenericSchema<string, string>>;
+
+/**
+ * Route middleware that checks the named path parameters (and, with `query`, query values when
+ * present) and answers with `onInvalid` when one does not fit: the route's own "not found".
+ */
+export function validParams(
+  params: ParamSchemas,
+  onInvalid: (c: Context) => Response | Promise<Response>,
+  query: ParamSchemas = {},
+): MiddlewareHandler {
+  return createMiddleware(async (c, next) => {
+    for (const [name, schema] of Object.entries(params)) {
+      if (!v.is(schema, c.req.param(name))) return onInvalid(c);
+    }
+    for (const [name, schema] of Object.entries(query)) {
+      const value = c.req.query(name);
+      if (value !== undefined && !v.is(schema, value)) return onInvalid(c);
+    }
+    await next();
+  });
+}
