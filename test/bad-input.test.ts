@@ -136,7 +136,7 @@ describe("known bad input", () => {
   ];
 
   it("answers 400 to an unparsable body and 415 to an unsupported type or charset, on every body route", async () => {
-    const cases: Array<{ status: number; body: BodyInit; contentType: string }> = [
+    const cases: Array<{ status: number; body: RequestInit["body"]; contentType: string }> = [
       { status: 400, body: "garbage", contentType: "multipart/form-data; boundary=xyz" },
       { status: 400, body: "--xyz\r\nbroken", contentType: "multipart/form-data; boundary=xyz" },
       { status: 400, body: "a=1", contentType: "multipart/form-data" },
@@ -363,7 +363,7 @@ const rawBody = fc.record({
 function encode(
   fields: Record<string, unknown>,
   encoding: Encoding,
-): { body: BodyInit; headers: Record<string, string> } {
+): { body: RequestInit["body"]; headers: Record<string, string> } {
   if (encoding === "json") return json(fields);
   const strings = Object.fromEntries(
     Object.entries(fields).map(([k, v]) => [k, typeof v === "string" ? v : (JSON.stringify(v) ?? "")]),
