@@ -527,7 +527,7 @@ describe("fuzz: generated bad input at every public endpoint", () => {
         note: fc.option(anyText, { nil: undefined }),
       }),
     );
-    total += await fuzz(150, badDecision, async ({ enc, decision, reason, note }) => {
+    total += await fuzz(100, badDecision, async ({ enc, decision, reason, note }) => {
       const response = await stack.app.request(`/v1/actions/${actionId}`, {
         method: "POST",
         ...encode({ decision, reason, ...(note === undefined ? {} : { note }) }, enc),
@@ -542,7 +542,7 @@ describe("fuzz: generated bad input at every public endpoint", () => {
       } catch {}
       return !/recommend|reject/i.test(text) && !/recommend|reject/i.test(decoded);
     });
-    total += await fuzz(100, noDecision, async ({ contentType, body }) => {
+    total += await fuzz(70, noDecision, async ({ contentType, body }) => {
       const response = await stack.app.request(`/v1/actions/${actionId}`, {
         method: "POST",
         body,
@@ -555,10 +555,9 @@ describe("fuzz: generated bad input at every public endpoint", () => {
   it("/v1/staff with a valid token: ids, codes, queries, directory and training bodies", async () => {
     const auth = () => ({ Authorization: `Bearer ${districtToken}` });
     total += await fuzz(80, badId, async (id) => {
-      await expectHandled(
-        await stack.app.request(`/v1/staff/registrations/${asPath(id)}`, { headers: auth() }),
-        "refused",
-      );
+      for (const path of [`/v1/staff/registrations/${asPath(id)}`, `/v1/staff/directory/${asPath(id)}`]) {
+        await expectHandled(await stack.app.request(path, { headers: auth() }), "refused");
+      }
     });
     total += await fuzz(
       80,

@@ -90,4 +90,29 @@ describe("validateRegistration", () => {
       { field: "villageCode", message: "Kode desa/kelurahan harus 10 digit, misalnya 32.05.22.2001." },
     ]);
   });
+
+  it("refuses what no name or address contains, and keeps an address's lines", () => {
+    expect(problems({ ...validRegistration, fullName: "Siti\r\nBcc: korban@example.com" })).toEqual([
+      { field: "fullName", message: "Nama lengkap harus ditulis dalam satu baris." },
+    ]);
+    expect(problems({ ...validRegistration, birthPlace: "Ga\u202Erut" })).toEqual([
+      {
+        field: "birthPlace",
+        message:
+          "Tempat lahir mengandung karakter tak terlihat yang tidak diperbolehkan (misalnya pengatur arah teks).",
+      },
+    ]);
+    expect(problems({ ...validRegistration, occupation: "\u200D\u0301\u0301" })).toEqual([
+      { field: "occupation", message: "Pekerjaan harus berisi huruf atau angka." },
+    ]);
+    expect(problems({ ...validRegistration, motivation: "Ingin membantu\u0000 warga desa" })).toEqual([
+      { field: "motivation", message: "Motivasi mengandung karakter kontrol yang tidak diperbolehkan." },
+    ]);
+    const result = validateRegistration(
+      { ...validRegistration, address: "Jl. Merdeka No. 1\r\nRT 01/RW 02", fullName: "Andre\u0301 Putra" },
+      NOW,
+    );
+    expect(result.address).toBe("Jl. Merdeka No. 1\nRT 01/RW 02");
+    expect(result.fullName).toBe("Andr\u00e9 Putra");
+  });
 });
