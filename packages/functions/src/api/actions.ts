@@ -126,7 +126,6 @@ async function load(c: Context): Promise<{ action?: Action; subject?: SubjectVie
   const action = await getAction(c.req.param("actionId") ?? "");
   if (!action) return {};
   c.header("Cache-Control", "no-store");
-  c.header("Referrer-Policy", "no-referrer");
   return { action, subject: await describeSubject(action) };
 }
 
