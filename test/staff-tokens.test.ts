@@ -30,7 +30,7 @@ let jwksFetches = 0;
 let jwksUp = true;
 
 beforeAll(async () => {
-  jwksServer = createServer((request, response) => {
+  jwksServer = createServer((_request, response) => {
     jwksFetches += 1;
     if (!jwksUp) {
       response.writeHead(503).end();
