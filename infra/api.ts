@@ -9,17 +9,15 @@ import { workflowsLink } from "./workflows";
  * concurrency and DynamoDB capacity. It is not per client — per-IP limits need WAF, which cannot
  * attach to an HTTP API (see the README: a rate-based rule on a CloudFront distribution in front).
  */
-const throttling = {
-  throttlingRateLimit: Number(process.env.SIGAP_API_RATE_LIMIT ?? 50),
-  throttlingBurstLimit: Number(process.env.SIGAP_API_BURST_LIMIT ?? 100),
-};
+const rateLimit = Number(process.env.SIGAP_API_RATE_LIMIT ?? 50);
+const burstLimit = Number(process.env.SIGAP_API_BURST_LIMIT ?? 100);
 
 /** The public and staff HTTP API: one Hono app behind API Gateway (HTTP API). */
 export const api = new sst.aws.ApiGatewayV2("Api", {
   cors: { allowOrigins: (process.env.SIGAP_ALLOWED_ORIGINS ?? "*").split(",") },
   transform: {
     stage: (args) => {
-      args.defaultRouteSettings = throttling;
+      args.defaultRouteSettings = { throttlingRateLimit: rateLimit, throttlingBurstLimit: burstLimit };
     },
   },
 });
