@@ -86,7 +86,18 @@ async function reassignRequest(
   const created: Action[] = approvers
     .filter((a) => !keptEmails.has(a.email))
     .map((addressee) => ({
-      ...template,
+      // The same request: task token, question, options and deadline stay as they were.
+      taskToken: template.taskToken,
+      workflow: template.workflow,
+      subjectType: template.subjectType,
+      subjectId: template.subjectId,
+      step: template.step,
+      level: template.level,
+      regionCode: template.regionCode,
+      onBehalf: template.onBehalf,
+      question: template.question,
+      options: template.options,
+      validUntil: template.validUntil,
       id: newActionId(),
       addressee,
       status: "pending" as const,

@@ -60,10 +60,10 @@ export function newActionId(): string {
 /** An action as stored: its keys, its region index entry, and deletion well after expiry. */
 export function actionItem(action: Action): Record<string, unknown> {
   return {
+    ...action,
     ...keys.action(action.id),
     ...keys.byApproverRegion(action.regionCode, action.createdAt, action.id),
     entity: "action",
-    ...action,
     [tableSchema.ttl]: Math.floor(new Date(action.validUntil).getTime() / 1000) + KEEP_AFTER_EXPIRY_SECONDS,
   };
 }
