@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import { serve } from "@hono/node-server";
+import { localApiHost, serveApi } from "./api-server";
 import { ensureTable, startDynamoDbLocal } from "./dynamodb-local";
 import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalPorts } from "./environment";
 import { LocalStepFunctions } from "./sfn/engine";
@@ -62,12 +62,7 @@ export async function startLocalStack(options: {
     // The API opens last: when it answers /health, everything behind it is ready.
     const { createApp } = await import("@sigap/functions/api/app");
     const app = createApp();
-    const api = await new Promise<Server>((resolve, reject) => {
-      const server = serve({ fetch: app.fetch, port: ports.api, hostname: "0.0.0.0" }, () =>
-        resolve(server as Server),
-      ) as Server;
-      server.once("error", reject);
-    });
+    const api = await serveApi(app.fetch, { port: ports.api, hostname: localApiHost() });
     stops.push(() => closeServer(api));
 
     const apiUrl = `http://localhost:${ports.api}`;

@@ -1,8 +1,10 @@
 /**
  * `npm run token -- --role district --region 32.05 [--email …] [--sub …] [--hours 8]`
- * prints a staff token for the local stack (HS256, the local secret).
+ * prints a staff token for the local stack (HS256, the local secret). It expires after `--hours`
+ * (8 by default: one working day); the API refuses tokens living longer than AUTH_MAX_TOKEN_HOURS.
  */
 import { parseArgs } from "node:util";
+import { readSettings } from "@sigap/core/config/settings";
 import { staffFromClaims } from "@sigap/core/staff/auth";
 import { Jwt } from "hono/utils/jwt";
 import { LOCAL_JWT_SECRET } from "./environment";
@@ -23,6 +25,12 @@ if (!values.role || !values.region) {
   );
   process.exit(2);
 }
+const hours = Number(values.hours);
+const maxSeconds = readSettings().auth.maxTokenLifetimeSeconds;
+if (!Number.isFinite(hours) || hours <= 0 || hours * 3600 > maxSeconds) {
+  console.error(`--hours must be more than 0 and at most ${maxSeconds / 3600} (AUTH_MAX_TOKEN_HOURS).`);
+  process.exit(2);
+}
 const now = Math.floor(Date.now() / 1000);
 const claims = {
   sub: values.sub ?? `local-${values.role}-${values.region}`,
@@ -30,7 +38,7 @@ const claims = {
   role: values.role,
   region: values.region,
   iat: now,
-  exp: now + Number(values.hours) * 3600,
+  exp: now + Math.round(hours * 3600),
 };
 try {
   staffFromClaims(claims);

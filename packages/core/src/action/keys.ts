@@ -6,4 +6,12 @@ export const actionKeys = {
     pk: `SUBJECT#${subjectType}#${subjectId}`,
     sk: `CURRENT-ACTION#${step}`,
   }),
+  /**
+   * gsi1: every action addressed at one approver region (a village, kabupaten or province code),
+   * oldest first; read with a status filter, so a directory change finds the pending ones.
+   */
+  byApproverRegion: (regionCode: string, createdAt: string, id: string) => ({
+    gsi1pk: `ACTION#REGION#${regionCode}`,
+    gsi1sk: `${createdAt}#${id}`,
+  }),
 };

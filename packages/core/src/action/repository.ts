@@ -12,7 +12,7 @@ import { actionKeys as keys } from "./keys";
  * An email action: one human decision a workflow waits for. The email carries only the action id;
  * the task token stays here. Single use, expires with its task, superseded by a reminder's new one.
  */
-export type ActionStatus = "pending" | "used" | "superseded" | "expired";
+export type ActionStatus = "pending" | "used" | "superseded" | "expired" | "reassigned";
 
 export interface ActionOption {
   value: string;
@@ -43,12 +43,30 @@ export interface Action {
   /** Who decided, when it was another addressee of the same request. */
   decidedBy?: string;
   supersededBy?: string;
+  /** Who holds the request now, when a directory change moved it away from this addressee. */
+  reassignedTo?: string;
   /** The other addressees' actions for the same request. */
   siblings: string[];
 }
 
 /** Kept after expiry so an old link still explains itself; then DynamoDB deletes it. */
 const KEEP_AFTER_EXPIRY_SECONDS = 90 * 24 * 3600;
+
+/** The secret in an email link: 192 random bits. */
+export function newActionId(): string {
+  return randomBytes(24).toString("base64url");
+}
+
+/** An action as stored: its keys, its region index entry, and deletion well after expiry. */
+export function actionItem(action: Action): Record<string, unknown> {
+  return {
+    ...action,
+    ...keys.action(action.id),
+    ...keys.byApproverRegion(action.regionCode, action.createdAt, action.id),
+    entity: "action",
+    [tableSchema.ttl]: Math.floor(new Date(action.validUntil).getTime() / 1000) + KEEP_AFTER_EXPIRY_SECONDS,
+  };
+}
 
 /**
  * Asks one decision of several addressees: each gets an action of their own (their own link),
@@ -62,7 +80,7 @@ export async function createActions(
 ): Promise<Action[]> {
   const createdAt = nowIso();
   const expires = new Date(now().getTime() + validForSeconds * 1000);
-  const ids = addressees.map(() => randomBytes(24).toString("base64url"));
+  const ids = addressees.map(() => newActionId());
   const actions: Action[] = addressees.map((addressee, i) => ({
     ...fields,
     id: ids[i] as string,
@@ -76,12 +94,7 @@ export async function createActions(
     await db().send(
       new PutCommand({
         TableName: tableName(),
-        Item: {
-          ...keys.action(action.id),
-          entity: "action",
-          ...action,
-          [tableSchema.ttl]: Math.floor(expires.getTime() / 1000) + KEEP_AFTER_EXPIRY_SECONDS,
-        },
+        Item: actionItem(action),
         ConditionExpression: "attribute_not_exists(pk)",
       }),
     );

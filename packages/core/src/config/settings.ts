@@ -19,6 +19,17 @@ const SettingsSchema = v.object({
   AUTH_JWT_SECRET: v.optional(v.pipe(v.string(), v.minLength(32))),
   AUTH_JWKS_URL: v.optional(v.pipe(v.string(), v.url())),
   AUTH_ISSUER: v.optional(v.string()),
+  /** Production: the audience staff tokens must be issued for (the API's client/resource id). */
+  AUTH_AUDIENCE: v.optional(v.string()),
+  /**
+   * The longest a staff token may live, in hours (from `iat`, and from now). 12 covers one long
+   * working day, so no officer is asked to sign in again mid-shift, while a leaked token is
+   * useless by the next day; identity providers issue shorter tokens, which pass.
+   */
+  AUTH_MAX_TOKEN_HOURS: v.optional(
+    v.pipe(v.string(), v.transform(Number), v.number(), v.minValue(0.01), v.maxValue(24)),
+    "12",
+  ),
 });
 
 export type Settings = {
@@ -27,7 +38,13 @@ export type Settings = {
   mailOutboxFile: string | undefined;
   publicBaseUrl: string;
   operatorEmail: string;
-  auth: { secret?: string; jwksUrl?: string; issuer?: string };
+  auth: {
+    secret?: string;
+    jwksUrl?: string;
+    issuer?: string;
+    audience?: string;
+    maxTokenLifetimeSeconds: number;
+  };
 };
 
 export function readSettings(env: Record<string, string | undefined> = process.env): Settings {
@@ -40,6 +57,8 @@ export function readSettings(env: Record<string, string | undefined> = process.e
     AUTH_JWT_SECRET: env.AUTH_JWT_SECRET || undefined,
     AUTH_JWKS_URL: env.AUTH_JWKS_URL || undefined,
     AUTH_ISSUER: env.AUTH_ISSUER || undefined,
+    AUTH_AUDIENCE: env.AUTH_AUDIENCE || undefined,
+    AUTH_MAX_TOKEN_HOURS: env.AUTH_MAX_TOKEN_HOURS || undefined,
   });
   return {
     slaScale: parsed.SLA_SCALE,
@@ -51,6 +70,8 @@ export function readSettings(env: Record<string, string | undefined> = process.e
       ...(parsed.AUTH_JWT_SECRET ? { secret: parsed.AUTH_JWT_SECRET } : {}),
       ...(parsed.AUTH_JWKS_URL ? { jwksUrl: parsed.AUTH_JWKS_URL } : {}),
       ...(parsed.AUTH_ISSUER ? { issuer: parsed.AUTH_ISSUER } : {}),
+      ...(parsed.AUTH_AUDIENCE ? { audience: parsed.AUTH_AUDIENCE } : {}),
+      maxTokenLifetimeSeconds: Math.round(parsed.AUTH_MAX_TOKEN_HOURS * 3600),
     },
   };
 }

@@ -6,14 +6,19 @@ import { piiSecret } from "../resources";
  * per NIK without storing it) and encrypted (AES-256-GCM) for the verifying officer. Both keys are
  * derived from one secret, so a leaked table alone reveals no NIK.
  */
-let keys: { hash: Buffer; encryption: Buffer } | undefined;
+let keys: { hash: Buffer; receipt: Buffer; encryption: Buffer } | undefined;
 
 function derivedKeys() {
   if (!keys) {
     const secret = piiSecret();
     if (secret.length < 32) throw new Error("PiiSecret must be at least 32 characters");
     const derive = (purpose: string) => Buffer.from(hkdfSync("sha256", secret, "sigap", purpose, 32));
-    keys = { hash: derive("nik-hash"), encryption: derive("pii-encryption") };
+    // One label per purpose: a receipt hash can never be confused with (or tested as) a NIK hash.
+    keys = {
+      hash: derive("nik-hash"),
+      receipt: derive("receipt-hash"),
+      encryption: derive("pii-encryption"),
+    };
   }
   return keys;
 }
@@ -21,6 +26,14 @@ function derivedKeys() {
 /** The same NIK always gives the same hash; without the secret it cannot be reversed or guessed. */
 export function hashNik(nik: string): string {
   return createHmac("sha256", derivedKeys().hash).update(nik).digest("base64url");
+}
+
+/**
+ * The verifier of a receipt code: without the secret, a leaked table gives no way to test guesses
+ * (an unkeyed hash of a short code could be reversed by trying every code).
+ */
+export function hashReceipt(normalizedCode: string): string {
+  return createHmac("sha256", derivedKeys().receipt).update(normalizedCode).digest("base64url");
 }
 
 export function encrypt(plaintext: string): string {

@@ -57,13 +57,19 @@ const stepTitles: Record<string, string> = {
 export function decisionRequestEmail(
   r: Registration,
   action: Action,
-  context: { reminders: number; escalated: boolean; approverMissing: boolean },
+  context: {
+    reminders: number;
+    escalated: boolean;
+    approverMissing: boolean;
+    /** Moved to this addressee because the previous one was removed from the directory. */
+    reassigned?: boolean;
+  },
 ): RenderedEmail {
   const title = stepTitles[action.step] ?? "Permohonan keputusan";
   const prefix =
     context.reminders > 0
       ? `Pengingat ke-${context.reminders}: `
-      : context.escalated
+      : context.escalated || context.reassigned
         ? "Dialihkan kepada Anda: "
         : "";
   const paragraphs = [
@@ -76,6 +82,11 @@ export function decisionRequestEmail(
       context.approverMissing
         ? "Belum ada penyetuju terdaftar untuk tingkat di bawah Anda, sehingga permohonan ini diteruskan kepada Anda. Anda dapat memutuskan sebagai gantinya."
         : "Penyetuju di tingkat bawah belum memberi keputusan dalam batas waktu. Anda dapat memutuskan sebagai gantinya.",
+    );
+  }
+  if (context.reassigned) {
+    paragraphs.push(
+      "Daftar penyetuju untuk wilayah ini diubah oleh Dinas Sosial, sehingga permohonan yang masih menunggu dialihkan kepada Anda. Tautan yang dikirim kepada penyetuju sebelumnya tidak berlaku lagi.",
     );
   }
   if (context.reminders > 0)

@@ -27,6 +27,7 @@ export interface Registration {
   nikMasked: string;
   nikEncrypted: string;
   nikHash: string;
+  /** `hmac1.` + HMAC-SHA-256 of the receipt code (an unkeyed SHA-256 in records from before). */
   receiptHash: string;
   /** The receipt code, encrypted, so workflow emails can carry the applicant's status link. */
   receiptEncrypted: string;

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import { randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
   GetCommand,
@@ -11,7 +11,7 @@ import { nowIso } from "../clock";
 import { db, queryAll } from "../db/client";
 import { AppError } from "../error";
 import { maskNik } from "../identity/nik";
-import { encrypt, hashNik } from "../identity/protect";
+import { decrypt, encrypt, hashNik, hashReceipt } from "../identity/protect";
 import { regionLevel } from "../region/regions";
 import { tableName } from "../resources";
 import { registrationKeys as keys, type RegistrationStatus } from "./keys";
@@ -26,17 +26,30 @@ function newReceiptCode(): string {
   return `${chars.slice(0, 4).join("")}-${chars.slice(4).join("")}`;
 }
 
+/** Marks a keyed receipt hash; records written before it carry an unkeyed SHA-256 instead. */
+const RECEIPT_HASH_PREFIX = "hmac1.";
+
+const normalizeReceipt = (code: string) => code.toUpperCase().replace(/[^A-Z0-9]/g, "");
+
 function receiptHash(code: string): string {
-  return createHash("sha256")
-    .update(code.toUpperCase().replace(/[^A-Z0-9]/g, ""))
-    .digest("base64url");
+  return `${RECEIPT_HASH_PREFIX}${hashReceipt(normalizeReceipt(code))}`;
 }
 
-/** Compares in constant time, so the answer's timing says nothing about the code. */
+const sameText = (a: string, b: string) => {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+};
+
+/**
+ * Compares in constant time, so the answer's timing says nothing about the code. A record from
+ * before keyed hashes is checked against its encrypted code, never against its old unkeyed hash.
+ */
 export function receiptMatches(registration: Registration, code: string): boolean {
-  const expected = Buffer.from(registration.receiptHash);
-  const given = Buffer.from(receiptHash(code));
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  if (registration.receiptHash.startsWith(RECEIPT_HASH_PREFIX)) {
+    return sameText(registration.receiptHash, receiptHash(code));
+  }
+  return sameText(normalizeReceipt(decrypt(registration.receiptEncrypted)), normalizeReceipt(code));
 }
 
 /** 12 characters of a–z0–9 (62 bits): short enough to read out, unguessable enough not to enumerate. */

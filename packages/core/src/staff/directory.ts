@@ -5,6 +5,7 @@ import { db } from "../db/client";
 import { regionLevel } from "../region/regions";
 import { tableName } from "../resources";
 import { personText } from "../validation/text";
+import { directoryKeys } from "./keys";
 
 /**
  * The staff directory: who approves for each region code. The code's level is the approver's level
@@ -25,8 +26,6 @@ export const Approver = v.object({
 });
 export type Approver = v.InferOutput<typeof Approver>;
 
-const directoryKey = (regionCode: string) => ({ pk: `DIRECTORY#${regionCode}`, sk: "APPROVERS" });
-
 /** The region code whose approvers act at `level` for an item in `itemRegion`. */
 export function regionAtLevel(itemRegion: string, level: ApprovalLevel): string {
   const segments = itemRegion.split(".");
@@ -45,7 +44,9 @@ export function levelOf(regionCode: string): ApprovalLevel | undefined {
 }
 
 export async function getApprovers(regionCode: string): Promise<Approver[]> {
-  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: directoryKey(regionCode) }));
+  const { Item } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: directoryKeys.approvers(regionCode) }),
+  );
   return (Item?.approvers as Approver[] | undefined) ?? [];
 }
 
@@ -58,7 +59,7 @@ export async function putApprovers(
     new PutCommand({
       TableName: tableName(),
       Item: {
-        ...directoryKey(regionCode),
+        ...directoryKeys.approvers(regionCode),
         entity: "directory",
         regionCode,
         approvers,

@@ -56,13 +56,18 @@ async function describeSubject(action: Action): Promise<SubjectView | undefined>
 }
 
 /** Why a link no longer works, in a sentence; `decided` is " oleh … pada …" when known. */
-const goneReasons: Record<Exclude<Action["status"], "pending">, (decided: string) => string> = {
+const goneReasons: Record<
+  Exclude<Action["status"], "pending">,
+  (decided: string, action: Action) => string
+> = {
   used: (decided) =>
     `Keputusan untuk permohonan ini sudah dicatat${decided}. Tautan hanya dapat dipakai sekali.`,
   superseded: () =>
     "Tautan ini sudah diganti oleh tautan yang lebih baru. Gunakan tautan pada email terbaru.",
   expired: () =>
     "Batas waktu untuk permohonan ini sudah lewat. Jika masih diperlukan, Anda akan menerima email baru.",
+  reassigned: (_decided, action) =>
+    `Permohonan ini sudah dialihkan kepada ${action.reassignedTo ?? "penyetuju lain"} karena daftar penyetuju diubah oleh Dinas Sosial. Tautan ini tidak berlaku lagi.`,
 };
 
 function gonePage(c: Context, action: Action, subject: SubjectView | undefined) {
@@ -74,7 +79,7 @@ function gonePage(c: Context, action: Action, subject: SubjectView | undefined) 
   return c.html(
     page(
       "Tautan tidak berlaku lagi",
-      `<h1>Tautan tidak berlaku lagi</h1><p class="gone">${escapeHtml(goneReasons[status](decided))}</p>${
+      `<h1>Tautan tidak berlaku lagi</h1><p class="gone">${escapeHtml(goneReasons[status](decided, action))}</p>${
         subject
           ? `<h2>${escapeHtml(subject.title)}</h2><p>Status saat ini: <strong>${escapeHtml(subject.standing)}</strong></p>`
           : ""
@@ -129,7 +134,6 @@ async function load(c: Context): Promise<{ action?: Action; subject?: SubjectVie
   const action = await getAction(c.req.param("actionId") ?? "");
   if (!action) return {};
   c.header("Cache-Control", "no-store");
-  c.header("Referrer-Policy", "no-referrer");
   return { action, subject: await describeSubject(action) };
 }
 

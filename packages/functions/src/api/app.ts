@@ -7,11 +7,13 @@ import { devMail } from "./dev-mail";
 import { health } from "./health";
 import { problemResponse, toProblem } from "./problem";
 import { registrations } from "./registrations";
+import { securityHeaders } from "./secure-headers";
 import { staff } from "./staff";
 
 /** The one API app: exported to Lambda by ./lambda.ts and served locally by @sigap/local. */
 export function createApp(config: Settings = settings()): Hono {
   const app = new Hono();
+  app.use(...securityHeaders);
   // A registration is a few KB; anything far larger is not a form submission.
   app.use(
     "/v1/*",

@@ -1,6 +1,7 @@
 import { now } from "@sigap/core/clock";
 import { settings } from "@sigap/core/config/settings";
 import { AppError } from "@sigap/core/error";
+import { decrypt } from "@sigap/core/identity/protect";
 import { logger } from "@sigap/core/log";
 import { describeRegion } from "@sigap/core/region/regions";
 import { eventLabels, type Registration, stageLabels, statusLabels } from "@sigap/core/registration/model";
@@ -25,8 +26,18 @@ interface Accepted {
   statusUrl: string;
 }
 
-async function register(input: RegistrationInput): Promise<Accepted> {
-  const { registration, receiptCode } = await createRegistration(input);
+/**
+ * What the operation returns, and so what the idempotency record keeps for a replay: the receipt
+ * code only encrypted, as the registration keeps it. The answer is built from it on the way out.
+ */
+interface Registered {
+  id: string;
+  status: Registration["status"];
+  receiptEncrypted: string;
+}
+
+async function register(input: RegistrationInput): Promise<Registered> {
+  const { registration } = await createRegistration(input);
   // Saved first; if the start fails, the reconciler starts it from what was saved.
   try {
     await startRecruitment(registration, false);
@@ -42,9 +53,18 @@ async function register(input: RegistrationInput): Promise<Accepted> {
   });
   return {
     id: registration.id,
-    receiptCode,
     status: registration.status,
-    statusUrl: `${settings().publicBaseUrl}/v1/registrations/${registration.id}?receipt=${receiptCode}`,
+    receiptEncrypted: registration.receiptEncrypted,
+  };
+}
+
+function acceptedAnswer(registered: Registered): Accepted {
+  const receiptCode = decrypt(registered.receiptEncrypted);
+  return {
+    id: registered.id,
+    receiptCode,
+    status: registered.status,
+    statusUrl: `${settings().publicBaseUrl}/v1/registrations/${registered.id}?receipt=${receiptCode}`,
   };
 }
 
@@ -72,7 +92,9 @@ export const registrations = new Hono()
     const input = validateRegistration(await readBody(c), now());
     // On Lambda, hono/aws-lambda exposes the invocation context; locally there is none.
     const lambdaContext = (c.env as { lambdaContext?: Context } | undefined)?.lambdaContext;
-    const accepted = key ? await registerOnce(key, input, lambdaContext) : await register(input);
+    const accepted = acceptedAnswer(
+      key ? await registerOnce(key, input, lambdaContext) : await register(input),
+    );
     return c.json(accepted, 202, { Location: accepted.statusUrl });
   })
   .get("/:id", validLookup, async (c) => {

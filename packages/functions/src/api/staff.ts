@@ -11,7 +11,8 @@ import {
   recordAccess,
 } from "@sigap/core/registration/repository";
 import { assertAccess, type Staff } from "@sigap/core/staff/auth";
-import { Approver, getApprovers, levelOf, putApprovers } from "@sigap/core/staff/directory";
+import { Approver, getApprovers, levelOf } from "@sigap/core/staff/directory";
+import { changeApprovers } from "@sigap/core/staff/directory-change";
 import { parseOrThrow } from "@sigap/core/validation/parse";
 import { personText } from "@sigap/core/validation/text";
 import { isClosedTaskError, sfn } from "@sigap/core/workflow/client";
@@ -200,11 +201,13 @@ export const staff = new Hono<StaffEnv>()
     const me = c.get("staff");
     const code = directoryRegion(me, c.req.param("regionCode"));
     const form = parseOrThrow(DirectoryForm, await readBody(c));
-    await putApprovers(code, form.approvers, me.email);
+    // Audited, and the removed people's waiting requests move to the new approvers.
+    const change = await changeApprovers(code, form.approvers, actorOf(me));
     return c.json({
       regionCode: code,
       region: describeRegion(code),
       level: levelOf(code),
       approvers: form.approvers,
+      movedRequests: change.moved.length,
     });
   });

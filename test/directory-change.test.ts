@@ -1,0 +1,174 @@
+/**
+ * A district officer replaces a village head in the directory: the change is audited, the removed
+ * head is told, their waiting link stops working and says who holds the request now, and the new
+ * head's link decides the waiting step — end to end on the local engine and DynamoDB Local.
+ */
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { db } from "@sigap/core/db/client";
+import { outbox } from "@sigap/core/mail/outbox";
+import { validRegistration } from "@sigap/core/registration/fixtures";
+import { getRegistration } from "@sigap/core/registration/repository";
+import { tableName } from "@sigap/core/resources";
+import { getApprovers } from "@sigap/core/staff/directory";
+import { listDirectoryChanges } from "@sigap/core/staff/directory-change";
+import { Jwt } from "hono/utils/jwt";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LOCAL_JWT_SECRET } from "../packages/local/src/environment";
+import { type AppStack, startAppStack } from "./support/app-stack";
+
+const VILLAGE = "32.05.22.2001";
+const OLD_HEAD = "kades.cikajang@garutkab.example.go.id";
+const NEW_HEAD = {
+  name: "Siti Aminah",
+  email: "siti.aminah@garutkab.example.go.id",
+  title: "Kepala Desa Cikajang",
+};
+
+let stack: AppStack;
+beforeAll(async () => {
+  stack = await startAppStack();
+});
+afterAll(() => stack.close());
+
+async function districtToken(): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return Jwt.sign(
+    {
+      sub: "officer-garut",
+      email: "psm@dinsos.garutkab.example.go.id",
+      role: "district",
+      region: "32.05",
+      iat: now,
+      exp: now + 600,
+    },
+    LOCAL_JWT_SECRET,
+    "HS256",
+  );
+}
+
+async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string): Promise<T> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const mailTo = (address: string, about: string) =>
+  outbox()
+    .list()
+    .filter((m) => m.to.includes(address) && m.subject.includes(about));
+const actionPath = (mail: { links: string[] }) =>
+  new URL(mail.links.find((l) => l.includes("/v1/actions/")) as string).pathname;
+const decide = (path: string, decision: string) =>
+  stack.app.request(path, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ decision }).toString(),
+  });
+
+async function putDirectory(approvers: unknown[]) {
+  return stack.app.request(`/v1/staff/directory/${VILLAGE}`, {
+    method: "PUT",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${await districtToken()}` },
+    body: JSON.stringify({ approvers }),
+  });
+}
+
+describe("replacing a village head while a registration waits on them", () => {
+  it("audits the change, tells the removed head, and moves the waiting link to the new head", async () => {
+    const response = await stack.app.request("/v1/registrations", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ ...validRegistration, nik: "3205015507950601", fullName: "Pendaftar Pindah" }),
+    });
+    expect(response.status).toBe(202);
+    const { id } = (await response.json()) as { id: string };
+    const oldRequest = await until(
+      () => mailTo(OLD_HEAD, "Pendaftar Pindah")[0],
+      "the request to the old head",
+    );
+    const oldLink = actionPath(oldRequest);
+    expect((await stack.app.request(oldLink)).status).toBe(200);
+
+    const put = await putDirectory([NEW_HEAD]);
+    expect(put.status).toBe(200);
+    expect(await put.json()).toMatchObject({ regionCode: VILLAGE, movedRequests: 1 });
+    expect(await getApprovers(VILLAGE)).toEqual([NEW_HEAD]);
+
+    // The audit trail: who, when, before → after, and which request moved (never a link's id).
+    const [change, ...others] = await listDirectoryChanges(VILLAGE);
+    expect(others).toEqual([]);
+    expect(change).toMatchObject({
+      regionCode: VILLAGE,
+      actor: {
+        kind: "staff",
+        id: "officer-garut",
+        email: "psm@dinsos.garutkab.example.go.id",
+        role: "district",
+      },
+      before: [expect.objectContaining({ email: OLD_HEAD })],
+      after: [NEW_HEAD],
+      removed: [OLD_HEAD],
+      added: [NEW_HEAD.email],
+      moved: [
+        {
+          subjectType: "registration",
+          subjectId: id,
+          step: "village-recommendation",
+          holders: expect.stringContaining("Siti Aminah"),
+        },
+      ],
+    });
+    expect(change?.at).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(JSON.stringify(change)).not.toContain(oldLink.split("/").pop());
+
+    // The removed head is told, and where the request went.
+    const removal = mailTo(OLD_HEAD, "tidak lagi menjadi penyetuju")[0];
+    expect(removal?.text).toContain("Siti Aminah");
+    expect(removal?.links ?? []).toEqual([]);
+
+    // The old link no longer works and names the new holder, for reading and for deciding.
+    const gone = await stack.app.request(oldLink);
+    expect(gone.status).toBe(410);
+    expect(await gone.text()).toContain("dialihkan kepada Siti Aminah (Kepala Desa Cikajang)");
+    expect((await decide(oldLink, "recommend")).status).toBe(410);
+
+    // The new head got the request, and their link decides the waiting step.
+    const newRequest = mailTo(NEW_HEAD.email, "Pendaftar Pindah")[0];
+    expect(newRequest?.subject).toMatch(/^Dialihkan kepada Anda/);
+    const newLink = actionPath(newRequest as { links: string[] });
+    expect(newLink).not.toBe(oldLink);
+    expect((await decide(newLink, "recommend")).status).toBe(200);
+    await until(
+      async () => ((await getRegistration(id))?.status === "candidate" ? true : undefined),
+      "candidate",
+    );
+  });
+
+  it("audits a change that removes nobody, and moves nothing", async () => {
+    const put = await putDirectory([
+      NEW_HEAD,
+      { name: "Wakil Kepala Desa", email: "wakil@garutkab.example.go.id" },
+    ]);
+    expect(put.status).toBe(200);
+    expect(await put.json()).toMatchObject({ movedRequests: 0 });
+    const changes = await listDirectoryChanges(VILLAGE);
+    expect(changes).toHaveLength(2);
+    expect(changes[1]).toMatchObject({ removed: [], added: ["wakil@garutkab.example.go.id"], moved: [] });
+  });
+
+  it("keeps every action in the region index, so pending ones are found by region", async () => {
+    const { Items } = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :pk",
+        ExpressionAttributeValues: { ":pk": `ACTION#REGION#${VILLAGE}` },
+      }),
+    );
+    expect((Items ?? []).map((i) => i.status).sort()).toEqual(["reassigned", "used"]);
+  });
+});

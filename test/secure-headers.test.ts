@@ -1,0 +1,166 @@
+/**
+ * One secure-headers middleware for the whole app: every route family, pages and JSON, success
+ * and problem answers alike, carries the same protections.
+ */
+import { outbox } from "@sigap/core/mail/outbox";
+import { validRegistration } from "@sigap/core/registration/fixtures";
+import { Jwt } from "hono/utils/jwt";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LOCAL_JWT_SECRET } from "../packages/local/src/environment";
+import { type AppStack, startAppStack } from "./support/app-stack";
+
+let stack: AppStack;
+beforeAll(async () => {
+  stack = await startAppStack();
+});
+afterAll(() => stack.close());
+
+async function staffToken(role: string, region: string): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return Jwt.sign(
+    { sub: `${role}-${region}`, email: `${role}@example.go.id`, role, region, iat: now, exp: now + 600 },
+    LOCAL_JWT_SECRET,
+    "HS256",
+  );
+}
+
+const request = (path: string, init: RequestInit = {}) => stack.app.request(path, init);
+
+/** Protections every answer carries, whatever its kind. */
+function expectBaseline(response: Response, label: string) {
+  const h = response.headers;
+  expect(h.get("x-content-type-options"), label).toBe("nosniff");
+  expect(h.get("x-frame-options"), label).toBe("DENY");
+  expect(h.get("referrer-policy"), label).toBe("no-referrer");
+  const csp = h.get("content-security-policy") ?? "";
+  for (const directive of [
+    "default-src 'none'",
+    "style-src 'unsafe-inline'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ]) {
+    expect(csp, label).toContain(directive);
+  }
+  expect(csp, label).not.toContain("script-src");
+  expect(h.get("cache-control"), label).toBe("no-store");
+}
+
+async function pendingActionLink(): Promise<string> {
+  const response = await request("/v1/registrations", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ ...validRegistration, nik: "3205015507950401", fullName: "Pendaftar Header" }),
+  });
+  expect(response.status).toBe(202);
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const link = outbox()
+      .list()
+      .find((m) => m.subject.includes("Pendaftar Header"))
+      ?.links.find((l) => l.includes("/v1/actions/"));
+    if (link) return new URL(link).pathname;
+    if (Date.now() > deadline) throw new Error("No decision request was mailed");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("security headers", () => {
+  it("protect the confirmation page (GET and a refused POST) and the unknown-link page", async () => {
+    const link = await pendingActionLink();
+    const page = await request(link);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    expectBaseline(page, "action page");
+    // The page needs no script: it has none, and the policy would refuse one.
+    expect(await page.text()).not.toContain("<script");
+
+    const refused = await request(link, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "decision=",
+    });
+    expect(refused.status).toBe(422);
+    expectBaseline(refused, "action form error");
+
+    const missing = await request("/v1/actions/AAAAAAAAAAAAAAAAAAAAAAAA");
+    expect(missing.status).toBe(404);
+    expectBaseline(missing, "unknown action");
+  });
+
+  it("protect public JSON answers and their problems", async () => {
+    const health = await request("/health");
+    expectBaseline(health, "health");
+
+    const accepted = await request("/v1/registrations", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ ...validRegistration, nik: "3205015507950402" }),
+    });
+    expect(accepted.status).toBe(202);
+    expectBaseline(accepted, "202 registration");
+    const { statusUrl } = (await accepted.json()) as { statusUrl: string };
+    const status = await request(new URL(statusUrl).pathname + new URL(statusUrl).search);
+    expect(status.status).toBe(200);
+    expectBaseline(status, "registration status");
+
+    const invalid = await request("/v1/registrations", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "{}",
+    });
+    expect(invalid.status).toBe(422);
+    expect(invalid.headers.get("content-type")).toContain("application/problem+json");
+    expectBaseline(invalid, "422 problem");
+
+    const tooLarge = await request("/v1/registrations", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ padding: "x".repeat(70 * 1024) }),
+    });
+    expect(tooLarge.status).toBe(413);
+    expectBaseline(tooLarge, "413 problem");
+
+    const unknownRegistration = await request("/v1/registrations/tidakada?receipt=ABCD-EFGH");
+    expect(unknownRegistration.status).toBe(404);
+    expectBaseline(unknownRegistration, "404 registration");
+
+    const unknownPath = await request("/v1/tidak-ada");
+    expect(unknownPath.status).toBe(404);
+    expectBaseline(unknownPath, "404 path");
+  });
+
+  it("protect staff answers, the directory included, and their 401", async () => {
+    const bearer = { Authorization: `Bearer ${await staffToken("district", "32.05")}` };
+    const directory = await request("/v1/staff/directory/32.05.22.2001", { headers: bearer });
+    expect(directory.status).toBe(200);
+    expectBaseline(directory, "GET directory");
+
+    const put = await request("/v1/staff/directory/32.05.22.2009", {
+      method: "PUT",
+      headers: { ...bearer, "Content-Type": "application/json" },
+      body: JSON.stringify({ approvers: [{ name: "Kepala Desa Uji", email: "kades.uji@example.go.id" }] }),
+    });
+    expect(put.status).toBe(200);
+    expectBaseline(put, "PUT directory");
+
+    const list = await request("/v1/staff/registrations", { headers: bearer });
+    expect(list.status).toBe(200);
+    expectBaseline(list, "staff list");
+
+    const unauthorized = await request("/v1/staff/registrations");
+    expect(unauthorized.status).toBe(401);
+    expectBaseline(unauthorized, "401 problem");
+  });
+
+  it("protect the local outbox", async () => {
+    const html = await request("/_dev/mail");
+    expect(html.status).toBe(200);
+    expectBaseline(html, "/_dev/mail");
+    const json = await request("/_dev/mail", { headers: { Accept: "application/json" } });
+    expectBaseline(json, "/_dev/mail json");
+    const missing = await request("/_dev/mail/tidak-ada");
+    expect(missing.status).toBe(404);
+    expectBaseline(missing, "/_dev/mail 404");
+  });
+});
