@@ -47,7 +47,10 @@ export function recordedDecision(action: Action): RecordedDecision {
  * (timed out, or its execution lost or stopped): the decision stays recorded and is applied when
  * the step is asked again. Other failures (Step Functions unreachable) throw.
  */
-export async function deliverDecision(action: Action, taskToken = action.taskToken): Promise<"delivered" | "closed"> {
+export async function deliverDecision(
+  action: Action,
+  taskToken = action.taskToken,
+): Promise<"delivered" | "closed"> {
   try {
     await sfn().send(
       new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(recordedDecision(action)) }),

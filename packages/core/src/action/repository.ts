@@ -134,19 +134,19 @@ export async function createActions(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.current(fields.subjectType, fields.subjectId, fields.step),
-      // A new request: the approval state it asks at, and no decision yet.
-      UpdateExpression:
-        "SET actionIds = :ids, entity = :entity, approval = :approval, validUntil = :validUntil REMOVE decidedActionId, decidedAt, appliedAt",
-      ExpressionAttributeValues: {
-        ":ids": ids,
-        ":entity": "current-actions",
-        ":approval": approval,
-        ":validUntil": expires.toISOString(),
-      },
-      // Never over a decision not yet applied: a decided request is not asked again.
-      ConditionExpression: "attribute_not_exists(decidedActionId) OR attribute_exists(appliedAt)",
-      ReturnValues: "ALL_OLD",
-    }),
+        // A new request: the approval state it asks at, and no decision yet.
+        UpdateExpression:
+          "SET actionIds = :ids, entity = :entity, approval = :approval, validUntil = :validUntil REMOVE decidedActionId, decidedAt, appliedAt",
+        ExpressionAttributeValues: {
+          ":ids": ids,
+          ":entity": "current-actions",
+          ":approval": approval,
+          ":validUntil": expires.toISOString(),
+        },
+        // Never over a decision not yet applied: a decided request is not asked again.
+        ConditionExpression: "attribute_not_exists(decidedActionId) OR attribute_exists(appliedAt)",
+        ReturnValues: "ALL_OLD",
+      }),
     )
     .catch((error: unknown) => {
       if (error instanceof ConditionalCheckFailedException) return undefined;

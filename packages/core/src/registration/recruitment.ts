@@ -146,7 +146,11 @@ export async function requestDecision(
   }
   if (prepared.kind === "decided") {
     const ref = actionRef(prepared.action.id);
-    logger.info("Recorded decision handed to the workflow", { registrationId: r.id, step: request.step, actionRef: ref });
+    logger.info("Recorded decision handed to the workflow", {
+      registrationId: r.id,
+      step: request.step,
+      actionRef: ref,
+    });
     return { actionRefs: [ref] };
   }
   // Decided and applied while we asked: this execution is stale; the failure hands it to the reconciler.

@@ -59,7 +59,11 @@ const approvalSteps: ReadonlySet<string> = new Set<RecruitmentStep>([
 /** The request of the approval step the registration is at, if it is at one and it was asked. */
 function currentRequestOf(registration: Registration): Promise<CurrentRequest | undefined> {
   if (!approvalSteps.has(registration.stage)) return Promise.resolve(undefined);
-  return getCurrentRequest({ subjectType: "registration", subjectId: registration.id, step: registration.stage });
+  return getCurrentRequest({
+    subjectType: "registration",
+    subjectId: registration.id,
+    step: registration.stage,
+  });
 }
 
 /** Makes sure one open registration has a running execution, continuing where it stood. */

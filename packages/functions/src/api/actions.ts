@@ -131,7 +131,12 @@ async function whyNotRecorded(action: Action): Promise<Action> {
   const decider = current?.decidedActionId ? await getAction(current.decidedActionId) : undefined;
   if (decider && current?.actionIds.includes(action.id)) {
     const decidedAt = decider.decidedAt ?? current.decidedAt;
-    return { ...fresh, status: "used", decidedBy: decider.addressee.name, ...(decidedAt ? { decidedAt } : {}) };
+    return {
+      ...fresh,
+      status: "used",
+      decidedBy: decider.addressee.name,
+      ...(decidedAt ? { decidedAt } : {}),
+    };
   }
   return { ...fresh, status: "superseded" };
 }
@@ -181,7 +186,10 @@ export const actions = new Hono()
       delivery = await deliverDecision(recorded);
     } catch (error) {
       // Step Functions unreachable: the decision is stored; the reconciler hands it over.
-      logger.warn("Decision stored but not yet handed to the workflow", { actionRef: ref, error: error as Error });
+      logger.warn("Decision stored but not yet handed to the workflow", {
+        actionRef: ref,
+        error: error as Error,
+      });
       delivery = "failed";
     }
     await closeSiblings(action, decidedAt);
