@@ -95,7 +95,7 @@ export async function prepareAsk(
   const rebound: Action[] = [];
   for (const id of current.actionIds) {
     const action = await getAction(id);
-    if (!action || action.status !== "pending" || isExpired(action)) continue;
+    if (action?.status !== "pending" || isExpired(action)) continue;
     if (await rebindAction(id, asked.taskToken)) rebound.push({ ...action, taskToken: asked.taskToken });
   }
   // A decision recorded while re-binding went to the old task: hand it to this one.
