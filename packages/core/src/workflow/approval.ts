@@ -11,7 +11,7 @@ import {
 } from "./asl";
 
 /**
- * The human-approval pattern every workflow shares: ask the approver of a level (email with a fresh
+ * The human-approval pattern every workflow shares: ask the approver of a level (email with an
  * action link, the task waiting on its token); when the configured time passes, remind with a new
  * link; after the configured number of reminders, escalate to the level above, who may decide in
  * the lower level's place; at the top, keep reminding. Durations and counts come from the
