@@ -2,8 +2,13 @@
  * The recruitment workflow end to end — the real state machine on the local engine, the real task
  * handlers, DynamoDB Local, the API app — with fake timers standing in for days.
  */
-import { StopExecutionCommand } from "@aws-sdk/client-sfn";
-import { getAction } from "@sigap/core/action/repository";
+import {
+  GetExecutionHistoryCommand,
+  SendTaskSuccessCommand,
+  StopExecutionCommand,
+} from "@aws-sdk/client-sfn";
+import { actionRef, getAction, getCurrentRequest } from "@sigap/core/action/repository";
+import { logger } from "@sigap/core/log";
 import { outbox } from "@sigap/core/mail/outbox";
 import { validRegistration } from "@sigap/core/registration/fixtures";
 import type { Registration } from "@sigap/core/registration/model";
@@ -11,6 +16,7 @@ import { getRegistration, listEvents } from "@sigap/core/registration/repository
 import { executionName, reconcileRegistrations } from "@sigap/core/registration/workflow";
 import { stateMachineArn } from "@sigap/core/resources";
 import { putApprovers } from "@sigap/core/staff/directory";
+import { sfn } from "@sigap/core/workflow/client";
 import { Jwt } from "hono/utils/jwt";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { LOCAL_JWT_SECRET } from "../packages/local/src/environment";
@@ -367,28 +373,212 @@ describe("recruitment", () => {
     expect(request.text).toContain("Belum ada penyetuju terdaftar");
     expect((await registration(id)).flags).toContain("approver-missing:village");
   });
+});
 
-  it("resumes a lost execution at the recorded stage with a fresh link (the reconciler)", async () => {
+const executionArnOf = (r: Registration) =>
+  stateMachineArn("recruitment")
+    .replace(":stateMachine:", ":execution:")
+    .concat(`:${executionName(r)}`);
+/** The execution is lost, as when the local engine restarts (its executions live in memory). */
+const loseExecution = async (id: string) =>
+  pump(
+    stack.client.send(
+      new StopExecutionCommand({ executionArn: executionArnOf(await registration(id)), error: "Lost" }),
+    ),
+  );
+const actionIdOf = (link: string) => path(link).split("/").pop() as string;
+
+describe("nothing lost, nothing sent twice", () => {
+  it("resumes a lost execution where it stood: the same link, its deadline, nobody mailed again", async () => {
     const { id, name } = await register();
     const request = await until(() => mailAbout(name, KADES_CIKAJANG)[0], "the request");
-    const r = await registration(id);
-    const executionArn = stateMachineArn("recruitment")
-      .replace(":stateMachine:", ":execution:")
-      .concat(`:${executionName(r)}`);
-    await pump(stack.client.send(new StopExecutionCommand({ executionArn, error: "Lost", cause: "test" })));
+    const tokenBefore = (await pump(getAction(actionIdOf(actionLink(request)))))?.taskToken;
+    await vi.advanceTimersByTimeAsync(DAY);
+    await loseExecution(id);
+    const mailed = outbox().list().length;
 
     const counts = await pump(reconcileRegistrations());
     expect(counts.restarted).toBe(1);
-    const fresh = await until(() => mailAbout(name, KADES_CIKAJANG)[1], "the re-issued request");
-    expect(fresh.subject).toBe(`Permohonan rekomendasi calon PSM: ${name}`);
-    expect((await open(actionLink(request))).status).toBe(410);
     expect((await registration(id)).workflowAttempt).toBe(2);
-    // No second acknowledgement: the applicant already has one.
+    // The resumed ask re-binds the link to its own task.
+    await until(
+      async () => (await getAction(actionIdOf(actionLink(request))))?.taskToken !== tokenBefore,
+      "the re-bound link",
+    );
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(outbox().list()).toHaveLength(mailed);
+    expect((await open(actionLink(request))).status).toBe(200);
+    // No second acknowledgement, no second request in the audit trail.
     expect(
       mailTo(`pendaftar${serial}@example.com`).filter((m) => m.subject.includes("diterima")),
     ).toHaveLength(1);
 
-    expect((await decide(actionLink(fresh), { decision: "recommend" })).status).toBe(200);
+    // The resumed wait ends at the original deadline, not three days after the restart.
+    const { validUntil } = (await pump(getAction(actionIdOf(actionLink(request))))) as { validUntil: string };
+    await vi.advanceTimersByTimeAsync(new Date(validUntil).getTime() - Date.now() + 60_000);
+    const reminder = await until(() => mailAbout(name, KADES_CIKAJANG)[1], "the reminder at the deadline");
+    expect(reminder.subject).toBe(`Pengingat ke-1: Permohonan rekomendasi calon PSM: ${name}`);
+    expect((await decide(actionLink(reminder), { decision: "recommend" })).status).toBe(200);
     await until(async () => (await statusOf(id)()) === "candidate", "candidate status");
+    expect((await pump(listEvents(id))).map((e) => e.event)).toEqual([
+      "submitted",
+      "decision-requested",
+      "reminder-sent",
+      "recommended",
+    ]);
+  });
+
+  it("applies a decision recorded just before its execution was lost, without asking again", async () => {
+    const { id, name } = await register();
+    const request = await until(() => mailAbout(name, KADES_CIKAJANG)[0], "the request");
+    // The crash: the execution is gone by the time the page hands the decision over.
+    const send = sfn().send.bind(sfn());
+    const spy = vi.spyOn(sfn(), "send").mockImplementation((async (command: unknown) => {
+      if (command instanceof SendTaskSuccessCommand) await loseExecution(id);
+      return send(command as never);
+    }) as typeof send);
+    let page: Response;
+    try {
+      page = await decide(actionLink(request), { decision: "recommend", note: "Aktif di posyandu" });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("sudah tersimpan");
+    expect((await registration(id)).status).toBe("submitted");
+    const mailed = mailTo(KADES_CIKAJANG).length;
+
+    expect((await pump(reconcileRegistrations())).restarted).toBe(1);
+    await until(async () => (await statusOf(id)()) === "candidate", "candidate status");
+    expect(mailTo(KADES_CIKAJANG)).toHaveLength(mailed);
+    const events = await pump(listEvents(id));
+    expect(events.map((e) => e.event)).toEqual(["submitted", "decision-requested", "recommended"]);
+    expect(events[2]?.note).toContain("Aktif di posyandu");
+    // Applied: a later reconciliation starts nothing for this step.
+    expect(
+      (
+        await pump(
+          getCurrentRequest({ subjectType: "registration", subjectId: id, step: "village-recommendation" }),
+        )
+      )?.appliedAt,
+    ).toEqual(expect.any(String));
+  });
+
+  it("keeps a decision Step Functions could not take, and the reconciler hands it over", async () => {
+    const { id, name } = await register();
+    const request = await until(() => mailAbout(name, KADES_CIKAJANG)[0], "the request");
+    const send = sfn().send.bind(sfn());
+    const spy = vi.spyOn(sfn(), "send").mockImplementation(((command: unknown) => {
+      if (command instanceof SendTaskSuccessCommand) return Promise.reject(new Error("connect ECONNREFUSED"));
+      return send(command as never);
+    }) as typeof send);
+    let page: Response;
+    try {
+      page = await decide(actionLink(request), { decision: "reject", reason: "Tidak dikenal di desa" });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("tidak perlu mengirim ulang");
+    // The link is used: a second POST cannot decide differently.
+    expect((await decide(actionLink(request), { decision: "recommend" })).status).toBe(410);
+
+    const counts = await pump(reconcileRegistrations());
+    expect(counts.running).toBeGreaterThanOrEqual(1);
+    await until(async () => (await statusOf(id)()) === "rejected", "rejected status");
+    expect((await registration(id)).rejectionReason).toBe("Tidak dikenal di desa");
+    expect(mailAbout(name, KADES_CIKAJANG)).toHaveLength(1);
+  });
+
+  it("resumes an escalated request at the district with its reminder count and deadline, on the same link", async () => {
+    const { id, name } = await register();
+    await until(() => mailAbout(name, KADES_CIKAJANG)[0], "the request");
+    for (const n of [1, 2]) {
+      await vi.advanceTimersByTimeAsync(3 * DAY);
+      await until(() => mailAbout(name, KADES_CIKAJANG)[n], `reminder ${n}`);
+    }
+    await vi.advanceTimersByTimeAsync(3 * DAY);
+    await until(() => mailAbout(name, DINSOS_GARUT)[0], "the escalation");
+    await vi.advanceTimersByTimeAsync(3 * DAY);
+    const reminder = await until(() => mailAbout(name, DINSOS_GARUT)[1], "the district's first reminder");
+    expect(reminder.subject).toContain("Pengingat ke-1");
+    await vi.advanceTimersByTimeAsync(DAY);
+
+    await loseExecution(id);
+    const mailed = outbox().list().length;
+    expect((await pump(reconcileRegistrations())).restarted).toBe(1);
+    const current = await pump(
+      getCurrentRequest({ subjectType: "registration", subjectId: id, step: "village-recommendation" }),
+    );
+    expect(current?.approval).toEqual({ startLevel: "village", level: "district", reminders: 1 });
+    // Until shortly before the original deadline (about two days on), nothing is sent, to anyone.
+    const left = new Date(current?.validUntil ?? 0).getTime() - Date.now();
+    expect(left).toBeGreaterThan(DAY);
+    await vi.advanceTimersByTimeAsync(left - 3600_000);
+    await pump(Promise.resolve());
+    expect(outbox().list()).toHaveLength(mailed);
+
+    const link = actionLink(reminder);
+    expect((await open(link)).status).toBe(200);
+    expect((await decide(link, { decision: "recommend" })).status).toBe(200);
+    await until(async () => (await statusOf(id)()) === "candidate", "candidate status");
+    expect((await registration(id)).flags).toContain("decided-on-behalf:village-recommendation");
+    expect(mailAbout(name, DINSOS_GARUT)).toHaveLength(2);
+    expect(mailAbout(name, KADES_CIKAJANG)).toHaveLength(3);
+  });
+
+  it("gives an expired request on resume what its timeout would have: a reminder with a fresh link", async () => {
+    const { id, name } = await register();
+    const request = await until(() => mailAbout(name, KADES_CIKAJANG)[0], "the request");
+    await loseExecution(id);
+    await vi.advanceTimersByTimeAsync(3 * DAY + 60_000);
+
+    expect((await pump(reconcileRegistrations())).restarted).toBe(1);
+    const reminder = await until(() => mailAbout(name, KADES_CIKAJANG)[1], "the reminder");
+    expect(reminder.subject).toBe(`Pengingat ke-1: Permohonan rekomendasi calon PSM: ${name}`);
+    expect(actionLink(reminder)).not.toBe(actionLink(request));
+    expect((await open(actionLink(request))).status).toBe(410);
+    expect((await decide(actionLink(request), { decision: "recommend" })).status).toBe(410);
+    expect((await decide(actionLink(reminder), { decision: "recommend" })).status).toBe(200);
+    await until(async () => (await statusOf(id)()) === "candidate", "candidate status");
+  });
+});
+
+describe("secrets stay secret", () => {
+  it("never puts an action id (the link's secret) in the logs or the execution history", async () => {
+    const printed: string[] = [];
+    const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    logger.setLogLevel("DEBUG");
+    let id: string;
+    let link: string;
+    try {
+      const registered = await register();
+      id = registered.id;
+      link = actionLink(await until(() => mailAbout(registered.name, KADES_CIKAJANG)[0], "the request"));
+      expect((await decide(link, { decision: "recommend", note: "Aktif" })).status).toBe(200);
+      await until(async () => (await statusOf(id)()) === "candidate", "candidate status");
+      await until(async () => (await registration(id)).trainingTaskToken, "the training wait");
+    } finally {
+      logger.setLogLevel("SILENT");
+      spy.mockRestore();
+    }
+    const actionId = actionIdOf(link);
+    const logs = printed.join("");
+    expect(logs).toContain("Decision requested");
+    expect(logs).toContain("Decision recorded");
+    expect(logs).toContain(actionRef(actionId));
+    expect(logs).not.toContain(actionId);
+
+    const history = await pump(
+      stack.client.send(
+        new GetExecutionHistoryCommand({ executionArn: executionArnOf(await registration(id)) }),
+      ),
+    );
+    const text = JSON.stringify(history.events);
+    expect(text).toContain(actionRef(actionId));
+    expect(text).not.toContain(actionId);
   });
 });

@@ -9,6 +9,8 @@ import { localLambdas, registerWorkflows } from "./workflows";
 export interface LocalStack {
   urls: { api: string; dynamodb: string; stepFunctions: string; mail: string };
   engine: LocalStepFunctions;
+  /** The start-up reconciliation, running in the background; settles with its counts. */
+  reconciliation: Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -43,12 +45,29 @@ export async function startLocalStack(options: {
     const sfn = await serveStepFunctions(engine, ports.stepFunctions);
     stops.push(() => closeServer(sfn.server));
 
-    // An empty local directory gets the sample approvers; open registrations get their workflow
-    // back (executions live in memory, so a restart re-issues their links).
+    // An empty local directory gets the sample approvers.
     const { seedDirectoryIfEmpty } = await import("./seed");
     await seedDirectoryIfEmpty();
+    // Open registrations get their workflow back (executions live in memory), continuing where
+    // they stood, without a new email. In the background: start-up time must not grow with them.
     const { reconcileRegistrations } = await import("@sigap/core/registration/workflow");
-    await reconcileRegistrations();
+    const stopReconciling = new AbortController();
+    const reconcileStarted = performance.now();
+    const reconciliation = reconcileRegistrations({ signal: stopReconciling.signal }).then(
+      (counts) => {
+        const seconds = ((performance.now() - reconcileStarted) / 1000).toFixed(1);
+        console.log(`Reconciliation finished in ${seconds} s: ${JSON.stringify(counts)}`);
+        return counts;
+      },
+      (error: unknown) => {
+        console.error("Reconciliation failed:", error);
+        return undefined;
+      },
+    );
+    stops.push(async () => {
+      stopReconciling.abort();
+      await reconciliation;
+    });
 
     // The scheduler, as infra/cron.ts runs it on AWS.
     const { runScheduledJobs } = await import("@sigap/core/system/jobs");
@@ -69,6 +88,7 @@ export async function startLocalStack(options: {
     return {
       urls: { api: apiUrl, dynamodb: dynamodb.endpoint, stepFunctions: sfn.url, mail: `${apiUrl}/_dev/mail` },
       engine,
+      reconciliation,
       stop,
     };
   } catch (error) {

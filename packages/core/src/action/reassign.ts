@@ -6,7 +6,7 @@ import { logger } from "../log";
 import { tableName } from "../resources";
 import type { Approver } from "../staff/directory";
 import { actionKeys as keys } from "./keys";
-import { type Action, actionItem, getAction, isExpired, newActionId } from "./repository";
+import { type Action, actionItem, actionRef, getAction, isExpired, newActionId } from "./repository";
 
 /** One waiting request moved from removed approvers to the new ones. */
 export interface Reassignment {
@@ -85,7 +85,8 @@ async function reassignRequest(
   const createdAt = nowIso();
   const created: Action[] = approvers
     .filter((a) => !keptEmails.has(a.email))
-    .map((addressee) => ({
+    .map((addressee) => ({ addressee, id: newActionId() }))
+    .map(({ addressee, id }) => ({
       // The same request: task token, question, options and deadline stay as they were.
       taskToken: template.taskToken,
       workflow: template.workflow,
@@ -98,7 +99,8 @@ async function reassignRequest(
       question: template.question,
       options: template.options,
       validUntil: template.validUntil,
-      id: newActionId(),
+      id,
+      ref: actionRef(id),
       addressee,
       status: "pending" as const,
       createdAt,
@@ -149,7 +151,8 @@ async function reassignRequest(
         TableName: tableName(),
         Key: currentKey,
         UpdateExpression: "SET actionIds = :ids",
-        ConditionExpression: "actionIds = :previous",
+        // Not once someone decided: that decision stands, and the workflow applies it.
+        ConditionExpression: "actionIds = :previous AND attribute_not_exists(decidedActionId)",
         ExpressionAttributeValues: { ":ids": liveIds, ":previous": currentIds },
       },
     },

@@ -1,6 +1,6 @@
-import { randomBytes } from "node:crypto";
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { createHash, randomBytes } from "node:crypto";
+import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { now, nowIso } from "../clock";
 import { db } from "../db/client";
 import { tableSchema } from "../db/schema";
@@ -22,7 +22,10 @@ export interface ActionOption {
 }
 
 export interface Action {
+  /** The secret in the link: never logged, never handed to a workflow. */
   id: string;
+  /** A public reference for logs and execution history (see `actionRef`). */
+  ref: string;
   status: ActionStatus;
   taskToken: string;
   workflow: string;
@@ -40,13 +43,50 @@ export interface Action {
   validUntil: string;
   decidedAt?: string;
   decision?: string;
-  /** Who decided, when it was another addressee of the same request. */
+  /** The decider's reason (told to the subject) and internal note. */
+  reason?: string;
+  note?: string;
+  /** Who decided: this addressee, or another addressee of the same request. */
   decidedBy?: string;
+  /** When its email was handed over; a re-asked step mails only the links not yet sent. */
+  mailedAt?: string;
   supersededBy?: string;
   /** Who holds the request now, when a directory change moved it away from this addressee. */
   reassignedTo?: string;
   /** The other addressees' actions for the same request. */
   siblings: string[];
+}
+
+/** Where an approval stood when it asked: the level asked and the reminders already sent. */
+export interface ApprovalState {
+  startLevel: ApprovalLevel;
+  level: ApprovalLevel;
+  reminders: number;
+}
+
+/**
+ * The step's current request (`actionKeys.current`): its links, where the approval stood and until
+ * when, and — once an addressee decided — which action holds the decision and whether the workflow
+ * applied it. This, not the execution, is the source of truth a resumed workflow continues from.
+ */
+export interface CurrentRequest {
+  actionIds: string[];
+  approval?: ApprovalState;
+  validUntil?: string;
+  decidedActionId?: string;
+  decidedAt?: string;
+  appliedAt?: string;
+}
+
+export interface RequestSubject {
+  subjectType: string;
+  subjectId: string;
+  step: string;
+}
+
+/** A non-secret reference to an action: a digest of its 192-bit random id, which it cannot reveal. */
+export function actionRef(id: string): string {
+  return createHash("sha256").update(id).digest("base64url").slice(0, 12);
 }
 
 /** Kept after expiry so an old link still explains itself; then DynamoDB deletes it. */
@@ -71,19 +111,22 @@ export function actionItem(action: Action): Record<string, unknown> {
 /**
  * Asks one decision of several addressees: each gets an action of their own (their own link),
  * all answering the same waiting task. They become the step's current actions; the ones they
- * replace stop working. Deciding with one closes the others (see `closeSiblings`).
+ * replace stop working. Deciding with one closes the others (see `closeSiblings`). Undefined (and
+ * nothing replaced) when the current request was decided meanwhile: that decision must be applied.
  */
 export async function createActions(
-  fields: Omit<Action, "id" | "status" | "createdAt" | "validUntil" | "addressee" | "siblings">,
+  fields: Omit<Action, "id" | "ref" | "status" | "createdAt" | "validUntil" | "addressee" | "siblings">,
   addressees: Approver[],
   validForSeconds: number,
-): Promise<Action[]> {
+  approval: ApprovalState,
+): Promise<Action[] | undefined> {
   const createdAt = nowIso();
   const expires = new Date(now().getTime() + validForSeconds * 1000);
   const ids = addressees.map(() => newActionId());
   const actions: Action[] = addressees.map((addressee, i) => ({
     ...fields,
     id: ids[i] as string,
+    ref: actionRef(ids[i] as string),
     addressee,
     siblings: ids.filter((_, j) => j !== i),
     status: "pending",
@@ -99,16 +142,34 @@ export async function createActions(
       }),
     );
   }
-  const previous = await db().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: keys.current(fields.subjectType, fields.subjectId, fields.step),
-      UpdateExpression: "SET actionIds = :ids, entity = :entity",
-      ExpressionAttributeValues: { ":ids": ids, ":entity": "current-actions" },
-      ReturnValues: "ALL_OLD",
-    }),
-  );
-  for (const previousId of (previous.Attributes?.actionIds as string[] | undefined) ?? []) {
+  const replaced = await db()
+    .send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.current(fields.subjectType, fields.subjectId, fields.step),
+        // A new request: the approval state it asks at, and no decision yet.
+        UpdateExpression:
+          "SET actionIds = :ids, entity = :entity, approval = :approval, validUntil = :validUntil REMOVE decidedActionId, decidedAt, appliedAt",
+        ExpressionAttributeValues: {
+          ":ids": ids,
+          ":entity": "current-actions",
+          ":approval": approval,
+          ":validUntil": expires.toISOString(),
+        },
+        // Never over a decision not yet applied: a decided request is not asked again.
+        ConditionExpression: "attribute_not_exists(decidedActionId) OR attribute_exists(appliedAt)",
+        ReturnValues: "ALL_OLD",
+      }),
+    )
+    .catch((error: unknown) => {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    });
+  if (!replaced) {
+    for (const id of ids) await closeAction(id, "superseded");
+    return undefined;
+  }
+  for (const previousId of (replaced.Attributes?.actionIds as string[] | undefined) ?? []) {
     await closeAction(previousId, "superseded", { supersededBy: ids[0] as string });
   }
   return actions;
@@ -125,6 +186,133 @@ export async function getAction(id: string): Promise<Action | undefined> {
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(id)) return undefined;
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.action(id) }));
   return Item as Action | undefined;
+}
+
+export async function getCurrentRequest(subject: RequestSubject): Promise<CurrentRequest | undefined> {
+  const { Item } = await db().send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: keys.current(subject.subjectType, subject.subjectId, subject.step),
+      ConsistentRead: true,
+    }),
+  );
+  return Item as CurrentRequest | undefined;
+}
+
+/**
+ * Records an addressee's decision on the action and claims the request for it, in one transaction:
+ * one decision per request however many addressees answer at once, and stored before any workflow
+ * hears of it. False when the action was no longer pending or the request already decided.
+ */
+export async function recordDecision(
+  action: Action,
+  choice: { decision: string; reason?: string; note?: string },
+  decidedAt: string,
+): Promise<boolean> {
+  const details: Record<string, string> = {
+    decision: choice.decision,
+    decidedAt,
+    decidedBy: action.addressee.name,
+    ...(choice.reason ? { reason: choice.reason } : {}),
+    ...(choice.note ? { note: choice.note } : {}),
+  };
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tableName(),
+              Key: keys.action(action.id),
+              UpdateExpression: `SET #status = :used, ${Object.keys(details)
+                .map((k) => `${k} = :${k}`)
+                .join(", ")}`,
+              ConditionExpression: "#status = :pending",
+              ExpressionAttributeNames: { "#status": "status" },
+              ExpressionAttributeValues: {
+                ":used": "used",
+                ":pending": "pending",
+                ...Object.fromEntries(Object.entries(details).map(([k, v]) => [`:${k}`, v])),
+              },
+            },
+          },
+          {
+            Update: {
+              TableName: tableName(),
+              Key: keys.current(action.subjectType, action.subjectId, action.step),
+              UpdateExpression: "SET decidedActionId = :id, decidedAt = :decidedAt",
+              ConditionExpression: "contains(actionIds, :id) AND attribute_not_exists(decidedActionId)",
+              ExpressionAttributeValues: { ":id": action.id, ":decidedAt": decidedAt },
+            },
+          },
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) return false;
+    throw error;
+  }
+}
+
+/** The request's recorded decision that the workflow has not applied yet, if any. */
+export async function unappliedDecision(current: CurrentRequest | undefined): Promise<Action | undefined> {
+  if (!current?.decidedActionId || current.appliedAt) return undefined;
+  const action = await getAction(current.decidedActionId);
+  return action?.status === "used" && action.decision ? action : undefined;
+}
+
+/** The workflow applied the request's decision: a later run of the step asks anew. */
+export async function markDecisionApplied(subject: RequestSubject): Promise<void> {
+  await db()
+    .send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.current(subject.subjectType, subject.subjectId, subject.step),
+        UpdateExpression: "SET appliedAt = :at",
+        ConditionExpression: "attribute_exists(decidedActionId) AND attribute_not_exists(appliedAt)",
+        ExpressionAttributeValues: { ":at": nowIso() },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
+}
+
+/**
+ * Points a still-pending action at a new waiting task (a resumed or retried step): the link in the
+ * addressee's inbox keeps working. False when it is no longer pending.
+ */
+export async function rebindAction(id: string, taskToken: string): Promise<boolean> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.action(id),
+        UpdateExpression: "SET taskToken = :token",
+        ConditionExpression: "#status = :pending",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":token": taskToken, ":pending": "pending" },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/** The action's email was handed over. */
+export async function markMailed(id: string): Promise<void> {
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.action(id),
+      UpdateExpression: "SET mailedAt = :at",
+      ConditionExpression: "attribute_exists(pk)",
+      ExpressionAttributeValues: { ":at": nowIso() },
+    }),
+  );
 }
 
 /** Moves a pending action to a final state; false when it was no longer pending. */

@@ -29,3 +29,15 @@ export async function queryAll<T>(input: Omit<QueryCommandInput, "ExclusiveStart
   } while (startKey);
   return items;
 }
+
+/** A query's items page by page, so a caller can work through them without holding them all. */
+export async function* queryPages<T>(
+  input: Omit<QueryCommandInput, "ExclusiveStartKey">,
+): AsyncGenerator<T[]> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db().send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    yield (page.Items ?? []) as T[];
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+}

@@ -1,7 +1,15 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as v from "valibot";
-import { type ActionOption, createActions } from "../action/repository";
+import { prepareAsk } from "../action/decision";
+import {
+  type Action,
+  type ActionOption,
+  actionRef,
+  createActions,
+  markDecisionApplied,
+  markMailed,
+} from "../action/repository";
 import { now } from "../clock";
 import { settings } from "../config/settings";
 import { db } from "../db/client";
@@ -91,66 +99,99 @@ const addFlag = (id: string, flag: string) => addOnce(id, "flags", flag);
 
 /**
  * Asks the approvers of `level` (falling back to the level above when none are listed) with a new
- * action link that supersedes the previous one, and records it in the audit trail.
+ * action link that supersedes the previous one, and records it in the audit trail. Asked again for
+ * the same level and reminder (a resumed execution, a retried task), it hands over a decision
+ * already recorded, or keeps the links already sent, mailing only those not yet sent.
  */
 export async function requestDecision(
   request: v.InferOutput<typeof DecisionRequest>,
-): Promise<{ actionIds: string[] }> {
+): Promise<{ actionRefs: string[] }> {
   const r = await mustGet(request.registrationId);
-  const resolved = await resolveApprovers(r.villageCode, request.level);
-  const approverMissing = !resolved || resolved.fellBack;
-  if (approverMissing) await addFlag(r.id, `approver-missing:${request.level}`);
-  // Nobody listed at all: the operator is asked to fill the directory; the next reminder re-resolves.
-  const addressees = resolved?.approvers ?? [
-    { name: "Operator SIGAP", email: settings().operatorEmail, title: "Penyetuju belum terdaftar" },
-  ];
-  const decidingLevel: ApprovalLevel = resolved?.level ?? request.level;
-  const regionCode = resolved?.regionCode ?? regionAtLevel(r.villageCode, request.level);
-  const escalated = request.reminders === 0 && request.level !== request.startLevel;
-  const actions = await createActions(
-    {
-      taskToken: request.taskToken,
-      workflow: "recruitment",
-      subjectType: "registration",
-      subjectId: r.id,
+  const subject = { subjectType: "registration", subjectId: r.id, step: request.step };
+  let prepared = await prepareAsk(subject, request);
+  let actions: Action[] | undefined;
+  let approverMissing = false;
+  let addressees: string[] = [];
+  if (prepared.kind === "ask") {
+    const resolved = await resolveApprovers(r.villageCode, request.level);
+    approverMissing = !resolved || resolved.fellBack;
+    if (approverMissing) await addFlag(r.id, `approver-missing:${request.level}`);
+    // Nobody listed at all: the operator is asked to fill the directory; the next reminder re-resolves.
+    const approvers = resolved?.approvers ?? [
+      { name: "Operator SIGAP", email: settings().operatorEmail, title: "Penyetuju belum terdaftar" },
+    ];
+    const decidingLevel: ApprovalLevel = resolved?.level ?? request.level;
+    actions = await createActions(
+      {
+        taskToken: request.taskToken,
+        workflow: "recruitment",
+        ...subject,
+        level: decidingLevel,
+        regionCode: resolved?.regionCode ?? regionAtLevel(r.villageCode, request.level),
+        onBehalf: decidingLevel !== request.startLevel,
+        question: questionByStep[request.step],
+        options: optionsByStep[request.step],
+      },
+      approvers,
+      request.validForSeconds,
+      { startLevel: request.startLevel, level: request.level, reminders: request.reminders },
+    );
+    addressees = approvers.map((a) => a.email);
+    // Decided between our look and our ask: hand that decision over instead.
+    if (!actions) prepared = await prepareAsk(subject, request);
+  } else if (prepared.kind === "rebound") {
+    actions = prepared.actions;
+    approverMissing = r.flags?.includes(`approver-missing:${request.level}`) ?? false;
+    addressees = actions.map((a) => a.addressee.email);
+  }
+  if (prepared.kind === "decided") {
+    const ref = actionRef(prepared.action.id);
+    logger.info("Recorded decision handed to the workflow", {
+      registrationId: r.id,
       step: request.step,
-      level: decidingLevel,
-      regionCode,
-      onBehalf: decidingLevel !== request.startLevel,
-      question: questionByStep[request.step],
-      options: optionsByStep[request.step],
-    },
-    addressees,
-    request.validForSeconds,
-  );
-  // Each addressee gets their own link.
-  for (const action of actions) {
+      actionRef: ref,
+    });
+    return { actionRefs: [ref] };
+  }
+  // Decided and applied while we asked: this execution is stale; the failure hands it to the reconciler.
+  if (!actions) throw new AppError("conflict", `The ${request.step} request of ${r.id} changed while asking`);
+  const escalated = request.reminders === 0 && request.level !== request.startLevel;
+  // Each addressee gets their own link, once.
+  const unsent = actions.filter((a) => !a.mailedAt);
+  for (const action of unsent) {
     await sendMail({
       to: [action.addressee.email],
       ...decisionRequestEmail(r, action, { reminders: request.reminders, escalated, approverMissing }),
     });
+    await markMailed(action.id);
   }
-  await recordTransition(r.id, {
-    event: request.reminders > 0 ? "reminder-sent" : escalated ? "escalated" : "decision-requested",
-    actor: { kind: "system" },
-    note: `${request.step} → ${decidingLevel} ${regionCode} (${addressees.map((a) => a.email).join(", ")})`,
-  });
-  logger.info("Decision requested", {
+  const decidingLevel = actions[0]?.level ?? request.level;
+  if (unsent.length > 0) {
+    await recordTransition(r.id, {
+      event: request.reminders > 0 ? "reminder-sent" : escalated ? "escalated" : "decision-requested",
+      actor: { kind: "system" },
+      note: `${request.step} → ${decidingLevel} ${actions[0]?.regionCode ?? ""} (${addressees.join(", ")})`,
+    });
+  }
+  const actionRefs = actions.map((a) => actionRef(a.id));
+  logger.info(prepared.kind === "rebound" ? "Decision request resumed" : "Decision requested", {
     registrationId: r.id,
     step: request.step,
     // `level` is reserved by the logger.
     approvalLevel: decidingLevel,
-    actionIds: actions.map((a) => a.id),
+    reminders: request.reminders,
+    actionRefs,
+    mailed: unsent.length,
   });
-  return { actionIds: actions.map((a) => a.id) };
+  return { actionRefs };
 }
 
-/** What the action page sends back with SendTaskSuccess. */
+/** What an approval task receives (a `RecordedDecision`): the action's reference, never its id. */
 export const Decision = v.object({
   decision: v.picklist(["recommend", "approve", "reject"]),
   reason: v.optional(v.string()),
   note: v.optional(v.string()),
-  actionId: v.string(),
+  actionRef: v.string(),
   decidedBy: v.object({ name: v.string(), email: v.string(), level: v.string() }),
   onBehalf: v.boolean(),
 });
@@ -192,6 +233,7 @@ export async function applyDecision(
     // Already applied (a retry): make sure the applicant was told, and report what happened.
     const outcome: Outcome = current.status === "rejected" ? "rejected" : outcomeOfApproval[step];
     await notifyApplicant(current, outcome);
+    await markDecisionApplied({ subjectType: "registration", subjectId: registrationId, step });
     return { outcome };
   }
   if (decision.onBehalf) await addFlag(registrationId, `decided-on-behalf:${step}`);
@@ -212,6 +254,7 @@ export async function applyDecision(
     expectedStage: step,
     ...(set ? { set } : {}),
   });
+  await markDecisionApplied({ subjectType: "registration", subjectId: registrationId, step });
   await notifyApplicant(r, outcome);
   return { outcome };
 }

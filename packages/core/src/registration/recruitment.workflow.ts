@@ -1,11 +1,12 @@
-import { approvalStates, invokeTask } from "../workflow/approval";
+import { approvalStates, invokeTask, resumeApprovalRule } from "../workflow/approval";
 import { LAMBDA_INVOKE, lambdaServiceRetry, WAIT_FOR_TASK_TOKEN } from "../workflow/asl";
 import { defineWorkflow } from "../workflow/workflow";
 
 /**
  * Recruitment: acknowledge → village recommendation → basic training (Bimtek dasar) → district
- * verification (SK) → active member. Input: `{ registrationId, startAt, resume, policy }`, where
- * `startAt` is the stage the registration records, so the reconciler can resume it there.
+ * verification (SK) → active member. Input: `{ registrationId, startAt, resume, policy, approval? }`,
+ * where `startAt` is the stage the registration records, so the reconciler can resume it there, and
+ * `approval` where that stage's approval stood (see `approvalStates`).
  */
 export const recruitmentWorkflow = defineWorkflow({
   name: "recruitment",
@@ -20,6 +21,8 @@ export const recruitmentWorkflow = defineWorkflow({
         Route: {
           Type: "Choice",
           Choices: [
+            resumeApprovalRule("Village", { Variable: "$.startAt", StringEquals: "village-recommendation" }),
+            resumeApprovalRule("District", { Variable: "$.startAt", StringEquals: "district-verification" }),
             { Variable: "$.startAt", StringEquals: "basic-training", Next: "TrainingWait" },
             { Variable: "$.startAt", StringEquals: "district-verification", Next: "DistrictStart" },
             { Variable: "$.resume", BooleanEquals: true, Next: "VillageStart" },

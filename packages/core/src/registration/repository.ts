@@ -8,7 +8,7 @@ import {
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import { nowIso } from "../clock";
-import { db, queryAll } from "../db/client";
+import { db, queryAll, queryPages } from "../db/client";
 import { AppError } from "../error";
 import { maskNik } from "../identity/nik";
 import { decrypt, encrypt, hashNik, hashReceipt } from "../identity/protect";
@@ -274,18 +274,15 @@ export async function listRegistrations(
   return found.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
-/** Registrations still in the workflow (for the reconciler). */
-export async function listOpenRegistrations(): Promise<Registration[]> {
-  const open: Registration[] = [];
+/** Registrations still in the workflow (for the reconciler), a page at a time. */
+export async function* openRegistrationPages(pageSize = 100): AsyncGenerator<Registration[]> {
   for (const status of ["submitted", "candidate"] as const) {
-    open.push(
-      ...(await queryAll<Registration>({
-        TableName: tableName(),
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": `REG#STATUS#${status}` },
-      })),
-    );
+    yield* queryPages<Registration>({
+      TableName: tableName(),
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :pk",
+      ExpressionAttributeValues: { ":pk": `REG#STATUS#${status}` },
+      Limit: pageSize,
+    });
   }
-  return open;
 }

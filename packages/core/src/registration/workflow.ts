@@ -1,5 +1,8 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { approvalToResume, deliverDecision, type ResumedApproval } from "../action/decision";
+import { type CurrentRequest, getCurrentRequest, unappliedDecision } from "../action/repository";
+import { forEachConcurrently } from "../concurrency";
 import { workflowPolicy } from "../config/durations";
 import { db } from "../db/client";
 import { logger } from "../log";
@@ -7,7 +10,8 @@ import { stateMachineArn, tableName } from "../resources";
 import { sfn } from "../workflow/client";
 import { registrationKeys } from "./keys";
 import type { Registration } from "./model";
-import { listEvents, listOpenRegistrations } from "./repository";
+import type { RecruitmentStep } from "./recruitment";
+import { listEvents, openRegistrationPages } from "./repository";
 
 /** One execution per registration and attempt: a retried start with the same name is a no-op. */
 export function executionName(registration: Pick<Registration, "id" | "workflowAttempt">): string {
@@ -20,9 +24,14 @@ function executionArn(name: string): string {
 
 /**
  * Starts the recruitment execution at the stage the registration records. `resume` skips the
- * acknowledgement (already sent) and re-asks the current step with a fresh link.
+ * acknowledgement (already sent); `approval` continues the step's approval where it stood (same
+ * level, reminder, deadline and links, or the decision already recorded).
  */
-export async function startRecruitment(registration: Registration, resume: boolean): Promise<string> {
+export async function startRecruitment(
+  registration: Registration,
+  resume: boolean,
+  approval?: ResumedApproval,
+): Promise<string> {
   const name = executionName(registration);
   const { executionArn } = await sfn().send(
     new StartExecutionCommand({
@@ -33,6 +42,7 @@ export async function startRecruitment(registration: Registration, resume: boole
         startAt: registration.stage,
         resume,
         policy: workflowPolicy(),
+        ...(approval ? { approval } : {}),
       }),
     }),
   );
@@ -41,7 +51,22 @@ export async function startRecruitment(registration: Registration, resume: boole
 
 type Reconciled = "running" | "started" | "restarted";
 
-/** Makes sure one open registration has a running execution. */
+const approvalSteps: ReadonlySet<string> = new Set<RecruitmentStep>([
+  "village-recommendation",
+  "district-verification",
+]);
+
+/** The request of the approval step the registration is at, if it is at one and it was asked. */
+function currentRequestOf(registration: Registration): Promise<CurrentRequest | undefined> {
+  if (!approvalSteps.has(registration.stage)) return Promise.resolve(undefined);
+  return getCurrentRequest({
+    subjectType: "registration",
+    subjectId: registration.id,
+    step: registration.stage,
+  });
+}
+
+/** Makes sure one open registration has a running execution, continuing where it stood. */
 export async function reconcileRegistration(registration: Registration): Promise<Reconciled> {
   const name = executionName(registration);
   let status: string | undefined;
@@ -50,12 +75,20 @@ export async function reconcileRegistration(registration: Registration): Promise
   } catch (error) {
     if (!(error instanceof ExecutionDoesNotExist)) throw error;
   }
-  if (status === "RUNNING") return "running";
+  const current = await currentRequestOf(registration);
+  if (status === "RUNNING") {
+    // A decision stored while Step Functions could not take it: hand it over now. (Its task
+    // closed meanwhile? Then the step's next ask applies it.)
+    const decided = await unappliedDecision(current);
+    if (decided) await deliverDecision(decided);
+    return "running";
+  }
+  const approval = approvalToResume(current);
   if (status === undefined) {
     // Never started (a crash between save and start), or lost (the local engine restarted):
     // resume past the acknowledgement if the workflow got beyond it.
-    const resume = (await listEvents(registration.id)).length > 1;
-    await startRecruitment(registration, resume);
+    const resume = current !== undefined || (await listEvents(registration.id)).length > 1;
+    await startRecruitment(registration, resume, approval);
     return "started";
   }
   // It ended but the registration is still open (a failure, or stopped by hand): a new attempt.
@@ -69,20 +102,34 @@ export async function reconcileRegistration(registration: Registration): Promise
       ExpressionAttributeValues: { ":next": attempt, ":current": registration.workflowAttempt ?? 1 },
     }),
   );
-  await startRecruitment({ ...registration, workflowAttempt: attempt }, true);
+  await startRecruitment({ ...registration, workflowAttempt: attempt }, true, approval);
   return "restarted";
 }
 
-/** Scheduled job (and local start-up): every open registration gets a running execution. */
-export async function reconcileRegistrations(): Promise<Record<Reconciled, number>> {
-  const counts: Record<Reconciled, number> = { running: 0, started: 0, restarted: 0 };
-  for (const registration of await listOpenRegistrations()) {
-    try {
-      counts[await reconcileRegistration(registration)] += 1;
-    } catch (error) {
-      logger.error("Reconciliation failed", { registrationId: registration.id, error: error as Error });
-    }
+/** How many registrations are reconciled at once: enough to hide latency, few enough to share. */
+const RECONCILE_CONCURRENCY = 12;
+
+/**
+ * Scheduled job (and, in the background, local start-up): every open registration gets a running
+ * execution. Pages through them, so memory and the time to the first one do not grow with their
+ * number; `signal` stops it between registrations (a stopping stack).
+ */
+export async function reconcileRegistrations(
+  options: { signal?: AbortSignal } = {},
+): Promise<Record<Reconciled | "failed", number>> {
+  const counts: Record<Reconciled | "failed", number> = { running: 0, started: 0, restarted: 0, failed: 0 };
+  for await (const page of openRegistrationPages()) {
+    if (options.signal?.aborted) break;
+    await forEachConcurrently(page, RECONCILE_CONCURRENCY, async (registration) => {
+      if (options.signal?.aborted) return;
+      try {
+        counts[await reconcileRegistration(registration)] += 1;
+      } catch (error) {
+        counts.failed += 1;
+        logger.error("Reconciliation failed", { registrationId: registration.id, error: error as Error });
+      }
+    });
   }
-  if (counts.started + counts.restarted > 0) logger.info("Registrations reconciled", counts);
+  if (counts.started + counts.restarted + counts.failed > 0) logger.info("Registrations reconciled", counts);
   return counts;
 }

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type Reassignment, reassignActions } from "../action/reassign";
-import type { Action } from "../action/repository";
+import { type Action, markMailed } from "../action/repository";
 import { nowIso } from "../clock";
 import { db } from "../db/client";
 import { AppError } from "../error";
@@ -161,6 +161,8 @@ async function mailRequest(action: Action): Promise<void> {
       reassigned: true,
     }),
   });
+  // A resumed step mails only links not yet sent: this one was.
+  await markMailed(action.id);
 }
 
 /** The directory's audit trail for one region, oldest first. */

@@ -1,5 +1,7 @@
 import type { ApprovalLevel } from "../staff/directory";
 import {
+  type ChoiceCondition,
+  type ChoiceRule,
   type JsonObject,
   LAMBDA_INVOKE,
   lambdaServiceRetry,
@@ -9,11 +11,16 @@ import {
 } from "./asl";
 
 /**
- * The human-approval pattern every workflow shares: ask the approver of a level (email with a fresh
+ * The human-approval pattern every workflow shares: ask the approver of a level (email with an
  * action link, the task waiting on its token); when the configured time passes, remind with a new
  * link; after the configured number of reminders, escalate to the level above, who may decide in
  * the lower level's place; at the top, keep reminding. Durations and counts come from the
  * execution input (`policy`), so changing them needs no redeploy.
+ *
+ * `$.approval` ({level, reminders, timeoutSeconds}) is where the approval stands. A resumed
+ * execution receives it in its input (see `approvalToResume`) and enters at `${prefix}Resume`
+ * (route there with `resumeApprovalRule`): it continues at the level, reminder and deadline it had
+ * reached, and the ask task re-binds the links already sent or applies a decision already made.
  */
 export function approvalStates(options: {
   /** State name prefix, e.g. "Village". */
@@ -36,9 +43,15 @@ export function approvalStates(options: {
   return {
     [`${prefix}Start`]: {
       Type: "Pass",
-      Result: { level: startLevel, reminders: 0 },
+      Parameters: { level: startLevel, reminders: 0, "timeoutSeconds.$": options.responseSecondsPath },
       ResultPath: "$.approval",
       Next: ask,
+    },
+    // A resumed approval: asked again where it stood, or — its links expired — on to what a timeout does.
+    [`${prefix}Resume`]: {
+      Type: "Choice",
+      Choices: [{ Variable: "$.approval.expired", BooleanEquals: true, Next: `${prefix}TimedOut` }],
+      Default: ask,
     },
     [ask]: {
       Type: "Task",
@@ -51,12 +64,13 @@ export function approvalStates(options: {
           startLevel,
           "level.$": "$.approval.level",
           "reminders.$": "$.approval.reminders",
-          "validForSeconds.$": options.responseSecondsPath,
+          "validForSeconds.$": "$.approval.timeoutSeconds",
           "taskToken.$": "$$.Task.Token",
           ...options.subject,
         },
       },
-      TimeoutSecondsPath: options.responseSecondsPath,
+      // Read from the state input, as AWS reads it: the policy's duration, or what a resume left.
+      TimeoutSecondsPath: "$.approval.timeoutSeconds",
       ResultPath: "$.decision",
       Retry: [lambdaServiceRetry, mailDeliveryRetry],
       Catch: [{ ErrorEquals: ["States.Timeout"], ResultPath: null, Next: `${prefix}TimedOut` }],
@@ -71,7 +85,11 @@ export function approvalStates(options: {
     },
     [remind]: {
       Type: "Pass",
-      Parameters: { "level.$": "$.approval.level", "reminders.$": "States.MathAdd($.approval.reminders, 1)" },
+      Parameters: {
+        "level.$": "$.approval.level",
+        "reminders.$": "States.MathAdd($.approval.reminders, 1)",
+        "timeoutSeconds.$": options.responseSecondsPath,
+      },
       ResultPath: "$.approval",
       Next: ask,
     },
@@ -86,17 +104,26 @@ export function approvalStates(options: {
     },
     [`${prefix}ToDistrict`]: {
       Type: "Pass",
-      Result: { level: "district", reminders: 0 },
+      Parameters: { level: "district", reminders: 0, "timeoutSeconds.$": options.responseSecondsPath },
       ResultPath: "$.approval",
       Next: ask,
     },
     [`${prefix}ToProvince`]: {
       Type: "Pass",
-      Result: { level: "province", reminders: 0 },
+      Parameters: { level: "province", reminders: 0, "timeoutSeconds.$": options.responseSecondsPath },
       ResultPath: "$.approval",
       Next: ask,
     },
   };
+}
+
+/**
+ * The Route rule that sends an execution whose input carries `$.approval` (a resume) into the
+ * approval states of `prefix` when `when` holds, e.g. the subject's recorded stage is that step.
+ * (`IsPresent: true` inside `And`: the local engine never matches `IsPresent: false`.)
+ */
+export function resumeApprovalRule(prefix: string, when: ChoiceCondition): ChoiceRule {
+  return { And: [{ Variable: "$.approval", IsPresent: true }, when], Next: `${prefix}Resume` };
 }
 
 /** A plain invocation of a task Lambda; its result lands at `resultPath` (or is dropped). */

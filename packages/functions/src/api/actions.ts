@@ -1,11 +1,12 @@
-import { SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
+import { deliverDecision } from "@sigap/core/action/decision";
 import {
   type Action,
-  closeAction,
+  actionRef,
   closeSiblings,
   getAction,
+  getCurrentRequest,
   isExpired,
-  moveAction,
+  recordDecision,
 } from "@sigap/core/action/repository";
 import { nowIso } from "@sigap/core/clock";
 import { logger } from "@sigap/core/log";
@@ -14,7 +15,6 @@ import { stageLabels } from "@sigap/core/registration/model";
 import { getRegistration } from "@sigap/core/registration/repository";
 import { formatDate, formatLocalTime } from "@sigap/core/time";
 import { personText } from "@sigap/core/validation/text";
-import { isClosedTaskError, sfn } from "@sigap/core/workflow/client";
 import { type Context, Hono } from "hono";
 import * as v from "valibot";
 import { readBody } from "./body";
@@ -130,6 +130,25 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ""}
   );
 }
 
+/** The link as it stands after its decision could not be recorded: decided by another, or replaced. */
+async function whyNotRecorded(action: Action): Promise<Action> {
+  const fresh = (await getAction(action.id)) ?? action;
+  if (fresh.status !== "pending") return fresh;
+  // Still pending: another addressee's decision claimed the request first, or a newer request replaced it.
+  const current = await getCurrentRequest(action);
+  const decider = current?.decidedActionId ? await getAction(current.decidedActionId) : undefined;
+  if (decider && current?.actionIds.includes(action.id)) {
+    const decidedAt = decider.decidedAt ?? current.decidedAt;
+    return {
+      ...fresh,
+      status: "used",
+      decidedBy: decider.addressee.name,
+      ...(decidedAt ? { decidedAt } : {}),
+    };
+  }
+  return { ...fresh, status: "superseded" };
+}
+
 async function load(c: Context): Promise<{ action?: Action; subject?: SubjectView }> {
   const action = await getAction(c.req.param("actionId") ?? "");
   if (!action) return {};
@@ -169,49 +188,29 @@ export const actions = new Hono()
       return formPage(c, action, subject, "Tuliskan alasan penolakan (minimal 5 karakter).", 422);
     }
 
-    // Single use: only the first POST moves it out of `pending`.
+    // Single use, one decision per request: stored first, so a crash after this line loses nothing.
     const decidedAt = nowIso();
-    if (!(await closeAction(action.id, "used", { decision, decidedAt }))) {
-      return gonePage(c, (await getAction(action.id)) ?? action, subject);
+    if (!(await recordDecision(action, { decision, reason, note }, decidedAt))) {
+      return gonePage(c, await whyNotRecorded(action), subject);
     }
+    const ref = actionRef(action.id);
+    // The freshest token: a resumed step may have re-bound the link since it was loaded.
+    const recorded = (await getAction(action.id)) ?? action;
+    let delivery: "delivered" | "closed" | "failed";
     try {
-      await sfn().send(
-        new SendTaskSuccessCommand({
-          taskToken: action.taskToken,
-          output: JSON.stringify({
-            decision,
-            ...(reason ? { reason } : {}),
-            ...(note ? { note } : {}),
-            actionId: action.id,
-            decidedBy: { name: action.addressee.name, email: action.addressee.email, level: action.level },
-            onBehalf: action.onBehalf,
-          }),
-        }),
-      );
+      // "closed": the task is gone (timed out, or its execution lost); the step applies the
+      // recorded decision when it is asked again (the reminder, or the reconciler's restart).
+      delivery = await deliverDecision(recorded);
     } catch (error) {
-      if (isClosedTaskError(error)) {
-        logger.info("Decision arrived after its step closed", { actionId: action.id });
-        await moveAction(action.id, "used", "expired");
-        // Two addressees at once: the other one's decision went first.
-        for (const id of action.siblings) {
-          const sibling = await getAction(id);
-          if (sibling?.status === "used" && sibling.decision) {
-            const decidedBy = sibling.addressee.name;
-            return gonePage(
-              c,
-              { ...action, status: "used", decidedBy, decidedAt: sibling.decidedAt ?? decidedAt },
-              subject,
-            );
-          }
-        }
-        return gonePage(c, { ...action, status: "expired" }, subject);
-      }
-      // Not delivered: the link must keep working so the approver can try again.
-      await moveAction(action.id, "used", "pending");
-      throw error;
+      // Step Functions unreachable: the decision is stored; the reconciler hands it over.
+      logger.warn("Decision stored but not yet handed to the workflow", {
+        actionRef: ref,
+        error: error as Error,
+      });
+      delivery = "failed";
     }
     await closeSiblings(action, decidedAt);
-    logger.info("Decision recorded", { actionId: action.id, step: action.step, decision });
+    logger.info("Decision recorded", { actionRef: ref, step: action.step, decision, delivery });
     return c.html(
       page(
         "Keputusan tercatat",
@@ -219,7 +218,11 @@ export const actions = new Hono()
           { label: "Permohonan", value: subject.title },
           { label: "Keputusan", value: option.label },
           { label: "Waktu", value: formatLocalTime(decidedAt, subject.regionCode) },
-        ])}<p class="note">Pendaftar dan petugas terkait akan diberi tahu melalui email. Anda dapat menutup halaman ini.</p>`,
+        ])}<p class="note">${
+          delivery === "delivered"
+            ? "Pendaftar dan petugas terkait akan diberi tahu melalui email."
+            : "Keputusan Anda sudah tersimpan dan akan diproses otomatis; Anda tidak perlu mengirim ulang. Pendaftar dan petugas terkait akan diberi tahu melalui email."
+        } Anda dapat menutup halaman ini.</p>`,
       ),
     );
   });

@@ -1,0 +1,133 @@
+import { SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
+import { now } from "../clock";
+import type { ApprovalLevel } from "../staff/directory";
+import { isClosedTaskError, sfn } from "../workflow/client";
+import {
+  type Action,
+  actionRef,
+  type CurrentRequest,
+  getAction,
+  getCurrentRequest,
+  isExpired,
+  type RequestSubject,
+  rebindAction,
+  unappliedDecision,
+} from "./repository";
+
+/**
+ * A recorded decision is the source of truth of an approval step; the workflow execution only
+ * carries it. These are the operations shared by every workflow that asks people: hand a recorded
+ * decision to the waiting task, and, when a step is asked again (a resumed or re-driven execution,
+ * a retried task), apply the decision already made or keep the links already sent.
+ */
+
+/** What a waiting approval task receives: no action id (the link's secret), only its reference. */
+export interface RecordedDecision {
+  decision: string;
+  reason?: string;
+  note?: string;
+  actionRef: string;
+  decidedBy: { name: string; email: string; level: string };
+  onBehalf: boolean;
+}
+
+export function recordedDecision(action: Action): RecordedDecision {
+  return {
+    decision: action.decision ?? "",
+    ...(action.reason ? { reason: action.reason } : {}),
+    ...(action.note ? { note: action.note } : {}),
+    actionRef: actionRef(action.id),
+    decidedBy: { name: action.addressee.name, email: action.addressee.email, level: action.level },
+    onBehalf: action.onBehalf,
+  };
+}
+
+/**
+ * Hands a recorded decision to the task its action is bound to. "closed" when that task is gone
+ * (timed out, or its execution lost or stopped): the decision stays recorded and is applied when
+ * the step is asked again. Other failures (Step Functions unreachable) throw.
+ */
+export async function deliverDecision(
+  action: Action,
+  taskToken = action.taskToken,
+): Promise<"delivered" | "closed"> {
+  try {
+    await sfn().send(
+      new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(recordedDecision(action)) }),
+    );
+    return "delivered";
+  } catch (error) {
+    if (isClosedTaskError(error)) return "closed";
+    throw error;
+  }
+}
+
+export type AskPreparation =
+  /** A decision was already recorded: handed to this task; nobody is asked. */
+  | { kind: "decided"; action: Action }
+  /** The links already sent at this level and reminder still work: bound to this task. */
+  | { kind: "rebound"; actions: Action[] }
+  /** Nothing to continue from: ask with new links. */
+  | { kind: "ask" };
+
+/**
+ * What an ask step does before asking anyone. A recorded but unapplied decision is handed to the
+ * new task instead of asking again; pending, unexpired links of the same level and reminder are
+ * re-bound to the new task (same links, no new email).
+ */
+export async function prepareAsk(
+  subject: RequestSubject,
+  asked: { level: ApprovalLevel; reminders: number; taskToken: string },
+): Promise<AskPreparation> {
+  const current = await getCurrentRequest(subject);
+  const decided = await unappliedDecision(current);
+  if (decided) {
+    await deliverDecision(decided, asked.taskToken);
+    return { kind: "decided", action: decided };
+  }
+  if (
+    !current?.approval ||
+    current.approval.level !== asked.level ||
+    current.approval.reminders !== asked.reminders
+  ) {
+    return { kind: "ask" };
+  }
+  const rebound: Action[] = [];
+  for (const id of current.actionIds) {
+    const action = await getAction(id);
+    if (action?.status !== "pending" || isExpired(action)) continue;
+    if (await rebindAction(id, asked.taskToken)) rebound.push({ ...action, taskToken: asked.taskToken });
+  }
+  // A decision recorded while re-binding went to the old task: hand it to this one.
+  const decidedMeanwhile = await unappliedDecision(await getCurrentRequest(subject));
+  if (decidedMeanwhile) {
+    await deliverDecision(decidedMeanwhile, asked.taskToken);
+    return { kind: "decided", action: decidedMeanwhile };
+  }
+  return rebound.length > 0 ? { kind: "rebound", actions: rebound } : { kind: "ask" };
+}
+
+/**
+ * Where a resumed execution's approval continues (`$.approval` in its input): the level and
+ * reminder it had reached and the time left until its links expire. `expired` sends it straight to
+ * what a timeout does (the next reminder or escalation); a recorded decision is never expired.
+ */
+export interface ResumedApproval {
+  level: ApprovalLevel;
+  reminders: number;
+  timeoutSeconds: number;
+  expired: boolean;
+}
+
+export function approvalToResume(current: CurrentRequest | undefined): ResumedApproval | undefined {
+  if (!current?.approval || !current.validUntil || current.appliedAt) return undefined;
+  const left = Math.ceil((new Date(current.validUntil).getTime() - now().getTime()) / 1000);
+  const decided = current.decidedActionId !== undefined;
+  return {
+    level: current.approval.level,
+    reminders: current.approval.reminders,
+    // A decided step is handed its decision at once; the margin only keeps the wait from racing it.
+    timeoutSeconds: Math.max(decided ? 60 : 1, left),
+    expired: !decided && left <= 0,
+  };
+}
