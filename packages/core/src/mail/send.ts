@@ -1,3 +1,4 @@
+import { awsClientOptions } from "../config/aws-clients";
 import { settings } from "../config/settings";
 import { emailSender } from "../resources";
 import type { OutgoingMail } from "./message";
@@ -22,10 +23,9 @@ export async function sendMail(mail: OutgoingMail): Promise<{ messageId: string 
     }
   }
   // Loaded on first use so functions that never send mail do not pay for the SES client at cold start.
-  const { SESv2Client, SendEmailCommand } = await import("@aws-sdk/client-sesv2");
-  sesClient ??= new SESv2Client({});
+  const { SendEmailCommand } = await import("@aws-sdk/client-sesv2");
   try {
-    const result = await sesClient.send(
+    const result = await (await ses()).send(
       new SendEmailCommand({
         FromEmailAddress: emailSender(),
         Destination: { ToAddresses: mail.to },
@@ -47,3 +47,10 @@ export async function sendMail(mail: OutgoingMail): Promise<{ messageId: string 
 }
 
 let sesClient: import("@aws-sdk/client-sesv2").SESv2Client | undefined;
+
+/** The one SES client (also probed by /health), with the shared timeouts. */
+export async function ses(): Promise<import("@aws-sdk/client-sesv2").SESv2Client> {
+  const { SESv2Client } = await import("@aws-sdk/client-sesv2");
+  sesClient ??= new SESv2Client(awsClientOptions());
+  return sesClient;
+}
