@@ -60,7 +60,14 @@ const app = createApp();
 async function staffToken() {
   const now = Math.floor(Date.now() / 1000);
   return Jwt.sign(
-    { sub: "district-32.05", email: "d@example.go.id", role: "district", region: "32.05", iat: now, exp: now + 600 },
+    {
+      sub: "district-32.05",
+      email: "d@example.go.id",
+      role: "district",
+      region: "32.05",
+      iat: now,
+      exp: now + 600,
+    },
     LOCAL_JWT_SECRET,
     "HS256",
   );

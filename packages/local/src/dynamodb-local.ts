@@ -110,8 +110,8 @@ export async function startDynamoDbLocal(options: {
         try {
           running = await launch(jar, options);
           if (stopping) return await running.stop(); // stopped while it was coming back
-          await onRestart?.();
           console.error(`DynamoDB Local is running again on ${endpoint}.`);
+          await onRestart?.();
           supervise(running);
           return;
         } catch (error) {
