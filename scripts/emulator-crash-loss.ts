@@ -2,10 +2,11 @@
  * How many acknowledged writes DynamoDB Local loses when it is stopped right after answering.
  * Each run starts the emulator on a fresh data directory (as `npm start` does: -sharedDb -dbPath),
  * creates the table, writes one registration and its NIK claim in a TransactWriteItems (as
- * createRegistration does), then at once either kills the emulator (SIGKILL) or stops it the way the
- * stack does (flush, then SIGTERM), starts it again on the same directory and looks for both items.
+ * createRegistration does), then at once kills the emulator (kill: SIGKILL), sends it SIGTERM without
+ * a flush (term: how the stack stopped it before), or stops it the way the stack does now (stop: flush,
+ * then SIGTERM); starts it again on the same directory and looks for both items.
  *
- *   node --import tsx scripts/emulator-crash-loss.ts [runs=10] [kill|stop ...]
+ *   node --import tsx scripts/emulator-crash-loss.ts [runs=10] [kill|term|stop ...]
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -34,9 +35,10 @@ async function once(mode: string): Promise<boolean> {
     });
     await client.send(new TransactWriteItemsCommand({ TransactItems: [put("REGISTRATION"), put("NIK")] }));
     client.destroy();
-    if (mode === "kill") {
+    if (mode === "kill" || mode === "term") {
+      // term: SIGTERM without the stack's flush, as a stop did before it had one.
       const pid = Number(readFileSync(join(dataDirectory, "dynamodb-local.pid"), "utf8"));
-      process.kill(pid, "SIGKILL");
+      process.kill(pid, mode === "kill" ? "SIGKILL" : "SIGTERM");
       while (isAlive(pid)) await new Promise((r) => setTimeout(r, 20));
     } else {
       await emulator.stop();
