@@ -73,6 +73,6 @@ for (const mode of modes) {
   let lost = 0;
   for (let run = 0; run < runs; run++) if (!(await once(mode))) lost++;
   console.log(
-    `${mode === "kill" ? "SIGKILL right after the answer" : "clean stop right after the answer"}: lost ${lost} of ${runs}`,
+    `${{ kill: "SIGKILL", term: "SIGTERM without flush", stop: "the stack's stop (flush, SIGTERM)" }[mode] ?? mode} right after the answer: lost ${lost} of ${runs}`,
   );
 }
