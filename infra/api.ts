@@ -28,6 +28,8 @@ api.route("$default", {
   timeout: "20 seconds",
   memory: "512 MB",
   link: [table, workflowsLink, email, piiSecret],
+  // GET /health probes SES with GetAccount (is sending enabled?).
+  permissions: [{ actions: ["ses:GetAccount"], resources: ["*"] }],
   environment: lambdaEnvironment({
     // Links in emails point here; set SIGAP_PUBLIC_BASE_URL when a custom domain fronts the API.
     PUBLIC_BASE_URL: process.env.SIGAP_PUBLIC_BASE_URL ?? api.url,

@@ -17,7 +17,11 @@ export type ProblemKind =
   | "forbidden"
   | "bad-request"
   | "unsupported-media-type"
-  | "payload-too-large";
+  | "payload-too-large"
+  /** The same request is already being handled (an Idempotency-Key in use); retry shortly. */
+  | "in-progress"
+  /** A dependency (database, workflow engine) is down, slow or throttling; retry later. */
+  | "unavailable";
 
 const statusByKind: Record<ProblemKind, number> = {
   "bad-request": 400,
@@ -25,10 +29,18 @@ const statusByKind: Record<ProblemKind, number> = {
   forbidden: 403,
   "not-found": 404,
   conflict: 409,
+  "in-progress": 409,
   gone: 410,
   "payload-too-large": 413,
   "unsupported-media-type": 415,
   validation: 422,
+  unavailable: 503,
+};
+
+/** Seconds a client should wait before retrying, sent as `Retry-After`, for kinds that invite it. */
+const retryAfterByKind: Partial<Record<ProblemKind, number>> = {
+  "in-progress": 2,
+  unavailable: 5,
 };
 
 export class AppError extends Error {
@@ -36,13 +48,96 @@ export class AppError extends Error {
   readonly status: number;
   readonly title: string;
   readonly errors: FieldError[] | undefined;
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(kind: ProblemKind, title: string, detail?: string, errors?: FieldError[]) {
-    super(detail ?? title);
+  constructor(
+    kind: ProblemKind,
+    title: string,
+    detail?: string,
+    errors?: FieldError[],
+    options?: { cause?: unknown },
+  ) {
+    super(detail ?? title, options);
     this.name = "AppError";
     this.kind = kind;
     this.status = statusByKind[kind];
     this.title = title;
     this.errors = errors;
+    this.retryAfterSeconds = retryAfterByKind[kind];
   }
+}
+
+/** Error names of throttling, timeouts and aborted or failed connections, from the SDK or Node. */
+const UNAVAILABLE_NAMES = new Set([
+  "ThrottlingException",
+  "Throttling",
+  "ProvisionedThroughputExceededException",
+  "RequestLimitExceeded",
+  "TooManyRequestsException",
+  "ServiceUnavailable",
+  "ServiceUnavailableException",
+  "InternalServerError",
+  "InternalFailure",
+  "TimeoutError",
+  "RequestTimeout",
+  "RequestTimeoutException",
+  "AbortError",
+]);
+
+/** Node's codes for a connection that could not be made or was cut. */
+const UNAVAILABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+/** Powertools idempotency errors meaning its store (our table) could not be read or written. */
+const UNAVAILABLE_STORE_ERRORS = new Set([
+  "IdempotencyPersistenceLayerError",
+  "IdempotencyPersistenceConsistencyError",
+  "IdempotencyInconsistentStateError",
+]);
+
+function isUnavailableCause(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const { code, $metadata, $fault } = error as Error & {
+    code?: unknown;
+    $metadata?: { httpStatusCode?: number };
+    $fault?: unknown;
+  };
+  if (UNAVAILABLE_NAMES.has(error.name) || UNAVAILABLE_STORE_ERRORS.has(error.name)) return true;
+  if (typeof code === "string" && UNAVAILABLE_CODES.has(code)) return true;
+  // A service error with a 5xx status is the service's own failure, not the request's.
+  if ($fault === "server" || ($metadata?.httpStatusCode ?? 0) >= 500) return true;
+  return error instanceof AggregateError && error.errors.some(isUnavailableCause);
+}
+
+/**
+ * The one classification of dependency failures: a throttled, timed-out, unreachable or failing
+ * AWS service (or the idempotency store on top of it) becomes a 503 `unavailable` AppError that
+ * invites a retry; anything else gives `undefined`. Wrapped errors are followed through `cause`.
+ */
+export function dependencyUnavailable(error: unknown): AppError | undefined {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    if (current instanceof AppError) return undefined;
+    if (isUnavailableCause(current)) {
+      return new AppError(
+        "unavailable",
+        "Layanan sedang tidak tersedia",
+        "Sistem sedang mengalami gangguan sementara. Silakan coba lagi beberapa saat lagi.",
+        undefined,
+        { cause: error },
+      );
+    }
+    current = current.cause;
+  }
+  return undefined;
 }

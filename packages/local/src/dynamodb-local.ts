@@ -1,10 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
-import { createServer } from "node:net";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { connect, createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   CreateTableCommand,
+  DeleteItemCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
   ListTablesCommand,
@@ -19,8 +20,25 @@ export const dynamoDbLocalDirectory = join(repositoryRoot, ".dynamodb-local");
 export interface DynamoDbLocal {
   endpoint: string;
   port: number;
+  /** Waits until every acknowledged write is on disk, then stops the emulator and waits for it to exit. */
   stop(): Promise<void>;
 }
+
+/** What the supervisor reports when the emulator exits without being asked to. */
+export interface DynamoDbLocalSupervision {
+  /** It exited; a restart follows. */
+  onExit?(reason: string): void;
+  /** It answers again (in memory it is empty again: create the table). */
+  onRestart?(): Promise<void>;
+  /** It kept exiting; it is not restarted again. */
+  onGiveUp?(error: Error): void;
+}
+
+/** Restarts after an unexpected exit: up to this many in a row, waiting 1, 2, 4 … s before each. */
+const MAX_RESTARTS = 4;
+/** An emulator that stayed up this long is healthy again: the restart count starts over. */
+const STABLE_AFTER_MS = 60_000;
+const PID_FILE = "dynamodb-local.pid";
 
 /** A free TCP port on loopback (for tests that must not collide with a running `npm start`). */
 export async function freePort(): Promise<number> {
@@ -44,18 +62,88 @@ export function localClient(endpoint: string): DynamoDBClient {
 
 /**
  * Starts the official DynamoDB Local emulator (fetched by `npm install`) and resolves once it answers.
- * `dataDirectory` keeps data between runs; without it the database is in memory.
+ * `dataDirectory` keeps data between runs; without it the database is in memory. With `supervise`,
+ * an emulator that exits on its own is restarted (bounded, with backoff) and the caller told.
  */
 export async function startDynamoDbLocal(options: {
   port: number;
   dataDirectory?: string;
+  supervise?: DynamoDbLocalSupervision;
 }): Promise<DynamoDbLocal> {
   const jar = join(dynamoDbLocalDirectory, "DynamoDBLocal.jar");
   if (!existsSync(jar)) {
     throw new Error(`DynamoDB Local is missing (${jar}). Run \`npm install\` to fetch it.`);
   }
+  if (options.dataDirectory) {
+    mkdirSync(options.dataDirectory, { recursive: true });
+    await stopOrphan(options.dataDirectory);
+  }
+  await refuseBusyPort(options.port);
+  const endpoint = `http://127.0.0.1:${options.port}`;
+  let running = await launch(jar, options);
+  let stopping = false;
+  let restarts = 0;
+
+  const supervise = (emulator: Emulator) => {
+    void emulator.exited.then(async ({ code, signal }) => {
+      if (stopping || !options.supervise) return;
+      const { onExit, onRestart, onGiveUp } = options.supervise;
+      const reason = `DynamoDB Local exited unexpectedly (${signal ? `signal ${signal}` : `code ${code}`})`;
+      onExit?.(reason);
+      if (performance.now() - emulator.startedAt > STABLE_AFTER_MS) restarts = 0;
+      for (;;) {
+        if (restarts >= MAX_RESTARTS) {
+          onGiveUp?.(
+            new Error(
+              `${reason}; ${MAX_RESTARTS} restarts in a row failed, giving up.\n${emulator.output()}`,
+            ),
+          );
+          return;
+        }
+        const delayMs = 1000 * 2 ** restarts;
+        restarts++;
+        console.error(
+          `${reason}; restarting it in ${delayMs / 1000} s (restart ${restarts} of ${MAX_RESTARTS}).`,
+        );
+        await new Promise((r) => setTimeout(r, delayMs));
+        if (stopping) return;
+        try {
+          running = await launch(jar, options);
+          if (stopping) return await running.stop(); // stopped while it was coming back
+          console.error(`DynamoDB Local is running again on ${endpoint}.`);
+          await onRestart?.();
+          supervise(running);
+          return;
+        } catch (error) {
+          console.error(
+            `DynamoDB Local did not restart: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        }
+      }
+    });
+  };
+  supervise(running);
+
+  return {
+    endpoint,
+    port: options.port,
+    stop: async () => {
+      stopping = true;
+      await running.stop();
+    },
+  };
+}
+
+interface Emulator {
+  startedAt: number;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Spawns one emulator process and waits until it answers. */
+async function launch(jar: string, options: { port: number; dataDirectory?: string }): Promise<Emulator> {
   const storage = options.dataDirectory ? ["-dbPath", options.dataDirectory] : ["-inMemory"];
-  if (options.dataDirectory) mkdirSync(options.dataDirectory, { recursive: true });
   const child: ChildProcess = spawn(
     "java",
     [
@@ -66,6 +154,10 @@ export async function startDynamoDbLocal(options: {
       "-sharedDb",
       // No telemetry: this machine has no route out, and the emulator must not phone home anyway.
       "-disableTelemetry",
+      // It listens on every interface (it has no bind option); at least no web page may call it:
+      // an origin that cannot exist (.invalid) is the only one allowed, instead of the default "*".
+      "-cors",
+      "http://localhost.invalid",
       ...storage,
       "-port",
       String(options.port),
@@ -76,16 +168,25 @@ export async function startDynamoDbLocal(options: {
   let output = "";
   child.stdout?.on("data", (chunk) => (output += chunk));
   child.stderr?.on("data", (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  const pidFile = options.dataDirectory ? join(options.dataDirectory, PID_FILE) : undefined;
+  if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid));
   // Whatever ends this process (a crash, an unhandled signal), the emulator must not outlive it.
+  // (SIGKILL of this process runs no handler: the next start finds the orphan by its pid file.)
   const killOnExit = () => child.kill("SIGTERM");
   process.once("exit", killOnExit);
-  void exited.then(() => process.off("exit", killOnExit));
+  void exited.then(() => {
+    process.off("exit", killOnExit);
+    if (pidFile && readPid(pidFile) === child.pid) rmSync(pidFile, { force: true });
+  });
   child.once("error", (error) => (output += String(error)));
 
   const endpoint = `http://127.0.0.1:${options.port}`;
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
+      await flushAcknowledgedWrites(endpoint);
       child.kill("SIGTERM");
       const forced = setTimeout(() => child.kill("SIGKILL"), 5000);
       await exited;
@@ -97,7 +198,7 @@ export async function startDynamoDbLocal(options: {
   const deadline = Date.now() + 30_000;
   try {
     for (;;) {
-      if (child.exitCode !== null) {
+      if (child.exitCode !== null || child.signalCode !== null) {
         throw new Error(`DynamoDB Local exited (code ${child.exitCode}):\n${output}`);
       }
       try {
@@ -115,7 +216,107 @@ export async function startDynamoDbLocal(options: {
   } finally {
     client.destroy();
   }
-  return { endpoint, port: options.port, stop };
+  return { startedAt: performance.now(), exited, output: () => output, stop };
+}
+
+/**
+ * DynamoDB Local answers a write before its SQLite transaction is committed; the commit follows
+ * under the same write lock. A later write has to wait for that lock, so one no-op write (deleting
+ * an item that does not exist) per table returns only once everything acknowledged is committed.
+ * Measured: without it, a stop right after a TransactWriteItems can lose the write.
+ */
+async function flushAcknowledgedWrites(endpoint: string): Promise<void> {
+  const client = localClient(endpoint);
+  try {
+    const { TableNames = [] } = await client.send(new ListTablesCommand({}));
+    const { hashKey, rangeKey } = tableSchema.primaryIndex;
+    for (const TableName of TableNames) {
+      await client
+        .send(
+          new DeleteItemCommand({
+            TableName,
+            Key: { [hashKey]: { S: "LOCAL#FLUSH" }, [rangeKey]: { S: "LOCAL#FLUSH" } },
+          }),
+        )
+        .catch(() => undefined); // a table of another shape: nothing of ours to flush
+    }
+  } catch {
+    // Not answering: there is nothing more it will commit.
+  } finally {
+    client.destroy();
+  }
+}
+
+function readPid(file: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(file, "utf8").trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The command line of a process, or "" when it cannot be read (not Linux, or gone). */
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+  } catch {
+    try {
+      return execFileSync("ps", ["-p", String(pid), "-o", "command="], { encoding: "utf8" });
+    } catch {
+      return "";
+    }
+  }
+}
+
+/**
+ * An emulator left running on this data directory by an earlier run whose Node process was killed
+ * outright (SIGKILL runs no exit handler) still holds the database and the port; a new one would
+ * fail to bind, or the stack would talk to the orphan. Stop it cleanly (its writes are kept) first.
+ */
+async function stopOrphan(dataDirectory: string): Promise<void> {
+  const pidFile = join(dataDirectory, PID_FILE);
+  const pid = readPid(pidFile);
+  if (pid === undefined) return;
+  if (!isAlive(pid) || !commandLine(pid).includes("DynamoDBLocal.jar")) {
+    rmSync(pidFile, { force: true });
+    return;
+  }
+  const port = /-port (\d+)/.exec(commandLine(pid))?.[1];
+  console.error(`DynamoDB Local from an earlier run is still running (pid ${pid}); stopping it first.`);
+  if (port) await flushAcknowledgedWrites(`http://127.0.0.1:${port}`);
+  process.kill(pid, "SIGTERM");
+  for (let waited = 0; isAlive(pid); waited += 100) {
+    if (waited === 5000) process.kill(pid, "SIGKILL");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  rmSync(pidFile, { force: true });
+}
+
+/** A port someone else holds makes the emulator exit at once; say so plainly instead. */
+async function refuseBusyPort(port: number): Promise<void> {
+  const busy = await new Promise<boolean>((resolve) => {
+    const socket = connect({ port, host: "127.0.0.1" });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+  if (busy) {
+    throw new Error(
+      `Port ${port} is already in use, so DynamoDB Local cannot start. Another sigap (or another program) is running there: stop it, or choose another port with DYNAMODB_PORT.`,
+    );
+  }
 }
 
 /** Creates the table exactly as infra declares it (tableSchema), if it does not exist yet. */

@@ -23,6 +23,8 @@ export async function startLocalStack(options: {
   ports: LocalPorts;
   tableName: string;
   dataDirectory?: string;
+  /** DynamoDB Local kept dying and the stack stopped itself; the caller should exit. */
+  onFatal?(error: Error): void;
 }): Promise<LocalStack> {
   const { ports } = options;
   const stops: Array<() => Promise<void>> = [];
@@ -30,7 +32,23 @@ export async function startLocalStack(options: {
     for (const s of stops.reverse()) await s().catch((error) => console.error(error));
   };
   try {
-    const dynamodb = await startDynamoDbLocal({ port: ports.dynamodb, dataDirectory: options.dataDirectory });
+    // /health follows the emulator at once (its cached states are dropped on each change).
+    const forgetHealth = async () => (await import("@sigap/functions/api/health")).forgetDependencyStates();
+    const dynamodb = await startDynamoDbLocal({
+      port: ports.dynamodb,
+      dataDirectory: options.dataDirectory,
+      supervise: {
+        onExit: () => void forgetHealth(),
+        onRestart: async () => {
+          await ensureTable(`http://127.0.0.1:${ports.dynamodb}`, options.tableName);
+          await forgetHealth();
+        },
+        onGiveUp: (error) => {
+          console.error(`sigap is stopping: DynamoDB Local keeps exiting.\n${error.message}`);
+          void stop().then(() => options.onFatal?.(error));
+        },
+      },
+    });
     stops.push(dynamodb.stop);
     await ensureTable(dynamodb.endpoint, options.tableName);
 

@@ -31,7 +31,13 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
 const { startLocalStack } = await import("./stack");
 const tableName = (JSON.parse(environment.SST_RESOURCE_Table as string) as { name: string }).name;
 
-const startup = startLocalStack({ ports, tableName, dataDirectory: join(dataDirectory, "dynamodb") });
+const startup = startLocalStack({
+  ports,
+  tableName,
+  dataDirectory: join(dataDirectory, "dynamodb"),
+  // The stack has stopped itself and said why.
+  onFatal: () => process.exit(1),
+});
 starting = startup;
 let stack: Awaited<typeof startup>;
 try {

@@ -1,12 +1,16 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import { awsClientOptions } from "../config/aws-clients";
 
 let baseClient: DynamoDBClient | undefined;
 let documentClient: DynamoDBDocumentClient | undefined;
 
-/** One client per process; the endpoint comes from AWS_ENDPOINT_URL_DYNAMODB locally. */
+/**
+ * One client per process; the endpoint comes from AWS_ENDPOINT_URL_DYNAMODB locally. Timeouts and
+ * retries are bounded (config/aws-clients.ts) so a frozen table fails fast instead of hanging.
+ */
 export function dynamodb(): DynamoDBClient {
-  baseClient ??= new DynamoDBClient({});
+  baseClient ??= new DynamoDBClient(awsClientOptions());
   return baseClient;
 }
 

@@ -1,3 +1,4 @@
+import { awsClientOptions } from "../config/aws-clients";
 import { settings } from "../config/settings";
 import { emailSender } from "../resources";
 import { headerText, isDeliverableAddress, type OutgoingMail } from "./message";
@@ -42,10 +43,9 @@ export async function sendMail(message: OutgoingMail): Promise<{ messageId: stri
     }
   }
   // Loaded on first use so functions that never send mail do not pay for the SES client at cold start.
-  const { SESv2Client, SendEmailCommand } = await import("@aws-sdk/client-sesv2");
-  sesClient ??= new SESv2Client({});
+  const { SendEmailCommand } = await import("@aws-sdk/client-sesv2");
   try {
-    const result = await sesClient.send(
+    const result = await (await ses()).send(
       new SendEmailCommand({
         FromEmailAddress: emailSender(),
         Destination: { ToAddresses: mail.to },
@@ -67,3 +67,10 @@ export async function sendMail(message: OutgoingMail): Promise<{ messageId: stri
 }
 
 let sesClient: import("@aws-sdk/client-sesv2").SESv2Client | undefined;
+
+/** The one SES client (also probed by /health), with the shared timeouts. */
+export async function ses(): Promise<import("@aws-sdk/client-sesv2").SESv2Client> {
+  const { SESv2Client } = await import("@aws-sdk/client-sesv2");
+  sesClient ??= new SESv2Client(awsClientOptions());
+  return sesClient;
+}

@@ -1,10 +1,14 @@
 import { SFNClient } from "@aws-sdk/client-sfn";
+import { awsClientOptions } from "../config/aws-clients";
 
 let client: SFNClient | undefined;
 
-/** One Step Functions client per process; the endpoint comes from AWS_ENDPOINT_URL_SFN locally. */
+/**
+ * One Step Functions client per process; the endpoint comes from AWS_ENDPOINT_URL_SFN locally.
+ * Timeouts and retries are bounded (config/aws-clients.ts).
+ */
 export function sfn(): SFNClient {
-  client ??= new SFNClient({});
+  client ??= new SFNClient(awsClientOptions());
   return client;
 }
 

@@ -55,12 +55,14 @@ export function idempotent<TBody, TResult>(scope: string, operation: (body: TBod
         );
       }
       if (error instanceof IdempotencyAlreadyInProgressError) {
+        // Its own kind (not "conflict", which means the data clashes): retrying shortly replays the answer.
         throw new AppError(
-          "conflict",
+          "in-progress",
           "Permintaan sedang diproses",
           "Pengiriman yang sama sedang diproses. Coba lagi sebentar lagi.",
         );
       }
+      // Store failures (IdempotencyPersistenceLayerError …) become 503 in the one problem mapper.
       throw error;
     }
   };

@@ -1,4 +1,4 @@
-import { AppError } from "@sigap/core/error";
+import { AppError, dependencyUnavailable } from "@sigap/core/error";
 import { logger } from "@sigap/core/log";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
@@ -10,13 +10,22 @@ export interface Problem {
   status: number;
   detail?: string;
   errors?: Array<{ field: string; message: string }>;
+  /** Sent as the `Retry-After` header (seconds), not in the document. */
+  retryAfterSeconds?: number;
 }
 
 const PROBLEM_TYPE_BASE = "https://sigap.kemensos.go.id/problems/";
 
-export function problemResponse(c: Context, problem: Problem): Response {
-  return c.body(JSON.stringify(problem), problem.status as 400, {
+export function problemResponse(
+  c: Context,
+  problem: Problem,
+  headers: Record<string, string> = {},
+): Response {
+  const { retryAfterSeconds, ...document } = problem;
+  return c.body(JSON.stringify(document), problem.status as 400, {
+    ...headers,
     "Content-Type": "application/problem+json; charset=utf-8",
+    ...(retryAfterSeconds !== undefined ? { "Retry-After": String(retryAfterSeconds) } : {}),
   });
 }
 
@@ -29,7 +38,14 @@ export function toProblem(error: unknown): Problem {
       status: error.status,
       ...(error.message !== error.title ? { detail: error.message } : {}),
       ...(error.errors ? { errors: error.errors } : {}),
+      ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
     };
+  }
+  // A dependency that is down, slow or throttling is a 503 the caller may retry, never a 500.
+  const unavailable = dependencyUnavailable(error);
+  if (unavailable) {
+    logger.warn("Dependency unavailable", { error: error instanceof Error ? error : String(error) });
+    return toProblem(unavailable);
   }
   if (error instanceof HTTPException && error.status < 500) {
     return {
