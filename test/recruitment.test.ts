@@ -8,6 +8,7 @@ import {
   StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { actionRef, getAction, getCurrentRequest } from "@sigap/core/action/repository";
+import { settings } from "@sigap/core/config/settings";
 import { logger } from "@sigap/core/log";
 import { outbox } from "@sigap/core/mail/outbox";
 import { validRegistration } from "@sigap/core/registration/fixtures";
@@ -22,12 +23,19 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { LOCAL_JWT_SECRET } from "../packages/local/src/environment";
 import { type AppStack, startAppStack } from "./support/app-stack";
 
+// A jump of days on the fake clock would fire every in-flight SDK request's timeout (the SDK's
+// timers are faked too); this file tests the workflow, test/dependency-failures.test.ts the limits.
+process.env.AWS_CONNECT_TIMEOUT_MS = "0";
+process.env.AWS_REQUEST_TIMEOUT_MS = "0";
+
 const DAY = 24 * 3600 * 1000;
 const KADES_CIKAJANG = "kades.cikajang@garutkab.example.go.id";
 const DINSOS_GARUT = "psm@dinsos.garutkab.example.go.id";
 
 let stack: AppStack;
 beforeAll(async () => {
+  // Read only now: had anything read the settings while importing, the limits above would not apply.
+  expect(settings().aws.requestTimeoutMs).toBe(0);
   stack = await startAppStack();
 });
 afterAll(() => stack.close());

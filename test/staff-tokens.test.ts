@@ -140,6 +140,19 @@ describe("staff tokens against the identity provider's JWKS", () => {
     }
   });
 
+  it("answers 503 with Retry-After, not 401, while the provider has never been reachable", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const app = appWith({ ...production(), jwksUrl: `http://127.0.0.1:${port}/jwks` });
+    const response = await app.request("/me", {
+      headers: { Authorization: `Bearer ${await providerToken()}` },
+    });
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBeTruthy();
+  });
+
   it("refetches for an unknown key id at most once per interval", async () => {
     const cache = new JwksCache(jwksUrl, { unknownKeyRefetchMs: 60_000 });
     await cache.keysFor(kid);

@@ -1,3 +1,5 @@
+import { settings } from "./settings";
+
 /**
  * The one source of timeouts and retries for every AWS SDK client (DynamoDB, Step Functions, SES),
  * in the API and in task functions alike. The API sits behind API Gateway's 29 s limit, so a
@@ -6,23 +8,23 @@
  * Real DynamoDB answers in milliseconds; these limits only matter when something is wrong. Task
  * functions need no longer limits: Step Functions retries their failed attempts.
  */
-export const AWS_CLIENT_TIMEOUTS = {
-  /** TCP (and TLS) connection set-up. */
-  connectionTimeoutMs: 1000,
-  /** From sending the request to the end of the answer. */
-  requestTimeoutMs: 3000,
-  /** The first try and one retry (throttling, timeouts, network and 5xx errors are retried). */
-  maxAttempts: 2,
-} as const;
 
-/** Options to spread into every SDK client's constructor. */
+/** The first try and one retry (throttling, timeouts, network and 5xx errors are retried). */
+const MAX_ATTEMPTS = 2;
+
+/**
+ * Options to spread into every SDK client's constructor. The limits come from settings
+ * (`AWS_CONNECT_TIMEOUT_MS`, default 1 s: TCP and TLS set-up; `AWS_REQUEST_TIMEOUT_MS`, default
+ * 3 s: from sending the request to the end of the answer).
+ */
 export function awsClientOptions() {
+  const { connectTimeoutMs, requestTimeoutMs } = settings().aws;
   return {
-    maxAttempts: AWS_CLIENT_TIMEOUTS.maxAttempts,
+    maxAttempts: MAX_ATTEMPTS,
     // The SDK builds its NodeHttpHandler from these options (no direct dependency on it needed).
     requestHandler: {
-      connectionTimeout: AWS_CLIENT_TIMEOUTS.connectionTimeoutMs,
-      requestTimeout: AWS_CLIENT_TIMEOUTS.requestTimeoutMs,
+      connectionTimeout: connectTimeoutMs,
+      requestTimeout: requestTimeoutMs,
       // Without this, this SDK version only logs a warning when requestTimeout is exceeded.
       throwOnRequestTimeout: true,
     },

@@ -19,6 +19,15 @@ const SettingsSchema = v.object({
   AUTH_JWT_SECRET: v.optional(v.pipe(v.string(), v.minLength(32))),
   AUTH_JWKS_URL: v.optional(v.pipe(v.string(), v.url())),
   AUTH_ISSUER: v.optional(v.string()),
+  /** AWS SDK limits (see aws-clients.ts); 0 turns one off, which only fake-clock tests want. */
+  AWS_CONNECT_TIMEOUT_MS: v.optional(
+    v.pipe(v.string(), v.transform(Number), v.number(), v.integer(), v.minValue(0)),
+    "1000",
+  ),
+  AWS_REQUEST_TIMEOUT_MS: v.optional(
+    v.pipe(v.string(), v.transform(Number), v.number(), v.integer(), v.minValue(0)),
+    "3000",
+  ),
   /** Production: the audience staff tokens must be issued for (the API's client/resource id). */
   AUTH_AUDIENCE: v.optional(v.string()),
   /**
@@ -45,6 +54,7 @@ export type Settings = {
     audience?: string;
     maxTokenLifetimeSeconds: number;
   };
+  aws: { connectTimeoutMs: number; requestTimeoutMs: number };
 };
 
 export function readSettings(env: Record<string, string | undefined> = process.env): Settings {
@@ -59,6 +69,8 @@ export function readSettings(env: Record<string, string | undefined> = process.e
     AUTH_ISSUER: env.AUTH_ISSUER || undefined,
     AUTH_AUDIENCE: env.AUTH_AUDIENCE || undefined,
     AUTH_MAX_TOKEN_HOURS: env.AUTH_MAX_TOKEN_HOURS || undefined,
+    AWS_CONNECT_TIMEOUT_MS: env.AWS_CONNECT_TIMEOUT_MS || undefined,
+    AWS_REQUEST_TIMEOUT_MS: env.AWS_REQUEST_TIMEOUT_MS || undefined,
   });
   return {
     slaScale: parsed.SLA_SCALE,
@@ -73,6 +85,7 @@ export function readSettings(env: Record<string, string | undefined> = process.e
       ...(parsed.AUTH_AUDIENCE ? { audience: parsed.AUTH_AUDIENCE } : {}),
       maxTokenLifetimeSeconds: Math.round(parsed.AUTH_MAX_TOKEN_HOURS * 3600),
     },
+    aws: { connectTimeoutMs: parsed.AWS_CONNECT_TIMEOUT_MS, requestTimeoutMs: parsed.AWS_REQUEST_TIMEOUT_MS },
   };
 }
 

@@ -43,7 +43,10 @@ async function verifiedClaims(token: string, auth: Settings["auth"]): Promise<Re
       .keysFor(kid)
       .catch(() => {
         // Only before the first good fetch: afterwards the last good keys keep serving.
-        throw unauthorized(
+        // The identity provider is down, not the token bad: a 503 the officer can retry.
+        throw new AppError(
+          "unavailable",
+          "Layanan sedang tidak tersedia",
           "Kunci verifikasi penyedia identitas belum dapat diambil. Coba lagi beberapa saat lagi.",
         );
       });
