@@ -10,10 +10,9 @@ import { outbox } from "@sigap/core/mail/outbox";
 import { validRegistration } from "@sigap/core/registration/fixtures";
 import { tableName } from "@sigap/core/resources";
 import fc from "fast-check";
-import { Jwt } from "hono/utils/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOCAL_JWT_SECRET } from "../packages/local/src/environment";
 import { type AppStack, startAppStack } from "./support/app-stack";
+import { staffToken } from "./support/staff-token";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 6_2026);
 
@@ -22,15 +21,6 @@ let registrationId: string;
 let receiptCode: string;
 let actionId: string;
 let districtToken: string;
-
-async function token(role: string, region: string): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return Jwt.sign(
-    { sub: `${role}-${region}`, email: `${role}@example.go.id`, role, region, iat: now, exp: now + 3600 },
-    LOCAL_JWT_SECRET,
-    "HS256",
-  );
-}
 
 async function countItems(): Promise<number> {
   let count = 0;
@@ -57,7 +47,7 @@ async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>
 
 beforeAll(async () => {
   stack = await startAppStack();
-  districtToken = await token("district", "32.05");
+  districtToken = await staffToken("district", "32.05");
   const response = await stack.app.request("/v1/registrations", {
     method: "POST",
     headers: { "Content-Type": "application/json" },

@@ -7,10 +7,9 @@
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer, type Socket } from "node:net";
 import { validRegistration } from "@sigap/core/registration/fixtures";
-import { Jwt } from "hono/utils/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../packages/local/src/dynamodb-local";
-import { LOCAL_JWT_SECRET } from "../packages/local/src/environment";
+import { staffToken } from "./support/staff-token";
 
 type Mode = "frozen" | "dead" | "throttling" | "failing";
 
@@ -57,22 +56,6 @@ process.env.AWS_ENDPOINT_URL_DYNAMODB = `http://127.0.0.1:${port}`;
 const { createApp } = await import("@sigap/functions/api/app");
 const app = createApp();
 
-async function staffToken() {
-  const now = Math.floor(Date.now() / 1000);
-  return Jwt.sign(
-    {
-      sub: "district-32.05",
-      email: "d@example.go.id",
-      role: "district",
-      region: "32.05",
-      iat: now,
-      exp: now + 600,
-    },
-    LOCAL_JWT_SECRET,
-    "HS256",
-  );
-}
-
 const body = JSON.stringify(validRegistration);
 const json = { "Content-Type": "application/json" };
 const requests: Array<[string, () => Promise<RequestInit>, string]> = [
@@ -85,7 +68,7 @@ const requests: Array<[string, () => Promise<RequestInit>, string]> = [
   ["GET /v1/registrations/{id}", async () => ({}), "/v1/registrations/abcdefabcdef?receipt=ABCD-EFGH"],
   [
     "GET /v1/staff/registrations",
-    async () => ({ headers: { Authorization: `Bearer ${await staffToken()}` } }),
+    async () => ({ headers: { Authorization: `Bearer ${await staffToken("district", "32.05")}` } }),
     "/v1/staff/registrations",
   ],
   ["GET /v1/actions/{id}", async () => ({}), "/v1/actions/aPendingActionIdOf32Characters00"],

@@ -11,10 +11,9 @@ import { getRegistration } from "@sigap/core/registration/repository";
 import { tableName } from "@sigap/core/resources";
 import { getApprovers } from "@sigap/core/staff/directory";
 import { listDirectoryChanges } from "@sigap/core/staff/directory-change";
-import { Jwt } from "hono/utils/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOCAL_JWT_SECRET } from "../packages/local/src/environment";
 import { type AppStack, startAppStack } from "./support/app-stack";
+import { staffToken } from "./support/staff-token";
 
 const VILLAGE = "32.05.22.2001";
 const OLD_HEAD = "kades.cikajang@garutkab.example.go.id";
@@ -29,22 +28,6 @@ beforeAll(async () => {
   stack = await startAppStack();
 });
 afterAll(() => stack.close());
-
-async function districtToken(): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return Jwt.sign(
-    {
-      sub: "officer-garut",
-      email: "psm@dinsos.garutkab.example.go.id",
-      role: "district",
-      region: "32.05",
-      iat: now,
-      exp: now + 600,
-    },
-    LOCAL_JWT_SECRET,
-    "HS256",
-  );
-}
 
 async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string): Promise<T> {
   const deadline = Date.now() + 15_000;
@@ -72,7 +55,10 @@ const decide = (path: string, decision: string) =>
 async function putDirectory(approvers: unknown[]) {
   return stack.app.request(`/v1/staff/directory/${VILLAGE}`, {
     method: "PUT",
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${await districtToken()}` },
+    headers: {
+      "Content-Type": "application/json",
+      Authorization: `Bearer ${await staffToken("district", "32.05", { sub: "officer-garut", email: "psm@dinsos.garutkab.example.go.id" })}`,
+    },
     body: JSON.stringify({ approvers }),
   });
 }

@@ -18,10 +18,9 @@ import { executionName, reconcileRegistrations } from "@sigap/core/registration/
 import { stateMachineArn } from "@sigap/core/resources";
 import { putApprovers } from "@sigap/core/staff/directory";
 import { sfn } from "@sigap/core/workflow/client";
-import { Jwt } from "hono/utils/jwt";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { LOCAL_JWT_SECRET } from "../packages/local/src/environment";
 import { type AppStack, startAppStack } from "./support/app-stack";
+import { staffToken } from "./support/staff-token";
 
 // A jump of days on the fake clock would fire every in-flight SDK request's timeout (the SDK's
 // timers are faked too); this file tests the workflow, test/dependency-failures.test.ts the limits.
@@ -129,15 +128,6 @@ const registration = (id: string) => pump(getRegistration(id)) as Promise<Regist
 const statusOf = (id: string) => async () => (await registration(id)).status;
 const stageIs = (id: string, stage: Registration["stage"]) => async () =>
   (await registration(id)).stage === stage;
-
-async function staffToken(role: string, region: string): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return Jwt.sign(
-    { sub: `${role}-${region}`, email: `${role}@example.go.id`, role, region, iat: now, exp: now + 3600 },
-    LOCAL_JWT_SECRET,
-    "HS256",
-  );
-}
 
 async function completeTraining(id: string): Promise<void> {
   const response = await pump(

@@ -4,25 +4,15 @@
  */
 import { outbox } from "@sigap/core/mail/outbox";
 import { validRegistration } from "@sigap/core/registration/fixtures";
-import { Jwt } from "hono/utils/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOCAL_JWT_SECRET } from "../packages/local/src/environment";
 import { type AppStack, startAppStack } from "./support/app-stack";
+import { staffToken } from "./support/staff-token";
 
 let stack: AppStack;
 beforeAll(async () => {
   stack = await startAppStack();
 });
 afterAll(() => stack.close());
-
-async function staffToken(role: string, region: string): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return Jwt.sign(
-    { sub: `${role}-${region}`, email: `${role}@example.go.id`, role, region, iat: now, exp: now + 600 },
-    LOCAL_JWT_SECRET,
-    "HS256",
-  );
-}
 
 const request = (path: string, init: RequestInit = {}) => stack.app.request(path, init);
 

@@ -4,36 +4,13 @@ import { db } from "@sigap/core/db/client";
 import { validRegistration } from "@sigap/core/registration/fixtures";
 import { tableName } from "@sigap/core/resources";
 import { getApprovers } from "@sigap/core/staff/directory";
-import { Jwt } from "hono/utils/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOCAL_JWT_SECRET } from "../packages/local/src/environment";
 import { type AppStack, startAppStack } from "./support/app-stack";
+import { staffToken } from "./support/staff-token";
 
 let stack: AppStack;
 let garutId: string;
 let bandungId: string;
-
-async function token(
-  role: string,
-  region: string,
-  extra: Record<string, unknown> = {},
-  secret = LOCAL_JWT_SECRET,
-) {
-  const now = Math.floor(Date.now() / 1000);
-  return Jwt.sign(
-    {
-      sub: `${role}-${region}`,
-      email: `${role}@example.go.id`,
-      role,
-      region,
-      iat: now,
-      exp: now + 3600,
-      ...extra,
-    },
-    secret,
-    "HS256",
-  );
-}
 
 async function call(path: string, bearer: string | undefined, init: RequestInit = {}) {
   return stack.app.request(path, {
@@ -64,8 +41,8 @@ describe("staff authentication", () => {
     for (const bearer of [
       undefined,
       "not-a-jwt",
-      await token("district", "32.05", {}, "another-secret-another-secret-another-secret"),
-      await token("district", "32.05", { exp: Math.floor(Date.now() / 1000) - 60 }),
+      await staffToken("district", "32.05", {}, "another-secret-another-secret-another-secret"),
+      await staffToken("district", "32.05", { exp: Math.floor(Date.now() / 1000) - 60 }),
     ]) {
       const response = await call("/v1/staff/registrations", bearer);
       expect(response.status).toBe(401);
@@ -74,16 +51,16 @@ describe("staff authentication", () => {
   });
 
   it("refuses a role whose region is of the wrong level", async () => {
-    expect((await call("/v1/staff/registrations", await token("district", "32.05.22.2001"))).status).toBe(
-      401,
-    );
+    expect(
+      (await call("/v1/staff/registrations", await staffToken("district", "32.05.22.2001"))).status,
+    ).toBe(401);
   });
 });
 
 describe("region scoping", () => {
   it("lists only what is inside the caller's region", async () => {
     const list = async (role: string, region: string) => {
-      const response = await call("/v1/staff/registrations", await token(role, region));
+      const response = await call("/v1/staff/registrations", await staffToken(role, region));
       const body = (await response.json()) as { items: Array<{ id: string }> };
       expect(response.status, `${role} ${region}: ${JSON.stringify(body)}`).toBe(200);
       return body.items.map((i) => i.id);
@@ -96,7 +73,7 @@ describe("region scoping", () => {
   });
 
   it("filters by status and refuses an unknown one", async () => {
-    const bearer = await token("district", "32.05");
+    const bearer = await staffToken("district", "32.05");
     const active = (await (await call("/v1/staff/registrations?status=active", bearer)).json()) as {
       items: unknown[];
     };
@@ -105,7 +82,7 @@ describe("region scoping", () => {
   });
 
   it("answers 404 outside the region, for reading and for acting", async () => {
-    const bandung = await token("district", "32.04");
+    const bandung = await staffToken("district", "32.04");
     expect((await call(`/v1/staff/registrations/${garutId}`, bandung)).status).toBe(404);
     expect(
       (
@@ -119,7 +96,7 @@ describe("region scoping", () => {
   });
 
   it("shows details inside the region and records who read them", async () => {
-    const response = await call(`/v1/staff/registrations/${garutId}`, await token("district", "32.05"));
+    const response = await call(`/v1/staff/registrations/${garutId}`, await staffToken("district", "32.05"));
     expect(response.status).toBe(200);
     const detail = (await response.json()) as Record<string, unknown>;
     expect(detail.nikMasked).toBe("3205********0301");
@@ -139,7 +116,7 @@ describe("region scoping", () => {
   it("refuses a training completion for a registration not waiting for it (409)", async () => {
     const response = await call(
       `/v1/staff/registrations/${garutId}/training-completions`,
-      await token("district", "32.05"),
+      await staffToken("district", "32.05"),
       {
         method: "POST",
         body: "{}",
@@ -153,7 +130,7 @@ describe("approver directory", () => {
   const approvers = [{ name: "Kepala Desa Simpang", email: "Kades.Simpang@garutkab.example.go.id" }];
 
   it("lets a district officer set approvers inside the kabupaten", async () => {
-    const response = await call("/v1/staff/directory/3205222002", await token("district", "32.05"), {
+    const response = await call("/v1/staff/directory/3205222002", await staffToken("district", "32.05"), {
       method: "PUT",
       body: JSON.stringify({ approvers }),
     });
@@ -167,7 +144,7 @@ describe("approver directory", () => {
     const body = JSON.stringify({ approvers });
     expect(
       (
-        await call("/v1/staff/directory/32.04.05.2001", await token("district", "32.05"), {
+        await call("/v1/staff/directory/32.04.05.2001", await staffToken("district", "32.05"), {
           method: "PUT",
           body,
         })
@@ -175,13 +152,13 @@ describe("approver directory", () => {
     ).toBe(404);
     expect(
       (
-        await call("/v1/staff/directory/32.05.22.2001", await token("village", "32.05.22.2001"), {
+        await call("/v1/staff/directory/32.05.22.2001", await staffToken("village", "32.05.22.2001"), {
           method: "PUT",
           body,
         })
       ).status,
     ).toBe(403);
-    const invalid = await call("/v1/staff/directory/32.05.22.2003", await token("district", "32.05"), {
+    const invalid = await call("/v1/staff/directory/32.05.22.2003", await staffToken("district", "32.05"), {
       method: "PUT",
       body: JSON.stringify({ approvers: [{ name: "X", email: "bukan-email" }] }),
     });
@@ -190,8 +167,12 @@ describe("approver directory", () => {
       ((await invalid.json()) as { errors: Array<{ field: string }> }).errors.map((e) => e.field),
     ).toEqual(["approvers.0.name", "approvers.0.email"]);
     expect(
-      (await call("/v1/staff/directory/32.05.22", await token("district", "32.05"), { method: "PUT", body }))
-        .status,
+      (
+        await call("/v1/staff/directory/32.05.22", await staffToken("district", "32.05"), {
+          method: "PUT",
+          body,
+        })
+      ).status,
     ).toBe(422);
   });
 });

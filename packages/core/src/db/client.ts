@@ -1,6 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { awsClientOptions } from "../config/aws-clients";
+import { tableName } from "../resources";
 
 let baseClient: DynamoDBClient | undefined;
 let documentClient: DynamoDBDocumentClient | undefined;
@@ -25,13 +26,17 @@ export function db(): DynamoDBDocumentClient {
 /** Every item a query matches, following pagination. */
 export async function queryAll<T>(input: Omit<QueryCommandInput, "ExclusiveStartKey">): Promise<T[]> {
   const items: T[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db().send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
-    items.push(...((page.Items ?? []) as T[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  for await (const page of queryPages<T>(input)) items.push(...page);
   return items;
+}
+
+/** Every item of one partition whose sort key starts with `skPrefix` (an audit trail, a change log), in order. */
+export function queryByPrefix<T>(key: { pk: string; skPrefix: string }): Promise<T[]> {
+  return queryAll<T>({
+    TableName: tableName(),
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": key.pk, ":prefix": key.skPrefix },
+  });
 }
 
 /** A query's items page by page, so a caller can work through them without holding them all. */

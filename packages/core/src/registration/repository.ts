@@ -3,12 +3,11 @@ import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import { nowIso } from "../clock";
-import { db, queryAll, queryPages } from "../db/client";
+import { db, queryAll, queryByPrefix, queryPages } from "../db/client";
 import { AppError } from "../error";
 import { maskNik } from "../identity/nik";
 import { decrypt, encrypt, hashNik, hashReceipt } from "../identity/protect";
@@ -168,16 +167,8 @@ export async function recordAccess(id: string, actor: Actor, purpose: string): P
   );
 }
 
-export async function listEvents(id: string): Promise<RegistrationEvent[]> {
-  const { pk, skPrefix } = keys.eventPrefix(id);
-  const { Items } = await db().send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-      ExpressionAttributeValues: { ":pk": pk, ":prefix": skPrefix },
-    }),
-  );
-  return (Items ?? []) as RegistrationEvent[];
+export function listEvents(id: string): Promise<RegistrationEvent[]> {
+  return queryByPrefix<RegistrationEvent>(keys.eventPrefix(id));
 }
 
 export interface Transition {

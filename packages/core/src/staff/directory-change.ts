@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type Reassignment, reassignActions } from "../action/reassign";
 import { type Action, markMailed } from "../action/repository";
 import { nowIso } from "../clock";
-import { db } from "../db/client";
+import { db, queryByPrefix } from "../db/client";
 import { AppError } from "../error";
 import { logger } from "../log";
 import { sendMail } from "../mail/send";
@@ -166,14 +166,6 @@ async function mailRequest(action: Action): Promise<void> {
 }
 
 /** The directory's audit trail for one region, oldest first. */
-export async function listDirectoryChanges(regionCode: string): Promise<DirectoryChange[]> {
-  const { pk, skPrefix } = keys.changePrefix(regionCode);
-  const { Items } = await db().send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-      ExpressionAttributeValues: { ":pk": pk, ":prefix": skPrefix },
-    }),
-  );
-  return (Items ?? []) as DirectoryChange[];
+export function listDirectoryChanges(regionCode: string): Promise<DirectoryChange[]> {
+  return queryByPrefix<DirectoryChange>(keys.changePrefix(regionCode));
 }
