@@ -5,7 +5,6 @@
 // reconciliation finished, time until every waiting approval was resumed (its link re-bound to the
 // new execution), and how many emails the restart sent (0 expected: every link is still valid).
 // Figures, not assertions: the machines are noisy.
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,12 +14,12 @@ import { actionKeys } from "../packages/core/src/action/keys";
 import { actionRef } from "../packages/core/src/action/repository";
 import { registrationKeys } from "../packages/core/src/registration/keys";
 import { ensureTable, freePort, localClient, startDynamoDbLocal } from "../packages/local/src/dynamodb-local";
+import { npmStart } from "../test/support/npm-start";
 
 const count = Number(process.argv[2] ?? process.env.BENCH_REGISTRATIONS ?? 5000);
 const TABLE = "sigap-local"; // what `npm start` uses
 const VILLAGE = "32.05.22.2001"; // Desa Cikajang, Garut: has an approver in the sample directory
 const STALE_TOKEN = `AQ${"x".repeat(100)}`; // the lost execution's task: no longer exists
-const repository = join(import.meta.dirname, "..");
 const dataDirectory = mkdtempSync(join(tmpdir(), "sigap-bench-restart-"));
 const ports = { api: await freePort(), dynamodb: await freePort(), stepFunctions: await freePort() };
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -145,61 +144,30 @@ const emails = () =>
   existsSync(outboxFile) ? readFileSync(outboxFile, "utf8").split("\n").filter(Boolean).length : 0;
 
 async function restart(): Promise<void> {
-  const started = performance.now();
-  const child: ChildProcess = spawn("npm", ["start"], {
-    cwd: repository,
-    env: {
-      ...process.env,
-      PORT: String(ports.api),
-      DYNAMODB_PORT: String(ports.dynamodb),
-      SFN_PORT: String(ports.stepFunctions),
-      DATA_DIR: dataDirectory,
-      SST_RESOURCE_Table: "",
-      MAIL_OUTBOX_FILE: "",
-      AWS_ENDPOINT_URL_DYNAMODB: "",
-      AWS_ENDPOINT_URL_SFN: "",
-      POWERTOOLS_LOG_LEVEL: "WARN",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  let reconciledAt: number | undefined;
-  const onOutput = (chunk: Buffer) => {
-    output += chunk;
-    if (reconciledAt === undefined && output.includes("Reconciliation finished"))
-      reconciledAt = performance.now();
-  };
-  child.stdout?.on("data", onOutput);
-  child.stderr?.on("data", onOutput);
-  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const run = npmStart({ ports, dataDirectory, env: { POWERTOOLS_LOG_LEVEL: "WARN" } });
   try {
-    let healthyAt: number | undefined;
-    while (healthyAt === undefined) {
-      if (child.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
-      const health = await fetch(`http://127.0.0.1:${ports.api}/health`).catch(() => undefined);
-      if (health?.status === 200) healthyAt = performance.now();
-      else await new Promise((r) => setTimeout(r, 100));
-    }
-    console.log(`healthy after            ${seconds(healthyAt - started)}`);
+    console.log(`healthy after            ${seconds(await run.healthy(10 * 60_000))}`);
+    const started = performance.now();
     const limit = started + 30 * 60_000;
-    while (reconciledAt === undefined) {
-      if (child.exitCode !== null || performance.now() > limit)
-        throw new Error(`no reconciliation:\n${output}`);
+    const reconciled = () => run.output().match(/Reconciliation finished[^\n]*/)?.[0];
+    while (reconciled() === undefined) {
+      if (run.child.exitCode !== null || performance.now() > limit)
+        throw new Error(`no reconciliation:\n${run.output()}`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    console.log(`reconciliation finished  ${seconds(reconciledAt - started)}`);
-    console.log(`  ${output.match(/Reconciliation finished[^\n]*/)?.[0] ?? ""}`);
+    console.log(`  ${reconciled()}`);
     for (;;) {
       const stale = await staleApprovals();
       if (stale === 0) break;
       if (performance.now() > limit) throw new Error(`${stale} approvals never resumed`);
       await new Promise((r) => setTimeout(r, 1000));
     }
-    console.log(`all approvals resumed    ${seconds(performance.now() - started)}  (links re-bound)`);
+    console.log(
+      `all approvals resumed    ${seconds(performance.now() - started)} after healthy (links re-bound)`,
+    );
     console.log(`emails sent by restart   ${emails()}`);
   } finally {
-    child.kill("SIGTERM");
-    await exited;
+    await run.stop();
   }
 }
 

@@ -3,42 +3,21 @@
  * 200); a registration acknowledged with 202 survives a clean stop (SIGTERM) and the SIGKILL of the
  * Node process, whose orphaned emulator the next start stops cleanly instead of colliding with it.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { validRegistration } from "@sigap/core/registration/fixtures";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../packages/local/src/dynamodb-local";
+import { emulatorPids, type NpmStart, npmStart, pidsMatching } from "./support/npm-start";
 
-const repository = join(import.meta.dirname, "..");
 const dataDirectory = mkdtempSync(join(tmpdir(), "sigap-resilience-"));
 const ports = { api: await freePort(), dynamodb: await freePort(), stepFunctions: await freePort() };
 const api = `http://127.0.0.1:${ports.api}`;
-const started: ChildProcess[] = [];
-let output = "";
-
-function npmStart(): ChildProcess {
-  const child = spawn("npm", ["start"], {
-    cwd: repository,
-    env: {
-      ...process.env,
-      PORT: String(ports.api),
-      DYNAMODB_PORT: String(ports.dynamodb),
-      SFN_PORT: String(ports.stepFunctions),
-      DATA_DIR: dataDirectory,
-      SST_RESOURCE_Table: "",
-      MAIL_OUTBOX_FILE: "",
-      AWS_ENDPOINT_URL_DYNAMODB: "",
-      AWS_ENDPOINT_URL_SFN: "",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout?.on("data", (chunk) => (output += chunk));
-  child.stderr?.on("data", (chunk) => (output += chunk));
-  started.push(child);
-  return child;
-}
+const started: NpmStart[] = [];
+/** What every start printed, in order. */
+const output = () => started.map((run) => run.output()).join("");
 
 async function healthStatus(): Promise<number | undefined> {
   return (await fetch(`${api}/health`).catch(() => undefined))?.status;
@@ -47,28 +26,19 @@ async function healthStatus(): Promise<number | undefined> {
 async function until(what: string, condition: () => Promise<boolean> | boolean, ms = 90_000) {
   const deadline = performance.now() + ms;
   while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error(`Timed out waiting for ${what}:\n${output}`);
+    if (performance.now() > deadline) throw new Error(`Timed out waiting for ${what}:\n${output()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-async function startHealthy(): Promise<ChildProcess> {
-  const child = npmStart();
-  await until("a healthy npm start", async () => {
-    if (child.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
-    return (await healthStatus()) === 200;
-  });
-  return child;
+async function startHealthy(): Promise<NpmStart> {
+  const run = npmStart({ ports, dataDirectory });
+  started.push(run);
+  await run.healthy(90_000);
+  return run;
 }
 
-function pids(pattern: string): number[] {
-  try {
-    return execFileSync("pgrep", ["-f", pattern], { encoding: "utf8" }).trim().split("\n").map(Number);
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
-  }
-}
-const emulators = () => pids(`DynamoDBLocal.jar.*-port ${ports.dynamodb}`);
+const emulators = () => emulatorPids(ports.dynamodb);
 
 let serial = 900;
 async function register(): Promise<{ id: string; statusUrl: string }> {
@@ -88,7 +58,7 @@ async function stored(statusUrl: string): Promise<number> {
 }
 
 afterAll(async () => {
-  for (const child of started) if (child.exitCode === null) child.kill("SIGTERM");
+  for (const run of started) if (run.child.exitCode === null) run.child.kill("SIGTERM");
   for (const pid of emulators()) process.kill(pid, "SIGTERM");
   await until("every emulator to stop", () => emulators().length === 0, 15_000).catch(() => undefined);
   rmSync(dataDirectory, { recursive: true, force: true });
@@ -107,40 +77,36 @@ describe("npm start when a process dies", () => {
     process.kill(emulator as number, "SIGKILL");
     await until("/health to report the dead emulator", async () => (await healthStatus()) === 503);
     await until("/health to recover", async () => (await healthStatus()) === 200);
-    expect(output).toMatch(/DynamoDB Local exited unexpectedly \(signal SIGKILL\); restarting it/);
-    await until("the restart to be logged", () => output.includes("DynamoDB Local is running again"));
+    expect(output()).toMatch(/DynamoDB Local exited unexpectedly \(signal SIGKILL\); restarting it/);
+    await until("the restart to be logged", () => output().includes("DynamoDB Local is running again"));
     expect(await stored(before.statusUrl)).toBe(200);
 
     // Accepted, then a clean stop at once: nothing lost.
     const beforeStop = await register();
-    const exited = new Promise((resolve) => first.once("exit", resolve));
-    first.kill("SIGTERM");
-    await exited;
+    await first.stop();
     expect(emulators()).toEqual([]);
 
     // Accepted, then the Node process is killed outright: its emulator is orphaned, still running.
     const second = await startHealthy();
     expect(await stored(beforeStop.statusUrl)).toBe(200);
     const beforeKill = await register();
-    const [node] = pids(`packages/local/src/start.ts`).filter(
+    const [node] = pidsMatching(`packages/local/src/start.ts`).filter(
       (pid) =>
         execFileSync("ps", ["-o", "ppid=", "-p", String(pid)], { encoding: "utf8" }).trim() ===
-        String(second.pid),
+        String(second.child.pid),
     );
     expect(node).toBeDefined();
     process.kill(node as number, "SIGKILL");
-    await until("npm to end", () => second.exitCode !== null || second.signalCode !== null);
+    await until("npm to end", () => second.child.exitCode !== null || second.child.signalCode !== null);
     expect(emulators()).toHaveLength(1);
 
     // The next start stops the orphan cleanly and has every acknowledged registration.
     const third = await startHealthy();
-    expect(output).toContain("DynamoDB Local from an earlier run is still running");
+    expect(output()).toContain("DynamoDB Local from an earlier run is still running");
     expect(emulators()).toHaveLength(1);
     expect(await stored(beforeKill.statusUrl)).toBe(200);
     expect(await stored(before.statusUrl)).toBe(200);
-    const stopped = new Promise((resolve) => third.once("exit", resolve));
-    third.kill("SIGTERM");
-    await stopped;
+    await third.stop();
     expect(emulators()).toEqual([]);
   });
 });

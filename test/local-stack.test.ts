@@ -3,7 +3,6 @@
  * drive it, the system check's mail lands in the outbox, SIGTERM leaves no process behind, and a
  * second start keeps the data.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,66 +17,14 @@ import {
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../packages/local/src/dynamodb-local";
+import { emulatorPids, type NpmStart, npmStart } from "./support/npm-start";
 
-const repository = join(import.meta.dirname, "..");
 const dataDirectory = mkdtempSync(join(tmpdir(), "sigap-start-"));
 const credentials = { accessKeyId: "local", secretAccessKey: "local" };
 let ports: { api: number; dynamodb: number; stepFunctions: number };
-let running: ChildProcess | undefined;
-
-function spawnNpmStart(): ChildProcess {
-  return spawn("npm", ["start"], {
-    cwd: repository,
-    env: {
-      ...process.env,
-      PORT: String(ports.api),
-      DYNAMODB_PORT: String(ports.dynamodb),
-      SFN_PORT: String(ports.stepFunctions),
-      DATA_DIR: dataDirectory,
-      // The outer test environment must not leak into the started system.
-      SST_RESOURCE_Table: "",
-      MAIL_OUTBOX_FILE: "",
-      AWS_ENDPOINT_URL_DYNAMODB: "",
-      AWS_ENDPOINT_URL_SFN: "",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: false,
-  });
-}
-
-async function npmStart(): Promise<{ child: ChildProcess; readyMs: number }> {
-  const started = performance.now();
-  const child = spawnNpmStart();
-  let output = "";
-  child.stdout?.on("data", (chunk) => (output += chunk));
-  child.stderr?.on("data", (chunk) => (output += chunk));
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
-    const health = await fetch(`http://127.0.0.1:${ports.api}/health`).catch(() => undefined);
-    if (health?.status === 200) return { child, readyMs: performance.now() - started };
-    if (performance.now() - started > 30_000)
-      throw new Error(`npm start was not healthy in 30 s:\n${output}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  await exited;
-}
-
-/** Processes whose command line names this run's DynamoDB port: the emulator we started. */
-function emulatorProcesses(): string[] {
-  try {
-    return execFileSync("pgrep", ["-f", `DynamoDBLocal.jar.*-port ${ports.dynamodb}`], { encoding: "utf8" })
-      .trim()
-      .split("\n")
-      .filter(Boolean);
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
-  }
-}
+let running: NpmStart | undefined;
+const start = () => npmStart({ ports, dataDirectory });
+const emulatorProcesses = () => emulatorPids(ports.dynamodb);
 
 async function portIsClosed(port: number): Promise<boolean> {
   return fetch(`http://127.0.0.1:${port}/`).then(
@@ -87,7 +34,7 @@ async function portIsClosed(port: number): Promise<boolean> {
 }
 
 afterAll(async () => {
-  if (running && running.exitCode === null) await stop(running);
+  await running?.stop();
   rmSync(dataDirectory, { recursive: true, force: true });
 });
 
@@ -96,9 +43,9 @@ describe("npm start", () => {
     timeout: 120_000,
   }, async () => {
     ports = { api: await freePort(), dynamodb: await freePort(), stepFunctions: await freePort() };
-    const first = await npmStart();
-    running = first.child;
-    expect(first.readyMs).toBeLessThan(20_000);
+    const first = start();
+    running = first;
+    expect(await first.healthy()).toBeLessThan(20_000);
 
     const health = await (await fetch(`http://127.0.0.1:${ports.api}/health`)).json();
     expect(health).toMatchObject({
@@ -158,12 +105,13 @@ describe("npm start", () => {
     );
 
     expect(emulatorProcesses()).toHaveLength(1);
-    await stop(first.child);
+    await first.stop();
     expect(emulatorProcesses()).toEqual([]);
     for (const port of Object.values(ports)) expect(await portIsClosed(port)).toBe(true);
 
-    const second = await npmStart();
-    running = second.child;
+    const second = start();
+    running = second;
+    await second.healthy();
     const kept = await dynamodb.send(
       new GetCommand({ TableName: "sigap-local", Key: { pk: "KEEP#1", sk: "KEEP" } }),
     );
@@ -174,21 +122,21 @@ describe("npm start", () => {
     ).json()) as unknown[];
     expect(mailAfter).toHaveLength(mail.length);
     dynamodb.destroy();
-    await stop(second.child);
+    await second.stop();
     expect(emulatorProcesses()).toEqual([]);
   });
 
   it("stops everything when SIGTERM arrives during start-up", { timeout: 60_000 }, async () => {
     ports = { api: await freePort(), dynamodb: await freePort(), stepFunctions: await freePort() };
-    const child = spawnNpmStart();
-    running = child;
+    const starting = start();
+    running = starting;
     const deadline = performance.now() + 30_000;
     while (emulatorProcesses().length === 0) {
-      if (performance.now() > deadline || child.exitCode !== null)
+      if (performance.now() > deadline || starting.child.exitCode !== null)
         throw new Error("the emulator never started");
       await new Promise((r) => setTimeout(r, 50));
     }
-    await stop(child);
+    await starting.stop();
     expect(emulatorProcesses()).toEqual([]);
     for (const port of Object.values(ports)) expect(await portIsClosed(port)).toBe(true);
   });
