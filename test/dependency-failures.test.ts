@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../packages/local/src/dynamodb-local";
 import { staffToken } from "./support/staff-token";
 
-type Mode = "frozen" | "dead" | "throttling" | "failing";
+type Mode = "frozen" | "dead" | "throttling" | "failing" | "cancelling";
 
 /** The fake DynamoDB: one port whose behaviour the test switches. */
 const port = await freePort();
@@ -39,6 +39,28 @@ async function become(next: Mode) {
       socket.on("close", () => held.delete(socket));
     });
     await new Promise<void>((resolve) => tcp?.listen(port, "127.0.0.1", resolve));
+  } else if (mode === "cancelling") {
+    // Reads and single writes succeed (finding nothing); every transaction is cancelled by
+    // throttling, as DynamoDB does under load: a retryable 503, never "NIK sudah terdaftar" or a 500.
+    http = createHttpServer((request, response) => {
+      request.resume();
+      const target = request.headers["x-amz-target"] ?? "";
+      response.writeHead(target.includes("TransactWriteItems") ? 400 : 200, {
+        "Content-Type": "application/x-amz-json-1.0",
+      });
+      response.end(
+        JSON.stringify(
+          target.includes("TransactWriteItems")
+            ? {
+                __type: "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
+                message: "Transaction cancelled, please refer cancellation reasons for specific reasons",
+                CancellationReasons: [{ Code: "ThrottlingError" }, { Code: "None" }, { Code: "None" }],
+              }
+            : {},
+        ),
+      );
+    });
+    await new Promise<void>((resolve) => http?.listen(port, "127.0.0.1", resolve));
   } else if (mode === "throttling" || mode === "failing") {
     http = createHttpServer((request, response) => {
       request.resume();
@@ -72,6 +94,38 @@ const requests: Array<[string, () => Promise<RequestInit>, string]> = [
     "/v1/staff/registrations",
   ],
   ["GET /v1/actions/{id}", async () => ({}), "/v1/actions/aPendingActionIdOf32Characters00"],
+  [
+    "POST /v1/actions/{id}",
+    async () => ({
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "decision=recommend",
+    }),
+    "/v1/actions/aPendingActionIdOf32Characters00",
+  ],
+  [
+    "GET /v1/staff/registrations/{id}",
+    async () => ({ headers: { Authorization: `Bearer ${await staffToken("district", "32.05")}` } }),
+    "/v1/staff/registrations/abcdefabcdef",
+  ],
+  [
+    "POST /v1/staff/registrations/{id}/training-completions",
+    async () => ({
+      method: "POST",
+      headers: { ...json, Authorization: `Bearer ${await staffToken("district", "32.05")}` },
+      body: "{}",
+    }),
+    "/v1/staff/registrations/abcdefabcdef/training-completions",
+  ],
+  [
+    "PUT /v1/staff/directory/{code}",
+    async () => ({
+      method: "PUT",
+      headers: { ...json, Authorization: `Bearer ${await staffToken("district", "32.05")}` },
+      body: JSON.stringify({ approvers: [{ name: "Kepala Desa Baru", email: "kades.baru@example.go.id" }] }),
+    }),
+    "/v1/staff/directory/3205222001",
+  ],
 ];
 
 /** The guard against hanging: far below the > 15 s this used to take, far above the ~6 s worst case. */
@@ -104,6 +158,16 @@ describe.each(["frozen", "dead", "throttling", "failing"] as const)("DynamoDB %s
   }, async () => {
     // In parallel: the frozen case costs one timeout period, not one per endpoint.
     await Promise.all(requests.map(async ([, init, path]) => expectUnavailable(await init(), path)));
+  });
+});
+
+describe("DynamoDB cancelling transactions for throttling", () => {
+  beforeAll(() => become("cancelling"));
+
+  it("answers a registration 503 with Retry-After, not 409 or 500", async () => {
+    for (const [, init, path] of requests.filter(([name]) => name.startsWith("POST /v1/registrations"))) {
+      await expectUnavailable(await init(), path);
+    }
   });
 });
 

@@ -82,6 +82,9 @@ const UNAVAILABLE_NAMES = new Set([
   "RequestTimeout",
   "RequestTimeoutException",
   "AbortError",
+  // A write that met a transaction in flight on the same item.
+  "TransactionConflictException",
+  "TransactionInProgressException",
 ]);
 
 /** Node's codes for a connection that could not be made or was cut. */
@@ -106,6 +109,25 @@ const UNAVAILABLE_STORE_ERRORS = new Set([
   "IdempotencyInconsistentStateError",
 ]);
 
+/** Why DynamoDB cancels a transaction when nothing is wrong with the request: retry later. */
+const TRANSIENT_CANCELLATIONS = new Set([
+  "ThrottlingError",
+  "TransactionConflict",
+  "ProvisionedThroughputExceeded",
+  "RequestLimitExceeded",
+]);
+
+/** A transaction cancelled only for transient reasons (no condition failed, no validation error). */
+function transientlyCancelled(error: Error): boolean {
+  if (error.name !== "TransactionCanceledException") return false;
+  const codes = (
+    (error as Error & { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? []
+  )
+    .map((reason) => reason.Code ?? "None")
+    .filter((code) => code !== "None");
+  return codes.length > 0 && codes.every((code) => TRANSIENT_CANCELLATIONS.has(code));
+}
+
 function isUnavailableCause(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const { code, $metadata, $fault } = error as Error & {
@@ -114,6 +136,7 @@ function isUnavailableCause(error: unknown): boolean {
     $fault?: unknown;
   };
   if (UNAVAILABLE_NAMES.has(error.name) || UNAVAILABLE_STORE_ERRORS.has(error.name)) return true;
+  if (transientlyCancelled(error)) return true;
   if (typeof code === "string" && UNAVAILABLE_CODES.has(code)) return true;
   // A service error with a 5xx status is the service's own failure, not the request's.
   if ($fault === "server" || ($metadata?.httpStatusCode ?? 0) >= 500) return true;

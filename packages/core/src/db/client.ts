@@ -1,4 +1,8 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  TransactionCanceledException,
+} from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { awsClientOptions } from "../config/aws-clients";
 import { tableName } from "../resources";
@@ -49,4 +53,18 @@ export async function* queryPages<T>(
     yield (page.Items ?? []) as T[];
     startKey = page.LastEvaluatedKey;
   } while (startKey);
+}
+
+/**
+ * True when a write was refused only because its condition did not hold — a lost race or a repeat,
+ * which callers answer in domain terms. A transaction cancelled for any other reason (throttling, a
+ * conflicting transaction) is not: it is rethrown and answered as a dependency failure (503).
+ * `item` narrows it to one item of a transaction (e.g. the NIK claim).
+ */
+export function conditionFailed(error: unknown, item?: number): boolean {
+  if (error instanceof ConditionalCheckFailedException) return true;
+  if (!(error instanceof TransactionCanceledException)) return false;
+  const reasons = error.CancellationReasons ?? [];
+  const failed = (index: number) => reasons[index]?.Code === "ConditionalCheckFailed";
+  return item === undefined ? reasons.some((_, index) => failed(index)) : failed(item);
 }

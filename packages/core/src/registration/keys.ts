@@ -13,12 +13,17 @@ export const registrationKeys = {
   eventPrefix: (id: string) => ({ pk: `REG#${id}`, skPrefix: "EVENT#" }),
   /** gsi1: registrations by status, oldest first. */
   byStatus: (status: RegistrationStatus, createdAt: string, id: string) => ({
-    gsi1pk: `REG#STATUS#${status}`,
+    gsi1pk: registrationKeys.statusPartition(status),
     gsi1sk: `${createdAt}#${id}`,
   }),
+  statusPartition: (status: RegistrationStatus) => `REG#STATUS#${status}`,
   /** gsi2: registrations by province, sorted by village code, so a prefix selects a region. */
   byRegion: (villageCode: string, createdAt: string, id: string) => ({
-    gsi2pk: `REG#PROVINCE#${villageCode.slice(0, 2)}`,
+    gsi2pk: registrationKeys.provincePartition(villageCode),
     gsi2sk: `${villageCode}#${createdAt}#${id}`,
   }),
+  /** Any code of the province (its first two digits) names the partition. */
+  provincePartition: (regionCode: string) => `REG#PROVINCE#${regionCode.slice(0, 2)}`,
+  /** Numbers issued in sequence (SK and member numbers per kabupaten/kota). */
+  counter: (name: string) => ({ pk: `COUNTER#${name}`, sk: "COUNTER" }),
 };

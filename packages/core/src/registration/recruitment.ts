@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as v from "valibot";
 import { prepareAsk } from "../action/decision";
@@ -12,7 +11,7 @@ import {
 } from "../action/repository";
 import { now } from "../clock";
 import { settings } from "../config/settings";
-import { db } from "../db/client";
+import { conditionFailed, db } from "../db/client";
 import { AppError } from "../error";
 import { logger } from "../log";
 import { sendMail } from "../mail/send";
@@ -90,7 +89,7 @@ async function addOnce(id: string, attribute: "flags" | "notified", value: strin
       }),
     )
     .catch((error: unknown) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!conditionFailed(error)) throw error;
     });
 }
 
@@ -202,7 +201,7 @@ async function nextNumber(counter: string): Promise<number> {
   const { Attributes } = await db().send(
     new UpdateCommand({
       TableName: tableName(),
-      Key: { pk: `COUNTER#${counter}`, sk: "COUNTER" },
+      Key: registrationKeys.counter(counter),
       UpdateExpression: "ADD #value :one",
       ExpressionAttributeNames: { "#value": "value" },
       ExpressionAttributeValues: { ":one": 1 },

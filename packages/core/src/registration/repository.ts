@@ -1,5 +1,4 @@
 import { randomBytes, randomInt, timingSafeEqual } from "node:crypto";
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
   GetCommand,
   PutCommand,
@@ -7,7 +6,7 @@ import {
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import { nowIso } from "../clock";
-import { db, queryAll, queryByPrefix, queryPages } from "../db/client";
+import { conditionFailed, db, queryAll, queryByPrefix, queryPages } from "../db/client";
 import { AppError } from "../error";
 import { maskNik } from "../identity/nik";
 import { decrypt, encrypt, hashNik, hashReceipt } from "../identity/protect";
@@ -130,10 +129,8 @@ export async function createRegistration(
       }),
     );
   } catch (error) {
-    if (
-      error instanceof TransactionCanceledException &&
-      error.CancellationReasons?.[0]?.Code === "ConditionalCheckFailed"
-    ) {
+    // Only the NIK claim's condition means "already registered"; throttling or a conflict is a 503.
+    if (conditionFailed(error, 0)) {
       throw new AppError(
         "conflict",
         "NIK sudah terdaftar",
@@ -231,7 +228,7 @@ export async function recordTransition(id: string, transition: Transition): Prom
   try {
     await db().send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
-    if (error instanceof TransactionCanceledException) {
+    if (conditionFailed(error)) {
       throw new AppError("conflict", "Pendaftaran sudah berubah", "Langkah ini sudah diputuskan sebelumnya.");
     }
     throw error;
@@ -254,7 +251,7 @@ export async function listRegistrations(
       ? { FilterExpression: "#status = :status", ExpressionAttributeNames: { "#status": "status" } }
       : {}),
     ExpressionAttributeValues: {
-      ":pk": `REG#PROVINCE#${regionCode.slice(0, 2)}`,
+      ":pk": keys.provincePartition(regionCode),
       // A whole code, never a longer one that starts alike: `32.05.` / `32.05.22.2001#`.
       ...(wholeProvince
         ? {}
@@ -272,7 +269,7 @@ export async function* openRegistrationPages(pageSize = 100): AsyncGenerator<Reg
       TableName: tableName(),
       IndexName: "gsi1",
       KeyConditionExpression: "gsi1pk = :pk",
-      ExpressionAttributeValues: { ":pk": `REG#STATUS#${status}` },
+      ExpressionAttributeValues: { ":pk": keys.statusPartition(status) },
       Limit: pageSize,
     });
   }

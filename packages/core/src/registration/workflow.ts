@@ -1,10 +1,15 @@
-import { DescribeExecutionCommand, ExecutionDoesNotExist, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  StartExecutionCommand,
+} from "@aws-sdk/client-sfn";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { approvalToResume, deliverDecision, type ResumedApproval } from "../action/decision";
 import { type CurrentRequest, getCurrentRequest, unappliedDecision } from "../action/repository";
 import { forEachConcurrently } from "../concurrency";
 import { workflowPolicy } from "../config/durations";
-import { db } from "../db/client";
+import { conditionFailed, db } from "../db/client";
 import { logger } from "../log";
 import { stateMachineArn, tableName } from "../resources";
 import { sfn } from "../workflow/client";
@@ -125,6 +130,11 @@ export async function reconcileRegistrations(
       try {
         counts[await reconcileRegistration(registration)] += 1;
       } catch (error) {
+        // Another reconciler (start-up and the scheduler can overlap) started or bumped it first.
+        if (error instanceof ExecutionAlreadyExists || conditionFailed(error)) {
+          counts.running += 1;
+          return;
+        }
         counts.failed += 1;
         logger.error("Reconciliation failed", { registrationId: registration.id, error: error as Error });
       }

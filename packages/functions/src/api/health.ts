@@ -5,6 +5,7 @@ import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import { ListStateMachinesCommand } from "@aws-sdk/client-sfn";
 import { settings } from "@sigap/core/config/settings";
 import { db } from "@sigap/core/db/client";
+import { logger } from "@sigap/core/log";
 import { ses } from "@sigap/core/mail/send";
 import { tableName } from "@sigap/core/resources";
 import { sfn } from "@sigap/core/workflow/client";
@@ -67,10 +68,9 @@ async function check(probe: Probe): Promise<DependencyState> {
     await probe(signal);
     return { status: "up" };
   } catch (error) {
-    return {
-      status: "down",
-      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-    };
+    // /health is public: it names the kind of failure only; the details (paths, account state) go to the log.
+    logger.warn("Health probe failed", { error: error instanceof Error ? error : String(error) });
+    return { status: "down", error: error instanceof Error ? error.name : "Error" };
   }
 }
 

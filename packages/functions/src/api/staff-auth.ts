@@ -1,3 +1,4 @@
+import { now } from "@sigap/core/clock";
 import { type Settings, settings } from "@sigap/core/config/settings";
 import { AppError } from "@sigap/core/error";
 import { logger } from "@sigap/core/log";
@@ -16,7 +17,7 @@ const invalidToken = () => unauthorized("Token tidak valid atau sudah kedaluwars
  * (nor after now): a token that never expires, once leaked, works forever.
  */
 function assertLifetime(claims: { exp?: unknown; iat?: unknown }, maxSeconds: number): void {
-  const nowSeconds = Math.floor(Date.now() / 1000);
+  const nowSeconds = Math.floor(now().getTime() / 1000);
   if (typeof claims.exp !== "number") throw unauthorized("Token harus memiliki masa berlaku (exp).");
   const issuedAt = typeof claims.iat === "number" ? claims.iat : nowSeconds;
   if (claims.exp - issuedAt > maxSeconds || claims.exp - nowSeconds > maxSeconds) {
