@@ -133,6 +133,14 @@ describe("known bad input", () => {
       { status: 400, body: "{not json", contentType: "application/json" },
       { status: 400, body: "[1,2]", contentType: "application/json" },
       { status: 400, ...fileUpload() },
+      // Not UTF-8: a raw 0xFF byte, a percent-encoded one, an over-long NUL. Never stored as "�".
+      {
+        status: 400,
+        body: new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]),
+        contentType: "application/json",
+      },
+      { status: 400, body: "fullName=Eko%FFP", contentType: "application/x-www-form-urlencoded" },
+      { status: 400, body: "fullName=Eko%C0%80P", contentType: "application/x-www-form-urlencoded" },
       { status: 415, body: "a=1", contentType: "application/x-www-form-urlencoded; charset=iso-2022-jp" },
       { status: 415, body: "{}", contentType: "application/json; charset=utf-16" },
       { status: 415, body: "<a/>", contentType: "application/xml" },

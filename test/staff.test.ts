@@ -113,6 +113,21 @@ describe("region scoping", () => {
     ]);
   });
 
+  it("refuses a training completion on a day that does not exist or has not come yet (422)", async () => {
+    for (const [completedAt, message] of [
+      ["2026-02-30", "Tanggal selesai harus tanggal yang ada, berformat TTTT-BB-HH."],
+      ["2099-01-01", "Tanggal selesai tidak boleh di masa depan."],
+    ]) {
+      const response = await call(
+        `/v1/staff/registrations/${garutId}/training-completions`,
+        await staffToken("district", "32.05"),
+        { method: "POST", body: JSON.stringify({ completedAt }) },
+      );
+      expect(response.status).toBe(422);
+      expect(await response.json()).toMatchObject({ errors: [{ field: "completedAt", message }] });
+    }
+  });
+
   it("refuses a training completion for a registration not waiting for it (409)", async () => {
     const response = await call(
       `/v1/staff/registrations/${garutId}/training-completions`,

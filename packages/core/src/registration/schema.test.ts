@@ -39,6 +39,15 @@ describe("validateRegistration", () => {
     expect(result).not.toHaveProperty("email");
   });
 
+  it("refuses a birth date that does not exist", () => {
+    expect(problems({ ...validRegistration, birthDate: "1995-02-30" })).toEqual([
+      {
+        field: "birthDate",
+        message: "Tanggal lahir harus tanggal yang ada, berformat TTTT-BB-HH, misalnya 1995-07-15.",
+      },
+    ]);
+  });
+
   it("lists every problem, one message per field, in Bahasa Indonesia", () => {
     const errors = problems({
       nik: "123",

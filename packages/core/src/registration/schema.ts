@@ -4,6 +4,7 @@ import { checkNik } from "../identity/nik";
 import { normalizeIndonesianPhone } from "../identity/phone";
 import { normalizeRegionCode, regionExists, regionLevel } from "../region/regions";
 import { localDate } from "../time";
+import { calendarDate } from "../validation/date";
 import { parseOrThrow } from "../validation/parse";
 import { personText } from "../validation/text";
 
@@ -36,8 +37,7 @@ export const RegistrationForm = v.object({
   birthPlace: line("Tempat lahir", 2, 60),
   birthDate: v.pipe(
     v.string("Tanggal lahir wajib diisi."),
-    v.trim(),
-    v.isoDate("Tanggal lahir harus berformat TTTT-BB-HH, misalnya 1995-07-15."),
+    calendarDate("Tanggal lahir harus tanggal yang ada, berformat TTTT-BB-HH, misalnya 1995-07-15."),
   ),
   gender: v.picklist(["L", "P"], "Jenis kelamin harus L (laki-laki) atau P (perempuan)."),
   phone: v.pipe(

@@ -102,6 +102,13 @@ describe("personText", () => {
     expect(check(name, "Siti 😀")).toMatchObject({ ok: true }); // a proper pair is fine
   });
 
+  it("refuses what broken bytes decode to, private-use and unassigned code points", () => {
+    const message = "Nama mengandung karakter yang rusak.";
+    for (const value of ["Eko\uFFFDP", "Eko\uE000P", "Eko\uFFFFP", "Eko\uFDD0P"]) {
+      expect(check(name, value)).toEqual({ ok: false, message });
+    }
+  });
+
   it("refuses a value of marks or zero-width characters only, and piles of marks", () => {
     expect(check(name, "\u0301\u0301\u0301\u0301")).toEqual({
       ok: false,

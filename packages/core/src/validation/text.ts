@@ -11,7 +11,8 @@ import * as v from "valibot";
  *   removed; the zero-width (non-)joiners that some scripts need are kept;
  * - refused: control characters (C0, DEL, C1; a multi-line field allows "\n" and tab), direction
  *   overrides and other invisible format characters (U+202E can make "exe.pdf" read "fdp.exe"),
- *   lone surrogates (not text at all), a pile of more than four combining marks on one letter,
+ *   lone surrogates, U+FFFD (what undecodable bytes become), private-use and unassigned code
+ *   points, a pile of more than four combining marks on one letter,
  *   and a value with no letter or digit (only marks or spaces).
  */
 export type TextLines = "single" | "multi";
@@ -26,6 +27,8 @@ export interface TextRules {
 const LINE_BREAKS = /\r\n|[\r\u2028\u2029]/g;
 const PASTE_LEFTOVERS = /[\u00AD\u200B\u2060\uFEFF]/g;
 const LONE_SURROGATE = /\p{Cs}/u;
+/** What broken input decodes to (U+FFFD), private-use and unassigned code points: not a person's text. */
+const NOT_TEXT = /[\uFFFD\p{Co}\p{Cn}]/u;
 const CONTROL_SINGLE = /\p{Cc}/u;
 const CONTROL_MULTI = /[^\P{Cc}\n\t]/u;
 /** Format characters (bidi controls included) except ZWNJ and ZWJ, which Arabic and Indic scripts use. */
@@ -43,7 +46,7 @@ export function normalizeText(value: string, lines: TextLines): string {
 
 /** Why `value` (already normalised) is not acceptable text, or undefined when it is. */
 export function textProblem(label: string, value: string, lines: TextLines): string | undefined {
-  if (LONE_SURROGATE.test(value)) return `${label} mengandung karakter yang rusak.`;
+  if (LONE_SURROGATE.test(value) || NOT_TEXT.test(value)) return `${label} mengandung karakter yang rusak.`;
   if (lines === "single" && value.includes("\n")) return `${label} harus ditulis dalam satu baris.`;
   if ((lines === "single" ? CONTROL_SINGLE : CONTROL_MULTI).test(value)) {
     return `${label} mengandung karakter kontrol yang tidak diperbolehkan.`;

@@ -17,6 +17,20 @@ function assertUtf8(contentType: string): void {
   }
 }
 
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Form values are percent-encoded UTF-8; `%FF` or an over-long `%C0%80` is not, and would become "�". */
+function percentEncodingIsUtf8(body: string): boolean {
+  return body.split("&").every((pair) => {
+    try {
+      decodeURIComponent(pair.replaceAll("+", " "));
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /**
  * The one body reader of the API. Public endpoints accept JSON and plain HTML forms
  * (application/x-www-form-urlencoded, and multipart from forms with enctype set). Any other type
@@ -36,7 +50,17 @@ export async function readBody(c: Context): Promise<Record<string, unknown>> {
   assertUtf8(contentType);
   // Read outside the parsers' error handling, so the body-size limit still answers its own 413;
   // hono caches the bytes and both parsers below read them from that cache.
-  await c.req.arrayBuffer();
+  const bytes = await c.req.arrayBuffer();
+  // Bytes that are not UTF-8 would be decoded as U+FFFD and stored as "�": refuse them instead.
+  let text: string;
+  try {
+    text = strictUtf8.decode(bytes);
+  } catch {
+    throw unreadable("Isi permintaan bukan teks UTF-8 yang valid.");
+  }
+  if (type === "application/x-www-form-urlencoded" && !percentEncodingIsUtf8(text)) {
+    throw unreadable("Isi formulir bukan teks UTF-8 yang valid.");
+  }
 
   if (type === "application/json") {
     let parsed: unknown;

@@ -1,5 +1,5 @@
 import { SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
-import { nowIso } from "@sigap/core/clock";
+import { now } from "@sigap/core/clock";
 import { AppError } from "@sigap/core/error";
 import { describeRegion, normalizeRegionCode, regionExists } from "@sigap/core/region/regions";
 import type { RegistrationStatus } from "@sigap/core/registration/keys";
@@ -13,6 +13,8 @@ import {
 import { assertAccess, type Staff } from "@sigap/core/staff/auth";
 import { Approver, getApprovers, levelOf } from "@sigap/core/staff/directory";
 import { changeApprovers } from "@sigap/core/staff/directory-change";
+import { localDate } from "@sigap/core/time";
+import { calendarDate } from "@sigap/core/validation/date";
 import { parseOrThrow } from "@sigap/core/validation/parse";
 import { personText } from "@sigap/core/validation/text";
 import { isClosedTaskError, sfn } from "@sigap/core/workflow/client";
@@ -56,9 +58,7 @@ async function scopedRegistration(staff: Staff, id: string): Promise<Registratio
 }
 
 const TrainingCompletionForm = v.object({
-  completedAt: v.optional(
-    v.pipe(v.string(), v.trim(), v.isoDate("Tanggal selesai harus berformat TTTT-BB-HH.")),
-  ),
+  completedAt: v.optional(calendarDate("Tanggal selesai harus tanggal yang ada, berformat TTTT-BB-HH.")),
   note: v.optional(personText("Catatan", { min: 0, max: 500, lines: "multi" })),
 });
 
@@ -158,6 +158,18 @@ export const staff = new Hono<StaffEnv>()
       throw new AppError("forbidden", "Tidak berwenang", "Penyelesaian Bimtek dicatat oleh Dinas Sosial.");
     const registration = await scopedRegistration(me, c.req.param("id"));
     const form = parseOrThrow(TrainingCompletionForm, await readBody(c));
+    // Dates are local to the village: "today" there, not in UTC. (A Bimtek attended before the
+    // registration counts: only a future date is impossible.)
+    const today = localDate(now(), registration.villageCode);
+    const completedAt = form.completedAt ?? today;
+    if (completedAt > today) {
+      throw new AppError(
+        "validation",
+        "Data belum lengkap atau belum benar",
+        "Periksa kembali isian yang ditandai.",
+        [{ field: "completedAt", message: "Tanggal selesai tidak boleh di masa depan." }],
+      );
+    }
     if (registration.stage !== "basic-training" || !registration.trainingTaskToken) {
       throw new AppError(
         "conflict",
@@ -170,7 +182,7 @@ export const staff = new Hono<StaffEnv>()
         new SendTaskSuccessCommand({
           taskToken: registration.trainingTaskToken,
           output: JSON.stringify({
-            completedAt: form.completedAt ?? nowIso().slice(0, 10),
+            completedAt,
             recordedBy: { email: me.email, role: me.role, sub: me.sub },
             ...(form.note ? { note: form.note } : {}),
           }),
