@@ -115,12 +115,29 @@ describe("POST /v1/registrations", () => {
     expect(JSON.stringify(problem)).not.toMatch(/Siti|receipt|"id"/);
   });
 
-  it("lets exactly one of 20 concurrent submissions of one NIK through; the rest get 409", async () => {
-    const applicant = person();
-    const responses = await Promise.all(Array.from({ length: 20 }, () => post(applicant)));
+  it("lets exactly one of 20 concurrent submissions of one NIK with different details through; the rest get 409", async () => {
+    const nik = person().nik;
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => post(person({ nik, address: `Jl. Cikajang No. ${i + 1}` }))),
+    );
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 202)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(19);
+  });
+
+  it("answers the same submission sent again (a double click, a retry after a timeout) with the first registration", async () => {
+    const applicant = person();
+    const before = await registrationsInGarut();
+    const responses = await Promise.all(Array.from({ length: 5 }, () => post(applicant)));
+    expect(responses.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
+    const answers = (await Promise.all(responses.map((r) => r.json()))) as Array<{
+      id: string;
+      receiptCode: string;
+    }>;
+    expect(new Set(answers.map((a) => `${a.id} ${a.receiptCode}`)).size).toBe(1);
+    expect(await registrationsInGarut()).toBe(before + 1);
+    // Any other detail makes it another submission: the NIK is taken.
+    expect((await post({ ...applicant, phone: "0813-0000-0000" })).status).toBe(409);
   });
 
   it("replays the first answer for a retry with the same Idempotency-Key and body, writing nothing", async () => {

@@ -6,7 +6,7 @@ import { piiSecret } from "../resources";
  * per NIK without storing it) and encrypted (AES-256-GCM) for the verifying officer. Both keys are
  * derived from one secret, so a leaked table alone reveals no NIK.
  */
-let keys: { hash: Buffer; receipt: Buffer; encryption: Buffer } | undefined;
+let keys: { hash: Buffer; receipt: Buffer; submission: Buffer; encryption: Buffer } | undefined;
 
 function derivedKeys() {
   if (!keys) {
@@ -17,6 +17,7 @@ function derivedKeys() {
     keys = {
       hash: derive("nik-hash"),
       receipt: derive("receipt-hash"),
+      submission: derive("submission-hash"),
       encryption: derive("pii-encryption"),
     };
   }
@@ -34,6 +35,19 @@ export function hashNik(nik: string): string {
  */
 export function hashReceipt(normalizedCode: string): string {
   return createHmac("sha256", derivedKeys().receipt).update(normalizedCode).digest("base64url");
+}
+
+/**
+ * A fingerprint of a whole submission (every field, keys sorted), so a resubmission of exactly the
+ * same data can be recognised without keeping it twice; keyed, so it cannot be tested offline.
+ */
+export function hashSubmission(fields: Record<string, unknown>): string {
+  const canonical = JSON.stringify(
+    Object.keys(fields)
+      .sort()
+      .map((key) => [key, fields[key]]),
+  );
+  return createHmac("sha256", derivedKeys().submission).update(canonical).digest("base64url");
 }
 
 export function encrypt(plaintext: string): string {

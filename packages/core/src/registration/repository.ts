@@ -9,7 +9,7 @@ import { nowIso } from "../clock";
 import { conditionFailed, db, queryAll, queryByPrefix, queryPages } from "../db/client";
 import { AppError } from "../error";
 import { maskNik } from "../identity/nik";
-import { decrypt, encrypt, hashNik, hashReceipt } from "../identity/protect";
+import { decrypt, encrypt, hashNik, hashReceipt, hashSubmission } from "../identity/protect";
 import { regionLevel } from "../region/regions";
 import { tableName } from "../resources";
 import { registrationKeys as keys, type RegistrationStatus } from "./keys";
@@ -62,17 +62,24 @@ function eventItem(id: string, event: RegistrationEvent) {
   };
 }
 
+/** How long a resubmission of exactly the same data answers with the first registration. */
+const RESUBMISSION_WINDOW_MS = 24 * 3600 * 1000;
+
 /**
  * Saves a new registration, its NIK claim and its first audit event in one transaction: a second
- * registration of the same NIK fails as a whole (409), however many arrive at once.
+ * registration of the same NIK fails as a whole (409), however many arrive at once. The one
+ * exception is the same submission sent again — every field identical, within a day: a volunteer
+ * whose first attempt timed out (a 503 after the write had landed) gets that registration back
+ * (`resubmitted`), with its receipt code, instead of being locked out by their own NIK.
  */
 export async function createRegistration(
   input: RegistrationInput,
-): Promise<{ registration: Registration; receiptCode: string }> {
+): Promise<{ registration: Registration; receiptCode: string; resubmitted: boolean }> {
   const now = nowIso();
   const id = newId();
   const receiptCode = newReceiptCode();
   const { nik, consent: _consent, ...details } = input;
+  const submissionHash = hashSubmission(input);
   const registration: Registration = {
     ...details,
     id,
@@ -106,6 +113,7 @@ export async function createRegistration(
                 ...keys.nikClaim(registration.nikHash),
                 entity: "nik-claim",
                 registrationId: id,
+                submissionHash,
                 createdAt: now,
               },
               ConditionExpression: "attribute_not_exists(pk)",
@@ -131,6 +139,8 @@ export async function createRegistration(
   } catch (error) {
     // Only the NIK claim's condition means "already registered"; throttling or a conflict is a 503.
     if (conditionFailed(error, 0)) {
+      const earlier = await sameSubmission(registration.nikHash, submissionHash);
+      if (earlier) return { ...earlier, resubmitted: true };
       throw new AppError(
         "conflict",
         "NIK sudah terdaftar",
@@ -139,7 +149,22 @@ export async function createRegistration(
     }
     throw error;
   }
-  return { registration, receiptCode };
+  return { registration, receiptCode, resubmitted: false };
+}
+
+/** The registration this exact submission created, if the NIK's claim is from it and recent. */
+async function sameSubmission(
+  nikHash: string,
+  submissionHash: string,
+): Promise<{ registration: Registration; receiptCode: string } | undefined> {
+  const { Item: claim } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.nikClaim(nikHash), ConsistentRead: true }),
+  );
+  if (!claim || claim.submissionHash !== submissionHash) return undefined;
+  if (Date.parse(nowIso()) - Date.parse(String(claim.createdAt)) > RESUBMISSION_WINDOW_MS) return undefined;
+  const registration = await getRegistration(String(claim.registrationId));
+  if (!registration) return undefined;
+  return { registration, receiptCode: decrypt(registration.receiptEncrypted) };
 }
 
 export async function getRegistration(id: string): Promise<Registration | undefined> {

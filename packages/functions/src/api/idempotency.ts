@@ -13,6 +13,21 @@ import type { Context } from "aws-lambda";
 
 /** How long a retry with the same Idempotency-Key replays the first answer. */
 const REPLAY_WINDOW_SECONDS = 24 * 3600;
+/** API Gateway ends every request at 29 s: an attempt still "in progress" after that was interrupted. */
+const REQUEST_DEADLINE_MS = 29_000;
+
+/**
+ * Off Lambda (`npm start`) there is no invocation context; this stands in with the API's own
+ * deadline, so an attempt cut short by an outage blocks its key for 29 s, not the whole window.
+ */
+function requestDeadline(): Context {
+  const deadline = Date.now() + REQUEST_DEADLINE_MS;
+  const remaining: Pick<Context, "getRemainingTimeInMillis"> = {
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
+  // Powertools reads nothing else of the context.
+  return remaining as Context;
+}
 
 /**
  * Wraps an operation so that a retry with the same `Idempotency-Key` and the same body replays the
@@ -32,7 +47,7 @@ export function idempotent<TBody, TResult>(scope: string, operation: (body: TBod
    * until that invocation's deadline, not for the whole replay window.
    */
   return async (key: string, body: TBody, lambdaContext?: Context): Promise<TResult> => {
-    if (lambdaContext) config.registerLambdaContext(lambdaContext);
+    config.registerLambdaContext(lambdaContext ?? requestDeadline());
     wrapped ??= makeIdempotent(async (request: { key: string; body: TBody }) => operation(request.body), {
       persistenceStore: new DynamoDBPersistenceLayer({
         tableName: tableName(),

@@ -1,3 +1,4 @@
+import { ExecutionAlreadyExists } from "@aws-sdk/client-sfn";
 import { now } from "@sigap/core/clock";
 import { settings } from "@sigap/core/config/settings";
 import { AppError } from "@sigap/core/error";
@@ -37,26 +38,30 @@ interface Registered {
 }
 
 async function register(input: RegistrationInput): Promise<Registered> {
-  const { registration } = await createRegistration(input);
+  const { registration, resubmitted } = await createRegistration(input);
   // Saved first; if the start fails, the reconciler starts it from what was saved.
   try {
     await startRecruitment(registration, false);
   } catch (error) {
+    // The same submission again, whose workflow is already under way.
+    if (resubmitted && error instanceof ExecutionAlreadyExists) return registered(registration);
     logger.warn("Recruitment not started; the reconciler will start it", {
       registrationId: registration.id,
       error: error as Error,
     });
   }
-  logger.info("Registration accepted", {
+  logger.info(resubmitted ? "Registration resubmitted; answered with the first" : "Registration accepted", {
     registrationId: registration.id,
     villageCode: registration.villageCode,
   });
-  return {
-    id: registration.id,
-    status: registration.status,
-    receiptEncrypted: registration.receiptEncrypted,
-  };
+  return registered(registration);
 }
+
+const registered = (registration: Registration): Registered => ({
+  id: registration.id,
+  status: registration.status,
+  receiptEncrypted: registration.receiptEncrypted,
+});
 
 function acceptedAnswer(registered: Registered): Accepted {
   const receiptCode = decrypt(registered.receiptEncrypted);
