@@ -225,7 +225,7 @@ describe("one decision closes every other link of the request", () => {
         isDecisionRecord,
         // The officer replaces the old head while the secretary's decision is on its way.
         () => reassignActions(village, [KEPT, NEW]),
-        () =>
+        async () =>
           stack.app.request(`/v1/actions/${kept.id}`, {
             method: "POST",
             headers: { "Content-Type": "application/x-www-form-urlencoded" },
