@@ -11,7 +11,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { actionKeys } from "../packages/core/src/action/keys";
-import { actionRef } from "../packages/core/src/action/repository";
 import { registrationKeys } from "../packages/core/src/registration/keys";
 import { ensureTable, freePort, localClient, startDynamoDbLocal } from "../packages/local/src/dynamodb-local";
 import { npmStart } from "../test/support/npm-start";
@@ -51,7 +50,6 @@ function itemsOf(n: number, now: Date): Record<string, unknown>[] {
       ...actionKeys.action(actionId),
       entity: "action",
       id: actionId,
-      ref: actionRef(actionId),
       status: "pending",
       taskToken: STALE_TOKEN,
       workflow: "recruitment",
@@ -67,7 +65,6 @@ function itemsOf(n: number, now: Date): Record<string, unknown>[] {
       createdAt,
       validUntil,
       mailedAt: createdAt,
-      siblings: [],
     },
     {
       ...actionKeys.current("registration", id, "village-recommendation"),

@@ -9,7 +9,7 @@ import { outbox } from "@sigap/core/mail/outbox";
 import { validRegistration } from "@sigap/core/registration/fixtures";
 import { getRegistration } from "@sigap/core/registration/repository";
 import { tableName } from "@sigap/core/resources";
-import { getApprovers } from "@sigap/core/staff/directory";
+import { getApprovers, putApprovers } from "@sigap/core/staff/directory";
 import { listDirectoryChanges } from "@sigap/core/staff/directory-change";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppStack, startAppStack } from "./support/app-stack";
@@ -52,8 +52,8 @@ const decide = (path: string, decision: string) =>
     body: new URLSearchParams({ decision }).toString(),
   });
 
-async function putDirectory(approvers: unknown[]) {
-  return stack.app.request(`/v1/staff/directory/${VILLAGE}`, {
+async function putDirectory(approvers: unknown[], regionCode = VILLAGE) {
+  return stack.app.request(`/v1/staff/directory/${regionCode}`, {
     method: "PUT",
     headers: {
       "Content-Type": "application/json",
@@ -156,5 +156,64 @@ describe("replacing a village head while a registration waits on them", () => {
       }),
     );
     expect((Items ?? []).map((i) => i.status).sort()).toEqual(["reassigned", "used"]);
+  });
+});
+
+describe("a directory change that failed after writing the directory", () => {
+  const KOTA_KULON = "32.05.01.1001";
+  const OLD_LURAH = "lurah.kotakulon@garutkab.example.go.id";
+  const NEW_LURAH = {
+    name: "Rahmat Hidayat",
+    email: "rahmat.hidayat@garutkab.example.go.id",
+    title: "Lurah Kota Kulon",
+  };
+
+  it("is finished by sending the same change again: the stranded link moves to the listed approver", async () => {
+    const response = await stack.app.request("/v1/registrations", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({
+        ...validRegistration,
+        villageCode: "3205011001",
+        nik: "3205015507950602",
+        fullName: "Pendaftar Terdampar",
+      }),
+    });
+    expect(response.status).toBe(202);
+    const { id } = (await response.json()) as { id: string };
+    const oldLink = actionPath(
+      await until(() => mailTo(OLD_LURAH, "Pendaftar Terdampar")[0], "the request to the old lurah"),
+    );
+
+    // The first attempt wrote the directory, then failed before moving anything.
+    await putApprovers(KOTA_KULON, [NEW_LURAH], "psm@dinsos.garutkab.example.go.id");
+    expect((await stack.app.request(oldLink)).status).toBe(200);
+
+    // The officer sends the same list again: it removes nobody, and still moves the request.
+    const retry = await putDirectory([NEW_LURAH], KOTA_KULON);
+    expect(retry.status).toBe(200);
+    expect(await retry.json()).toMatchObject({ movedRequests: 1 });
+    const changes = await listDirectoryChanges(KOTA_KULON);
+    expect(changes.at(-1)).toMatchObject({
+      removed: [],
+      moved: [
+        { subjectId: id, step: "village-recommendation", holders: expect.stringContaining("Rahmat Hidayat") },
+      ],
+    });
+
+    const gone = await stack.app.request(oldLink);
+    expect(gone.status).toBe(410);
+    expect(await gone.text()).toContain("dialihkan kepada Rahmat Hidayat");
+    const newRequest = mailTo(NEW_LURAH.email, "Pendaftar Terdampar")[0];
+    expect(newRequest?.subject).toMatch(/^Dialihkan kepada Anda/);
+    expect((await decide(actionPath(newRequest as { links: string[] }), "recommend")).status).toBe(200);
+    await until(
+      async () => ((await getRegistration(id))?.status === "candidate" ? true : undefined),
+      "candidate",
+    );
+
+    // A third time: nothing is stranded any more, nothing moves.
+    const again = await putDirectory([NEW_LURAH], KOTA_KULON);
+    expect(await again.json()).toMatchObject({ movedRequests: 0 });
   });
 });

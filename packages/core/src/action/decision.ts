@@ -1,11 +1,13 @@
 import { SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
 import { now } from "../clock";
+import { logger } from "../log";
 import type { ApprovalLevel } from "../staff/directory";
 import { isClosedTaskError, sfn } from "../workflow/client";
 import {
   type Action,
   actionRef,
   type CurrentRequest,
+  closeOthers,
   getAction,
   getCurrentRequest,
   isExpired,
@@ -79,32 +81,50 @@ export async function prepareAsk(
   subject: RequestSubject,
   asked: { level: ApprovalLevel; reminders: number; taskToken: string },
 ): Promise<AskPreparation> {
-  const current = await getCurrentRequest(subject);
+  let current = await getCurrentRequest(subject);
   const decided = await unappliedDecision(current);
-  if (decided) {
-    await deliverDecision(decided, asked.taskToken);
-    return { kind: "decided", action: decided };
+  if (decided) return handOver(decided, asked.taskToken);
+  const sameAsk = (request: CurrentRequest | undefined): request is CurrentRequest =>
+    request?.approval?.level === asked.level && request.approval.reminders === asked.reminders;
+  if (!sameAsk(current)) return { kind: "ask" };
+
+  // A directory change may move the request (new links on the old token) while we re-bind: read
+  // the request again after each pass and re-bind the links it gained, until it gains none.
+  const rebound = new Map<string, Action>();
+  const seen = new Set<string>();
+  for (let pass = 0; pass < MAX_REBIND_PASSES; pass++) {
+    const fresh = current.actionIds.filter((id) => !seen.has(id));
+    if (fresh.length === 0) break;
+    for (const id of fresh) {
+      seen.add(id);
+      const action = await getAction(id);
+      if (action?.status !== "pending" || isExpired(action)) continue;
+      if (await rebindAction(id, asked.taskToken)) rebound.set(id, { ...action, taskToken: asked.taskToken });
+    }
+    const latest = await getCurrentRequest(subject);
+    // Asked anew meanwhile (another execution's reminder): those links are not ours to take.
+    if (!sameAsk(latest)) break;
+    current = latest;
   }
-  if (
-    !current?.approval ||
-    current.approval.level !== asked.level ||
-    current.approval.reminders !== asked.reminders
-  ) {
-    return { kind: "ask" };
-  }
-  const rebound: Action[] = [];
-  for (const id of current.actionIds) {
-    const action = await getAction(id);
-    if (action?.status !== "pending" || isExpired(action)) continue;
-    if (await rebindAction(id, asked.taskToken)) rebound.push({ ...action, taskToken: asked.taskToken });
-  }
+  const left = current.actionIds.filter((id) => !seen.has(id)).length;
+  if (left > 0)
+    logger.warn("Request kept changing while re-binding; links left on the old task", { ...subject, left });
   // A decision recorded while re-binding went to the old task: hand it to this one.
   const decidedMeanwhile = await unappliedDecision(await getCurrentRequest(subject));
-  if (decidedMeanwhile) {
-    await deliverDecision(decidedMeanwhile, asked.taskToken);
-    return { kind: "decided", action: decidedMeanwhile };
-  }
-  return rebound.length > 0 ? { kind: "rebound", actions: rebound } : { kind: "ask" };
+  if (decidedMeanwhile) return handOver(decidedMeanwhile, asked.taskToken);
+  // Links re-bound but since closed (moved away by a directory change) are no longer asked.
+  const live = current.actionIds.flatMap((id) => rebound.get(id) ?? []);
+  return live.length > 0 ? { kind: "rebound", actions: live } : { kind: "ask" };
+}
+
+/** Re-binding rounds before giving up on a request that keeps changing (one per directory change). */
+const MAX_REBIND_PASSES = 5;
+
+/** A recorded decision goes to the asking task, and the request's other links close. */
+async function handOver(decided: Action, taskToken: string): Promise<AskPreparation> {
+  await deliverDecision(decided, taskToken);
+  await closeOthers(decided);
+  return { kind: "decided", action: decided };
 }
 
 /**

@@ -1,3 +1,9 @@
+/**
+ * The shape of an action id, the secret in each email link: 24 random bytes in base64url (32
+ * characters; a little slack either side). A value of another shape is never read from the table.
+ */
+export const ACTION_ID_PATTERN = /^[A-Za-z0-9_-]{20,64}$/;
+
 /** Every DynamoDB key of email actions. */
 export const actionKeys = {
   action: (id: string) => ({ pk: `ACTION#${id}`, sk: "ACTION" }),

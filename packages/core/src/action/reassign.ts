@@ -1,19 +1,27 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
+import { TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import { nowIso } from "../clock";
 import { db, queryAll } from "../db/client";
 import { logger } from "../log";
 import { tableName } from "../resources";
-import type { Approver } from "../staff/directory";
+import { type Approver, levelOf } from "../staff/directory";
 import { actionKeys as keys } from "./keys";
-import { type Action, actionItem, actionRef, getAction, isExpired, newActionId } from "./repository";
+import {
+  type Action,
+  actionItem,
+  getAction,
+  getCurrentRequest,
+  isExpired,
+  newActionId,
+  type RequestSubject,
+} from "./repository";
 
 /** One waiting request moved from removed approvers to the new ones. */
 export interface Reassignment {
   subjectType: string;
   subjectId: string;
   step: string;
-  /** The closed actions (their addressees were removed). */
+  /** The closed actions (their addressees are no longer listed). */
   closed: Action[];
   /** The new actions, one per new holder, to be mailed. */
   created: Action[];
@@ -40,53 +48,81 @@ export async function pendingActionsAt(regionCode: string): Promise<Action[]> {
 const describeHolder = (a: Approver) => (a.title ? `${a.name} (${a.title})` : a.name);
 
 /**
- * After a directory change at `regionCode`: every live request there addressed to a removed
- * person is closed for them (status `reassigned`, naming the new holders) and given to the new
- * approvers — same task token, question, options and deadline — as siblings of whoever still
- * holds it. Each request moves in one transaction that also checks it is still the step's current
- * set of links, so a decision or reminder landing meanwhile wins and the request is left alone.
+ * After a directory change at `regionCode` (or a retry of one): every live request there at the
+ * region's level that is still addressed to someone no longer listed is closed for them (status
+ * `reassigned`, naming the new holders) and given to the listed approvers — same task token,
+ * question, options and deadline — alongside whoever still holds it. Computed from what is
+ * pending, not from what this change removed, so running it again finishes what a failed run left.
+ * Each request moves in one transaction that also checks it is still the step's current set of
+ * links on the same task, so a decision, reminder or re-binding landing meanwhile wins (the move is
+ * then tried again from what stands, a few times).
  */
-export async function reassignActions(
-  regionCode: string,
-  removedEmails: ReadonlySet<string>,
-  approvers: Approver[],
-): Promise<Reassignment[]> {
-  const affected = (await pendingActionsAt(regionCode)).filter((a) => removedEmails.has(a.addressee.email));
-  const requests = new Map<string, Action>();
-  for (const action of affected)
+export async function reassignActions(regionCode: string, approvers: Approver[]): Promise<Reassignment[]> {
+  const listed = new Set(approvers.map((a) => a.email));
+  const level = levelOf(regionCode);
+  const stranded = (await pendingActionsAt(regionCode)).filter(
+    (a) => a.level === level && !listed.has(a.addressee.email),
+  );
+  const requests = new Map<string, RequestSubject>();
+  for (const action of stranded)
     requests.set(`${action.subjectType}#${action.subjectId}#${action.step}`, action);
 
   const moved: Reassignment[] = [];
-  for (const template of requests.values()) {
-    const reassignment = await reassignRequest(template, removedEmails, approvers);
-    if (reassignment) moved.push(reassignment);
+  for (const subject of requests.values()) {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await reassignRequest(subject, listed, approvers);
+      if (outcome !== "changed") {
+        if (outcome) moved.push(outcome);
+        break;
+      }
+      if (attempt === MAX_ATTEMPTS) {
+        // Left for the next change or retry of this one (it moves whatever is still stranded).
+        logger.warn("Request kept changing while being reassigned; left as it is", requestLog(subject));
+        break;
+      }
+      // Give a re-binding in progress the moment it needs to finish.
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
   }
   return moved;
 }
 
+const MAX_ATTEMPTS = 3;
+
+const requestLog = (s: RequestSubject) => ({
+  subjectType: s.subjectType,
+  subjectId: s.subjectId,
+  step: s.step,
+});
+
+/**
+ * Moves one request, or says why not: undefined when nothing of it is to move (decided, superseded,
+ * expired, or nobody unlisted holds it), "changed" when it changed between our read and our write.
+ */
 async function reassignRequest(
-  template: Action,
-  removedEmails: ReadonlySet<string>,
+  subject: RequestSubject,
+  listed: ReadonlySet<string>,
   approvers: Approver[],
-): Promise<Reassignment | undefined> {
-  const currentKey = keys.current(template.subjectType, template.subjectId, template.step);
-  const { Item: current } = await db().send(
-    new GetCommand({ TableName: tableName(), Key: currentKey, ConsistentRead: true }),
-  );
-  const currentIds = (current?.actionIds as string[] | undefined) ?? [];
+): Promise<Reassignment | "changed" | undefined> {
+  const current = await getCurrentRequest(subject);
+  if (!current || current.decidedActionId) return undefined;
+  const currentIds = current.actionIds;
   const live = (await Promise.all(currentIds.map((id) => getAction(id)))).filter(
-    (a): a is Action => a?.status === "pending" && a.taskToken === template.taskToken,
+    (a): a is Action => a?.status === "pending" && !isExpired(a),
   );
-  const closed = live.filter((a) => removedEmails.has(a.addressee.email));
-  if (closed.length === 0) return undefined;
-  const kept = live.filter((a) => !removedEmails.has(a.addressee.email));
+  const closed = live.filter((a) => !listed.has(a.addressee.email));
+  const template = closed[0];
+  if (!template) return undefined;
+  // Every live link answers the same task; links split across two (a resumed step re-binding them
+  // right now) are left to that step, and tried again once it is done.
+  if (live.some((a) => a.taskToken !== template.taskToken)) return "changed";
+  const kept = live.filter((a) => listed.has(a.addressee.email));
   const keptEmails = new Set(kept.map((a) => a.addressee.email));
 
   const createdAt = nowIso();
   const created: Action[] = approvers
     .filter((a) => !keptEmails.has(a.email))
-    .map((addressee) => ({ addressee, id: newActionId() }))
-    .map(({ addressee, id }) => ({
+    .map((addressee) => ({
       // The same request: task token, question, options and deadline stay as they were.
       taskToken: template.taskToken,
       workflow: template.workflow,
@@ -99,28 +135,30 @@ async function reassignRequest(
       question: template.question,
       options: template.options,
       validUntil: template.validUntil,
-      id,
-      ref: actionRef(id),
+      id: newActionId(),
       addressee,
       status: "pending" as const,
       createdAt,
-      siblings: [],
     }));
   const liveIds = [...kept, ...created].map((a) => a.id);
-  for (const action of created) action.siblings = liveIds.filter((id) => id !== action.id);
   const holders = (created.length > 0 ? created : kept).map((a) => describeHolder(a.addressee)).join(", ");
 
+  // Still pending and still on the task the new links copy: a re-binding landing meanwhile cancels.
+  const onSameTask = {
+    ConditionExpression: "#status = :pending AND taskToken = :token",
+    ExpressionAttributeNames: { "#status": "status" },
+  };
   const items: NonNullable<TransactWriteCommandInput["TransactItems"]> = [
     ...closed.map((action) => ({
       Update: {
         TableName: tableName(),
         Key: keys.action(action.id),
         UpdateExpression: "SET #status = :reassigned, reassignedTo = :holders, reassignedAt = :at",
-        ConditionExpression: "#status = :pending",
-        ExpressionAttributeNames: { "#status": "status" },
+        ...onSameTask,
         ExpressionAttributeValues: {
           ":reassigned": "reassigned",
           ":pending": "pending",
+          ":token": template.taskToken,
           ":holders": holders,
           ":at": createdAt,
         },
@@ -134,22 +172,17 @@ async function reassignRequest(
       },
     })),
     ...kept.map((action) => ({
-      Update: {
+      ConditionCheck: {
         TableName: tableName(),
         Key: keys.action(action.id),
-        UpdateExpression: "SET siblings = :siblings",
-        ConditionExpression: "#status = :pending",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: {
-          ":siblings": liveIds.filter((id) => id !== action.id),
-          ":pending": "pending",
-        },
+        ...onSameTask,
+        ExpressionAttributeValues: { ":pending": "pending", ":token": template.taskToken },
       },
     })),
     {
       Update: {
         TableName: tableName(),
-        Key: currentKey,
+        Key: keys.current(subject.subjectType, subject.subjectId, subject.step),
         UpdateExpression: "SET actionIds = :ids",
         // Not once someone decided: that decision stands, and the workflow applies it.
         ConditionExpression: "actionIds = :previous AND attribute_not_exists(decidedActionId)",
@@ -161,20 +194,13 @@ async function reassignRequest(
     await db().send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
     if (error instanceof TransactionCanceledException) {
-      // Decided, reminded or moved meanwhile: what happened first stands.
-      logger.info("Request changed while being reassigned; left as it is", {
-        subjectType: template.subjectType,
-        subjectId: template.subjectId,
-        step: template.step,
-      });
-      return undefined;
+      logger.info("Request changed while being reassigned", requestLog(subject));
+      return "changed";
     }
     throw error;
   }
   return {
-    subjectType: template.subjectType,
-    subjectId: template.subjectId,
-    step: template.step,
+    ...requestLog(subject),
     closed: closed.map((a) => ({ ...a, status: "reassigned", reassignedTo: holders })),
     created,
     holders,

@@ -6,7 +6,7 @@ import { db } from "../db/client";
 import { tableSchema } from "../db/schema";
 import { tableName } from "../resources";
 import type { ApprovalLevel, Approver } from "../staff/directory";
-import { actionKeys as keys } from "./keys";
+import { ACTION_ID_PATTERN, actionKeys as keys } from "./keys";
 
 /**
  * An email action: one human decision a workflow waits for. The email carries only the action id;
@@ -22,10 +22,8 @@ export interface ActionOption {
 }
 
 export interface Action {
-  /** The secret in the link: never logged, never handed to a workflow. */
+  /** The secret in the link: never logged, never handed to a workflow (`actionRef` is its public name). */
   id: string;
-  /** A public reference for logs and execution history (see `actionRef`). */
-  ref: string;
   status: ActionStatus;
   taskToken: string;
   workflow: string;
@@ -53,8 +51,6 @@ export interface Action {
   supersededBy?: string;
   /** Who holds the request now, when a directory change moved it away from this addressee. */
   reassignedTo?: string;
-  /** The other addressees' actions for the same request. */
-  siblings: string[];
 }
 
 /** Where an approval stood when it asked: the level asked and the reminders already sent. */
@@ -84,7 +80,10 @@ export interface RequestSubject {
   step: string;
 }
 
-/** A non-secret reference to an action: a digest of its 192-bit random id, which it cannot reveal. */
+/**
+ * A non-secret reference to an action, for logs and execution history: a digest of its 192-bit
+ * random id, which it cannot reveal. Computed where needed, never stored.
+ */
 export function actionRef(id: string): string {
   return createHash("sha256").update(id).digest("base64url").slice(0, 12);
 }
@@ -111,11 +110,11 @@ export function actionItem(action: Action): Record<string, unknown> {
 /**
  * Asks one decision of several addressees: each gets an action of their own (their own link),
  * all answering the same waiting task. They become the step's current actions; the ones they
- * replace stop working. Deciding with one closes the others (see `closeSiblings`). Undefined (and
+ * replace stop working. Deciding with one closes the others (see `closeOthers`). Undefined (and
  * nothing replaced) when the current request was decided meanwhile: that decision must be applied.
  */
 export async function createActions(
-  fields: Omit<Action, "id" | "ref" | "status" | "createdAt" | "validUntil" | "addressee" | "siblings">,
+  fields: Omit<Action, "id" | "status" | "createdAt" | "validUntil" | "addressee">,
   addressees: Approver[],
   validForSeconds: number,
   approval: ApprovalState,
@@ -126,9 +125,7 @@ export async function createActions(
   const actions: Action[] = addressees.map((addressee, i) => ({
     ...fields,
     id: ids[i] as string,
-    ref: actionRef(ids[i] as string),
     addressee,
-    siblings: ids.filter((_, j) => j !== i),
     status: "pending",
     createdAt,
     validUntil: expires.toISOString(),
@@ -175,15 +172,27 @@ export async function createActions(
   return actions;
 }
 
-/** After one addressee decided: the others' links stop working and say who decided. */
-export async function closeSiblings(action: Action, decidedAt: string): Promise<void> {
-  for (const id of action.siblings) {
-    await closeAction(id, "used", { decidedAt, decidedBy: action.addressee.name });
+/**
+ * After one addressee decided: every other link of the request stops working and says who decided.
+ * Reads the request's links as they are now (a directory change may have added some since the
+ * decider's link was loaded), and only while the request is still the one that decision claimed.
+ * Safe to repeat: whoever hands the decision over (the page, a resumed ask, the reconciler) calls
+ * it, so a crash between recording and closing leaves no link open.
+ */
+export async function closeOthers(decided: Action): Promise<void> {
+  const current = await getCurrentRequest(decided);
+  if (current?.decidedActionId !== decided.id) return;
+  const details = {
+    decidedAt: decided.decidedAt ?? current.decidedAt ?? nowIso(),
+    decidedBy: decided.decidedBy ?? decided.addressee.name,
+  };
+  for (const id of current.actionIds) {
+    if (id !== decided.id) await closeAction(id, "used", details);
   }
 }
 
 export async function getAction(id: string): Promise<Action | undefined> {
-  if (!/^[A-Za-z0-9_-]{20,64}$/.test(id)) return undefined;
+  if (!ACTION_ID_PATTERN.test(id)) return undefined;
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.action(id) }));
   return Item as Action | undefined;
 }

@@ -6,7 +6,7 @@ import {
 } from "@aws-sdk/client-sfn";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { approvalToResume, deliverDecision, type ResumedApproval } from "../action/decision";
-import { type CurrentRequest, getCurrentRequest, unappliedDecision } from "../action/repository";
+import { type CurrentRequest, closeOthers, getCurrentRequest, unappliedDecision } from "../action/repository";
 import { forEachConcurrently } from "../concurrency";
 import { workflowPolicy } from "../config/durations";
 import { conditionFailed, db } from "../db/client";
@@ -85,7 +85,11 @@ export async function reconcileRegistration(registration: Registration): Promise
     // A decision stored while Step Functions could not take it: hand it over now. (Its task
     // closed meanwhile? Then the step's next ask applies it.)
     const decided = await unappliedDecision(current);
-    if (decided) await deliverDecision(decided);
+    if (decided) {
+      await deliverDecision(decided);
+      // Its page may have crashed before closing the other links: close them now.
+      await closeOthers(decided);
+    }
     return "running";
   }
   const approval = approvalToResume(current);

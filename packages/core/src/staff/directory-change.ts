@@ -31,8 +31,11 @@ export interface DirectoryChange {
 
 /**
  * Replaces a region's approvers and answers for it: the change goes into the directory's audit
- * trail with the directory itself (one transaction, refused if someone changed it meanwhile), the
- * removed people's waiting requests move to the new approvers, and everyone concerned is mailed.
+ * trail with the directory itself (one transaction, refused if someone changed it meanwhile), then
+ * every waiting request there still addressed to someone no longer listed moves to the listed
+ * approvers, and everyone concerned is mailed. The move is computed from what is pending, not from
+ * this change's diff, and runs on every change: if it failed after the directory was written, the
+ * same request sent again (which removes nobody) finishes it.
  */
 export async function changeApprovers(
   regionCode: string,
@@ -101,23 +104,23 @@ export async function changeApprovers(
     removed: change.removed.length,
     added: change.added.length,
   });
-  if (removed.length === 0) return change;
-
-  const moved = await reassignActions(regionCode, new Set(change.removed), approvers);
+  const moved = await reassignActions(regionCode, approvers);
   change.moved = moved.map(({ subjectType, subjectId, step, holders }) => ({
     subjectType,
     subjectId,
     step,
     holders,
   }));
-  await db().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: changeKey,
-      UpdateExpression: "SET moved = :moved",
-      ExpressionAttributeValues: { ":moved": change.moved },
-    }),
-  );
+  if (moved.length > 0) {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: changeKey,
+        UpdateExpression: "SET moved = :moved",
+        ExpressionAttributeValues: { ":moved": change.moved },
+      }),
+    );
+  }
   await notify(regionCode, removed, moved);
   return change;
 }

@@ -18,8 +18,10 @@ import {
  * execution input (`policy`), so changing them needs no redeploy.
  *
  * `$.approval` ({level, reminders, timeoutSeconds}) is where the approval stands. A resumed
- * execution receives it in its input (see `approvalToResume`) and enters at `${prefix}Resume`
- * (route there with `resumeApprovalRule`): it continues at the level, reminder and deadline it had
+ * execution receives it in its input with one more field, `expired` (see `approvalToResume`), and
+ * enters at `${prefix}Resume` (route there with `resumeApprovalRule`): when `expired` is true its
+ * links' deadline passed while it was lost, so it goes straight to `${prefix}TimedOut` (the next
+ * reminder or escalation); otherwise it continues at the level, reminder and deadline it had
  * reached, and the ask task re-binds the links already sent or applies a decision already made.
  */
 export function approvalStates(options: {

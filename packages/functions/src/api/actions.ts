@@ -2,7 +2,7 @@ import { deliverDecision } from "@sigap/core/action/decision";
 import {
   type Action,
   actionRef,
-  closeSiblings,
+  closeOthers,
   getAction,
   getCurrentRequest,
   isExpired,
@@ -209,7 +209,8 @@ export const actions = new Hono()
       });
       delivery = "failed";
     }
-    await closeSiblings(action, decidedAt);
+    // The request's links as they are now, not as loaded: a directory change may have added some.
+    await closeOthers({ ...action, decidedAt, decidedBy: action.addressee.name });
     logger.info("Decision recorded", { actionRef: ref, step: action.step, decision, delivery });
     return c.html(
       page(

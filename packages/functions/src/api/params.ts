@@ -1,3 +1,4 @@
+import { ACTION_ID_PATTERN } from "@sigap/core/action/keys";
 import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import * as v from "valibot";
@@ -12,8 +13,8 @@ import * as v from "valibot";
 /** Registration ids: 12 characters of a–z0–9 (see the registration repository). */
 export const RegistrationId = v.pipe(v.string(), v.regex(/^[a-z0-9]{12}$/));
 
-/** Action ids, the secret in each email link: 24 random bytes in base64url (32 characters). */
-export const ActionId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{20,64}$/));
+/** Action ids, the secret in each email link (see `ACTION_ID_PATTERN`). */
+export const ActionId = v.pipe(v.string(), v.regex(ACTION_ID_PATTERN));
 
 /** A region code as people write it (`32.05.22.2001`, `3205222001`); its existence is checked where used. */
 export const RegionCode = v.pipe(v.string(), v.regex(/^[\d. ]{1,20}$/));
