@@ -178,6 +178,7 @@ describe("GET /health with DynamoDB frozen", () => {
     const started = performance.now();
     const response = await app.request("/health");
     expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toMatch(/^\d+$/);
     const health = (await response.json()) as { dependencies: { dynamodb: { status: string } } };
     expect(health.dependencies.dynamodb.status).toBe("down");
     expect(performance.now() - started).toBeLessThan(HANG_GUARD_MS);

@@ -1,7 +1,6 @@
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import { nowIso } from "../clock";
-import { db, queryAll } from "../db/client";
+import { conditionFailed, db, queryAll } from "../db/client";
 import { logger } from "../log";
 import { tableName } from "../resources";
 import { type Approver, levelOf } from "../staff/directory";
@@ -193,7 +192,7 @@ async function reassignRequest(
   try {
     await db().send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
-    if (error instanceof TransactionCanceledException) {
+    if (conditionFailed(error)) {
       logger.info("Request changed while being reassigned", requestLog(subject));
       return "changed";
     }

@@ -1,8 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
-import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { now, nowIso } from "../clock";
-import { db } from "../db/client";
+import { conditionFailed, db } from "../db/client";
 import { tableSchema } from "../db/schema";
 import { tableName } from "../resources";
 import type { ApprovalLevel, Approver } from "../staff/directory";
@@ -159,7 +158,7 @@ export async function createActions(
       }),
     )
     .catch((error: unknown) => {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
+      if (conditionFailed(error)) return undefined;
       throw error;
     });
   if (!replaced) {
@@ -259,7 +258,7 @@ export async function recordDecision(
     );
     return true;
   } catch (error) {
-    if (error instanceof TransactionCanceledException) return false;
+    if (conditionFailed(error)) return false;
     throw error;
   }
 }
@@ -284,7 +283,7 @@ export async function markDecisionApplied(subject: RequestSubject): Promise<void
       }),
     )
     .catch((error: unknown) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!conditionFailed(error)) throw error;
     });
 }
 
@@ -306,7 +305,7 @@ export async function rebindAction(id: string, taskToken: string): Promise<boole
     );
     return true;
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
+    if (conditionFailed(error)) return false;
     throw error;
   }
 }
@@ -358,7 +357,7 @@ export async function moveAction(
     );
     return true;
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
+    if (conditionFailed(error)) return false;
     throw error;
   }
 }

@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type Reassignment, reassignActions } from "../action/reassign";
 import { type Action, markMailed } from "../action/repository";
 import { nowIso } from "../clock";
-import { db, queryByPrefix } from "../db/client";
+import { conditionFailed, db, queryByPrefix } from "../db/client";
 import { AppError } from "../error";
 import { logger } from "../log";
 import { sendMail } from "../mail/send";
@@ -90,7 +89,7 @@ export async function changeApprovers(
       }),
     );
   } catch (error) {
-    if (error instanceof TransactionCanceledException) {
+    if (conditionFailed(error)) {
       throw new AppError(
         "conflict",
         "Direktori baru saja diubah",

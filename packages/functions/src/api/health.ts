@@ -125,5 +125,7 @@ export const health = new Hono().get("/", async (c) => {
   };
   const healthy = Object.values(dependencies).every((d) => d.status === "up");
   c.header("Cache-Control", "no-store");
+  // A down state is re-probed after DOWN_FOR_MS: asking again sooner learns nothing new.
+  if (!healthy) c.header("Retry-After", String(Math.ceil(DOWN_FOR_MS / 1000)));
   return c.json({ status: healthy ? "ok" : "degraded", dependencies }, healthy ? 200 : 503);
 });
