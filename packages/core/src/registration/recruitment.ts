@@ -155,7 +155,7 @@ export async function requestDecision(
   // Decided and applied while we asked: this execution is stale; the failure hands it to the reconciler.
   if (!actions) throw new AppError("conflict", `The ${request.step} request of ${r.id} changed while asking`);
   const escalated = request.reminders === 0 && request.level !== request.startLevel;
-  // Each addressee gets their own link, once.
+  // Each addressee gets their own link; a crash between sending and marking it sends it again.
   const unsent = actions.filter((a) => !a.mailedAt);
   for (const action of unsent) {
     await sendMail({
