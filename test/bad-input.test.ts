@@ -4,7 +4,8 @@
  * public endpoint, in-process, asserting no 5xx, a problem document (or the action page) for every
  * refusal, and nothing written. `FUZZ_SEED=<n>` replays a run; a failure prints its seed and path.
  */
-import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { createHash } from "node:crypto";
+import { paginateScan } from "@aws-sdk/lib-dynamodb";
 import { db } from "@sigap/core/db/client";
 import { outbox } from "@sigap/core/mail/outbox";
 import { validRegistration } from "@sigap/core/registration/fixtures";
@@ -22,17 +23,13 @@ let receiptCode: string;
 let actionId: string;
 let districtToken: string;
 
-async function countItems(): Promise<number> {
-  let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db().send(
-      new ScanCommand({ TableName: tableName(), Select: "COUNT", ExclusiveStartKey: start }),
-    );
-    count += page.Count ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return count;
+/** A digest of every item in the table: equal before and after means nothing was put, changed or deleted. */
+async function tableDigest(): Promise<string> {
+  const items: string[] = [];
+  for await (const page of paginateScan({ client: db() }, { TableName: tableName() })) {
+    for (const item of page.Items ?? []) items.push(JSON.stringify(Object.entries(item).sort()));
+  }
+  return createHash("sha256").update(items.sort().join("\n")).digest("hex");
 }
 
 async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, what: string): Promise<T> {
@@ -66,9 +63,9 @@ beforeAll(async () => {
   );
   actionId = new URL(link).pathname.split("/").pop() as string;
   // The workflow now waits for days; wait until what it writes on the way has settled.
-  let last = -1;
+  let last = "";
   await eventually(async () => {
-    const now = await countItems();
+    const now = await tableDigest();
     const settled = now === last;
     last = now;
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -403,20 +400,31 @@ const badRegistration = encoding.chain((enc) =>
     .map(([field, value]) => ({ enc, field, value })),
 );
 
+/** How many fuzz properties the describe below runs; the 1,000 total is checked only when all ran. */
+const FUZZ_PROPERTIES = 14;
+let propertiesRun = 0;
+
+/** Runs one property; returns how many generated requests it really sent. */
 async function fuzz<T>(runs: number, arbitrary: fc.Arbitrary<T>, check: (value: T) => Promise<void>) {
-  const items = await countItems();
+  const before = await tableDigest();
   const mails = outbox().list().length;
-  await fc.assert(fc.asyncProperty(arbitrary, check), { seed: SEED, numRuns: runs, endOnFailure: false });
-  expect(await countItems(), "items in the table").toBe(items);
+  let sent = 0;
+  const counted = async (value: T) => {
+    sent += 1;
+    await check(value);
+  };
+  await fc.assert(fc.asyncProperty(arbitrary, counted), { seed: SEED, numRuns: runs, endOnFailure: false });
+  expect(await tableDigest(), "the table (nothing put, changed or deleted)").toBe(before);
   expect(outbox().list().length, "mail sent").toBe(mails);
-  return runs;
+  propertiesRun += 1;
+  return sent;
 }
 
 describe("fuzz: generated bad input at every public endpoint", () => {
   let total = 0;
   afterAll(() => {
-    // The issue asks for at least 1,000 generated bad inputs in all.
-    expect(total).toBeGreaterThanOrEqual(1000);
+    // The issue asks for at least 1,000 generated bad inputs in all (when no test was filtered out).
+    if (propertiesRun === FUZZ_PROPERTIES) expect(total).toBeGreaterThanOrEqual(1000);
   });
 
   it("POST /v1/registrations: bad fields in every encoding, any body under any type", async () => {

@@ -83,9 +83,11 @@ export async function startDynamoDbLocal(options: {
   let running = await launch(jar, options);
   let stopping = false;
   let restarts = 0;
+  /** The supervisor's work after an exit: a stop waits for it, so no relaunch outlives the stop. */
+  let recovering: Promise<void> = Promise.resolve();
 
   const supervise = (emulator: Emulator) => {
-    void emulator.exited.then(async ({ code, signal }) => {
+    recovering = emulator.exited.then(async ({ code, signal }) => {
       if (stopping || !options.supervise) return;
       const { onExit, onRestart, onGiveUp } = options.supervise;
       const reason = `DynamoDB Local exited unexpectedly (${signal ? `signal ${signal}` : `code ${code}`})`;
@@ -130,6 +132,8 @@ export async function startDynamoDbLocal(options: {
     stop: async () => {
       stopping = true;
       await running.stop();
+      // An exit being recovered from: wait for the relaunch to settle (it stops itself on `stopping`).
+      await recovering;
     },
   };
 }
@@ -173,8 +177,9 @@ async function launch(jar: string, options: { port: number; dataDirectory?: stri
   );
   const pidFile = options.dataDirectory ? join(options.dataDirectory, PID_FILE) : undefined;
   if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid));
-  // Whatever ends this process (a crash, an unhandled signal), the emulator must not outlive it.
-  // (SIGKILL of this process runs no handler: the next start finds the orphan by its pid file.)
+  // When this process exits normally, the emulator goes too. A signal that kills this process runs
+  // no "exit" handler (npm start handles SIGINT, SIGTERM and SIGHUP itself; SIGKILL nothing): the
+  // next start finds such an orphan by its pid file.
   const killOnExit = () => child.kill("SIGTERM");
   process.once("exit", killOnExit);
   void exited.then(() => {

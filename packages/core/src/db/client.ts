@@ -3,7 +3,7 @@ import {
   DynamoDBClient,
   TransactionCanceledException,
 } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, paginateQuery, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { awsClientOptions } from "../config/aws-clients";
 import { tableName } from "../resources";
 
@@ -47,12 +47,7 @@ export function queryByPrefix<T>(key: { pk: string; skPrefix: string }): Promise
 export async function* queryPages<T>(
   input: Omit<QueryCommandInput, "ExclusiveStartKey">,
 ): AsyncGenerator<T[]> {
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db().send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
-    yield (page.Items ?? []) as T[];
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  for await (const page of paginateQuery({ client: db() }, input)) yield (page.Items ?? []) as T[];
 }
 
 /**
