@@ -12,7 +12,13 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetItemCommand, TransactWriteItemsCommand } from "@aws-sdk/client-dynamodb";
-import { ensureTable, freePort, localClient, startDynamoDbLocal } from "../packages/local/src/dynamodb-local";
+import {
+  ensureTable,
+  freePort,
+  isAlive,
+  localClient,
+  startDynamoDbLocal,
+} from "../packages/local/src/dynamodb-local";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 const runs = Number(process.argv[2] ?? 10);
@@ -57,15 +63,6 @@ async function once(mode: string): Promise<boolean> {
     return found.every(Boolean);
   } finally {
     rmSync(dataDirectory, { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -261,7 +261,8 @@ function readPid(file: string): number | undefined {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Is a process with this pid running (signal 0 tests without sending anything)? */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
