@@ -1,5 +1,5 @@
 import { SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
-import { now } from "../clock";
+import { now, nowIso } from "../clock";
 import { logger } from "../log";
 import type { ApprovalLevel } from "../staff/directory";
 import { isClosedTaskError, sfn } from "../workflow/client";
@@ -13,6 +13,7 @@ import {
   isExpired,
   type RequestSubject,
   rebindAction,
+  recordDecision,
   unappliedDecision,
 } from "./repository";
 
@@ -150,4 +151,70 @@ export function approvalToResume(current: CurrentRequest | undefined): ResumedAp
     timeoutSeconds: Math.max(decided ? 60 : 1, left),
     expired: !decided && left <= 0,
   };
+}
+
+/** How a person's decision on a link ended. */
+export type DecisionOutcome =
+  /** Stored; `delivery` says whether the waiting task took it now ("closed"/"failed": applied later). */
+  | { recorded: true; decidedAt: string; delivery: "delivered" | "closed" | "failed" }
+  /** Not stored: the link as it stands now (decided by another addressee, or replaced). */
+  | { recorded: false; action: Action };
+
+/**
+ * Decides a pending action: the one path from an addressee's choice to the workflow. The decision
+ * is stored first (a crash after that loses nothing), then handed to the waiting task, then every
+ * other link of the request is closed. Any page or endpoint that lets a person decide calls this.
+ */
+export async function decide(
+  action: Action,
+  choice: { decision: string; reason?: string; note?: string },
+): Promise<DecisionOutcome> {
+  const decidedAt = nowIso();
+  if (!(await recordDecision(action, choice, decidedAt))) {
+    return { recorded: false, action: await whyNotRecorded(action) };
+  }
+  const ref = actionRef(action.id);
+  // The freshest token: a resumed step may have re-bound the link since it was loaded.
+  const recorded = (await getAction(action.id)) ?? action;
+  let delivery: "delivered" | "closed" | "failed";
+  try {
+    // "closed": the task is gone (timed out, or its execution lost); the step applies the
+    // recorded decision when it is asked again (the reminder, or the reconciler's restart).
+    delivery = await deliverDecision(recorded);
+  } catch (error) {
+    // Step Functions unreachable: the decision is stored; the reconciler hands it over.
+    logger.warn("Decision stored but not yet handed to the workflow", {
+      actionRef: ref,
+      error: error as Error,
+    });
+    delivery = "failed";
+  }
+  // The request's links as they are now, not as loaded: a directory change may have added some.
+  await closeOthers({ ...action, decidedAt, decidedBy: action.addressee.name });
+  logger.info("Decision recorded", {
+    actionRef: ref,
+    step: action.step,
+    decision: choice.decision,
+    delivery,
+  });
+  return { recorded: true, decidedAt, delivery };
+}
+
+/** The link as it stands after its decision could not be recorded: decided by another, or replaced. */
+async function whyNotRecorded(action: Action): Promise<Action> {
+  const fresh = (await getAction(action.id)) ?? action;
+  if (fresh.status !== "pending") return fresh;
+  // Still pending: another addressee's decision claimed the request first, or a newer request replaced it.
+  const current = await getCurrentRequest(action);
+  const decider = current?.decidedActionId ? await getAction(current.decidedActionId) : undefined;
+  if (decider && current?.actionIds.includes(action.id)) {
+    const decidedAt = decider.decidedAt ?? current.decidedAt;
+    return {
+      ...fresh,
+      status: "used",
+      decidedBy: decider.addressee.name,
+      ...(decidedAt ? { decidedAt } : {}),
+    };
+  }
+  return { ...fresh, status: "superseded" };
 }

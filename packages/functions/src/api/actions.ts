@@ -1,15 +1,5 @@
-import { deliverDecision } from "@sigap/core/action/decision";
-import {
-  type Action,
-  actionRef,
-  closeOthers,
-  getAction,
-  getCurrentRequest,
-  isExpired,
-  recordDecision,
-} from "@sigap/core/action/repository";
-import { nowIso } from "@sigap/core/clock";
-import { logger } from "@sigap/core/log";
+import { decide } from "@sigap/core/action/decision";
+import { type Action, getAction, isExpired } from "@sigap/core/action/repository";
 import { describeRegion } from "@sigap/core/region/regions";
 import { stageLabels } from "@sigap/core/registration/model";
 import { getRegistration } from "@sigap/core/registration/repository";
@@ -130,25 +120,6 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ""}
   );
 }
 
-/** The link as it stands after its decision could not be recorded: decided by another, or replaced. */
-async function whyNotRecorded(action: Action): Promise<Action> {
-  const fresh = (await getAction(action.id)) ?? action;
-  if (fresh.status !== "pending") return fresh;
-  // Still pending: another addressee's decision claimed the request first, or a newer request replaced it.
-  const current = await getCurrentRequest(action);
-  const decider = current?.decidedActionId ? await getAction(current.decidedActionId) : undefined;
-  if (decider && current?.actionIds.includes(action.id)) {
-    const decidedAt = decider.decidedAt ?? current.decidedAt;
-    return {
-      ...fresh,
-      status: "used",
-      decidedBy: decider.addressee.name,
-      ...(decidedAt ? { decidedAt } : {}),
-    };
-  }
-  return { ...fresh, status: "superseded" };
-}
-
 async function load(c: Context): Promise<{ action?: Action; subject?: SubjectView }> {
   const action = await getAction(c.req.param("actionId") ?? "");
   if (!action) return {};
@@ -188,30 +159,10 @@ export const actions = new Hono()
       return formPage(c, action, subject, "Tuliskan alasan penolakan (minimal 5 karakter).", 422);
     }
 
-    // Single use, one decision per request: stored first, so a crash after this line loses nothing.
-    const decidedAt = nowIso();
-    if (!(await recordDecision(action, { decision, reason, note }, decidedAt))) {
-      return gonePage(c, await whyNotRecorded(action), subject);
-    }
-    const ref = actionRef(action.id);
-    // The freshest token: a resumed step may have re-bound the link since it was loaded.
-    const recorded = (await getAction(action.id)) ?? action;
-    let delivery: "delivered" | "closed" | "failed";
-    try {
-      // "closed": the task is gone (timed out, or its execution lost); the step applies the
-      // recorded decision when it is asked again (the reminder, or the reconciler's restart).
-      delivery = await deliverDecision(recorded);
-    } catch (error) {
-      // Step Functions unreachable: the decision is stored; the reconciler hands it over.
-      logger.warn("Decision stored but not yet handed to the workflow", {
-        actionRef: ref,
-        error: error as Error,
-      });
-      delivery = "failed";
-    }
-    // The request's links as they are now, not as loaded: a directory change may have added some.
-    await closeOthers({ ...action, decidedAt, decidedBy: action.addressee.name });
-    logger.info("Decision recorded", { actionRef: ref, step: action.step, decision, delivery });
+    // Single use, one decision per request, stored before the workflow hears of it.
+    const outcome = await decide(action, { decision, reason, note });
+    if (!outcome.recorded) return gonePage(c, outcome.action, subject);
+    const { decidedAt, delivery } = outcome;
     return c.html(
       page(
         "Keputusan tercatat",
