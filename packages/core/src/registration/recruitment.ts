@@ -17,6 +17,7 @@ import { logger } from "../log";
 import { sendMail } from "../mail/send";
 import { tableName } from "../resources";
 import { type ApprovalLevel, regionAtLevel, resolveApprovers } from "../staff/directory";
+import { localDate } from "../time";
 import { registrationKeys } from "./keys";
 import {
   acknowledgementEmail,
@@ -288,7 +289,8 @@ const afterOutcome: Record<Outcome, { status: Registration["status"]; stage: Rec
 /** The SK number and member number, in sequence per kabupaten/kota. */
 async function issueNumbers(r: Registration): Promise<Pick<Registration, "skNumber" | "memberNumber">> {
   const regency = regionAtLevel(r.villageCode, "district");
-  const year = now().getUTCFullYear();
+  // The decree's year is the kabupaten's own: an SK approved at 06:00 WIB on 1 January is that year's.
+  const year = localDate(now(), r.villageCode).slice(0, 4);
   const digits = regency.replace(".", "");
   const sk = await nextNumber(`SK#${regency}#${year}`);
   const member = await nextNumber(`MEMBER#${regency}`);
