@@ -9,7 +9,6 @@ import {
 } from "@aws-sdk/client-sfn";
 import { actionRef, getAction, getCurrentRequest } from "@sigap/core/action/repository";
 import { settings } from "@sigap/core/config/settings";
-import { logger } from "@sigap/core/log";
 import { outbox } from "@sigap/core/mail/outbox";
 import { validRegistration } from "@sigap/core/registration/fixtures";
 import type { Registration } from "@sigap/core/registration/model";
@@ -20,6 +19,7 @@ import { putApprovers } from "@sigap/core/staff/directory";
 import { sfn } from "@sigap/core/workflow/client";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { type AppStack, startAppStack } from "./support/app-stack";
+import { capturedLogs } from "./support/logs";
 import { staffToken } from "./support/staff-token";
 
 // A jump of days on the fake clock would fire every in-flight SDK request's timeout (the SDK's
@@ -544,27 +544,17 @@ describe("nothing lost, nothing sent twice", () => {
 
 describe("secrets stay secret", () => {
   it("never puts an action id (the link's secret) in the logs or the execution history", async () => {
-    const printed: string[] = [];
-    const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-      printed.push(String(chunk));
-      return true;
-    });
-    logger.setLogLevel("DEBUG");
-    let id: string;
-    let link: string;
-    try {
+    let id = "";
+    let link = "";
+    const logs = await capturedLogs(async () => {
       const registered = await register();
       id = registered.id;
       link = actionLink(await until(() => mailAbout(registered.name, KADES_CIKAJANG)[0], "the request"));
       expect((await decide(link, { decision: "recommend", note: "Aktif" })).status).toBe(200);
       await until(async () => (await statusOf(id)()) === "candidate", "candidate status");
       await until(async () => (await registration(id)).trainingTaskToken, "the training wait");
-    } finally {
-      logger.setLogLevel("SILENT");
-      spy.mockRestore();
-    }
+    });
     const actionId = actionIdOf(link);
-    const logs = printed.join("");
     expect(logs).toContain("Decision requested");
     expect(logs).toContain("Decision recorded");
     expect(logs).toContain(actionRef(actionId));

@@ -5,7 +5,6 @@
 import { ListExecutionsCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { db } from "@sigap/core/db/client";
-import { logger } from "@sigap/core/log";
 import { outbox } from "@sigap/core/mail/outbox";
 import { validRegistration } from "@sigap/core/registration/fixtures";
 import { registrationKeys } from "@sigap/core/registration/keys";
@@ -15,6 +14,7 @@ import { stateMachineArn, tableName } from "@sigap/core/resources";
 import { sfn } from "@sigap/core/workflow/client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type AppStack, startAppStack } from "./support/app-stack";
+import { capturedLogs } from "./support/logs";
 
 let stack: AppStack;
 beforeAll(async () => {
@@ -157,22 +157,13 @@ describe("POST /v1/registrations", () => {
 
   it("keeps the NIK only hashed, encrypted and masked, and never logs it or the name", async () => {
     const applicant = person({ fullName: "Nama Sangat Rahasia" });
-    const printed: string[] = [];
-    const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-      printed.push(String(chunk));
-      return true;
-    });
-    logger.setLogLevel("DEBUG");
-    let id: string;
-    try {
+    let id = "";
+    const logs = await capturedLogs(async () => {
       id = ((await (await post(applicant)).json()) as { id: string }).id;
-    } finally {
-      logger.setLogLevel("SILENT");
-      spy.mockRestore();
-    }
-    expect(printed.join("")).toContain("Registration accepted");
-    expect(printed.join("")).not.toContain(applicant.nik);
-    expect(printed.join("")).not.toContain("Nama Sangat Rahasia");
+    });
+    expect(logs).toContain("Registration accepted");
+    expect(logs).not.toContain(applicant.nik);
+    expect(logs).not.toContain("Nama Sangat Rahasia");
     const { Item } = await db().send(
       new GetCommand({ TableName: tableName(), Key: registrationKeys.registration(id) }),
     );
