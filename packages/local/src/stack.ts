@@ -28,8 +28,13 @@ export async function startLocalStack(options: {
 }): Promise<LocalStack> {
   const { ports } = options;
   const stops: Array<() => Promise<void>> = [];
-  const stop = async () => {
-    for (const s of stops.reverse()) await s().catch((error) => console.error(error));
+  // Once, in reverse order of starting, however many callers ask (a fatal emulator and a signal).
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
+      for (const s of [...stops].reverse()) await s().catch((error) => console.error(error));
+    })();
+    return stopped;
   };
   try {
     // /health follows the emulator at once (its cached states are dropped on each change).
