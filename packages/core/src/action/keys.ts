@@ -17,7 +17,8 @@ export const actionKeys = {
    * oldest first; read with a status filter, so a directory change finds the pending ones.
    */
   byApproverRegion: (regionCode: string, createdAt: string, id: string) => ({
-    gsi1pk: `ACTION#REGION#${regionCode}`,
+    gsi1pk: actionKeys.regionPartition(regionCode),
     gsi1sk: `${createdAt}#${id}`,
   }),
+  regionPartition: (regionCode: string) => `ACTION#REGION#${regionCode}`,
 };

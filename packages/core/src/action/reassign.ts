@@ -37,7 +37,7 @@ export async function pendingActionsAt(regionCode: string): Promise<Action[]> {
     FilterExpression: "#status = :pending",
     ExpressionAttributeNames: { "#status": "status" },
     ExpressionAttributeValues: {
-      ":pk": keys.byApproverRegion(regionCode, "", "").gsi1pk,
+      ":pk": keys.regionPartition(regionCode),
       ":pending": "pending",
     },
   });

@@ -1,3 +1,6 @@
+/** A registration id: 12 characters of a–z0–9 (62 bits; see the repository's `newId`). */
+export const REGISTRATION_ID_PATTERN = /^[a-z0-9]{12}$/;
+
 /** Every DynamoDB key of the registration domain, built here and nowhere else. */
 export type RegistrationStatus = "submitted" | "candidate" | "active" | "rejected";
 

@@ -1,4 +1,5 @@
 import { ACTION_ID_PATTERN } from "@sigap/core/action/keys";
+import { REGISTRATION_ID_PATTERN } from "@sigap/core/registration/keys";
 import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import * as v from "valibot";
@@ -10,8 +11,8 @@ import * as v from "valibot";
  * answer reveals nothing about which ids exist.
  */
 
-/** Registration ids: 12 characters of a–z0–9 (see the registration repository). */
-export const RegistrationId = v.pipe(v.string(), v.regex(/^[a-z0-9]{12}$/));
+/** Registration ids (see `REGISTRATION_ID_PATTERN`). */
+export const RegistrationId = v.pipe(v.string(), v.regex(REGISTRATION_ID_PATTERN));
 
 /** Action ids, the secret in each email link (see `ACTION_ID_PATTERN`). */
 export const ActionId = v.pipe(v.string(), v.regex(ACTION_ID_PATTERN));
