@@ -69,14 +69,19 @@ async function waitingOnVillage(ids: string[]): Promise<void> {
 /** The calls one reconciliation makes, by command name. */
 async function callsOf<T>(work: () => Promise<T>): Promise<{ result: T; calls: string[] }> {
   const calls: string[] = [];
-  const record = <C extends { send: (...args: never[]) => unknown }>(client: C) => {
-    const send = client.send.bind(client) as (...args: unknown[]) => unknown;
-    return vi.spyOn(client, "send").mockImplementation(((command: { constructor: { name: string } }) => {
-      calls.push(command.constructor.name);
-      return send(command);
-    }) as never);
-  };
-  const spies = [record(db()), record(sfn())];
+  const named = (command: unknown) => calls.push((command as object).constructor.name);
+  const dbSend = db().send.bind(db());
+  const sfnSend = sfn().send.bind(sfn());
+  const spies = [
+    vi.spyOn(db(), "send").mockImplementation(((command: unknown) => {
+      named(command);
+      return dbSend(command as never);
+    }) as typeof dbSend),
+    vi.spyOn(sfn(), "send").mockImplementation(((command: unknown) => {
+      named(command);
+      return sfnSend(command as never);
+    }) as typeof sfnSend),
+  ];
   try {
     return { result: await work(), calls };
   } finally {
