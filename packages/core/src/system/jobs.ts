@@ -1,4 +1,4 @@
-import { reconcileRegistrations } from "../registration/workflow";
+import { reconcileWorkflows } from "../workflow/reconcilers";
 import { reportFailedExecutions } from "./failed-executions";
 import { type JobSchedule, SCHEDULE_INTERVAL_MINUTES } from "./schedule";
 
@@ -17,9 +17,9 @@ export interface ScheduledJob {
  */
 export const scheduledJobs: ScheduledJob[] = [
   {
-    name: "reconcile-registrations",
+    name: "reconcile-workflows",
     schedule: { every: SCHEDULE_INTERVAL_MINUTES },
-    run: () => reconcileRegistrations(),
+    run: () => reconcileWorkflows(),
   },
   {
     name: "report-failed-executions",
