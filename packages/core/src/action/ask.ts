@@ -4,7 +4,7 @@ import { AppError } from "../error";
 import { logger } from "../log";
 import { sendMail } from "../mail/send";
 import { type Approver, DUTIES, type Duty, type Level, regionAtLevel, resolveDuty } from "../staff/directory";
-import { prepareAsk } from "./decision";
+import { type DecisionOutcome, decide, prepareAsk } from "./decision";
 import { subjectOfType } from "./known-subjects";
 import {
   DEFAULT_LEVELS,
@@ -19,9 +19,11 @@ import {
   actionRef,
   type CurrentRequest,
   createActions,
+  type DecisionChoice,
   getAction,
   getCurrentRequest,
   markMailed,
+  type RequestSubject,
 } from "./repository";
 import type { AskedEvent } from "./subjects";
 
@@ -335,4 +337,75 @@ export function askFromTask(
     ...(mail !== undefined ? { mail } : {}),
     ...(silentRounds !== undefined ? { silentRounds } : {}),
   });
+}
+
+/** The addressee of a request answered from a staff endpoint: nobody is mailed, anyone entitled answers. */
+const staffDesk = (): Approver => ({
+  name: "Petugas Dinas Sosial",
+  email: settings().operatorEmail,
+  title: "Dijawab melalui SIGAP",
+});
+
+/**
+ * A wait answered from a staff endpoint, not an email link (e.g. Bimtek dasar completion): its task
+ * token is recorded as the step's request in the action table, with no link and no email. Asked
+ * again (a new wait after a timeout notice, a restarted execution) it hands over an answer already
+ * recorded, or re-binds the pending request to the new task.
+ */
+export async function awaitStaffAnswer(request: {
+  workflow: string;
+  subjectType: string;
+  subjectId: string;
+  step: string;
+  taskToken: string;
+  validForSeconds: number;
+  level: Level;
+  regionCode: string;
+  question: string;
+  options: ActionOption[];
+}): Promise<{ actionRefs: string[] }> {
+  const subject = { subjectType: request.subjectType, subjectId: request.subjectId, step: request.step };
+  const asked = { level: request.level, reminders: 0, taskToken: request.taskToken };
+  let prepared = await prepareAsk(subject, asked);
+  if (prepared.kind === "ask") {
+    const actions = await createActions(
+      {
+        taskToken: request.taskToken,
+        workflow: request.workflow,
+        ...subject,
+        level: request.level,
+        regionCode: request.regionCode,
+        onBehalf: false,
+        viaStaff: true,
+        question: request.question,
+        options: request.options,
+      },
+      [staffDesk()],
+      request.validForSeconds,
+      { startLevel: request.level, level: request.level, reminders: 0 },
+    );
+    if (actions) return { actionRefs: actions.map((a) => actionRef(a.id)) };
+    prepared = await prepareAsk(subject, asked);
+  }
+  if (prepared.kind === "decided") return { actionRefs: [actionRef(prepared.action.id)] };
+  if (prepared.kind === "rebound") return { actionRefs: prepared.actions.map((a) => actionRef(a.id)) };
+  throw new AppError("conflict", `The ${request.step} request of ${request.subjectId} changed while waiting`);
+}
+
+/**
+ * Answers a step waiting on a staff endpoint through the one decide path (stored first, then handed
+ * to the waiting task; applied by the next wait if the task was gone). Undefined when the step has
+ * no pending request to answer.
+ */
+export async function answerStaffRequest(
+  subject: RequestSubject,
+  choice: DecisionChoice,
+): Promise<DecisionOutcome | undefined> {
+  const current = await getCurrentRequest(subject);
+  for (const id of current?.actionIds ?? []) {
+    const action = await getAction(id);
+    // Past its deadline but still pending counts: the next wait hands the answer over.
+    if (action?.viaStaff && action.status === "pending") return decide(action, choice);
+  }
+  return undefined;
 }

@@ -8,6 +8,7 @@ import {
   actionRef,
   type CurrentRequest,
   closeOthers,
+  type DecisionChoice,
   getAction,
   getCurrentRequest,
   isExpired,
@@ -32,6 +33,8 @@ export interface RecordedDecision {
   actionRef: string;
   decidedBy: { name: string; email: string; level: string };
   onBehalf: boolean;
+  /** Details of the answer, when a staff endpoint gave some (see `DecisionChoice.answer`). */
+  answer?: Record<string, string>;
 }
 
 export function recordedDecision(action: Action): RecordedDecision {
@@ -42,6 +45,7 @@ export function recordedDecision(action: Action): RecordedDecision {
     actionRef: actionRef(action.id),
     decidedBy: { name: action.addressee.name, email: action.addressee.email, level: action.level },
     onBehalf: action.onBehalf,
+    ...(action.answer ? { answer: action.answer } : {}),
   };
 }
 
@@ -176,10 +180,7 @@ export type DecisionOutcome =
  * is stored first (a crash after that loses nothing), then handed to the waiting task, then every
  * other link of the request is closed. Any page or endpoint that lets a person decide calls this.
  */
-export async function decide(
-  action: Action,
-  choice: { decision: string; reason?: string; note?: string },
-): Promise<DecisionOutcome> {
+export async function decide(action: Action, choice: DecisionChoice): Promise<DecisionOutcome> {
   const decidedAt = nowIso();
   if (!(await recordDecision(action, choice, decidedAt))) {
     return { recorded: false, action: await whyNotRecorded(action) };
@@ -201,7 +202,7 @@ export async function decide(
     delivery = "failed";
   }
   // The request's links as they are now, not as loaded: a directory change may have added some.
-  await closeOthers({ ...action, decidedAt, decidedBy: action.addressee.name });
+  await closeOthers({ ...action, decidedAt, decidedBy: choice.decidedBy ?? action.addressee.name });
   logger.info("Decision recorded", {
     actionRef: ref,
     step: action.step,

@@ -39,6 +39,13 @@ export interface Action {
   onBehalf: boolean;
   /** Asked because nobody (reachable) is listed where the request belongs (told in its email). */
   approverMissing?: boolean;
+  /**
+   * Answered from a staff endpoint, not an email link (e.g. the Bimtek dasar completion): no email,
+   * and in no approver's index (no directory move, no digest).
+   */
+  viaStaff?: boolean;
+  /** Details of the answer beyond the decision (e.g. the training's completion date and recorder). */
+  answer?: Record<string, string>;
   question: string;
   options: ActionOption[];
   createdAt: string;
@@ -82,6 +89,17 @@ export interface CurrentRequest {
   appliedAt?: string;
 }
 
+/** What a person answers: the option chosen, and what goes with it. */
+export interface DecisionChoice {
+  decision: string;
+  reason?: string;
+  note?: string;
+  /** Details of the answer (a staff endpoint's fields). */
+  answer?: Record<string, string>;
+  /** Who answered, when not the addressee (a staff member on an endpoint). */
+  decidedBy?: string;
+}
+
 export interface RequestSubject {
   subjectType: string;
   subjectId: string;
@@ -109,7 +127,7 @@ export function actionItem(action: Action): Record<string, unknown> {
   return {
     ...action,
     ...keys.action(action.id),
-    ...keys.byApproverRegion(action.regionCode, action.createdAt, action.id),
+    ...(action.viaStaff ? {} : keys.byApproverRegion(action.regionCode, action.createdAt, action.id)),
     entity: "action",
     [tableSchema.ttl]: Math.floor(new Date(action.validUntil).getTime() / 1000) + KEEP_AFTER_EXPIRY_SECONDS,
   };
@@ -261,15 +279,16 @@ export async function getCurrentRequest(subject: RequestSubject): Promise<Curren
  */
 export async function recordDecision(
   action: Action,
-  choice: { decision: string; reason?: string; note?: string },
+  choice: DecisionChoice,
   decidedAt: string,
 ): Promise<boolean> {
-  const details: Record<string, string> = {
+  const details: Record<string, string | Record<string, string>> = {
     decision: choice.decision,
     decidedAt,
-    decidedBy: action.addressee.name,
+    decidedBy: choice.decidedBy ?? action.addressee.name,
     ...(choice.reason ? { reason: choice.reason } : {}),
     ...(choice.note ? { note: choice.note } : {}),
+    ...(choice.answer ? { answer: choice.answer } : {}),
   };
   try {
     await db().send(

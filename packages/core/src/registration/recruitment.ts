@@ -1,8 +1,16 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as v from "valibot";
-import { ApprovalAskTask, ApprovalResolveTask, askFromTask, resolveApprovalLevel } from "../action/ask";
+import {
+  ApprovalAskTask,
+  ApprovalResolveTask,
+  answerStaffRequest,
+  askFromTask,
+  awaitStaffAnswer,
+  resolveApprovalLevel,
+} from "../action/ask";
 import { type ActionOption, markDecisionApplied } from "../action/repository";
 import { now } from "../clock";
+import { workflowPolicy } from "../config/durations";
 import { db } from "../db/client";
 import { AppError } from "../error";
 import { sendMail } from "../mail/send";
@@ -210,17 +218,73 @@ async function issueNumbers(r: Registration): Promise<Pick<Registration, "skNumb
   };
 }
 
-/** Keeps the token of the waiting Bimtek dasar step, for whoever records the completion. */
-export async function awaitTraining(registrationId: string, taskToken: string): Promise<void> {
-  await db().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: registrationKeys.registration(registrationId),
-      UpdateExpression: "SET trainingTaskToken = :token",
-      ConditionExpression: "attribute_exists(pk)",
-      ExpressionAttributeValues: { ":token": taskToken },
-    }),
-  );
+const TRAINING_STEP = "basic-training";
+
+export const TrainingWait = v.object({
+  registrationId: v.string(),
+  taskToken: v.pipe(v.string(), v.minLength(1)),
+  /** Absent in executions started before the wait was recorded as a request: the policy's. */
+  validForSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+});
+
+/**
+ * The waiting Bimtek dasar step: its token recorded as a request in the action table (no email,
+ * no link), answered by the staff endpoint through the one decide path (`answerTraining`).
+ */
+export async function awaitTraining(request: v.InferOutput<typeof TrainingWait>): Promise<void> {
+  const r = await mustGet(request.registrationId);
+  await awaitStaffAnswer({
+    workflow: "recruitment",
+    subjectType: "registration",
+    subjectId: r.id,
+    step: TRAINING_STEP,
+    taskToken: request.taskToken,
+    validForSeconds: request.validForSeconds ?? workflowPolicy().recruitment.basicTrainingSeconds,
+    level: "district",
+    regionCode: regionAtLevel(r.villageCode, "district"),
+    question: "Apakah calon PSM ini sudah menyelesaikan Bimtek dasar?",
+    options: [{ value: "completed", label: "Sudah menyelesaikan Bimtek dasar" }],
+  });
+}
+
+/** A staff member records the candidate's Bimtek dasar completion. */
+export interface TrainingAnswer {
+  completedAt: string;
+  recordedBy: { email: string; role: string; sub: string };
+  note?: string;
+}
+
+/**
+ * Records a Bimtek dasar completion for the waiting step: stored first, then handed to the waiting
+ * task ("stored": the task was gone; the next wait applies it). "not-waiting" when the step waits
+ * for nothing; "already-answered" when another answer came first. A wait recorded before requests
+ * lived in the action table (`trainingTaskToken`) is adopted as a request first.
+ */
+export async function answerTraining(
+  r: Registration,
+  answer: TrainingAnswer,
+): Promise<"delivered" | "stored" | "not-waiting" | "already-answered"> {
+  if (r.stage !== TRAINING_STEP) return "not-waiting";
+  const subject = { subjectType: "registration", subjectId: r.id, step: TRAINING_STEP };
+  const choice = {
+    decision: "completed",
+    decidedBy: answer.recordedBy.email,
+    ...(answer.note ? { note: answer.note } : {}),
+    answer: {
+      completedAt: answer.completedAt,
+      recordedByEmail: answer.recordedBy.email,
+      recordedByRole: answer.recordedBy.role,
+      recordedBySub: answer.recordedBy.sub,
+    },
+  };
+  let outcome = await answerStaffRequest(subject, choice);
+  if (!outcome && r.trainingTaskToken) {
+    await awaitTraining({ registrationId: r.id, taskToken: r.trainingTaskToken });
+    outcome = await answerStaffRequest(subject, choice);
+  }
+  if (!outcome) return "not-waiting";
+  if (!outcome.recorded) return "already-answered";
+  return outcome.delivery === "delivered" ? "delivered" : "stored";
 }
 
 export async function trainingOverdue(registrationId: string): Promise<void> {
@@ -234,18 +298,49 @@ export async function trainingOverdue(registrationId: string): Promise<void> {
   await recordTransition(r.id, { event: "training-overdue", actor: { kind: "system" } });
 }
 
+/** What the Bimtek dasar wait receives: the recorded answer (`RecordedDecision`)… */
+const TrainingDecision = v.object({
+  decision: v.literal("completed"),
+  note: v.optional(v.string()),
+  answer: v.object({
+    completedAt: v.string(),
+    recordedByEmail: v.string(),
+    recordedByRole: v.string(),
+    recordedBySub: v.string(),
+  }),
+});
+
+/** …or, in executions whose wait was answered before that, the completion itself. */
 export const TrainingCompletion = v.object({
   completedAt: v.string(),
   recordedBy: v.object({ email: v.string(), role: v.string(), sub: v.string() }),
   note: v.optional(v.string()),
 });
 
+export const TrainingOutcome = v.union([TrainingDecision, TrainingCompletion]);
+
 export async function recordTraining(
   registrationId: string,
-  completion: v.InferOutput<typeof TrainingCompletion>,
+  training: v.InferOutput<typeof TrainingOutcome>,
 ): Promise<void> {
+  const completion =
+    "answer" in training
+      ? {
+          completedAt: training.answer.completedAt,
+          recordedBy: {
+            email: training.answer.recordedByEmail,
+            role: training.answer.recordedByRole,
+            sub: training.answer.recordedBySub,
+          },
+          note: training.note,
+        }
+      : training;
   const current = await mustGet(registrationId);
-  if (current.stage !== "basic-training") return; // already recorded
+  const subject = { subjectType: "registration", subjectId: registrationId, step: TRAINING_STEP };
+  if (current.stage !== TRAINING_STEP) {
+    await markDecisionApplied(subject); // already recorded (a retry)
+    return;
+  }
   await recordTransition(registrationId, {
     event: "training-completed",
     actor: {
@@ -256,6 +351,7 @@ export async function recordTraining(
     },
     note: `Selesai ${completion.completedAt}${completion.note ? `: ${completion.note}` : ""}`,
     stage: "district-verification" satisfies RecruitmentStage,
-    expectedStage: "basic-training",
+    expectedStage: TRAINING_STEP,
   });
+  await markDecisionApplied(subject);
 }

@@ -56,7 +56,12 @@ export const recruitmentWorkflow = defineWorkflow({
           Resource: `${LAMBDA_INVOKE}${WAIT_FOR_TASK_TOKEN}`,
           Parameters: {
             FunctionName: fn,
-            Payload: { task: "awaitTraining", ...subject, "taskToken.$": "$$.Task.Token" },
+            Payload: {
+              task: "awaitTraining",
+              ...subject,
+              "taskToken.$": "$$.Task.Token",
+              "validForSeconds.$": "$.policy.recruitment.basicTrainingSeconds",
+            },
           },
           TimeoutSecondsPath: "$.policy.recruitment.basicTrainingSeconds",
           ResultPath: "$.training",

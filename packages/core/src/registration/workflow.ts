@@ -56,8 +56,10 @@ export async function startRecruitment(
 
 type Reconciled = "running" | "started" | "restarted";
 
-const approvalSteps: ReadonlySet<string> = new Set<RecruitmentStep>([
+/** The steps that wait on a request in the action table (the training's is answered by staff). */
+const approvalSteps: ReadonlySet<string> = new Set<RecruitmentStep | "basic-training">([
   "village-recommendation",
+  "basic-training",
   "district-verification",
 ]);
 

@@ -8,7 +8,8 @@ import {
   recordTraining,
   requestDecision,
   resolveRegistrationLevel,
-  TrainingCompletion,
+  TrainingOutcome,
+  TrainingWait,
   trainingOverdue,
 } from "@sigap/core/registration/recruitment";
 import type { TaskEvent } from "@sigap/core/workflow/tasks";
@@ -26,9 +27,9 @@ const RecruitmentTask = v.variant("task", [
     step: v.picklist(["village-recommendation", "district-verification"]),
     decision: Decision,
   }),
-  v.object({ task: v.literal("awaitTraining"), ...Subject, taskToken: v.string() }),
+  v.object({ task: v.literal("awaitTraining"), ...TrainingWait.entries }),
   v.object({ task: v.literal("trainingOverdue"), ...Subject }),
-  v.object({ task: v.literal("recordTraining"), ...Subject, training: TrainingCompletion }),
+  v.object({ task: v.literal("recordTraining"), ...Subject, training: TrainingOutcome }),
 ]);
 
 /** Task Lambda for the `recruitment` group: thin; the work is in @sigap/core/registration. */
@@ -50,7 +51,7 @@ export async function handler(event: TaskEvent): Promise<unknown> {
     case "applyDecision":
       return applyDecision(task.registrationId, task.step, task.decision);
     case "awaitTraining":
-      return awaitTraining(task.registrationId, task.taskToken);
+      return awaitTraining(task);
     case "trainingOverdue":
       return trainingOverdue(task.registrationId);
     case "recordTraining":
