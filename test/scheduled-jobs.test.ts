@@ -65,7 +65,7 @@ describe("a schedule per job", () => {
   it("keeps the reconciler and the failed-execution report on their 15-minute interval", () => {
     const names = scheduledJobs.map((job) => job.name);
     expect(new Set(names).size).toBe(names.length);
-    for (const name of ["reconcile-registrations", "report-failed-executions"]) {
+    for (const name of ["reconcile-workflows", "report-failed-executions"]) {
       expect(scheduledJobs.find((job) => job.name === name)?.schedule).toEqual({ every: 15 });
     }
   });
