@@ -608,7 +608,7 @@ export function listCasePage(
 
 export interface CaseCounts {
   total: number;
-  byType: Record<string, number>;
+  byType: Partial<Record<string, number>>;
   byStatus: Partial<Record<CaseStatus, number>>;
   byLevel: Partial<Record<CaseLevel, number>>;
   byOutcome: Partial<Record<CaseOutcome, number>>;
