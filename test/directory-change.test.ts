@@ -146,6 +146,39 @@ describe("replacing a village head while a registration waits on them", () => {
     expect(changes[1]).toMatchObject({ removed: [], added: ["wakil@garutkab.example.go.id"], moved: [] });
   });
 
+  it("audits another duty's change in its own trail, leaving the approvers and their requests alone", async () => {
+    const handler = { name: "Kasi Kesos Cikajang", email: "kesos.cikajang@garutkab.example.go.id" };
+    const put = await stack.app.request(`/v1/staff/directory/${VILLAGE}?duty=case-handler`, {
+      method: "PUT",
+      headers: {
+        "Content-Type": "application/json",
+        Authorization: `Bearer ${await staffToken("district", "32.05", { email: "psm@dinsos.garutkab.example.go.id" })}`,
+      },
+      body: JSON.stringify({ people: [handler] }),
+    });
+    expect(put.status).toBe(200);
+    expect(await put.json()).toMatchObject({ duty: "case-handler", people: [handler], movedRequests: 0 });
+    const handlerChanges = await listDirectoryChanges(VILLAGE, "case-handler");
+    expect(handlerChanges).toHaveLength(1);
+    expect(handlerChanges[0]).toMatchObject({
+      duty: "case-handler",
+      before: [],
+      added: [handler.email],
+      actor: { email: "psm@dinsos.garutkab.example.go.id" },
+    });
+    // The approvers' trail and list are as they were.
+    expect(await listDirectoryChanges(VILLAGE, "approver")).toHaveLength(2);
+    expect((await listDirectoryChanges(VILLAGE)).map((c) => c.duty)).toEqual([
+      "approver",
+      "approver",
+      "case-handler",
+    ]);
+    expect((await getApprovers(VILLAGE)).map((a) => a.email)).toEqual([
+      NEW_HEAD.email,
+      "wakil@garutkab.example.go.id",
+    ]);
+  });
+
   it("keeps every action in the region index, so pending ones are found by region", async () => {
     const { Items } = await db().send(
       new QueryCommand({

@@ -43,12 +43,6 @@ export const staffActor = (staff: Staff) => ({
   role: staff.role,
 });
 
-/** Duties the token carries (`["ppa"]`); none on tokens from before duties. */
-function dutiesOf(staff: Staff): readonly string[] {
-  const { duties } = staff as Staff & { duties?: readonly string[] };
-  return duties ?? [];
-}
-
 /**
  * May this staff member see the case's details? Any case of their region, except a sensitive or
  * violence type: those only for the staff of the level now handling it (for that level's region)
@@ -58,7 +52,7 @@ export function mayReadDetails(staff: Staff, found: Case): boolean {
   if (!canAccess(staff, found.villageCode)) return false;
   if (!found.sensitive) return true;
   if (staff.role === "admin") return false;
-  if (dutiesOf(staff).includes("ppa")) return true;
+  if (staff.duties.includes("ppa")) return true;
   return (
     found.level !== "ppa" &&
     staff.role === found.level &&
