@@ -22,6 +22,18 @@ let registrationId: string;
 let receiptCode: string;
 let actionId: string;
 let districtToken: string;
+let caseId: string;
+let trackingCode: string;
+
+/** A case report that would be accepted (the fuzz makes one field of it bad). */
+const validCaseReport = {
+  ppksType: "lanjut-usia-terlantar",
+  villageCode: "32.05.22.2001",
+  location: "Jl. Cikajang No. 5",
+  description: "Seorang lansia tinggal sendiri dan kekurangan makanan.",
+  subject: { name: "Ahmad Sutisna" },
+  reporter: { kind: "resident", name: "Dewi Lestari", phone: "0812-1111-2222" },
+};
 
 /** A digest of every item in the table: equal before and after means nothing was put, changed or deleted. */
 async function tableDigest(): Promise<string> {
@@ -62,6 +74,13 @@ beforeAll(async () => {
     "the village head's email",
   );
   actionId = new URL(link).pathname.split("/").pop() as string;
+  const reported = await stack.app.request("/v1/cases", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(validCaseReport),
+  });
+  expect(reported.status).toBe(202);
+  ({ id: caseId, trackingCode } = (await reported.json()) as { id: string; trackingCode: string });
   // The workflow now waits for days; wait until what it writes on the way has settled.
   let last = "";
   await eventually(async () => {
@@ -117,6 +136,8 @@ function multipart(fields: Record<string, string>, boundary = "----sigap-test-bo
 describe("known bad input", () => {
   const bodyRoutes = () => [
     { method: "POST", path: "/v1/registrations", auth: false },
+    { method: "POST", path: "/v1/cases", auth: false },
+    { method: "POST", path: `/v1/staff/cases/${caseId}/notes`, auth: true },
     { method: "POST", path: `/v1/actions/${actionId}`, auth: false },
     { method: "PUT", path: "/v1/staff/directory/32.05", auth: true },
     { method: "POST", path: `/v1/staff/registrations/${registrationId}/training-completions`, auth: true },
@@ -174,6 +195,12 @@ describe("known bad input", () => {
       [`/v1/staff/directory/${"3".repeat(3000)}`, { headers: staff }, 422],
       [`/v1/staff/registrations?region=${"3".repeat(3000)}`, { headers: staff }, 422],
       [`/v1/staff/registrations?status=${"x".repeat(3000)}`, { headers: staff }, 422],
+      [`/v1/cases/${huge}?tracking=${trackingCode}`, {}, 404],
+      [`/v1/cases/${caseId}?tracking=${"A".repeat(3000)}`, {}, 404],
+      [`/v1/staff/cases/${huge}`, { headers: staff }, 404],
+      [`/v1/staff/cases?cursor=${"a".repeat(3000)}`, { headers: staff }, 400],
+      [`/v1/staff/cases?status=${"x".repeat(3000)}`, { headers: staff }, 422],
+      [`/v1/staff/reports/cases?region=${"3".repeat(3000)}`, { headers: staff }, 422],
     ];
     for (const [path, init, status] of cases) {
       const response = await stack.app.request(path, init);
@@ -401,7 +428,7 @@ const badRegistration = encoding.chain((enc) =>
 );
 
 /** How many fuzz properties the describe below runs; the 1,000 total is checked only when all ran. */
-const FUZZ_PROPERTIES = 14;
+const FUZZ_PROPERTIES = 18;
 let propertiesRun = 0;
 
 /** Runs one property; returns how many generated requests it really sent. */
@@ -656,6 +683,136 @@ describe("fuzz: generated bad input at every public endpoint", () => {
           headers: { ...encoded.headers, ...auth() },
         });
         await expectHandled(response, "refused");
+      },
+    );
+  });
+
+  it("POST /v1/cases and GET /v1/cases/{id}: bad fields in every encoding, any id and code", async () => {
+    const badCase = encoding.chain((enc) =>
+      fc
+        .oneof(
+          fc.tuple(fc.constantFrom("location", "description"), badText("multi", enc)),
+          fc.tuple(fc.constantFrom("subject.name", "reporter.name"), badText("single", enc)),
+          fc.tuple(
+            fc.constantFrom(
+              "ppksType",
+              "villageCode",
+              "urgency",
+              "conditions",
+              "subject.nik",
+              "reporter.kind",
+            ),
+            anyText.filter(
+              (s) => s.trim() !== "" && !/^(normal|high|emergency|resident|psm|anonymous)$/.test(s.trim()),
+            ),
+          ),
+          fc.tuple(
+            fc.constantFrom("coordinates.lat", "coordinates.lng"),
+            fc.oneof(
+              anyText.filter((s) => s.trim() !== ""),
+              fc.constantFrom("200", "-91", "95000", "1e5"),
+            ),
+          ),
+        )
+        .map(([field, value]) => ({ enc, field, value })),
+    );
+    total += await fuzz(
+      120,
+      fc.record({ bad: badCase, idempotencyKey: fc.option(headerValue, { nil: undefined }) }),
+      async ({ bad, idempotencyKey }) => {
+        const [group, name] = bad.field.split(".") as [string, string | undefined];
+        const flat: Record<string, unknown> =
+          bad.enc === "json"
+            ? {
+                ...validCaseReport,
+                ...(name
+                  ? { [group]: { ...(validCaseReport[group as "subject"] ?? {}), [name]: bad.value } }
+                  : { [group]: bad.value }),
+                ...(group === "coordinates"
+                  ? { coordinates: { lat: -7.3, lng: 107.8, [name as string]: bad.value } }
+                  : {}),
+              }
+            : {
+                ppksType: validCaseReport.ppksType,
+                villageCode: validCaseReport.villageCode,
+                location: validCaseReport.location,
+                description: validCaseReport.description,
+                "subject.name": "Ahmad Sutisna",
+                "reporter.kind": "resident",
+                ...(group === "coordinates" ? { "coordinates.lat": "-7.3", "coordinates.lng": "107.8" } : {}),
+                [bad.field]: bad.value,
+              };
+        const { body, headers } = encode(flat, bad.enc);
+        const response = await stack.app.request("/v1/cases", {
+          method: "POST",
+          body,
+          headers: {
+            ...headers,
+            ...(idempotencyKey === undefined ? {} : { "Idempotency-Key": idempotencyKey }),
+          },
+        });
+        await expectHandled(response, "refused");
+      },
+    );
+    total += await fuzz(60, rawBody, async ({ contentType, body }) => {
+      const response = await stack.app.request("/v1/cases", {
+        method: "POST",
+        body,
+        headers: contentType ? { "Content-Type": contentType } : {},
+      });
+      await expectHandled(response, "refused");
+    });
+    total += await fuzz(
+      80,
+      fc.record({
+        id: fc.oneof(fc.constant(caseId), badId),
+        tracking: fc.option(anyText, { nil: undefined }),
+      }),
+      async ({ id, tracking }) => {
+        const query = tracking === undefined ? "" : `?tracking=${asPath(tracking)}`;
+        await expectHandled(await stack.app.request(`/v1/cases/${asPath(id)}${query}`), "refused");
+      },
+    );
+  });
+
+  it("/v1/staff cases: ids, queries, cursors and note bodies", async () => {
+    const auth = () => ({ Authorization: `Bearer ${districtToken}` });
+    total += await fuzz(
+      80,
+      fc.record({
+        id: badId,
+        query: fc.record({
+          status: fc.option(anyText, { nil: undefined }),
+          level: fc.option(anyText, { nil: undefined }),
+          overdue: fc.option(anyText, { nil: undefined }),
+          region: fc.option(fc.oneof(anyText, fc.stringMatching(/^[\d.]{0,30}$/)), { nil: undefined }),
+          limit: fc.option(anyText, { nil: undefined }),
+          cursor: fc.option(fc.oneof(anyText, fc.base64String({ maxLength: 300 })), { nil: undefined }),
+        }),
+        note: fc.oneof(badText("multi", "json"), fc.constant("")),
+      }),
+      async ({ id, query, note }) => {
+        await expectHandled(
+          await stack.app.request(`/v1/staff/cases/${asPath(id)}`, { headers: auth() }),
+          "refused",
+        );
+        const params = new URLSearchParams(
+          Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined),
+        );
+        await expectHandled(
+          await stack.app.request(`/v1/staff/cases?${params}`, { headers: auth() }),
+          "answered",
+        );
+        await expectHandled(
+          await stack.app.request(`/v1/staff/reports/cases?${params}`, { headers: auth() }),
+          "answered",
+        );
+        const noted = await stack.app.request(`/v1/staff/cases/${caseId}/notes`, {
+          method: "POST",
+          ...json({ note }),
+          headers: { "Content-Type": "application/json", ...auth() },
+        });
+        await expectHandled(noted, "refused");
       },
     );
   });
