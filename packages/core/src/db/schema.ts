@@ -13,6 +13,8 @@ export const tableSchema = {
     gsi1sk: "string",
     gsi2pk: "string",
     gsi2sk: "string",
+    eraseDuePk: "string",
+    eraseDueSk: "string",
   },
   primaryIndex: { hashKey: "pk", rangeKey: "sk" },
   globalIndexes: {
@@ -20,6 +22,11 @@ export const tableSchema = {
     gsi1: { hashKey: "gsi1pk", rangeKey: "gsi1sk" },
     /** Region scoping: items by region code prefix, sorted by time. */
     gsi2: { hashKey: "gsi2pk", rangeKey: "gsi2sk" },
+    /**
+     * Sparse: only records whose personal data awaits erasure, by when it is due (record/retention.ts
+     * builds the keys). The retention job reads just the due ones; keys are all it needs.
+     */
+    eraseDue: { hashKey: "eraseDuePk", rangeKey: "eraseDueSk", projection: "keys-only" },
   },
   /** Epoch seconds after which DynamoDB deletes the item (idempotency records, expired actions). */
   ttl: "expiresAt",
@@ -45,7 +52,10 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
         { AttributeName: index.hashKey, KeyType: "HASH" },
         { AttributeName: index.rangeKey, KeyType: "RANGE" },
       ],
-      Projection: { ProjectionType: "ALL" },
+      // The same projection sst.aws.Dynamo makes of `projection` (default: every attribute).
+      Projection: {
+        ProjectionType: "projection" in index && index.projection === "keys-only" ? "KEYS_ONLY" : "ALL",
+      },
     })),
   };
 }

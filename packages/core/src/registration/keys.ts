@@ -14,6 +14,7 @@ export const registrationKeys = {
   /** Who read the sensitive details, and when (UU PDP): kept beside the audit trail. */
   access: (id: string, at: string, suffix: string) => ({ pk: `REG#${id}`, sk: `ACCESS#${at}#${suffix}` }),
   eventPrefix: (id: string) => ({ pk: `REG#${id}`, skPrefix: "EVENT#" }),
+  accessPrefix: (id: string) => ({ pk: `REG#${id}`, skPrefix: "ACCESS#" }),
   /** gsi1: registrations by status, oldest first. */
   byStatus: (status: RegistrationStatus, createdAt: string, id: string) => ({
     gsi1pk: registrationKeys.statusPartition(status),

@@ -54,6 +54,11 @@ export interface Registration {
   workflowAttempt?: number;
   /** The token of the waiting Bimtek dasar step; completing the training answers it. */
   trainingTaskToken?: string;
+  /**
+   * When its personal data was erased (retention or a data request; registration/erasure.ts): from
+   * then on the personal fields are absent and only ids, status, dates, region and gender remain.
+   */
+  erasedAt?: string;
 }
 
 export interface RegistrationEvent {

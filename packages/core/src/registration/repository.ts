@@ -10,6 +10,7 @@ import { conditionFailed, db, queryAll, queryByPrefix, queryPages } from "../db/
 import { AppError } from "../error";
 import { maskNik } from "../identity/nik";
 import { decrypt, encrypt, hashNik, hashReceipt, hashSubmission } from "../identity/protect";
+import { eraseDueMark } from "../record/erasure";
 import { regionLevel } from "../region/regions";
 import { tableName } from "../resources";
 import { registrationKeys as keys, type RegistrationStatus } from "./keys";
@@ -223,6 +224,13 @@ export async function recordTransition(id: string, transition: Transition): Prom
     const byStatus = keys.byStatus(status, current.createdAt, id);
     values[":gsi1pk"] = byStatus.gsi1pk;
     sets.push("gsi1pk = :gsi1pk");
+  }
+  if (status === "rejected" && current.status !== "rejected") {
+    // Its end state: the personal data waits on the erase-due index for its retention period.
+    const due = eraseDueMark("registration", id, "rejectedRegistrationSeconds", at);
+    values[":eraseDuePk"] = due.eraseDuePk;
+    values[":eraseDueSk"] = due.eraseDueSk;
+    sets.push("eraseDuePk = :eraseDuePk", "eraseDueSk = :eraseDueSk");
   }
   let condition = "attribute_exists(pk)";
   if (transition.expectedStage) {

@@ -1,3 +1,4 @@
+import { eraseDuePersonalData } from "../record/retention";
 import { reconcileRegistrations } from "../registration/workflow";
 import { reportFailedExecutions } from "./failed-executions";
 import { SCHEDULE_INTERVAL_MINUTES } from "./schedule";
@@ -6,6 +7,7 @@ import { SCHEDULE_INTERVAL_MINUTES } from "./schedule";
 export const scheduledJobs: ReadonlyArray<{ name: string; run: () => Promise<unknown> }> = [
   { name: "reconcile-registrations", run: () => reconcileRegistrations() },
   { name: "report-failed-executions", run: () => reportFailedExecutions(SCHEDULE_INTERVAL_MINUTES) },
+  { name: "erase-expired-personal-data", run: () => eraseDuePersonalData() },
 ];
 
 /** Runs every job; one failing does not stop the others. Returns the names of those that failed. */

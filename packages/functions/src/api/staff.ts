@@ -23,6 +23,7 @@ import * as v from "valibot";
 import { readBody } from "./body";
 import { RegionCode, RegistrationId, validParams } from "./params";
 import { requireStaff, type StaffEnv } from "./staff-auth";
+import { staffPrivacy } from "./staff-privacy";
 
 const STATUSES: RegistrationStatus[] = ["submitted", "candidate", "active", "rejected"];
 /** Every province code; computed when an admin first lists everything, never at cold start. */
@@ -99,6 +100,7 @@ function directoryRegion(staff: Staff, raw: string): string {
 /** `/v1/staff/*`: every route authenticated and scoped to the caller's region. */
 export const staff = new Hono<StaffEnv>()
   .use(requireStaff)
+  .route("/data-requests", staffPrivacy)
   .get("/registrations", async (c) => {
     const me = c.get("staff");
     const status = c.req.query("status");

@@ -1,0 +1,8 @@
+import { registrationErasable } from "../registration/erasure";
+import type { Erasable } from "./erasure";
+
+/**
+ * Every record type that holds personal data, for the retention job and data requests. A new type
+ * (a case) adds its Erasable here.
+ */
+export const erasableTypes: readonly Erasable[] = [registrationErasable];
