@@ -251,7 +251,7 @@ describe("data requests", () => {
     expect(record.data).toMatchObject({
       fullName: "Siti Ekspor",
       phone: "+6281234567890",
-      nikMasked: "3205********" + person.nik.slice(-4),
+      nikMasked: `3205********${person.nik.slice(-4)}`,
     });
     expect(record.auditTrail).toEqual([expect.objectContaining({ event: "submitted" })]);
     for (const secret of [
