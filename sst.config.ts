@@ -17,6 +17,7 @@ export default $config({
     await import("./infra/email");
     await import("./infra/tasks");
     await import("./infra/workflows");
+    await import("./infra/workflow-events");
     const { api } = await import("./infra/api");
     await import("./infra/cron");
     return { api: api.url };

@@ -33,7 +33,7 @@ new aws.iam.RolePolicy("WorkflowsInvokeTasks", {
  * Every workflow in core, deployed from the very definition the local engine runs (JSONPath ASL,
  * task ARNs filled in). sst.aws.StepFunctions emits JSONata, hence the plain Pulumi resource.
  */
-const stateMachines = workflows.map(
+export const stateMachines = workflows.map(
   (workflow) =>
     [
       workflow.name,

@@ -81,12 +81,12 @@ async function eraseDueEntries(): Promise<string[]> {
   const { Items = [] } = await db().send(
     new QueryCommand({
       TableName: tableName(),
-      IndexName: "eraseDue",
-      KeyConditionExpression: "eraseDuePk = :pk",
+      IndexName: "gsi4",
+      KeyConditionExpression: "gsi4pk = :pk",
       ExpressionAttributeValues: { ":pk": "ERASE-DUE" },
     }),
   );
-  return Items.map((item) => String(item.eraseDueSk));
+  return Items.map((item) => String(item.gsi4sk));
 }
 
 async function dataRequest(bearer: string, body: Record<string, unknown>) {
@@ -173,7 +173,7 @@ describe("retention", () => {
 
     const erased = await raw(due.id);
     for (const field of PERSONAL_FIELDS) expect(erased, field).not.toHaveProperty(field);
-    expect(erased).not.toHaveProperty("eraseDuePk");
+    expect(erased).not.toHaveProperty("gsi4pk");
     // What statistics need stays.
     expect(erased).toMatchObject({
       id: due.id,
@@ -345,7 +345,7 @@ describe("data requests", () => {
     const after = await raw(person.id);
     for (const field of PERSONAL_FIELDS) expect(after, field).not.toHaveProperty(field);
     // Erased now: the retention entry goes too.
-    expect(after).not.toHaveProperty("eraseDueSk");
+    expect(after).not.toHaveProperty("gsi4sk");
     expect((await eventsOf(person.id)).at(-1)).toMatchObject({
       event: "personal-data-erased",
       basis: "request",

@@ -13,8 +13,10 @@ export const tableSchema = {
     gsi1sk: "string",
     gsi2pk: "string",
     gsi2sk: "string",
-    eraseDuePk: "string",
-    eraseDueSk: "string",
+    gsi3pk: "string",
+    gsi3sk: "string",
+    gsi4pk: "string",
+    gsi4sk: "string",
   },
   primaryIndex: { hashKey: "pk", rangeKey: "sk" },
   globalIndexes: {
@@ -23,10 +25,15 @@ export const tableSchema = {
     /** Region scoping: items by region code prefix, sorted by time. */
     gsi2: { hashKey: "gsi2pk", rangeKey: "gsi2sk" },
     /**
-     * Sparse: only records whose personal data awaits erasure, by when it is due (record/retention.ts
-     * builds the keys). The retention job reads just the due ones; keys are all it needs.
+     * Sparse: only items whose workflow execution is to be started or restarted (see
+     * workflow/keys.ts), so the reconciler's work costs the exceptions, not the open items.
      */
-    eraseDue: { hashKey: "eraseDuePk", rangeKey: "eraseDueSk", projection: "keys-only" },
+    gsi3: { hashKey: "gsi3pk", rangeKey: "gsi3sk", projection: "keys-only" },
+    /**
+     * Sparse: only records whose personal data awaits erasure, by when it is due (see
+     * record/retention-keys.ts); the retention job reads just the due ones, and keys are all it needs.
+     */
+    gsi4: { hashKey: "gsi4pk", rangeKey: "gsi4sk", projection: "keys-only" },
   },
   /** Epoch seconds after which DynamoDB deletes the item (idempotency records, expired actions). */
   ttl: "expiresAt",
@@ -52,7 +59,6 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
         { AttributeName: index.hashKey, KeyType: "HASH" },
         { AttributeName: index.rangeKey, KeyType: "RANGE" },
       ],
-      // The same projection sst.aws.Dynamo makes of `projection` (default: every attribute).
       Projection: {
         ProjectionType: "projection" in index && index.projection === "keys-only" ? "KEYS_ONLY" : "ALL",
       },

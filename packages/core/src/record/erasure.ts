@@ -58,13 +58,13 @@ export function eraseDueMark(
   id: string,
   period: keyof RetentionPolicy,
   endedAt: string,
-): { eraseDuePk: string; eraseDueSk: string } {
+): { gsi4pk: string; gsi4sk: string } {
   const eraseAfter = new Date(Date.parse(endedAt) + retentionPolicy()[period] * 1000).toISOString();
   return retentionKeys.eraseDue(eraseAfter, recordType, id);
 }
 
 /** The attributes to REMOVE when a record leaves its end state (a reopened case) or is erased. */
-export const ERASE_DUE_ATTRIBUTES = ["eraseDuePk", "eraseDueSk"] as const;
+export const ERASE_DUE_ATTRIBUTES = ["gsi4pk", "gsi4sk"] as const;
 
 /** Retention erasures carry this reason; requests carry the officer's own. */
 export const RETENTION_REASON = "retention-period-ended";

@@ -1,6 +1,6 @@
 /**
  * Every DynamoDB key of retention and data requests, built here and nowhere else.
- * The erase-due index is sparse: a record carries `eraseDuePk`/`eraseDueSk` only while its personal
+ * The erase-due index is sparse: a record carries `gsi4pk`/`gsi4sk` only while its personal
  * data waits for erasure, so the retention job reads the due records and nothing else.
  */
 const ERASE_DUE_PARTITION = "ERASE-DUE";
@@ -8,13 +8,13 @@ const ERASE_DUE_PARTITION = "ERASE-DUE";
 export const retentionKeys = {
   /** Set on a record when it reaches its end state; removed when it is erased (or reopened). */
   eraseDue: (eraseAfter: string, recordType: string, id: string) => ({
-    eraseDuePk: ERASE_DUE_PARTITION,
-    eraseDueSk: `${eraseAfter}#${recordType}#${id}`,
+    gsi4pk: ERASE_DUE_PARTITION,
+    gsi4sk: `${eraseAfter}#${recordType}#${id}`,
   }),
   eraseDuePartition: ERASE_DUE_PARTITION,
   /** The record type and id an index entry names (ids and type names never contain `#`). */
-  parseEraseDue: (eraseDueSk: string): { eraseAfter: string; recordType: string; id: string } | undefined => {
-    const [eraseAfter, recordType, id, ...rest] = eraseDueSk.split("#");
+  parseEraseDue: (gsi4sk: string): { eraseAfter: string; recordType: string; id: string } | undefined => {
+    const [eraseAfter, recordType, id, ...rest] = gsi4sk.split("#");
     if (!eraseAfter || !recordType || !id || rest.length > 0) return undefined;
     return { eraseAfter, recordType, id };
   },

@@ -28,17 +28,17 @@ export async function eraseDuePersonalData(
   const result = { erased: 0, skipped: 0, unknownType: 0 };
   let seen = 0;
   // The sort key starts with the due time: everything before "now" is due.
-  const pages = queryPages<{ eraseDueSk: string }>({
+  const pages = queryPages<{ gsi4sk: string }>({
     TableName: tableName(),
-    IndexName: "eraseDue",
-    KeyConditionExpression: "eraseDuePk = :pk AND eraseDueSk < :now",
+    IndexName: "gsi4",
+    KeyConditionExpression: "gsi4pk = :pk AND gsi4sk < :now",
     ExpressionAttributeValues: { ":pk": retentionKeys.eraseDuePartition, ":now": nowIso() },
     Limit: Math.min(limit, 100),
   });
   for await (const page of pages) {
     for (const entry of page) {
       if (seen++ >= limit) break;
-      const due = retentionKeys.parseEraseDue(entry.eraseDueSk);
+      const due = retentionKeys.parseEraseDue(entry.gsi4sk);
       const erasable = due && erasableTypes.find((type) => type.recordType === due.recordType);
       if (!due || !erasable) {
         // A type whose module is not registered: left in place for the release that knows it.

@@ -1,8 +1,8 @@
-import { randomBytes } from "node:crypto";
 import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { nowIso } from "../clock";
 import { conditionFailed, db, queryByPrefix } from "../db/client";
 import { ERASE_DUE_ATTRIBUTES, type Erasable, type Erasure, type PersonRecord } from "../record/erasure";
+import { eventItem } from "../record/trail";
 import { tableName } from "../resources";
 import { registrationKeys as keys } from "./keys";
 import type { Registration, RegistrationEvent } from "./model";
@@ -67,7 +67,7 @@ async function load(id: string): Promise<PersonRecord | undefined> {
   const registration = await readRegistration(id);
   if (!registration) return undefined;
   const [events, accesses] = await Promise.all([
-    queryByPrefix<Record<string, unknown>>(keys.eventPrefix(id)),
+    queryByPrefix<Record<string, unknown>>(keys.trail(id).events),
     queryByPrefix<Record<string, unknown>>(keys.accessPrefix(id)),
   ]);
   return {
@@ -91,7 +91,7 @@ async function findByNikHash(nikHash: string): Promise<string[]> {
 
 /** Staff notes are free text and may name the person: removed from every event of the trail. */
 async function eraseEventNotes(id: string): Promise<void> {
-  const events = await queryByPrefix<{ pk: string; sk: string; note?: string }>(keys.eventPrefix(id));
+  const events = await queryByPrefix<{ pk: string; sk: string; note?: string }>(keys.trail(id).events);
   for (const event of events.filter((e) => e.note !== undefined)) {
     await db().send(
       new UpdateCommand({
@@ -160,11 +160,7 @@ async function erase(id: string, erasure: Erasure): Promise<boolean> {
           {
             Put: {
               TableName: tableName(),
-              Item: {
-                ...keys.event(id, at, randomBytes(3).toString("hex")),
-                entity: "registration-event",
-                ...event,
-              },
+              Item: eventItem(keys.trail(id), event),
             },
           },
         ],
