@@ -37,6 +37,8 @@ export const registrationKeys = {
   }),
   /** Any code of the province (its first two digits) names the partition. */
   provincePartition: (regionCode: string) => `REG#PROVINCE#${regionCode.slice(0, 2)}`,
+  /** The key attributes a gsi2 page position needs (table key and index key). */
+  regionPageKey: ["pk", "sk", "gsi2pk", "gsi2sk"] as const,
   /** Numbers issued in sequence (SK and member numbers per kabupaten/kota). */
   counter: (name: string) => ({ pk: `COUNTER#${name}`, sk: "COUNTER" }),
 };

@@ -2,6 +2,7 @@ import { randomInt, timingSafeEqual } from "node:crypto";
 import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { nowIso } from "../clock";
 import { conditionFailed, db, queryAll, queryPages } from "../db/client";
+import { type Page, queryPage } from "../db/pages";
 import { AppError } from "../error";
 import { maskNik } from "../identity/nik";
 import { decrypt, encrypt, hashNik, hashReceipt, hashSubmission } from "../identity/protect";
@@ -226,14 +227,11 @@ export async function recordTransition(id: string, transition: Transition): Prom
   return { ...current, ...transition.set, status, stage, updatedAt: at };
 }
 
-/** Registrations inside a region (any level), optionally with one status, newest first. */
-export async function listRegistrations(
-  regionCode: string,
-  status?: RegistrationStatus,
-): Promise<Registration[]> {
+/** The gsi2 query of the registrations inside a region (any level), optionally with one status. */
+function regionQuery(regionCode: string, status?: RegistrationStatus) {
   // The partition is the province; below it, the village code prefix narrows the sort key.
   const wholeProvince = regionCode.length === 2;
-  const found = await queryAll<Registration>({
+  return {
     TableName: tableName(),
     IndexName: "gsi2",
     KeyConditionExpression: wholeProvince ? "gsi2pk = :pk" : "gsi2pk = :pk AND begins_with(gsi2sk, :prefix)",
@@ -248,8 +246,32 @@ export async function listRegistrations(
         : { ":prefix": `${regionCode}${regionLevel(regionCode) === "village" ? "#" : "."}` }),
       ...(status ? { ":status": status } : {}),
     },
-  });
+  };
+}
+
+/** Registrations inside a region (any level), optionally with one status, newest first. */
+export async function listRegistrations(
+  regionCode: string,
+  status?: RegistrationStatus,
+): Promise<Registration[]> {
+  const found = await queryAll<Registration>(regionQuery(regionCode, status));
   return found.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
+/**
+ * One page of the registrations inside the given regions (an admin passes every province), by
+ * village code then time, newest first; the cursor comes from the previous page (db/pages.ts).
+ */
+export function listRegistrationPage(
+  regionCodes: string[],
+  status: RegistrationStatus | undefined,
+  page: { limit: number; cursor?: string },
+): Promise<Page<Registration>> {
+  return queryPage<Registration & Record<string, unknown>>(
+    regionCodes.map((code) => ({ ...regionQuery(code, status), ScanIndexForward: false })),
+    keys.regionPageKey,
+    { ...page, binding: `registrations|${regionCodes.join(",")}|${status ?? ""}` },
+  );
 }
 
 /** Registrations still in the workflow (for the reconciler), a page at a time. */

@@ -3,6 +3,7 @@ import { AppError } from "@sigap/core/error";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { actions } from "./actions";
+import { cases } from "./cases";
 import { devMail } from "./dev-mail";
 import { health } from "./health";
 import { problemResponse, toProblem } from "./problem";
@@ -28,6 +29,7 @@ export function createApp(config: Settings = settings()): Hono {
   );
   app.route("/health", health);
   app.route("/v1/registrations", registrations);
+  app.route("/v1/cases", cases);
   app.route("/v1/actions", actions);
   app.route("/v1/staff", staff);
   if (config.mailTransport === "outbox") app.route("/_dev/mail", devMail);

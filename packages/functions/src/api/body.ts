@@ -37,7 +37,10 @@ function percentEncodingIsUtf8(body: string): boolean {
  * or charset is a 415; a body that cannot be parsed as what it claims to be, or a form carrying a
  * file, is a 400. Never a 500: nothing here depends on anything but the request.
  */
-export async function readBody(c: Context): Promise<Record<string, unknown>> {
+export async function readBody(
+  c: Context,
+  options: { repeatable?: readonly string[] } = {},
+): Promise<Record<string, unknown>> {
   const contentType = c.req.header("Content-Type") ?? "";
   const type = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
   if (
@@ -78,7 +81,7 @@ export async function readBody(c: Context): Promise<Record<string, unknown>> {
   let form: Record<string, string | File | (string | File)[]>;
   try {
     // Throws on a multipart body without a boundary or with broken parts.
-    form = await c.req.parseBody();
+    form = await c.req.parseBody({ all: true });
   } catch {
     throw unreadable("Isi formulir tidak dapat dibaca.");
   }
@@ -86,6 +89,14 @@ export async function readBody(c: Context): Promise<Record<string, unknown>> {
   if (values.some(([, value]) => [value].flat().some((part) => typeof part !== "string"))) {
     throw unreadable("Formulir ini tidak menerima berkas.");
   }
-  // Repeated fields named `x[]` arrive as arrays; no field of ours has such a name.
-  return Object.fromEntries(values.filter(([, value]) => typeof value === "string"));
+  // A field the form may repeat (`conditions=a&conditions=b`) keeps every value; any other keeps
+  // its last, as a single value. Fields named `x[]` are no field of ours.
+  const repeatable = new Set(options.repeatable ?? []);
+  return Object.fromEntries(
+    values.flatMap(([name, value]): Array<[string, unknown]> => {
+      if (name.endsWith("[]")) return [];
+      if (!Array.isArray(value)) return [[name, value]];
+      return [[name, repeatable.has(name) ? value : value[value.length - 1]]];
+    }),
+  );
 }

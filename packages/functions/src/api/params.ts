@@ -1,4 +1,5 @@
 import { ACTION_ID_PATTERN } from "@sigap/core/action/keys";
+import { CASE_ID_PATTERN } from "@sigap/core/case/keys";
 import { REGISTRATION_ID_PATTERN } from "@sigap/core/registration/keys";
 import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
@@ -14,6 +15,9 @@ import * as v from "valibot";
 /** Registration ids (see `REGISTRATION_ID_PATTERN`). */
 export const RegistrationId = v.pipe(v.string(), v.regex(REGISTRATION_ID_PATTERN));
 
+/** Case ids (see `CASE_ID_PATTERN`). */
+export const CaseId = v.pipe(v.string(), v.regex(CASE_ID_PATTERN));
+
 /** Action ids, the secret in each email link (see `ACTION_ID_PATTERN`). */
 export const ActionId = v.pipe(v.string(), v.regex(ACTION_ID_PATTERN));
 
@@ -22,6 +26,12 @@ export const RegionCode = v.pipe(v.string(), v.regex(/^[\d. ]{1,20}$/));
 
 /** A receipt code as people type it (`ABCD-2345`, lower case, spaces): bounded, then compared. */
 export const ReceiptCode = v.pipe(v.string(), v.maxLength(32));
+
+/** A case's tracking code, typed like a receipt code. */
+export const TrackingCode = ReceiptCode;
+
+/** A list's page cursor: opaque, bounded (it is opened and checked by the pagination helper). */
+export const PageCursor = v.pipe(v.string(), v.regex(/^[A-Za-z0-9._-]{1,2048}$/));
 
 type ParamSchemas = Record<string, v.GenericSchema<string, string>>;
 

@@ -7,7 +7,7 @@ import type { Registration } from "@sigap/core/registration/model";
 import {
   getRegistration,
   listEvents,
-  listRegistrations,
+  listRegistrationPage,
   recordAccess,
 } from "@sigap/core/registration/repository";
 import { assertAccess, type Staff } from "@sigap/core/staff/auth";
@@ -21,15 +21,13 @@ import { isClosedTaskError, sfn } from "@sigap/core/workflow/client";
 import { Hono } from "hono";
 import * as v from "valibot";
 import { readBody } from "./body";
+import { requestedPage } from "./paging";
 import { RegionCode, RegistrationId, validParams } from "./params";
 import { requireStaff, type StaffEnv } from "./staff-auth";
+import { allProvinces, staffCases } from "./staff-cases";
 import { staffPrivacy } from "./staff-privacy";
 
 const STATUSES: RegistrationStatus[] = ["submitted", "candidate", "active", "rejected"];
-/** Every province code; computed when an admin first lists everything, never at cold start. */
-const allProvinces = () =>
-  Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0")).filter(regionExists);
-
 const summary = (r: Registration) => ({
   id: r.id,
   fullName: r.fullName,
@@ -121,13 +119,16 @@ export const staff = new Hono<StaffEnv>()
     }
     if (requested) assertAccess(me, requested);
     const scopes = requested ? [requested] : me.role === "admin" ? allProvinces() : [me.region];
-    const found = (
-      await Promise.all(
-        scopes.map((scope) => listRegistrations(scope, status as RegistrationStatus | undefined)),
-      )
-    ).flat();
+    const found = await listRegistrationPage(
+      scopes,
+      status as RegistrationStatus | undefined,
+      requestedPage(c),
+    );
     c.header("Cache-Control", "no-store");
-    return c.json({ items: found.map(summary) });
+    return c.json({
+      items: found.items.map(summary),
+      ...(found.nextCursor ? { nextCursor: found.nextCursor } : {}),
+    });
   })
   .get("/registrations/:id", validRegistration, async (c) => {
     const me = c.get("staff");
@@ -224,4 +225,5 @@ export const staff = new Hono<StaffEnv>()
       approvers: form.approvers,
       movedRequests: change.moved.length,
     });
-  });
+  })
+  .route("/", staffCases);

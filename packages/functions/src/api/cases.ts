@@ -1,0 +1,168 @@
+import type { Case } from "@sigap/core/case/model";
+import {
+  caseLevelLabels,
+  caseOutcomeLabels,
+  caseStatusLabels,
+  reporterMilestones,
+} from "@sigap/core/case/model";
+import { ppksType } from "@sigap/core/case/ppks";
+import { createCase, getCase, listEvents, trackingMatches } from "@sigap/core/case/repository";
+import { type CaseInput, validateCase } from "@sigap/core/case/schema";
+import { startCaseEscalation } from "@sigap/core/case/workflow";
+import { settings } from "@sigap/core/config/settings";
+import { AppError } from "@sigap/core/error";
+import { decrypt, encrypt } from "@sigap/core/identity/protect";
+import { logger } from "@sigap/core/log";
+import { describeRegion } from "@sigap/core/region/regions";
+import type { Context as LambdaContext } from "aws-lambda";
+import { type Context, Hono } from "hono";
+import { readBody } from "./body";
+import { idempotencyKey, idempotent } from "./idempotency";
+import { CaseId, TrackingCode, validParams } from "./params";
+
+interface Accepted {
+  id: string;
+  trackingCode: string;
+  status: "reported";
+  statusUrl: string;
+}
+
+/**
+ * What the operation returns, and so what the idempotency record keeps for a replay: this
+ * report's tracking code only encrypted. The answer is built from it on the way out.
+ */
+interface Reported {
+  id: string;
+  trackingEncrypted: string;
+}
+
+interface Report {
+  input: CaseInput;
+  /** The sender's network address, for the anonymous quota. */
+  client: string;
+}
+
+/** Logs carry only code, type and level for a restricted type; never a name, NIK or description. */
+const logFields = (saved: Case) => ({
+  caseId: saved.id,
+  ppksType: saved.ppksType,
+  level: saved.level,
+  ...(saved.sensitive ? {} : { villageCode: saved.villageCode, urgency: saved.urgency }),
+});
+
+async function report({ input, client }: Report): Promise<Reported> {
+  const { case: saved, trackingCode, folded } = await createCase(input, { client });
+  if (folded) {
+    logger.info("Anonymous report folded into an open case", logFields(saved));
+  } else {
+    // Saved first; if the start fails, the reconciler starts it from what was saved.
+    try {
+      await startCaseEscalation(saved);
+    } catch (error) {
+      logger.warn("Case escalation not started; the reconciler will start it", {
+        caseId: saved.id,
+        error: error as Error,
+      });
+    }
+    logger.info("Case reported", logFields(saved));
+  }
+  return { id: saved.id, trackingEncrypted: encrypt(trackingCode) };
+}
+
+function acceptedAnswer(reported: Reported): Accepted {
+  const trackingCode = decrypt(reported.trackingEncrypted);
+  return {
+    id: reported.id,
+    trackingCode,
+    status: "reported",
+    statusUrl: `${settings().publicBaseUrl}/v1/cases/${reported.id}?tracking=${trackingCode}`,
+  };
+}
+
+const reportOnce = idempotent("cases", report);
+
+/**
+ * The sender's address: API Gateway's (HTTP API) on Lambda, the socket's under `npm start`. Headers
+ * are not trusted (anyone can send X-Forwarded-For). Unknown when neither is there.
+ */
+export function clientAddress(c: Context): string {
+  const env = c.env as
+    | {
+        event?: { requestContext?: { http?: { sourceIp?: string } } };
+        incoming?: { socket?: { remoteAddress?: string } };
+      }
+    | undefined;
+  return env?.event?.requestContext?.http?.sourceIp ?? env?.incoming?.socket?.remoteAddress ?? "unknown";
+}
+
+const notFound = () =>
+  new AppError(
+    "not-found",
+    "Laporan tidak ditemukan",
+    "Periksa kembali nomor laporan dan kode pelacakan Anda.",
+  );
+
+/** An id or code of a shape that cannot exist answers as an unknown one, before any read. */
+const validLookup = validParams(
+  { id: CaseId },
+  () => {
+    throw notFound();
+  },
+  { tracking: TrackingCode },
+);
+
+/**
+ * The reporter's view: status, the level now handling it, dated milestones and the outcome when
+ * closed — never staff notes, nor the subject's or reporter's personal data. A sensitive or
+ * violence type shows only the case code, its type and the level.
+ */
+export async function trackingView(found: Case) {
+  const type = ppksType(found.ppksType);
+  const restricted = {
+    id: found.id,
+    ppksType: found.ppksType,
+    ppksTypeName: type?.name ?? found.ppksType,
+    level: found.level,
+    levelLabel: caseLevelLabels[found.level],
+  };
+  if (found.sensitive) return restricted;
+  const events = await listEvents(found.id);
+  return {
+    ...restricted,
+    status: found.status,
+    statusLabel: caseStatusLabels[found.status],
+    village: describeRegion(found.villageCode),
+    reportedAt: found.createdAt,
+    milestones: events
+      .filter((event) => event.event in reporterMilestones)
+      .map((event) => ({ at: event.at, event: event.event, label: reporterMilestones[event.event] })),
+    ...(found.status === "closed" && found.outcome
+      ? {
+          outcome: found.outcome,
+          outcomeLabel: caseOutcomeLabels[found.outcome],
+          closedAt: found.closedAt ?? null,
+        }
+      : {}),
+  };
+}
+
+export const cases = new Hono()
+  .post("/", async (c) => {
+    const key = idempotencyKey(c.req.header("Idempotency-Key"));
+    const input = validateCase(await readBody(c, { repeatable: ["conditions"] }));
+    const client = clientAddress(c);
+    // On Lambda, hono/aws-lambda exposes the invocation context; locally there is none.
+    const lambdaContext = (c.env as { lambdaContext?: LambdaContext } | undefined)?.lambdaContext;
+    const accepted = acceptedAnswer(
+      key ? await reportOnce(key, { input, client }, lambdaContext) : await report({ input, client }),
+    );
+    return c.json(accepted, 202, { Location: accepted.statusUrl });
+  })
+  .get("/:id", validLookup, async (c) => {
+    const tracking = c.req.query("tracking") ?? "";
+    const found = await getCase(c.req.param("id"));
+    // Unknown id and wrong code answer alike: the answer must not confirm that an id exists.
+    if (!found || !tracking || !trackingMatches(found, tracking)) throw notFound();
+    c.header("Cache-Control", "no-store");
+    return c.json(await trackingView(found));
+  });
