@@ -4,6 +4,8 @@
  * their region; every erasure and request is on record; no NIK or name reaches a log.
  */
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { createCase, getCase, recordCaseTransition } from "@sigap/core/case/repository";
+import { validateCase } from "@sigap/core/case/schema";
 import { useClock } from "@sigap/core/clock";
 import { retentionPolicy } from "@sigap/core/config/durations";
 import { db, queryByPrefix } from "@sigap/core/db/client";
@@ -376,5 +378,119 @@ describe("data requests", () => {
         ["erased", 1],
       ]),
     );
+  });
+});
+
+describe("cases", () => {
+  const subjectNik = "3205014101500001";
+  const handler = { kind: "staff" as const, id: "district-32.05", role: "district" };
+  const close = (id: string) =>
+    recordCaseTransition(id, {
+      event: "closed",
+      actor: handler,
+      status: "closed",
+      stage: "completed",
+      note: "Dikunjungi bersama Pak Ujang",
+      set: {
+        outcome: "resolved",
+        outcomeSummary: "Bu Aminah sudah dibawa ke panti",
+        closedAt: new Date().toISOString(),
+      },
+    });
+
+  it("exports and erases a case by its subject's NIK; retention waits five years after closing, and not while reopened", async () => {
+    const { case: reported } = await createCase(
+      validateCase({
+        ppksType: "lanjut-usia-terlantar",
+        villageCode: GARUT_VILLAGE,
+        location: "Kp. Sukamaju RT 01/RW 02, rumah dekat masjid",
+        description: "Nenek Aminah tinggal sendiri dan tidak ada yang merawat.",
+        subject: { name: "Aminah", nik: subjectNik, gender: "P", ageYears: 76 },
+        reporter: {
+          kind: "resident",
+          name: "Ujang Warga",
+          phone: "0813-1111-2222",
+          email: "ujang@example.com",
+        },
+      }),
+      { client: "203.0.113.9" },
+    );
+    const garut = await staffToken("district", "32.05");
+    const reason = "Permintaan salinan data oleh keluarga";
+
+    // Open: exported, but not erased on request.
+    expect((await dataRequest(garut, { nik: subjectNik, kind: "erase", reason })).status).toBe(409);
+    const answer = await dataRequest(garut, { nik: subjectNik, kind: "export", reason });
+    expect(answer.status, answer.text).toBe(200);
+    const [record] = JSON.parse(answer.text).records.cases;
+    expect(record).toMatchObject({
+      id: reported.id,
+      data: { subject: { name: "Aminah", nikMasked: "3205********0001" } },
+    });
+    expect(answer.text).not.toContain(subjectNik);
+    expect(answer.text).not.toContain("nikEncrypted");
+    expect(
+      (await dataRequest(await staffToken("district", "32.04"), { nik: subjectNik, kind: "export", reason }))
+        .status,
+    ).toBe(404);
+
+    // Closed, it waits five years; reopened, it no longer waits; closed again, it waits anew.
+    await close(reported.id);
+    const entryOf = async () =>
+      (await eraseDueEntries()).filter((entry) => entry.endsWith(`#case#${reported.id}`));
+    expect(await entryOf()).toHaveLength(1);
+    await recordCaseTransition(reported.id, {
+      event: "reopened",
+      actor: { kind: "system" },
+      status: "reopened",
+    });
+    expect(await entryOf()).toEqual([]);
+    await close(reported.id);
+    const [entry] = await entryOf();
+    const dueAt = Date.parse(String(entry?.split("#")[0]));
+    expect(dueAt - Date.now()).toBeGreaterThan(5 * 365 * DAY_MS - 60_000);
+
+    at(dueAt - DAY_MS);
+    await eraseDuePersonalData();
+    expect((await getCase(reported.id))?.subject.name).toBe("Aminah");
+    at(dueAt + DAY_MS);
+    const logs = await capturedLogs(async () => {
+      await eraseDuePersonalData();
+    });
+    for (const secret of [subjectNik, "Aminah", "Ujang"]) expect(logs).not.toContain(secret);
+
+    const erased = (await getCase(reported.id)) as unknown as Record<string, unknown>;
+    const text = JSON.stringify(erased);
+    for (const secret of [
+      "Aminah",
+      "Ujang",
+      "Sukamaju",
+      "Nenek",
+      "0813",
+      "ujang@",
+      "panti",
+      "3205********0001",
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+    expect(erased).toMatchObject({
+      status: "closed",
+      outcome: "resolved",
+      ppksType: "lanjut-usia-terlantar",
+      villageCode: GARUT_VILLAGE,
+      subject: { gender: "P", ageYears: 76 },
+      reporter: { kind: "resident" },
+    });
+    expect(erased).toHaveProperty("erasedAt");
+    const trail = await queryByPrefix<Record<string, unknown>>({
+      pk: `CASE#${reported.id}`,
+      skPrefix: "EVENT#",
+    });
+    expect(trail.at(-1)).toMatchObject({ event: "personal-data-erased", basis: "retention" });
+    expect(JSON.stringify(trail)).not.toContain("Ujang");
+    // Nothing finds the subject by NIK any more.
+    restoreClock?.();
+    restoreClock = undefined;
+    expect((await dataRequest(garut, { nik: subjectNik, kind: "export", reason })).status).toBe(404);
   });
 });
