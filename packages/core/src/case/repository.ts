@@ -12,6 +12,7 @@ import { type Page, queryPage } from "../db/pages";
 import { AppError } from "../error";
 import { maskNik } from "../identity/nik";
 import { encrypt, hashNik, hashReceipt, hashSubmission } from "../identity/protect";
+import { ERASE_DUE_ATTRIBUTES, eraseDueMark } from "../record/erasure";
 import { regionLevel } from "../region/regions";
 import { listRegistrations } from "../registration/repository";
 import { tableName } from "../resources";
@@ -489,7 +490,15 @@ export async function recordCaseTransition(id: string, transition: CaseTransitio
     values[":gsi1pk"] = keys.byStatus(status, current.createdAt, id).gsi1pk;
     sets.push("gsi1pk = :gsi1pk");
   }
-  const removes = (transition.remove ?? []).filter((name) => !(name in set));
+  // Closed: the personal data waits on the erase-due index for its retention period; reopened: no more.
+  if (status === "closed" && current.status !== "closed") {
+    const due = eraseDueMark("case", id, "closedCaseSeconds", at);
+    values[":gsi4pk"] = due.gsi4pk;
+    values[":gsi4sk"] = due.gsi4sk;
+    sets.push("gsi4pk = :gsi4pk", "gsi4sk = :gsi4sk");
+  }
+  const removes: string[] = (transition.remove ?? []).filter((name) => !(name in set));
+  if (current.status === "closed" && status !== "closed") removes.push(...ERASE_DUE_ATTRIBUTES);
   let condition = "attribute_exists(pk)";
   for (const [name, expected] of [
     ["stage", transition.expectedStage],
@@ -534,7 +543,7 @@ export async function recordCaseTransition(id: string, transition: CaseTransitio
     throw error;
   }
   const updated: Case = { ...current, ...set, status, level, stage, updatedAt: at };
-  for (const name of removes) delete updated[name];
+  for (const name of transition.remove ?? []) if (!(name in set)) delete updated[name];
   return updated;
 }
 

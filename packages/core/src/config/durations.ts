@@ -44,3 +44,21 @@ export type Policy = typeof defaultPolicy;
 export function workflowPolicy(factor: number = settings().slaScale): Policy {
   return scale(defaultPolicy, factor);
 }
+
+/**
+ * How long personal data is kept once a record reaches its end state (UU PDP 27/2022), per record
+ * type; then it is erased (record/retention.ts). Kept apart from the workflow policy: no execution
+ * needs it. Scaled by SLA_SCALE like every duration, so demos and tests can watch it happen.
+ */
+export const defaultRetention = {
+  /** A rejected registration: long enough to answer an objection or a repeat application. */
+  rejectedRegistrationSeconds: 365 * DAY,
+  /** A closed case: the five years a social-service file is usually kept, for follow-up and audit. */
+  closedCaseSeconds: 5 * 365 * DAY,
+} as const;
+
+export type RetentionPolicy = typeof defaultRetention;
+
+export function retentionPolicy(factor: number = settings().slaScale): RetentionPolicy {
+  return scale(defaultRetention, factor);
+}

@@ -15,6 +15,8 @@ export const tableSchema = {
     gsi2sk: "string",
     gsi3pk: "string",
     gsi3sk: "string",
+    gsi4pk: "string",
+    gsi4sk: "string",
   },
   primaryIndex: { hashKey: "pk", rangeKey: "sk" },
   globalIndexes: {
@@ -27,6 +29,11 @@ export const tableSchema = {
      * workflow/keys.ts), so the reconciler's work costs the exceptions, not the open items.
      */
     gsi3: { hashKey: "gsi3pk", rangeKey: "gsi3sk", projection: "keys-only" },
+    /**
+     * Sparse: only records whose personal data awaits erasure, by when it is due (see
+     * record/retention-keys.ts); the retention job reads just the due ones, and keys are all it needs.
+     */
+    gsi4: { hashKey: "gsi4pk", rangeKey: "gsi4sk", projection: "keys-only" },
   },
   /** Epoch seconds after which DynamoDB deletes the item (idempotency records, expired actions). */
   ttl: "expiresAt",

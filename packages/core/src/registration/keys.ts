@@ -16,6 +16,7 @@ export const registrationKeys = {
   /** Who read the sensitive details, and when (UU PDP): kept beside the audit trail. */
   access: (id: string, at: string, suffix: string) => ({ pk: `REG#${id}`, sk: `ACCESS#${at}#${suffix}` }),
   eventPrefix: (id: string) => ({ pk: `REG#${id}`, skPrefix: "EVENT#" }),
+  accessPrefix: (id: string) => ({ pk: `REG#${id}`, skPrefix: "ACCESS#" }),
   /** Both trails of one registration, for the shared record modules (record/trail.ts). */
   trail: (id: string): RecordTrail => ({
     entity: "registration",

@@ -58,6 +58,11 @@ export interface Registration {
    * the wait of an execution that recorded it here before.
    */
   trainingTaskToken?: string;
+  /**
+   * When its personal data was erased (retention or a data request; registration/erasure.ts): from
+   * then on the personal fields are absent and only ids, status, dates, region and gender remain.
+   */
+  erasedAt?: string;
 }
 
 export interface RegistrationEvent {

@@ -6,6 +6,7 @@ import { type Page, queryPage } from "../db/pages";
 import { AppError } from "../error";
 import { maskNik } from "../identity/nik";
 import { decrypt, encrypt, hashNik, hashReceipt, hashSubmission } from "../identity/protect";
+import { eraseDueMark } from "../record/erasure";
 import * as trail from "../record/trail";
 import { writeTransition } from "../record/transition";
 import { regionLevel } from "../region/regions";
@@ -212,6 +213,10 @@ export async function recordTransition(id: string, transition: Transition): Prom
       updatedAt: at,
       ...transition.set,
       ...(status !== current.status ? { gsi1pk: keys.byStatus(status, current.createdAt, id).gsi1pk } : {}),
+      // Its end state: the personal data waits on the erase-due index for its retention period.
+      ...(status === "rejected" && current.status !== "rejected"
+        ? eraseDueMark("registration", id, "rejectedRegistrationSeconds", at)
+        : {}),
     },
     ...(transition.expectedStage ? { expect: { stage: transition.expectedStage } } : {}),
     event,

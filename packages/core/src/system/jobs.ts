@@ -1,3 +1,4 @@
+import { eraseDuePersonalData } from "../record/retention";
 import { reconcileWorkflows } from "../workflow/reconcilers";
 import { reportFailedExecutions } from "./failed-executions";
 import { type JobSchedule, SCHEDULE_INTERVAL_MINUTES } from "./schedule";
@@ -26,6 +27,12 @@ export const scheduledJobs: ScheduledJob[] = [
     schedule: { every: SCHEDULE_INTERVAL_MINUTES },
     // The report covers exactly the interval since the last run.
     run: () => reportFailedExecutions(SCHEDULE_INTERVAL_MINUTES),
+  },
+  {
+    name: "erase-expired-personal-data",
+    // Once a day, in the quiet hours of the western zone (retention periods are months, not hours).
+    schedule: { dailyAt: "02:00", zone: "WIB" },
+    run: () => eraseDuePersonalData(),
   },
 ];
 

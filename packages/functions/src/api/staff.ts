@@ -33,6 +33,7 @@ import { requestedPage } from "./paging";
 import { RegionCode, RegistrationId, validParams } from "./params";
 import { requireStaff, type StaffEnv } from "./staff-auth";
 import { allProvinces, staffCases } from "./staff-cases";
+import { staffPrivacy } from "./staff-privacy";
 
 const STATUSES: RegistrationStatus[] = ["submitted", "candidate", "active", "rejected"];
 const summary = (r: Registration) => ({
@@ -149,6 +150,7 @@ const directoryView = (code: string, level: Level, duty: Duty, people: Approver[
 /** `/v1/staff/*`: every route authenticated and scoped to the caller's region. */
 export const staff = new Hono<StaffEnv>()
   .use(requireStaff)
+  .route("/data-requests", staffPrivacy)
   .get("/registrations", async (c) => {
     const me = c.get("staff");
     const status = c.req.query("status");
