@@ -13,6 +13,8 @@ export const tableSchema = {
     gsi1sk: "string",
     gsi2pk: "string",
     gsi2sk: "string",
+    gsi3pk: "string",
+    gsi3sk: "string",
   },
   primaryIndex: { hashKey: "pk", rangeKey: "sk" },
   globalIndexes: {
@@ -20,6 +22,29 @@ export const tableSchema = {
     gsi1: { hashKey: "gsi1pk", rangeKey: "gsi1sk" },
     /** Region scoping: items by region code prefix, sorted by time. */
     gsi2: { hashKey: "gsi2pk", rangeKey: "gsi2sk" },
+    /**
+     * Sparse work queue: only items waiting for a scheduled job carry its keys (pending email
+     * actions for the daily digest), so a job reads what is waiting, never the whole table. Holds
+     * only the attributes the digest shows.
+     */
+    gsi3: {
+      hashKey: "gsi3pk",
+      rangeKey: "gsi3sk",
+      projection: [
+        "id",
+        "status",
+        "addressee",
+        "regionCode",
+        "subjectType",
+        "subjectId",
+        "step",
+        "summary",
+        "urgency",
+        "createdAt",
+        "validUntil",
+        "dueAt",
+      ],
+    },
   },
   /** Epoch seconds after which DynamoDB deletes the item (idempotency records, expired actions). */
   ttl: "expiresAt",
@@ -45,7 +70,10 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
         { AttributeName: index.hashKey, KeyType: "HASH" },
         { AttributeName: index.rangeKey, KeyType: "RANGE" },
       ],
-      Projection: { ProjectionType: "ALL" },
+      Projection:
+        "projection" in index
+          ? { ProjectionType: "INCLUDE", NonKeyAttributes: [...index.projection] }
+          : { ProjectionType: "ALL" },
     })),
   };
 }
