@@ -3,7 +3,7 @@ import { nowIso } from "../clock";
 import { conditionFailed, db, queryAll } from "../db/client";
 import { logger } from "../log";
 import { tableName } from "../resources";
-import { type Approver, levelOf } from "../staff/directory";
+import { type Approver, type Duty, levelOf } from "../staff/directory";
 import { actionKeys as keys, LEAVE_PENDING_INDEX } from "./keys";
 import {
   type Action,
@@ -56,11 +56,15 @@ const describeHolder = (a: Approver) => (a.title ? `${a.name} (${a.title})` : a.
  * links on the same task, so a decision, reminder or re-binding landing meanwhile wins (the move is
  * then tried again from what stands, a few times).
  */
-export async function reassignActions(regionCode: string, approvers: Approver[]): Promise<Reassignment[]> {
+export async function reassignActions(
+  regionCode: string,
+  approvers: Approver[],
+  duty: Duty = "approver",
+): Promise<Reassignment[]> {
   const listed = new Set(approvers.map((a) => a.email));
   const level = levelOf(regionCode);
   const stranded = (await pendingActionsAt(regionCode)).filter(
-    (a) => a.level === level && !listed.has(a.addressee.email),
+    (a) => a.level === level && (a.duty ?? "approver") === duty && !listed.has(a.addressee.email),
   );
   const requests = new Map<string, RequestSubject>();
   for (const action of stranded)
@@ -130,6 +134,7 @@ async function reassignRequest(
       step: template.step,
       level: template.level,
       regionCode: template.regionCode,
+      ...(template.duty ? { duty: template.duty } : {}),
       onBehalf: template.onBehalf,
       question: template.question,
       options: template.options,

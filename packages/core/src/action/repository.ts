@@ -4,7 +4,7 @@ import { now, nowIso } from "../clock";
 import { conditionFailed, db } from "../db/client";
 import { tableSchema } from "../db/schema";
 import { tableName } from "../resources";
-import type { ApprovalLevel, Approver } from "../staff/directory";
+import type { ApprovalLevel, Approver, Duty } from "../staff/directory";
 import { timeZoneOf } from "../time";
 import { ACTION_ID_PATTERN, actionKeys as keys, LEAVE_PENDING_INDEX } from "./keys";
 
@@ -35,6 +35,8 @@ export interface Action {
   step: string;
   level: ApprovalLevel;
   regionCode: string;
+  /** The directory duty the addressee was found under (absent: `approver`, as before duties). */
+  duty?: Duty;
   addressee: Approver;
   /** True when the addressee decides in place of an absent or silent lower level. */
   onBehalf: boolean;

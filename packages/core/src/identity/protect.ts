@@ -6,7 +6,9 @@ import { piiSecret } from "../resources";
  * per NIK without storing it) and encrypted (AES-256-GCM) for the verifying officer. Both keys are
  * derived from one secret, so a leaked table alone reveals no NIK.
  */
-let keys: { hash: Buffer; receipt: Buffer; submission: Buffer; encryption: Buffer } | undefined;
+let keys:
+  | { hash: Buffer; receipt: Buffer; submission: Buffer; email: Buffer; encryption: Buffer }
+  | undefined;
 
 function derivedKeys() {
   if (!keys) {
@@ -18,6 +20,7 @@ function derivedKeys() {
       hash: derive("nik-hash"),
       receipt: derive("receipt-hash"),
       submission: derive("submission-hash"),
+      email: derive("email-hash"),
       encryption: derive("pii-encryption"),
     };
   }
@@ -48,6 +51,11 @@ export function hashSubmission(fields: Record<string, unknown>): string {
       .map((key) => [key, fields[key]]),
   );
   return createHmac("sha256", derivedKeys().submission).update(canonical).digest("base64url");
+}
+
+/** An email address (lower-cased) as a keyed hash: a key that names an address without storing it. */
+export function hashEmail(address: string): string {
+  return createHmac("sha256", derivedKeys().email).update(address.trim().toLowerCase()).digest("base64url");
 }
 
 export function encrypt(plaintext: string): string {

@@ -24,7 +24,10 @@ describe("region codes", () => {
 
   it("knows levels, parents and containment", () => {
     expect(regionLevel("32.05.01.2001")).toBe("village");
-    expect(regionLevel("32.05.01")).toBe("district");
+    expect(regionLevel("32.05.01")).toBe("subdistrict"); // kecamatan
+    expect(regionLevel("32.05")).toBe("district"); // kabupaten/kota
+    expect(regionLevel("32")).toBe("province");
+    expect(regionLevel("32.05.01.20")).toBeUndefined();
     expect(parentRegion("32.05.01.2001")).toBe("32.05.01");
     expect(parentRegion("32")).toBeUndefined();
     expect(isWithin("32.05.01.2001", "32.05")).toBe(true);

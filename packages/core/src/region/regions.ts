@@ -6,19 +6,22 @@ import { fileURLToPath } from "node:url";
  * `32.05.01`, desa/kelurahan `32.05.01.2001` (suffix 1xxx kelurahan, 2xxx desa). Accepted with or
  * without dots; stored dotted. The list (idn-area-data, ODbL) is loaded on first use, never at
  * cold start.
+ *
+ * One vocabulary everywhere: "district" is the kabupaten/kota (the Dinas Sosial's level), and
+ * "subdistrict" the kecamatan.
  */
-export type RegionLevel = "province" | "regency" | "district" | "village";
+export type RegionLevel = "province" | "district" | "subdistrict" | "village";
 
 const LEVEL_BY_DIGITS: Record<number, RegionLevel> = {
   2: "province",
-  4: "regency",
-  6: "district",
+  4: "district",
+  6: "subdistrict",
   10: "village",
 };
 const SEGMENTS: Record<RegionLevel, number[]> = {
   province: [2],
-  regency: [2, 2],
-  district: [2, 2, 2],
+  district: [2, 2],
+  subdistrict: [2, 2, 2],
   village: [2, 2, 2, 4],
 };
 
@@ -90,7 +93,7 @@ export function describeRegion(code: string): string {
     if (level === "village") {
       // Suffix 1xxx is a kelurahan, 2xxx a desa.
       parts.push(`${current.split(".")[3]?.startsWith("1") ? "Kelurahan" : "Desa"} ${name}`);
-    } else if (level === "district") {
+    } else if (level === "subdistrict") {
       parts.push(`Kecamatan ${name}`);
     } else {
       parts.push(name);

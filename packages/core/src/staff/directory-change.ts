@@ -11,13 +11,15 @@ import { decisionRequestEmail } from "../registration/messages";
 import type { Actor } from "../registration/model";
 import { getRegistration } from "../registration/repository";
 import { tableName } from "../resources";
-import type { Approver } from "./directory";
+import { type Approver, type Duty, peopleItem } from "./directory";
 import { directoryKeys as keys } from "./keys";
 import { removedApproverEmail } from "./messages";
 
 /** One entry of the directory's audit trail (`DIRECTORY#<code>` / `CHANGE#…`). */
 export interface DirectoryChange {
   regionCode: string;
+  /** Whose list changed (entries written before duties have none: they are approver changes). */
+  duty: Duty;
   at: string;
   actor: Actor;
   before: Approver[];
@@ -28,21 +30,31 @@ export interface DirectoryChange {
   moved: Array<{ subjectType: string; subjectId: string; step: string; holders: string }>;
 }
 
-/**
- * Replaces a region's approvers and answers for it: the change goes into the directory's audit
- * trail with the directory itself (one transaction, refused if someone changed it meanwhile), then
- * every waiting request there still addressed to someone no longer listed moves to the listed
- * approvers, and everyone concerned is mailed. The move is computed from what is pending, not from
- * this change's diff, and runs on every change: if it failed after the directory was written, the
- * same request sent again (which removes nobody) finishes it.
- */
-export async function changeApprovers(
+/** Replaces a region's approvers: `changePeople(regionCode, "approver", …)`. */
+export function changeApprovers(
   regionCode: string,
   approvers: Approver[],
   actor: Actor,
 ): Promise<DirectoryChange> {
+  return changePeople(regionCode, "approver", approvers, actor);
+}
+
+/**
+ * Replaces the people holding `duty` for a region and answers for it: the change goes into the
+ * directory's audit trail with the directory itself (one transaction, refused if someone changed it
+ * meanwhile). Then every waiting request there, under that duty, still addressed to someone no
+ * longer listed moves to the listed people, and everyone concerned is mailed. The move is computed
+ * from what is pending, not from this change's diff, and runs on every change: if it failed after
+ * the directory was written, the same request sent again (which removes nobody) finishes it.
+ */
+export async function changePeople(
+  regionCode: string,
+  duty: Duty,
+  approvers: Approver[],
+  actor: Actor,
+): Promise<DirectoryChange> {
   const { Item: previous } = await db().send(
-    new GetCommand({ TableName: tableName(), Key: keys.approvers(regionCode), ConsistentRead: true }),
+    new GetCommand({ TableName: tableName(), Key: keys.people(regionCode, duty), ConsistentRead: true }),
   );
   const before = (previous?.approvers as Approver[] | undefined) ?? [];
   const afterEmails = new Set(approvers.map((a) => a.email));
@@ -51,6 +63,7 @@ export async function changeApprovers(
   const at = nowIso();
   const change: DirectoryChange = {
     regionCode,
+    duty,
     at,
     actor,
     before,
@@ -67,14 +80,7 @@ export async function changeApprovers(
           {
             Put: {
               TableName: tableName(),
-              Item: {
-                ...keys.approvers(regionCode),
-                entity: "directory",
-                regionCode,
-                approvers,
-                updatedAt: at,
-                updatedBy: actor.email ?? actor.id ?? actor.kind,
-              },
+              Item: peopleItem(regionCode, duty, approvers, actor.email ?? actor.id ?? actor.kind, at),
               // Two officers editing at once: the second must not remove people it never saw.
               ...(previous
                 ? {
@@ -93,17 +99,20 @@ export async function changeApprovers(
       throw new AppError(
         "conflict",
         "Direktori baru saja diubah",
-        "Daftar penyetuju ini baru saja diubah oleh petugas lain. Muat ulang lalu simpan kembali.",
+        "Daftar ini baru saja diubah oleh petugas lain. Muat ulang lalu simpan kembali.",
       );
     }
     throw error;
   }
-  logger.info("Approver directory changed", {
+  logger.info("Directory changed", {
     regionCode,
+    duty,
     removed: change.removed.length,
     added: change.added.length,
   });
-  const moved = await reassignActions(regionCode, approvers);
+  // Only the requests addressed under this duty move (a request that fell back to the approver is
+  // the approver's).
+  const moved = await reassignActions(regionCode, approvers, duty);
   change.moved = moved.map(({ subjectType, subjectId, step, holders }) => ({
     subjectType,
     subjectId,
@@ -120,7 +129,7 @@ export async function changeApprovers(
       }),
     );
   }
-  await notify(regionCode, removed, moved);
+  await notify(regionCode, duty, removed, moved);
   return change;
 }
 
@@ -128,7 +137,12 @@ export async function changeApprovers(
  * New holders get the request as the workflow would have sent it; removed people are told.
  * The change already stands: a failed send is logged, and the next reminder reaches the holders.
  */
-async function notify(regionCode: string, removed: Approver[], moved: Reassignment[]): Promise<void> {
+async function notify(
+  regionCode: string,
+  duty: Duty,
+  removed: Approver[],
+  moved: Reassignment[],
+): Promise<void> {
   const attempt = async (what: string, send: () => Promise<unknown>) => {
     await send().catch((error: unknown) =>
       logger.error("Directory change mail not sent", { what, regionCode, error: error as Error }),
@@ -142,7 +156,7 @@ async function notify(regionCode: string, removed: Approver[], moved: Reassignme
   for (const person of removed) {
     const theirs = moved.filter((m) => m.closed.some((a) => a.addressee.email === person.email));
     await attempt("approver-removed", () =>
-      sendMail({ to: [person.email], ...removedApproverEmail(person, regionCode, theirs) }),
+      sendMail({ to: [person.email], ...removedApproverEmail(person, regionCode, theirs, duty) }),
     );
   }
 }
@@ -167,7 +181,11 @@ async function mailRequest(action: Action): Promise<void> {
   await markMailed(action.id);
 }
 
-/** The directory's audit trail for one region, oldest first. */
-export function listDirectoryChanges(regionCode: string): Promise<DirectoryChange[]> {
-  return queryByPrefix<DirectoryChange>(keys.changePrefix(regionCode));
+/** The directory's audit trail for one region (one duty, or all), oldest first. */
+export async function listDirectoryChanges(regionCode: string, duty?: Duty): Promise<DirectoryChange[]> {
+  const changes = (await queryByPrefix<DirectoryChange>(keys.changePrefix(regionCode))).map((c) => ({
+    ...c,
+    duty: c.duty ?? "approver",
+  }));
+  return duty ? changes.filter((c) => c.duty === duty) : changes;
 }

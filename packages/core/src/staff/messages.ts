@@ -1,19 +1,29 @@
 import type { RenderedEmail } from "../mail/render";
 import { renderEmail } from "../mail/render";
 import { describeRegion } from "../region/regions";
-import type { Approver } from "./directory";
+import type { Approver, Duty } from "./directory";
 
-/** Emails of the approver directory, in Bahasa Indonesia. */
+/** Emails of the staff directory, in Bahasa Indonesia. */
 
-/** To a person removed from a region's approvers: they are told, and told where their requests went. */
+/** What each duty is called, for people. */
+export const dutyName: Record<Duty, string> = {
+  approver: "penyetuju",
+  "case-handler": "penangan laporan kasus",
+  ppa: "petugas UPTD PPA",
+  "bimtek-organiser": "penyelenggara Bimtek",
+};
+
+/** To a person removed from a region's list: they are told, and told where their requests went. */
 export function removedApproverEmail(
   person: Approver,
   regionCode: string,
   moved: Array<{ holders: string }>,
+  duty: Duty = "approver",
 ): RenderedEmail {
   const region = describeRegion(regionCode);
+  const role = dutyName[duty];
   const paragraphs = [
-    `Dinas Sosial telah mengubah daftar penyetuju untuk ${region}. Anda tidak lagi terdaftar sebagai penyetuju untuk wilayah ini.`,
+    `Dinas Sosial telah mengubah daftar ${role} untuk ${region}. Anda tidak lagi terdaftar sebagai ${role} untuk wilayah ini.`,
   ];
   if (moved.length > 0) {
     const holders = [...new Set(moved.map((m) => m.holders))].join("; ");
@@ -23,7 +33,7 @@ export function removedApproverEmail(
   }
   paragraphs.push("Jika perubahan ini tidak semestinya, hubungi Dinas Sosial kabupaten/kota Anda.");
   return renderEmail({
-    subject: `Anda tidak lagi menjadi penyetuju untuk ${region}`,
+    subject: `Anda tidak lagi menjadi ${role} untuk ${region}`,
     greeting: `Yth. ${person.name},`,
     paragraphs,
     facts: [
