@@ -9,7 +9,7 @@ import { tableName } from "../resources";
 import { localClock, type TimeZoneLabel } from "../time";
 import { type DigestItem, dailyDigestEmail } from "./digest-messages";
 import { actionKeys as keys } from "./keys";
-import { type ActionUrgency, isExpired } from "./repository";
+import type { ActionUrgency } from "./repository";
 
 /**
  * The daily digest: once a day, at 07:00 in a zone, every addressee of pending actions there gets
@@ -54,6 +54,7 @@ export function byUrgencyThenAge(a: DigestItem, b: DigestItem): number {
 
 export async function sendDailyDigest(zone: TimeZoneLabel, at: Date = now()): Promise<DigestRun> {
   const { date, time } = localClock(at, zone);
+  const atIso = at.toISOString();
   const run: DigestRun = {
     zone,
     localDate: date,
@@ -83,7 +84,7 @@ export async function sendDailyDigest(zone: TimeZoneLabel, at: Date = now()): Pr
     run.itemsRead += page.length;
     for (const item of page) {
       // The index lags a decision by a moment; a link past its deadline no longer works.
-      if (item.status !== "pending" || isExpired(item)) continue;
+      if (item.status !== "pending" || item.validUntil <= atIso) continue;
       if (group[0] && sameAddressee(group[0], item)) group.push(item);
       else {
         await flush();

@@ -403,7 +403,7 @@ export async function moveAction(
 }
 
 /** Is the action past its deadline (whether or not anyone has marked it)? */
-export function isExpired(action: Pick<Action, "validUntil">): boolean {
+export function isExpired(action: Action): boolean {
   return action.validUntil <= nowIso();
 }
 
