@@ -197,6 +197,29 @@ describe("local (HS256) staff tokens", () => {
     ).toBe(401);
   });
 
+  it("carries the duties a token names (none by default) and refuses unknown or misplaced ones", async () => {
+    const app = appWith(local());
+    const iat = nowSeconds();
+    const me = async (claims: Record<string, unknown>) =>
+      app.request("/me", {
+        headers: { Authorization: `Bearer ${await sign({ iat, exp: iat + HOUR, ...claims })}` },
+      });
+    expect(await (await me({})).json()).toMatchObject({ duties: [] });
+    expect(await (await me({ duties: ["ppa", "ppa", "case-handler"] })).json()).toMatchObject({
+      duties: ["ppa", "case-handler"],
+    });
+    expect((await me({ duties: ["superuser"] })).status).toBe(401);
+    expect((await me({ duties: "ppa" })).status).toBe(401);
+    // The PPA unit sits on a kabupaten: a village or province token cannot hold that duty.
+    expect(
+      (await me({ role: "village", region: "32.05.22.2001", duties: ["ppa"] })).status,
+    ).toBe(401);
+    expect((await me({ role: "province", region: "32", duties: ["ppa"] })).status).toBe(401);
+    expect(
+      (await me({ role: "village", region: "32.05.22.2001", duties: ["case-handler"] })).status,
+    ).toBe(200);
+  });
+
   it("reads the maximum lifetime and the audience from the environment", () => {
     expect(readSettings({}).auth.maxTokenLifetimeSeconds).toBe(12 * HOUR);
     const configured = readSettings({ AUTH_MAX_TOKEN_HOURS: "2", AUTH_AUDIENCE: AUDIENCE }).auth;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { now, nowIso, useClock } from "./clock";
-import { formatDate, formatLocalTime, timeZoneOf } from "./time";
+import { formatDate, formatLocalTime, localDate, localDateIn, nextLocalTime, timeZoneOf } from "./time";
 
 describe("local time", () => {
   it("knows each province's zone from any code under it", () => {
@@ -25,6 +25,48 @@ describe("local time", () => {
 
   it("rolls over the date where the local day has already changed", () => {
     expect(formatLocalTime("2026-12-31T17:30:00Z", "32.05")).toBe("1 Januari 2027 00.30 WIB");
+  });
+});
+
+describe("next local time", () => {
+  it("finds the next 07:00 in each zone, the same day or the next", () => {
+    // 2026-11-22 20:00 UTC is already 23 Nov in all three zones (03:00 WIB, 04:00 WITA, 05:00 WIT).
+    const evening = new Date("2026-11-22T20:00:00Z");
+    expect(nextLocalTime(evening, "WIB", "07:00").toISOString()).toBe("2026-11-23T00:00:00.000Z");
+    expect(nextLocalTime(evening, "WITA", "07:00").toISOString()).toBe("2026-11-22T23:00:00.000Z");
+    expect(nextLocalTime(evening, "WIT", "07:00").toISOString()).toBe("2026-11-22T22:00:00.000Z");
+    // 09:00 WIB: today's 07:00 has passed; tomorrow's is next.
+    expect(nextLocalTime(new Date("2026-11-23T02:00:00Z"), "WIB", "07:00").toISOString()).toBe(
+      "2026-11-24T00:00:00.000Z",
+    );
+    expect(nextLocalTime(new Date("2026-11-23T02:00:00Z"), "WIB", "23:30").toISOString()).toBe(
+      "2026-11-23T16:30:00.000Z",
+    );
+  });
+
+  it("never answers the instant it was asked at (a tick at 07:00 does not fire twice)", () => {
+    const sevenWib = new Date("2026-11-23T00:00:00Z");
+    expect(nextLocalTime(sevenWib, "WIB", "07:00").toISOString()).toBe("2026-11-24T00:00:00.000Z");
+    expect(nextLocalTime(new Date(sevenWib.getTime() - 1), "WIB", "07:00")).toEqual(sevenWib);
+  });
+
+  it("crosses months and years, and refuses what is not a time of day", () => {
+    expect(nextLocalTime(new Date("2026-12-31T01:00:00Z"), "WIT", "07:00").toISOString()).toBe(
+      "2026-12-31T22:00:00.000Z",
+    );
+    expect(() => nextLocalTime(new Date(), "WIB", "24:00")).toThrow();
+    expect(() => nextLocalTime(new Date(), "WIB", "7:00" as "07:00")).toThrow();
+  });
+});
+
+describe("local dates", () => {
+  it("gives today's date where the person is, not in UTC", () => {
+    // 18:30 UTC on 31 December: still 2026 in UTC, already 2027 in Jawa Barat.
+    const at = new Date("2026-12-31T18:30:00Z");
+    expect(localDate(at, "32.05.22.2001")).toBe("2027-01-01");
+    expect(localDateIn(at, "WIT")).toBe("2027-01-01");
+    expect(localDateIn(new Date("2026-12-31T16:30:00Z"), "WIB")).toBe("2026-12-31");
+    expect(localDateIn(new Date("2026-12-31T16:30:00Z"), "WITA")).toBe("2027-01-01");
   });
 });
 

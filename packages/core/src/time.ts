@@ -7,11 +7,42 @@ export type TimeZoneLabel = "WIB" | "WITA" | "WIT";
 const WITA_PROVINCES = new Set(["51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"]);
 const WIT_PROVINCES = new Set(["81", "82", "91", "92", "94", "95", "96", "97"]);
 
+export const TIME_ZONES: readonly TimeZoneLabel[] = ["WIB", "WITA", "WIT"];
+
 const ianaZone: Record<TimeZoneLabel, string> = {
   WIB: "Asia/Jakarta",
   WITA: "Asia/Makassar",
   WIT: "Asia/Jayapura",
 };
+
+/** Indonesia keeps no daylight saving time: each zone is a fixed offset from UTC. */
+const utcOffsetHours: Record<TimeZoneLabel, number> = { WIB: 7, WITA: 8, WIT: 9 };
+
+/** A wall-clock time of day, `HH:MM` (24 hours), e.g. `"07:00"`. */
+export type ClockTime = `${number}:${number}`;
+
+const CLOCK_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+export function isClockTime(value: string): value is ClockTime {
+  return CLOCK_TIME.test(value);
+}
+
+/**
+ * The first instant strictly after `after` at which clocks in `zone` read `at` — "the next 07:00
+ * WIB". A job run at 07:00 itself gets the next day's, so one tick never fires twice.
+ */
+export function nextLocalTime(after: Date, zone: TimeZoneLabel, at: ClockTime): Date {
+  const match = CLOCK_TIME.exec(at);
+  if (!match) throw new Error(`Not a time of day (HH:MM): ${at}`);
+  const minutesOfDay = Number(match[1]) * 60 + Number(match[2]);
+  const offsetMs = utcOffsetHours[zone] * 3_600_000;
+  // Work on the local wall clock as if it were UTC, then shift back.
+  const local = after.getTime() + offsetMs;
+  const localMidnight = Math.floor(local / 86_400_000) * 86_400_000;
+  let candidate = localMidnight + minutesOfDay * 60_000;
+  if (candidate <= local) candidate += 86_400_000;
+  return new Date(candidate - offsetMs);
+}
 
 /** The zone of a province, from any region code under it (`32`, `32.05`, `3205012001`, …). */
 export function timeZoneOf(regionCode: string): TimeZoneLabel {
@@ -38,8 +69,13 @@ export function formatLocalTime(at: Date | string, regionCode: string): string {
 
 /** The calendar date (YYYY-MM-DD) at `at` in the region's zone: "today" for a person there. */
 export function localDate(at: Date, regionCode: string): string {
+  return localDateIn(at, timeZoneOf(regionCode));
+}
+
+/** The calendar date (YYYY-MM-DD) at `at` in `zone` (a digest's "today" for a whole zone). */
+export function localDateIn(at: Date, zone: TimeZoneLabel): string {
   return new Intl.DateTimeFormat("en-CA", {
-    timeZone: ianaZone[timeZoneOf(regionCode)],
+    timeZone: ianaZone[zone],
     year: "numeric",
     month: "2-digit",
     day: "2-digit",

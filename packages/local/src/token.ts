@@ -1,6 +1,7 @@
 /**
- * `npm run token -- --role district --region 32.05 [--email …] [--sub …] [--hours 8]`
- * prints a staff token for the local stack (HS256, the local secret). It expires after `--hours`
+ * `npm run token -- --role district --region 32.05 [--duties ppa,case-handler] [--email …] [--sub …] [--hours 8]`
+ * prints a staff token for the local stack (HS256, the local secret). `--duties` adds the
+ * directory duties the person holds beyond their role (e.g. `ppa` for the kabupaten's UPTD PPA). It expires after `--hours`
  * (8 by default: one working day); the API refuses tokens living longer than AUTH_MAX_TOKEN_HOURS.
  */
 import { parseArgs } from "node:util";
@@ -15,13 +16,14 @@ const { values } = parseArgs({
     region: { type: "string" },
     email: { type: "string" },
     sub: { type: "string" },
+    duties: { type: "string" },
     hours: { type: "string", default: "8" },
   },
 });
 
 if (!values.role || !values.region) {
   console.error(
-    "Usage: npm run token -- --role village|district|province|admin --region <code> [--email …] [--hours 8]",
+    "Usage: npm run token -- --role village|district|province|admin --region <code> [--duties ppa,case-handler] [--email …] [--hours 8]",
   );
   process.exit(2);
 }
@@ -37,6 +39,7 @@ const claims = {
   email: values.email ?? `${values.role}.${values.region.replaceAll(".", "")}@sigap.local`,
   role: values.role,
   region: values.region,
+  ...(values.duties ? { duties: values.duties.split(",").map((duty) => duty.trim()) } : {}),
   iat: now,
   exp: now + Math.round(hours * 3600),
 };

@@ -3,6 +3,7 @@ import { settings } from "../config/settings";
 import { emailSender } from "../resources";
 import { headerText, isDeliverableAddress, type OutgoingMail } from "./message";
 import { outbox } from "./outbox";
+import { recordBounce } from "./suppression";
 
 /** Raised when mail could not be handed over; workflows retry on this name. */
 export class MailDeliveryError extends Error {
@@ -36,11 +37,19 @@ export function sealHeaders(mail: OutgoingMail): OutgoingMail {
 export async function sendMail(message: OutgoingMail): Promise<{ messageId: string }> {
   const mail = sealHeaders(message);
   if (settings().mailTransport === "outbox") {
+    let sent: { id: string };
     try {
-      return { messageId: outbox().add(mail).id };
+      sent = outbox().add(mail);
     } catch (error) {
       throw new MailDeliveryError(error instanceof Error ? error.message : String(error));
     }
+    // SES accepts mail to a dead mailbox and reports the bounce later (mail/ses-feedback.ts): the
+    // outbox reports it at once, through the same record.
+    for (const address of mail.to) {
+      const kind = outbox().feedbackFor(address);
+      if (kind) await recordBounce(address, kind);
+    }
+    return { messageId: sent.id };
   }
   // Loaded on first use so functions that never send mail do not pay for the SES client at cold start.
   const { SendEmailCommand } = await import("@aws-sdk/client-sesv2");

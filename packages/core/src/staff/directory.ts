@@ -59,12 +59,28 @@ export function levelOf(regionCode: string): Level | undefined {
   return level === "subdistrict" ? undefined : level;
 }
 
-/** Who is listed for `duty` on exactly `regionCode` (no fallback, bounced addresses included). */
-export async function getPeople(regionCode: string, duty: Duty): Promise<Approver[]> {
+export interface DirectoryEntry {
+  people: Approver[];
+  updatedAt: string;
+  updatedBy: string;
+}
+
+/** The stored entry for (region, duty); undefined when it was never set (an emptied list is an entry). */
+export async function directoryEntry(regionCode: string, duty: Duty): Promise<DirectoryEntry | undefined> {
   const { Item } = await db().send(
     new GetCommand({ TableName: tableName(), Key: directoryKeys.people(regionCode, duty) }),
   );
-  return (Item?.approvers as Approver[] | undefined) ?? [];
+  if (!Item) return undefined;
+  return {
+    people: (Item.approvers as Approver[] | undefined) ?? [],
+    updatedAt: String(Item.updatedAt),
+    updatedBy: String(Item.updatedBy),
+  };
+}
+
+/** Who is listed for `duty` on exactly `regionCode` (no fallback, bounced addresses included). */
+export async function getPeople(regionCode: string, duty: Duty): Promise<Approver[]> {
+  return (await directoryEntry(regionCode, duty))?.people ?? [];
 }
 
 /** The directory item for (region, duty); `changePeople` (directory-change.ts) writes the same shape. */

@@ -11,8 +11,17 @@ import {
   recordAccess,
 } from "@sigap/core/registration/repository";
 import { assertAccess, type Staff } from "@sigap/core/staff/auth";
-import { Approver, getApprovers, levelOf } from "@sigap/core/staff/directory";
-import { changeApprovers } from "@sigap/core/staff/directory-change";
+import {
+  Approver,
+  DUTIES,
+  type Duty,
+  dutyAllowedAt,
+  getPeople,
+  isDuty,
+  type Level,
+  levelOf,
+} from "@sigap/core/staff/directory";
+import { changePeople } from "@sigap/core/staff/directory-change";
 import { localDate } from "@sigap/core/time";
 import { calendarDate } from "@sigap/core/validation/date";
 import { parseOrThrow } from "@sigap/core/validation/parse";
@@ -62,13 +71,27 @@ const TrainingCompletionForm = v.object({
   note: v.optional(personText("Catatan", { min: 0, max: 500, lines: "multi" })),
 });
 
-const DirectoryForm = v.object({
-  approvers: v.pipe(
-    v.array(Approver, "Daftar penyetuju wajib diisi."),
-    v.minLength(1, "Isi minimal satu penyetuju."),
-    v.maxLength(10, "Maksimal 10 penyetuju."),
-  ),
-});
+/**
+ * The people of one (region, duty). Approvers must always be someone; another duty may be emptied
+ * (its fallback — the approver of that level — then acts). The body names them `people`; the
+ * approvers' first name for it, `approvers`, is still read.
+ */
+function directoryForm(duty: Duty, field: "people" | "approvers") {
+  const list = v.pipe(
+    v.array(Approver, "Daftar petugas wajib diisi."),
+    v.minLength(duty === "approver" ? 1 : 0, "Isi minimal satu penyetuju."),
+    v.maxLength(10, "Maksimal 10 orang."),
+  );
+  return v.object({ [field]: list });
+}
+
+function readDirectoryForm(body: unknown, duty: Duty): Approver[] {
+  const field =
+    typeof body === "object" && body !== null && "approvers" in body && !("people" in body)
+      ? "approvers"
+      : "people";
+  return parseOrThrow(directoryForm(duty, field), body)[field] as Approver[];
+}
 
 const unknownRegion = () =>
   new AppError(
@@ -86,15 +109,45 @@ const validRegion = validParams({ regionCode: RegionCode }, () => {
   throw unknownRegion();
 });
 
-function directoryRegion(staff: Staff, raw: string): string {
+/** `?duty=`: absent means approver (what the directory always meant); an unknown duty is a 422. */
+function directoryDuty(raw: string | undefined): Duty {
+  if (raw === undefined) return "approver";
+  if (!isDuty(raw)) {
+    throw new AppError("validation", "Tugas tidak dikenal", `Gunakan salah satu: ${DUTIES.join(", ")}.`, [
+      { field: "duty", message: "Tugas tidak dikenal." },
+    ]);
+  }
+  return raw;
+}
+
+function directoryRegion(staff: Staff, raw: string, duty: Duty): { code: string; level: Level } {
   const code = normalizeRegionCode(raw);
-  if (!code || !levelOf(code) || !regionExists(code)) throw unknownRegion();
+  const level = code ? levelOf(code) : undefined;
+  if (!code || !level || !regionExists(code)) throw unknownRegion();
   assertAccess(staff, code);
   if (staff.role === "village") {
-    throw new AppError("forbidden", "Tidak berwenang", "Direktori penyetuju diatur oleh Dinas Sosial.");
+    throw new AppError("forbidden", "Tidak berwenang", "Direktori petugas diatur oleh Dinas Sosial.");
   }
-  return code;
+  if (!dutyAllowedAt(duty, level)) {
+    throw new AppError(
+      "validation",
+      "Tugas tidak berlaku untuk wilayah ini",
+      "UPTD PPA hanya didaftarkan pada kode kabupaten/kota.",
+      [{ field: "duty", message: "Tugas ini hanya untuk kode kabupaten/kota." }],
+    );
+  }
+  return { code, level };
 }
+
+/** One directory entry as the API shows it; `approvers` repeats `people` for the approver duty. */
+const directoryView = (code: string, level: Level, duty: Duty, people: Approver[]) => ({
+  regionCode: code,
+  region: describeRegion(code),
+  level,
+  duty,
+  people,
+  ...(duty === "approver" ? { approvers: people } : {}),
+});
 
 /** `/v1/staff/*`: every route authenticated and scoped to the caller's region. */
 export const staff = new Hono<StaffEnv>()
@@ -201,25 +254,16 @@ export const staff = new Hono<StaffEnv>()
     return c.json({ id: registration.id, recorded: true }, 202);
   })
   .get("/directory/:regionCode", validRegion, async (c) => {
-    const code = directoryRegion(c.get("staff"), c.req.param("regionCode"));
-    return c.json({
-      regionCode: code,
-      region: describeRegion(code),
-      level: levelOf(code),
-      approvers: await getApprovers(code),
-    });
+    const duty = directoryDuty(c.req.query("duty"));
+    const { code, level } = directoryRegion(c.get("staff"), c.req.param("regionCode"), duty);
+    return c.json(directoryView(code, level, duty, await getPeople(code, duty)));
   })
   .put("/directory/:regionCode", validRegion, async (c) => {
     const me = c.get("staff");
-    const code = directoryRegion(me, c.req.param("regionCode"));
-    const form = parseOrThrow(DirectoryForm, await readBody(c));
-    // Audited, and the removed people's waiting requests move to the new approvers.
-    const change = await changeApprovers(code, form.approvers, actorOf(me));
-    return c.json({
-      regionCode: code,
-      region: describeRegion(code),
-      level: levelOf(code),
-      approvers: form.approvers,
-      movedRequests: change.moved.length,
-    });
+    const duty = directoryDuty(c.req.query("duty"));
+    const { code, level } = directoryRegion(me, c.req.param("regionCode"), duty);
+    const people = readDirectoryForm(await readBody(c), duty);
+    // Audited, and the removed people's waiting requests move to the new ones.
+    const change = await changePeople(code, duty, people, actorOf(me));
+    return c.json({ ...directoryView(code, level, duty, people), movedRequests: change.moved.length });
   });
