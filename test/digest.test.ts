@@ -18,7 +18,7 @@ import { db } from "@sigap/core/db/client";
 import { outbox } from "@sigap/core/mail/outbox";
 import { validRegistration } from "@sigap/core/registration/fixtures";
 import { tableName } from "@sigap/core/resources";
-import { localClock } from "@sigap/core/time";
+import { localDateIn } from "@sigap/core/time";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type AppStack, startAppStack } from "./support/app-stack";
 
@@ -126,7 +126,7 @@ describe("the daily digest", () => {
         : undefined;
     }, "both recommendation requests");
 
-    const tomorrow = localClock(new Date(Date.now() + DAY), "WIB").date;
+    const tomorrow = localDateIn(new Date(Date.now() + DAY), "WIB");
     const early = await sendDailyDigest("WIB", at("WIB", tomorrow, "06:59"));
     expect(early.notYet).toBe(true);
     expect(digestsTo(KADES_CIKAJANG)).toHaveLength(0);

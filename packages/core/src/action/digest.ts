@@ -6,7 +6,7 @@ import { logger } from "../log";
 import { sendMail } from "../mail/send";
 import { isSuppressed, maskEmail } from "../mail/suppression";
 import { tableName } from "../resources";
-import { localClock, type TimeZoneLabel } from "../time";
+import { type ClockTime, localDateIn, nextLocalTime, type TimeZoneLabel } from "../time";
 import { type DigestItem, dailyDigestEmail } from "./digest-messages";
 import { actionKeys as keys } from "./keys";
 import type { ActionUrgency } from "./repository";
@@ -19,7 +19,7 @@ import type { ActionUrgency } from "./repository";
  */
 
 /** The local time from which a zone's digest for the day goes out. */
-export const DIGEST_TIME = "07:00";
+export const DIGEST_TIME: ClockTime = "07:00";
 
 /** How long a "sent" marker is kept: past its local day and any late re-run. */
 const KEEP_MARKER_SECONDS = 7 * 24 * 3600;
@@ -53,7 +53,7 @@ export function byUrgencyThenAge(a: DigestItem, b: DigestItem): number {
 }
 
 export async function sendDailyDigest(zone: TimeZoneLabel, at: Date = now()): Promise<DigestRun> {
-  const { date, time } = localClock(at, zone);
+  const date = localDateIn(at, zone);
   const atIso = at.toISOString();
   const run: DigestRun = {
     zone,
@@ -66,7 +66,7 @@ export async function sendDailyDigest(zone: TimeZoneLabel, at: Date = now()): Pr
     failed: 0,
   };
   // A scheduler firing early (or a manual run) never sends the day's digest before its time.
-  if (time < DIGEST_TIME) return { ...run, notYet: true };
+  if (localDateIn(nextLocalTime(at, zone, DIGEST_TIME), zone) === date) return { ...run, notYet: true };
 
   // The index is sorted by addressee, so each addressee's items arrive together, across pages.
   let group: DigestItem[] = [];
