@@ -211,13 +211,11 @@ describe("local (HS256) staff tokens", () => {
     expect((await me({ duties: ["superuser"] })).status).toBe(401);
     expect((await me({ duties: "ppa" })).status).toBe(401);
     // The PPA unit sits on a kabupaten: a village or province token cannot hold that duty.
-    expect(
-      (await me({ role: "village", region: "32.05.22.2001", duties: ["ppa"] })).status,
-    ).toBe(401);
+    expect((await me({ role: "village", region: "32.05.22.2001", duties: ["ppa"] })).status).toBe(401);
     expect((await me({ role: "province", region: "32", duties: ["ppa"] })).status).toBe(401);
-    expect(
-      (await me({ role: "village", region: "32.05.22.2001", duties: ["case-handler"] })).status,
-    ).toBe(200);
+    expect((await me({ role: "village", region: "32.05.22.2001", duties: ["case-handler"] })).status).toBe(
+      200,
+    );
   });
 
   it("reads the maximum lifetime and the audience from the environment", () => {

@@ -6,7 +6,7 @@ import { type Action, type ActionUrgency, actionUrl } from "./repository";
 
 /** The daily digest email, in Bahasa Indonesia: one button per pending item, most pressing first. */
 
-/** What the digest shows of one pending action (the attributes the pending index projects). */
+/** What the digest shows of one pending action. */
 export type DigestItem = Pick<
   Action,
   | "id"

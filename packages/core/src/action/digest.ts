@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { now } from "../clock";
-import { conditionFailed, db, queryPages } from "../db/client";
+import { conditionFailed, db, getMany, queryPages } from "../db/client";
 import { tableSchema } from "../db/schema";
 import { logger } from "../log";
 import { sendMail } from "../mail/send";
@@ -27,7 +27,7 @@ const KEEP_MARKER_SECONDS = 7 * 24 * 3600;
 export interface DigestRun {
   zone: TimeZoneLabel;
   localDate: string;
-  /** Index entries read: the zone's pending actions, not the table. */
+  /** Index entries read (each then read in full): the zone's pending actions, not the table. */
   itemsRead: number;
   /** Addressees with at least one live pending link. */
   addressees: number;
@@ -68,27 +68,33 @@ export async function sendDailyDigest(zone: TimeZoneLabel, at: Date = now()): Pr
   // A scheduler firing early (or a manual run) never sends the day's digest before its time.
   if (localDateIn(nextLocalTime(at, zone, DIGEST_TIME), zone) === date) return { ...run, notYet: true };
 
-  // The index is sorted by addressee, so each addressee's items arrive together, across pages.
-  let group: DigestItem[] = [];
+  // The index holds keys only, sorted by addressee: each addressee's entries arrive together
+  // (across pages), and only theirs are read in full, just before their email.
+  let group: PendingEntry[] = [];
   const flush = async () => {
-    const items = group;
+    const entries = group;
     group = [];
+    if (entries.length === 0) return;
+    const items = (
+      await getMany<DigestItem & { status: string }>(entries.map(({ pk, sk }) => ({ pk, sk })))
+    ).filter(
+      // The index lags a decision by a moment; a link past its deadline no longer works.
+      (item) => item.status === "pending" && item.validUntil > atIso,
+    );
     if (items.length > 0) await sendOne(items, run, at);
   };
-  for await (const page of queryPages<DigestItem & { status: string }>({
+  for await (const page of queryPages<PendingEntry>({
     TableName: tableName(),
     IndexName: "gsi3",
     KeyConditionExpression: "gsi3pk = :pk",
     ExpressionAttributeValues: { ":pk": keys.pendingZonePartition(zone) },
   })) {
     run.itemsRead += page.length;
-    for (const item of page) {
-      // The index lags a decision by a moment; a link past its deadline no longer works.
-      if (item.status !== "pending" || item.validUntil <= atIso) continue;
-      if (group[0] && sameAddressee(group[0], item)) group.push(item);
+    for (const entry of page) {
+      if (group[0] && addresseeOf(group[0]) === addresseeOf(entry)) group.push(entry);
       else {
         await flush();
-        group = [item];
+        group = [entry];
       }
     }
   }
@@ -98,8 +104,14 @@ export async function sendDailyDigest(zone: TimeZoneLabel, at: Date = now()): Pr
   return run;
 }
 
-const sameAddressee = (a: DigestItem, b: DigestItem) =>
-  a.addressee.email.toLowerCase() === b.addressee.email.toLowerCase();
+/** One entry of the keys-only pending index. */
+interface PendingEntry {
+  pk: string;
+  sk: string;
+  gsi3sk: string;
+}
+
+const addresseeOf = (entry: PendingEntry) => keys.addresseeOfPending(entry.gsi3sk);
 
 async function sendOne(items: DigestItem[], run: DigestRun, at: Date): Promise<void> {
   const addressee = (items[0] as DigestItem).addressee;

@@ -34,6 +34,8 @@ export const actionKeys = {
     gsi3sk: `${email.toLowerCase()}#${createdAt}#${id}`,
   }),
   pendingZonePartition: (zone: TimeZoneLabel) => `ACTION#PENDING#${zone}`,
+  /** The addressee part of a `pendingByZone` sort key (the address may itself hold a `#`). */
+  addresseeOfPending: (gsi3sk: string) => gsi3sk.split("#").slice(0, -2).join("#"),
   /** The daily digest went to this addressee for this zone's local date ("once" marker). */
   digestSent: (zone: TimeZoneLabel, localDate: string, email: string) => ({
     pk: `DIGEST#${zone}#${localDate}`,

@@ -23,28 +23,12 @@ export const tableSchema = {
     /** Region scoping: items by region code prefix, sorted by time. */
     gsi2: { hashKey: "gsi2pk", rangeKey: "gsi2sk" },
     /**
-     * Sparse work queue: only items waiting for a scheduled job carry its keys (pending email
-     * actions for the daily digest), so a job reads what is waiting, never the whole table. Holds
-     * only the attributes the digest shows.
+     * Sparse work queues: only items some job must act on carry its keys — items whose workflow
+     * execution is to be started or restarted (see workflow/keys.ts), so the reconciler's work
+     * costs the exceptions, not the open items; and pending email actions, by zone, for the daily
+     * digest (see action/keys.ts) — so a job reads what is waiting, never the whole table.
      */
-    gsi3: {
-      hashKey: "gsi3pk",
-      rangeKey: "gsi3sk",
-      projection: [
-        "id",
-        "status",
-        "addressee",
-        "regionCode",
-        "subjectType",
-        "subjectId",
-        "step",
-        "summary",
-        "urgency",
-        "createdAt",
-        "validUntil",
-        "dueAt",
-      ],
-    },
+    gsi3: { hashKey: "gsi3pk", rangeKey: "gsi3sk", projection: "keys-only" },
   },
   /** Epoch seconds after which DynamoDB deletes the item (idempotency records, expired actions). */
   ttl: "expiresAt",
@@ -70,10 +54,9 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
         { AttributeName: index.hashKey, KeyType: "HASH" },
         { AttributeName: index.rangeKey, KeyType: "RANGE" },
       ],
-      Projection:
-        "projection" in index
-          ? { ProjectionType: "INCLUDE", NonKeyAttributes: [...index.projection] }
-          : { ProjectionType: "ALL" },
+      Projection: {
+        ProjectionType: "projection" in index && index.projection === "keys-only" ? "KEYS_ONLY" : "ALL",
+      },
     })),
   };
 }
