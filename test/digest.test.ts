@@ -18,7 +18,8 @@ import { db } from "@sigap/core/db/client";
 import { outbox } from "@sigap/core/mail/outbox";
 import { validRegistration } from "@sigap/core/registration/fixtures";
 import { tableName } from "@sigap/core/resources";
-import { localDateIn } from "@sigap/core/time";
+import { scheduledJobs } from "@sigap/core/system/jobs";
+import { localDateIn, TIME_ZONES } from "@sigap/core/time";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type AppStack, startAppStack } from "./support/app-stack";
 
@@ -149,6 +150,13 @@ describe("the daily digest", () => {
     expect(again.sent).toBe(0);
     expect(again.alreadySent).toBe(run.sent);
     expect(digestsTo(KADES_CIKAJANG)).toHaveLength(1);
+  });
+
+  it("is scheduled at 07:00 in each zone", () => {
+    const digests = scheduledJobs.filter((job) => job.name.startsWith("daily-digest-"));
+    expect(digests.map((job) => job.schedule)).toEqual(
+      TIME_ZONES.map((zone) => ({ dailyAt: "07:00", zone })),
+    );
   });
 
   it("runs each zone at its own 07:00 and lists only that zone's items", async () => {

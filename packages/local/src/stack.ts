@@ -95,14 +95,13 @@ export async function startLocalStack(options: {
       await reconciliation;
     });
 
-    // The scheduler, as infra/cron.ts runs it on AWS.
-    const { runScheduledJobs } = await import("@sigap/core/system/jobs");
-    const { SCHEDULE_INTERVAL_MINUTES } = await import("@sigap/core/system/schedule");
-    const scheduler = setInterval(
-      () => void runScheduledJobs((job, error) => console.error(`Scheduled job ${job} failed:`, error)),
-      SCHEDULE_INTERVAL_MINUTES * 60_000,
+    // The scheduler, as infra/cron.ts runs it on AWS: each job on its own schedule.
+    const { scheduledJobs } = await import("@sigap/core/system/jobs");
+    const { startJobTimers } = await import("./scheduler");
+    const stopJobs = startJobTimers(scheduledJobs, (job, error) =>
+      console.error(`Scheduled job ${job} failed:`, error),
     );
-    stops.push(async () => clearInterval(scheduler));
+    stops.push(async () => stopJobs());
 
     // The API opens last: when it answers /health, everything behind it is ready.
     const { createApp } = await import("@sigap/functions/api/app");

@@ -1,10 +1,16 @@
 import { logger } from "@sigap/core/log";
 import { runScheduledJobs } from "@sigap/core/system/jobs";
 
-/** The scheduler's Lambda: runs every scheduled job; fails the invocation if any job failed. */
-export async function handler(): Promise<void> {
-  const failed = await runScheduledJobs((job, error) =>
-    logger.error("Scheduled job failed", { job, error: error instanceof Error ? error : String(error) }),
+/**
+ * The scheduler's Lambda. Each job's own schedule invokes it with `{ job: name }` (infra/cron.ts);
+ * without a name it runs every job. Fails the invocation if a job failed.
+ */
+export async function handler(event?: { job?: unknown }): Promise<void> {
+  const names = typeof event?.job === "string" ? [event.job] : undefined;
+  const failed = await runScheduledJobs(
+    (job, error) =>
+      logger.error("Scheduled job failed", { job, error: error instanceof Error ? error : String(error) }),
+    names,
   );
   if (failed.length > 0) throw new Error(`Scheduled jobs failed: ${failed.join(", ")}`);
 }
