@@ -5,6 +5,7 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { sendDailyDigest } from "@sigap/core/action/digest";
 import { actionKeys } from "@sigap/core/action/keys";
+import { reassignActions } from "@sigap/core/action/reassign";
 import {
   type Action,
   type ActionUrgency,
@@ -73,6 +74,7 @@ async function ask(
     summary?: string;
     subjectId?: string;
     reminders?: number;
+    level?: "village" | "district";
   },
 ): Promise<Action> {
   serial += 1;
@@ -84,7 +86,7 @@ async function ask(
       subjectType: "case",
       subjectId,
       step: "village-response",
-      level: "village",
+      level: options.level ?? "village",
       regionCode,
       onBehalf: false,
       question: "Apakah Anda menangani kasus ini?",
@@ -94,7 +96,11 @@ async function ask(
     },
     [{ name: `Petugas ${email.split("@")[0]}`, email }],
     options.validForSeconds,
-    { startLevel: "village", level: "village", reminders: options.reminders ?? 0 },
+    {
+      startLevel: options.level ?? "village",
+      level: options.level ?? "village",
+      reminders: options.reminders ?? 0,
+    },
   );
   return (actions as Action[])[0] as Action;
 }
@@ -279,5 +285,23 @@ describe("the daily digest", () => {
     expect(run.itemsRead).toBe(10 + 2 + 1);
     const digest = digestsTo(officer)[0] as { subject: string };
     expect(digest.subject).toBe("Ringkasan harian: 10 permohonan menunggu keputusan Anda");
+  });
+
+  it("follows a request moved by a directory change: the new holder's digest lists it, the old holder's not", async () => {
+    setClock(new Date("2027-01-05T00:00:00Z"));
+    const moved = await ask("53.01", "lama.officer@example.go.id", {
+      validForSeconds: 7 * 86400,
+      level: "district",
+      summary: "Kasus dipindahkan",
+    });
+    const [reassignment] = await reassignActions("53.01", [
+      { name: "Petugas Baru", email: "baru.officer@example.go.id" },
+    ]);
+    expect(reassignment?.closed.map((a) => a.id)).toEqual([moved.id]);
+    await sendDailyDigest("WITA", new Date("2027-01-05T23:00:00Z"));
+    expect(digestsTo("lama.officer@example.go.id")).toHaveLength(0);
+    const digest = digestsTo("baru.officer@example.go.id")[0] as { text: string; links: string[] };
+    expect(digest.text).toContain("Kasus dipindahkan");
+    expect(actionLinks(digest).map(idOf)).toEqual([reassignment?.created[0]?.id]);
   });
 });
