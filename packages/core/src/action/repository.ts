@@ -7,6 +7,7 @@ import { tableName } from "../resources";
 import type { ApprovalLevel, Approver, Duty } from "../staff/directory";
 import { timeZoneOf } from "../time";
 import { ACTION_ID_PATTERN, actionKeys as keys, LEAVE_PENDING_INDEX } from "./keys";
+import type { EscalationLevel } from "./levels";
 
 /**
  * An email action: one human decision a workflow waits for. The email carries only the action id;
@@ -40,6 +41,15 @@ export interface Action {
   addressee: Approver;
   /** True when the addressee decides in place of an absent or silent lower level. */
   onBehalf: boolean;
+  /** Asked because nobody (reachable) is listed where the request belongs (told in its email). */
+  approverMissing?: boolean;
+  /**
+   * Answered from a staff endpoint, not an email link (e.g. the Bimtek dasar completion): no email,
+   * and in no approver's index (no directory move, no digest).
+   */
+  viaStaff?: boolean;
+  /** Details of the answer beyond the decision (e.g. the training's completion date and recorder). */
+  answer?: Record<string, string>;
   question: string;
   options: ActionOption[];
   createdAt: string;
@@ -70,11 +80,15 @@ export interface Action {
   dueAt?: string;
 }
 
-/** Where an approval stood when it asked: the level asked and the reminders already sent. */
+/**
+ * Where an approval stood when it asked: the chain's first level, the level asked, the reminders
+ * already sent there, and (at the top, after its reminders) the rounds asked without email.
+ */
 export interface ApprovalState {
-  startLevel: ApprovalLevel;
-  level: ApprovalLevel;
+  startLevel: EscalationLevel;
+  level: EscalationLevel;
   reminders: number;
+  silentRounds?: number;
 }
 
 /**
@@ -91,6 +105,17 @@ export interface CurrentRequest {
   decidedActionId?: string;
   decidedAt?: string;
   appliedAt?: string;
+}
+
+/** What a person answers: the option chosen, and what goes with it. */
+export interface DecisionChoice {
+  decision: string;
+  reason?: string;
+  note?: string;
+  /** Details of the answer (a staff endpoint's fields). */
+  answer?: Record<string, string>;
+  /** Who answered, when not the addressee (a staff member on an endpoint). */
+  decidedBy?: string;
 }
 
 export interface RequestSubject {
@@ -123,8 +148,9 @@ export function actionItem(action: Action): Record<string, unknown> {
   return {
     ...action,
     ...keys.action(action.id),
-    ...keys.byApproverRegion(action.regionCode, action.createdAt, action.id),
-    ...(action.status === "pending"
+    ...(action.viaStaff ? {} : keys.byApproverRegion(action.regionCode, action.createdAt, action.id)),
+    // In the daily digest while pending; a staff-answered request has no link to list.
+    ...(action.status === "pending" && !action.viaStaff
       ? keys.pendingByZone(timeZoneOf(action.regionCode), action.addressee.email, action.createdAt, action.id)
       : {}),
     entity: "action",
@@ -137,12 +163,16 @@ export function actionItem(action: Action): Record<string, unknown> {
  * all answering the same waiting task. They become the step's current actions; the ones they
  * replace stop working. Deciding with one closes the others (see `closeOthers`). Undefined (and
  * nothing replaced) when the current request was decided meanwhile: that decision must be applied.
+ * `carried`: links of the request being replaced whose addressees are asked again without an email
+ * (escalated to someone who already holds it, a silent round): they stay valid, bound to the new
+ * task and deadline, and are returned first.
  */
 export async function createActions(
   fields: Omit<Action, "id" | "status" | "createdAt" | "validUntil" | "addressee">,
   addressees: Approver[],
   validForSeconds: number,
   approval: ApprovalState,
+  carried: Action[] = [],
 ): Promise<Action[] | undefined> {
   const createdAt = nowIso();
   const expires = new Date(now().getTime() + validForSeconds * 1000);
@@ -166,6 +196,9 @@ export async function createActions(
       }),
     );
   }
+  const kept = await carryOver(carried, { ...fields, dueAt }, expires.toISOString());
+  ids.unshift(...kept.map((a) => a.id));
+  actions.unshift(...kept);
   const replaced = await db()
     .send(
       new UpdateCommand({
@@ -191,11 +224,12 @@ export async function createActions(
       throw error;
     });
   if (!replaced) {
-    for (const id of ids) await closeAction(id, "superseded");
+    for (const id of ids.slice(kept.length)) await closeAction(id, "superseded");
     return undefined;
   }
   for (const previousId of (replaced.Attributes?.actionIds as string[] | undefined) ?? []) {
-    await closeAction(previousId, "superseded", { supersededBy: ids[0] as string });
+    if (!ids.includes(previousId))
+      await closeAction(previousId, "superseded", { supersededBy: ids[0] as string });
   }
   return actions;
 }
@@ -208,6 +242,36 @@ function dueAtOf(previous: CurrentRequest | undefined, approval: ApprovalState, 
   const firstAsk = approval.reminders === 0 && approval.level === approval.startLevel;
   if (firstAsk || !previous || previous.appliedAt) return expires;
   return previous.dueAt ?? previous.validUntil ?? expires;
+}
+
+/**
+ * Re-binds still-pending links to a new ask (task, level, deadline); the id — the link in the
+ * addressee's inbox — stays. A link that left `pending` meanwhile (decided, moved) is not carried.
+ */
+async function carryOver(
+  carried: Action[],
+  fields: Omit<Action, "id" | "status" | "createdAt" | "validUntil" | "addressee">,
+  validUntil: string,
+): Promise<Action[]> {
+  const kept: Action[] = [];
+  for (const previous of carried) {
+    const action: Action = { ...previous, ...fields, validUntil, mailedAt: previous.mailedAt ?? nowIso() };
+    try {
+      await db().send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: actionItem(action),
+          ConditionExpression: "#status = :pending",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":pending": "pending" },
+        }),
+      );
+      kept.push(action);
+    } catch (error) {
+      if (!conditionFailed(error)) throw error;
+    }
+  }
+  return kept;
 }
 
 /**
@@ -253,15 +317,16 @@ export async function getCurrentRequest(subject: RequestSubject): Promise<Curren
  */
 export async function recordDecision(
   action: Action,
-  choice: { decision: string; reason?: string; note?: string },
+  choice: DecisionChoice,
   decidedAt: string,
 ): Promise<boolean> {
-  const details: Record<string, string> = {
+  const details: Record<string, string | Record<string, string>> = {
     decision: choice.decision,
     decidedAt,
-    decidedBy: action.addressee.name,
+    decidedBy: choice.decidedBy ?? action.addressee.name,
     ...(choice.reason ? { reason: choice.reason } : {}),
     ...(choice.note ? { note: choice.note } : {}),
+    ...(choice.answer ? { answer: choice.answer } : {}),
   };
   try {
     await db().send(

@@ -54,11 +54,6 @@ const stepTitles: Record<string, string> = {
   "district-verification": "Verifikasi calon PSM",
 };
 
-/** The registration's line in the approver's daily digest (a registration is not sensitive). */
-export function digestSummary(r: Registration, step: string): string {
-  return `${stepTitles[step] ?? "Permohonan keputusan"}: ${r.fullName} (${r.id})`;
-}
-
 export function decisionRequestEmail(
   r: Registration,
   action: Action,

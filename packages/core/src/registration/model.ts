@@ -53,6 +53,10 @@ export interface Registration {
   /** Which execution carries this registration: `reg-<id>-<attempt>`; the reconciler bumps it. */
   workflowAttempt?: number;
   /** The token of the waiting Bimtek dasar step; completing the training answers it. */
+  /**
+   * @deprecated Retired: the Bimtek dasar wait's token lives in the action table. Read only to adopt
+   * the wait of an execution that recorded it here before.
+   */
   trainingTaskToken?: string;
 }
 

@@ -1,31 +1,25 @@
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as v from "valibot";
-import { prepareAsk } from "../action/decision";
 import {
-  type Action,
-  type ActionOption,
-  actionRef,
-  createActions,
-  markDecisionApplied,
-  markMailed,
-} from "../action/repository";
+  ApprovalAskTask,
+  ApprovalResolveTask,
+  answerStaffRequest,
+  askFromTask,
+  awaitStaffAnswer,
+  resolveApprovalLevel,
+} from "../action/ask";
+import { type ActionOption, markDecisionApplied } from "../action/repository";
 import { now } from "../clock";
-import { settings } from "../config/settings";
-import { db } from "../db/client";
+import { workflowPolicy } from "../config/durations";
 import { AppError } from "../error";
-import { logger } from "../log";
 import { sendMail } from "../mail/send";
 import { nextNumber as nextInSequence } from "../record/counter";
-import { addOnce as addOnceTo } from "../record/once";
-import { tableName } from "../resources";
-import { type ApprovalLevel, regionAtLevel, resolveApprovers } from "../staff/directory";
+import { regionAtLevel, resolveApprovers } from "../staff/directory";
 import { localDate } from "../time";
+import { addFlag, addOnce } from "./flags";
 import { registrationKeys } from "./keys";
 import {
   acknowledgementEmail,
   approvedEmail,
-  decisionRequestEmail,
-  digestSummary,
   recommendedEmail,
   rejectedEmail,
   trainingOverdueApplicantEmail,
@@ -69,112 +63,43 @@ export async function acknowledge(registrationId: string): Promise<void> {
   await mailApplicant(r, acknowledgementEmail(r));
 }
 
+/**
+ * The ask task of the recruitment's approval steps (`approvalStates`' payload, with the
+ * registration id). Executions started before escalation chains send only the first fields.
+ */
 export const DecisionRequest = v.object({
+  ...ApprovalAskTask.entries,
   registrationId: v.string(),
   step: v.picklist(["village-recommendation", "district-verification"]),
-  startLevel: v.picklist(["village", "district", "province"]),
-  level: v.picklist(["village", "district", "province"]),
-  reminders: v.pipe(v.number(), v.integer(), v.minValue(0)),
-  validForSeconds: v.pipe(v.number(), v.integer(), v.minValue(1)),
-  taskToken: v.pipe(v.string(), v.minLength(1)),
 });
 
-/** Adds `value` to a list attribute of the registration once (a set kept as a list). */
-async function addOnce(id: string, attribute: "flags" | "notified", value: string): Promise<void> {
-  await addOnceTo(registrationKeys.registration(id), attribute, value);
-}
-
-/** Flags for the verifying officer (a missing approver, a decision made on behalf, …). */
-const addFlag = (id: string, flag: string) => addOnce(id, "flags", flag);
-
 /**
- * Asks the approvers of `level` (falling back to the level above when none are listed) with a new
- * action link that supersedes the previous one, and records it in the audit trail. Asked again for
- * the same level and reminder (a resumed execution, a retried task), it hands over a decision
- * already recorded, or keeps the links already sent, mailing only those not yet sent.
+ * Asks for the step's decision through the approval service (action/ask.ts): the people of the
+ * level asked, with new links superseding the previous ones; a decision already recorded or links
+ * already sent are continued, not asked again.
  */
-export async function requestDecision(
+export function requestDecision(
   request: v.InferOutput<typeof DecisionRequest>,
 ): Promise<{ actionRefs: string[] }> {
-  const r = await mustGet(request.registrationId);
-  const subject = { subjectType: "registration", subjectId: r.id, step: request.step };
-  let prepared = await prepareAsk(subject, request);
-  let actions: Action[] | undefined;
-  let approverMissing = false;
-  let addressees: string[] = [];
-  if (prepared.kind === "ask") {
-    const resolved = await resolveApprovers(r.villageCode, request.level);
-    approverMissing = !resolved || resolved.fellBack;
-    if (approverMissing) await addFlag(r.id, `approver-missing:${request.level}`);
-    // Nobody listed at all: the operator is asked to fill the directory; the next reminder re-resolves.
-    const approvers = resolved?.approvers ?? [
-      { name: "Operator SIGAP", email: settings().operatorEmail, title: "Penyetuju belum terdaftar" },
-    ];
-    const decidingLevel: ApprovalLevel = resolved?.level ?? request.level;
-    actions = await createActions(
-      {
-        taskToken: request.taskToken,
-        workflow: "recruitment",
-        ...subject,
-        level: decidingLevel,
-        regionCode: resolved?.regionCode ?? regionAtLevel(r.villageCode, request.level),
-        onBehalf: decidingLevel !== request.startLevel,
-        question: questionByStep[request.step],
-        options: optionsByStep[request.step],
-        summary: digestSummary(r, request.step),
-      },
-      approvers,
-      request.validForSeconds,
-      { startLevel: request.startLevel, level: request.level, reminders: request.reminders },
-    );
-    addressees = approvers.map((a) => a.email);
-    // Decided between our look and our ask: hand that decision over instead.
-    if (!actions) prepared = await prepareAsk(subject, request);
-  } else if (prepared.kind === "rebound") {
-    actions = prepared.actions;
-    approverMissing = r.flags?.includes(`approver-missing:${request.level}`) ?? false;
-    addressees = actions.map((a) => a.addressee.email);
-  }
-  if (prepared.kind === "decided") {
-    const ref = actionRef(prepared.action.id);
-    logger.info("Recorded decision handed to the workflow", {
-      registrationId: r.id,
-      step: request.step,
-      actionRef: ref,
-    });
-    return { actionRefs: [ref] };
-  }
-  // Decided and applied while we asked: this execution is stale; the failure hands it to the reconciler.
-  if (!actions) throw new AppError("conflict", `The ${request.step} request of ${r.id} changed while asking`);
-  const escalated = request.reminders === 0 && request.level !== request.startLevel;
-  // Each addressee gets their own link; a crash between sending and marking it sends it again.
-  const unsent = actions.filter((a) => !a.mailedAt);
-  for (const action of unsent) {
-    await sendMail({
-      to: [action.addressee.email],
-      ...decisionRequestEmail(r, action, { reminders: request.reminders, escalated, approverMissing }),
-    });
-    await markMailed(action.id);
-  }
-  const decidingLevel = actions[0]?.level ?? request.level;
-  if (unsent.length > 0) {
-    await recordTransition(r.id, {
-      event: request.reminders > 0 ? "reminder-sent" : escalated ? "escalated" : "decision-requested",
-      actor: { kind: "system" },
-      note: `${request.step} → ${decidingLevel} ${actions[0]?.regionCode ?? ""} (${addressees.join(", ")})`,
-    });
-  }
-  const actionRefs = actions.map((a) => actionRef(a.id));
-  logger.info(prepared.kind === "rebound" ? "Decision request resumed" : "Decision requested", {
-    registrationId: r.id,
-    step: request.step,
-    // `level` is reserved by the logger.
-    approvalLevel: decidingLevel,
-    reminders: request.reminders,
-    actionRefs,
-    mailed: unsent.length,
+  const { registrationId, ...task } = request;
+  return askFromTask(task, {
+    workflow: "recruitment",
+    subjectType: "registration",
+    subjectId: registrationId,
+    question: questionByStep[request.step],
+    options: optionsByStep[request.step],
   });
-  return { actionRefs };
+}
+
+export const ResolveApprovalLevel = v.object({
+  ...ApprovalResolveTask.entries,
+  registrationId: v.string(),
+});
+
+/** The level an approval step really asks at (empty levels skipped). */
+export function resolveRegistrationLevel(request: v.InferOutput<typeof ResolveApprovalLevel>) {
+  const { registrationId, ...task } = request;
+  return resolveApprovalLevel({ ...task, subjectType: "registration", subjectId: registrationId });
 }
 
 /** What an approval task receives (a `RecordedDecision`): the action's reference, never its id. */
@@ -279,17 +204,73 @@ async function issueNumbers(r: Registration): Promise<Pick<Registration, "skNumb
   };
 }
 
-/** Keeps the token of the waiting Bimtek dasar step, for whoever records the completion. */
-export async function awaitTraining(registrationId: string, taskToken: string): Promise<void> {
-  await db().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: registrationKeys.registration(registrationId),
-      UpdateExpression: "SET trainingTaskToken = :token",
-      ConditionExpression: "attribute_exists(pk)",
-      ExpressionAttributeValues: { ":token": taskToken },
-    }),
-  );
+const TRAINING_STEP = "basic-training";
+
+export const TrainingWait = v.object({
+  registrationId: v.string(),
+  taskToken: v.pipe(v.string(), v.minLength(1)),
+  /** Absent in executions started before the wait was recorded as a request: the policy's. */
+  validForSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+});
+
+/**
+ * The waiting Bimtek dasar step: its token recorded as a request in the action table (no email,
+ * no link), answered by the staff endpoint through the one decide path (`answerTraining`).
+ */
+export async function awaitTraining(request: v.InferOutput<typeof TrainingWait>): Promise<void> {
+  const r = await mustGet(request.registrationId);
+  await awaitStaffAnswer({
+    workflow: "recruitment",
+    subjectType: "registration",
+    subjectId: r.id,
+    step: TRAINING_STEP,
+    taskToken: request.taskToken,
+    validForSeconds: request.validForSeconds ?? workflowPolicy().recruitment.basicTrainingSeconds,
+    level: "district",
+    regionCode: regionAtLevel(r.villageCode, "district"),
+    question: "Apakah calon PSM ini sudah menyelesaikan Bimtek dasar?",
+    options: [{ value: "completed", label: "Sudah menyelesaikan Bimtek dasar" }],
+  });
+}
+
+/** A staff member records the candidate's Bimtek dasar completion. */
+export interface TrainingAnswer {
+  completedAt: string;
+  recordedBy: { email: string; role: string; sub: string };
+  note?: string;
+}
+
+/**
+ * Records a Bimtek dasar completion for the waiting step: stored first, then handed to the waiting
+ * task ("stored": the task was gone; the next wait applies it). "not-waiting" when the step waits
+ * for nothing; "already-answered" when another answer came first. A wait recorded before requests
+ * lived in the action table (`trainingTaskToken`) is adopted as a request first.
+ */
+export async function answerTraining(
+  r: Registration,
+  answer: TrainingAnswer,
+): Promise<"delivered" | "stored" | "not-waiting" | "already-answered"> {
+  if (r.stage !== TRAINING_STEP) return "not-waiting";
+  const subject = { subjectType: "registration", subjectId: r.id, step: TRAINING_STEP };
+  const choice = {
+    decision: "completed",
+    decidedBy: answer.recordedBy.email,
+    ...(answer.note ? { note: answer.note } : {}),
+    answer: {
+      completedAt: answer.completedAt,
+      recordedByEmail: answer.recordedBy.email,
+      recordedByRole: answer.recordedBy.role,
+      recordedBySub: answer.recordedBy.sub,
+    },
+  };
+  let outcome = await answerStaffRequest(subject, choice);
+  if (!outcome && r.trainingTaskToken) {
+    await awaitTraining({ registrationId: r.id, taskToken: r.trainingTaskToken });
+    outcome = await answerStaffRequest(subject, choice);
+  }
+  if (!outcome) return "not-waiting";
+  if (!outcome.recorded) return "already-answered";
+  return outcome.delivery === "delivered" ? "delivered" : "stored";
 }
 
 export async function trainingOverdue(registrationId: string): Promise<void> {
@@ -303,18 +284,49 @@ export async function trainingOverdue(registrationId: string): Promise<void> {
   await recordTransition(r.id, { event: "training-overdue", actor: { kind: "system" } });
 }
 
+/** What the Bimtek dasar wait receives: the recorded answer (`RecordedDecision`)… */
+const TrainingDecision = v.object({
+  decision: v.literal("completed"),
+  note: v.optional(v.string()),
+  answer: v.object({
+    completedAt: v.string(),
+    recordedByEmail: v.string(),
+    recordedByRole: v.string(),
+    recordedBySub: v.string(),
+  }),
+});
+
+/** …or, in executions whose wait was answered before that, the completion itself. */
 export const TrainingCompletion = v.object({
   completedAt: v.string(),
   recordedBy: v.object({ email: v.string(), role: v.string(), sub: v.string() }),
   note: v.optional(v.string()),
 });
 
+export const TrainingOutcome = v.union([TrainingDecision, TrainingCompletion]);
+
 export async function recordTraining(
   registrationId: string,
-  completion: v.InferOutput<typeof TrainingCompletion>,
+  training: v.InferOutput<typeof TrainingOutcome>,
 ): Promise<void> {
+  const completion =
+    "answer" in training
+      ? {
+          completedAt: training.answer.completedAt,
+          recordedBy: {
+            email: training.answer.recordedByEmail,
+            role: training.answer.recordedByRole,
+            sub: training.answer.recordedBySub,
+          },
+          note: training.note,
+        }
+      : training;
   const current = await mustGet(registrationId);
-  if (current.stage !== "basic-training") return; // already recorded
+  const subject = { subjectType: "registration", subjectId: registrationId, step: TRAINING_STEP };
+  if (current.stage !== TRAINING_STEP) {
+    await markDecisionApplied(subject); // already recorded (a retry)
+    return;
+  }
   await recordTransition(registrationId, {
     event: "training-completed",
     actor: {
@@ -325,6 +337,7 @@ export async function recordTraining(
     },
     note: `Selesai ${completion.completedAt}${completion.note ? `: ${completion.note}` : ""}`,
     stage: "district-verification" satisfies RecruitmentStage,
-    expectedStage: "basic-training",
+    expectedStage: TRAINING_STEP,
   });
+  await markDecisionApplied(subject);
 }

@@ -33,7 +33,7 @@ export const recruitmentWorkflow = defineWorkflow({
         ...approvalStates({
           prefix: "Village",
           step: "village-recommendation",
-          startLevel: "village",
+          levels: ["village", "district", "province"],
           responseSecondsPath: "$.policy.recruitment.villageResponseSeconds",
           remindersPath: "$.policy.recruitment.villageReminders",
           functionArn: fn,
@@ -56,7 +56,12 @@ export const recruitmentWorkflow = defineWorkflow({
           Resource: `${LAMBDA_INVOKE}${WAIT_FOR_TASK_TOKEN}`,
           Parameters: {
             FunctionName: fn,
-            Payload: { task: "awaitTraining", ...subject, "taskToken.$": "$$.Task.Token" },
+            Payload: {
+              task: "awaitTraining",
+              ...subject,
+              "taskToken.$": "$$.Task.Token",
+              "validForSeconds.$": "$.policy.recruitment.basicTrainingSeconds",
+            },
           },
           TimeoutSecondsPath: "$.policy.recruitment.basicTrainingSeconds",
           ResultPath: "$.training",
@@ -74,7 +79,7 @@ export const recruitmentWorkflow = defineWorkflow({
         ...approvalStates({
           prefix: "District",
           step: "district-verification",
-          startLevel: "district",
+          levels: ["district", "province"],
           responseSecondsPath: "$.policy.recruitment.districtResponseSeconds",
           remindersPath: "$.policy.recruitment.districtReminders",
           functionArn: fn,

@@ -7,8 +7,10 @@ import type { Registration } from "./model";
 import type { RecruitmentStep } from "./recruitment";
 import { getRegistration, listEvents, openRegistrationPages, RECRUITMENT_WORKFLOW } from "./repository";
 
-const approvalSteps: ReadonlySet<string> = new Set<RecruitmentStep>([
+/** The steps that wait on a request in the action table (the training's is answered by staff). */
+const approvalSteps: ReadonlySet<string> = new Set<RecruitmentStep | "basic-training">([
   "village-recommendation",
+  "basic-training",
   "district-verification",
 ]);
 

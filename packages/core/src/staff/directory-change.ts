@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { describeSubject } from "../action/known-subjects";
 import { type Reassignment, reassignActions } from "../action/reassign";
 import { type Action, markMailed } from "../action/repository";
 import { nowIso } from "../clock";
@@ -7,9 +8,7 @@ import { conditionFailed, db, queryByPrefix } from "../db/client";
 import { AppError } from "../error";
 import { logger } from "../log";
 import { sendMail } from "../mail/send";
-import { decisionRequestEmail } from "../registration/messages";
 import type { Actor } from "../registration/model";
-import { getRegistration } from "../registration/repository";
 import { tableName } from "../resources";
 import { type Approver, type Duty, peopleItem } from "./directory";
 import { directoryKeys as keys } from "./keys";
@@ -161,19 +160,17 @@ async function notify(
   }
 }
 
+/** The request as its subject's describer words it (any subject type), marked as moved to them. */
 async function mailRequest(action: Action): Promise<void> {
-  if (action.subjectType !== "registration") {
-    logger.warn("No request email for this subject type", { subjectType: action.subjectType });
-    return;
-  }
-  const registration = await getRegistration(action.subjectId);
-  if (!registration) return;
+  const subject = await describeSubject(action);
+  if (!subject) return;
   await sendMail({
     to: [action.addressee.email],
-    ...decisionRequestEmail(registration, action, {
+    ...subject.requestEmail(action, {
       reminders: 0,
       escalated: false,
       approverMissing: false,
+      mail: true,
       reassigned: true,
     }),
   });

@@ -1,9 +1,8 @@
 import { decide } from "@sigap/core/action/decision";
+import { describeSubject } from "@sigap/core/action/known-subjects";
 import { type Action, getAction, isExpired } from "@sigap/core/action/repository";
-import { describeRegion } from "@sigap/core/region/regions";
-import { stageLabels } from "@sigap/core/registration/model";
-import { getRegistration } from "@sigap/core/registration/repository";
-import { formatDate, formatLocalTime } from "@sigap/core/time";
+import type { SubjectView } from "@sigap/core/action/subjects";
+import { formatLocalTime } from "@sigap/core/time";
 import { personText } from "@sigap/core/validation/text";
 import { type Context, Hono } from "hono";
 import * as v from "valibot";
@@ -12,38 +11,11 @@ import { escapeHtml, facts, page } from "./pages";
 import { ActionId, validParams } from "./params";
 
 /**
- * Links in workflow emails. Mail scanners open every link, so GET only shows what is asked and
- * changes nothing; the POST of that page decides, once.
+ * Links in workflow emails, for any subject type (described by its registered describer). Mail
+ * scanners open every link, so GET only shows what is asked and changes nothing; the POST of that
+ * page decides, once. A sensitive subject's facts show here too: the link is the addressee's own
+ * secret, and the page is never cached.
  */
-
-interface SubjectView {
-  title: string;
-  facts: Array<{ label: string; value: string }>;
-  /** Where the work stands now, for pages of links that no longer work. */
-  standing: string;
-  regionCode: string;
-}
-
-async function describeSubject(action: Action): Promise<SubjectView | undefined> {
-  if (action.subjectType !== "registration") return undefined;
-  const r = await getRegistration(action.subjectId);
-  if (!r) return undefined;
-  return {
-    title: `Pendaftaran PSM: ${r.fullName}`,
-    facts: [
-      { label: "Nama", value: r.fullName },
-      { label: "NIK", value: r.nikMasked },
-      { label: "Tempat, tanggal lahir", value: `${r.birthPlace}, ${formatDate(r.birthDate)}` },
-      { label: "Desa/Kelurahan", value: describeRegion(r.villageCode) },
-      { label: "Alamat", value: r.address },
-      { label: "Pendidikan terakhir", value: r.education },
-      { label: "Pekerjaan", value: r.occupation },
-      { label: "Motivasi", value: r.motivation },
-    ],
-    standing: r.status === "rejected" ? "Pendaftaran ini telah ditolak." : stageLabels[r.stage],
-    regionCode: r.villageCode,
-  };
-}
 
 /** Why a link no longer works, in a sentence; `decided` is " oleh … pada …" when known. */
 const goneReasons: Record<
@@ -109,9 +81,9 @@ ${facts(subject.facts)}
 ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ""}
 <form method="post">
 <fieldset><legend>${escapeHtml(action.question)}</legend>${options}</fieldset>
-<label for="reason">Alasan (wajib bila menolak; akan disampaikan kepada pendaftar)</label>
+<label for="reason">Alasan (wajib untuk pilihan yang ditandai; dapat disampaikan kepada pihak terkait)</label>
 <textarea id="reason" name="reason" maxlength="500"></textarea>
-<label for="note">Catatan internal (tidak ditampilkan kepada pendaftar)</label>
+<label for="note">Catatan internal (hanya untuk petugas)</label>
 <textarea id="note" name="note" maxlength="500"></textarea>
 <p><button type="submit">Kirim keputusan</button></p>
 </form>`,
@@ -156,7 +128,7 @@ export const actions = new Hono()
     if (!texts.success) return formPage(c, action, subject, texts.issues[0].message, 422);
     const { reason, note } = texts.output;
     if (option.requiresReason && reason.length < 5) {
-      return formPage(c, action, subject, "Tuliskan alasan penolakan (minimal 5 karakter).", 422);
+      return formPage(c, action, subject, "Tuliskan alasan untuk pilihan ini (minimal 5 karakter).", 422);
     }
 
     // Single use, one decision per request, stored before the workflow hears of it.
@@ -172,8 +144,8 @@ export const actions = new Hono()
           { label: "Waktu", value: formatLocalTime(decidedAt, subject.regionCode) },
         ])}<p class="note">${
           delivery === "delivered"
-            ? "Pendaftar dan petugas terkait akan diberi tahu melalui email."
-            : "Keputusan Anda sudah tersimpan dan akan diproses otomatis; Anda tidak perlu mengirim ulang. Pendaftar dan petugas terkait akan diberi tahu melalui email."
+            ? "Pihak terkait akan diberi tahu melalui email."
+            : "Keputusan Anda sudah tersimpan dan akan diproses otomatis; Anda tidak perlu mengirim ulang. Pihak terkait akan diberi tahu melalui email."
         } Anda dapat menutup halaman ini.</p>`,
       ),
     );

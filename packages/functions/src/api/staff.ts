@@ -1,9 +1,9 @@
-import { SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
 import { now } from "@sigap/core/clock";
 import { AppError } from "@sigap/core/error";
 import { describeRegion, normalizeRegionCode, regionExists } from "@sigap/core/region/regions";
 import type { RegistrationStatus } from "@sigap/core/registration/keys";
 import type { Registration } from "@sigap/core/registration/model";
+import { answerTraining } from "@sigap/core/registration/recruitment";
 import {
   getRegistration,
   listEvents,
@@ -26,7 +26,6 @@ import { localDate } from "@sigap/core/time";
 import { calendarDate } from "@sigap/core/validation/date";
 import { parseOrThrow } from "@sigap/core/validation/parse";
 import { personText } from "@sigap/core/validation/text";
-import { isClosedTaskError, sfn } from "@sigap/core/workflow/client";
 import { Hono } from "hono";
 import * as v from "valibot";
 import { readBody } from "./body";
@@ -223,33 +222,25 @@ export const staff = new Hono<StaffEnv>()
         [{ field: "completedAt", message: "Tanggal selesai tidak boleh di masa depan." }],
       );
     }
-    if (registration.stage !== "basic-training" || !registration.trainingTaskToken) {
+    // Stored first, then handed to the waiting step (or to its next wait, if it was gone).
+    const outcome = await answerTraining(registration, {
+      completedAt,
+      recordedBy: { email: me.email, role: me.role, sub: me.sub },
+      ...(form.note ? { note: form.note } : {}),
+    });
+    if (outcome === "not-waiting") {
       throw new AppError(
         "conflict",
         "Tidak sedang menunggu Bimtek dasar",
         "Pendaftaran ini tidak sedang menunggu penyelesaian Bimtek dasar.",
       );
     }
-    try {
-      await sfn().send(
-        new SendTaskSuccessCommand({
-          taskToken: registration.trainingTaskToken,
-          output: JSON.stringify({
-            completedAt,
-            recordedBy: { email: me.email, role: me.role, sub: me.sub },
-            ...(form.note ? { note: form.note } : {}),
-          }),
-        }),
+    if (outcome === "already-answered") {
+      throw new AppError(
+        "conflict",
+        "Bimtek dasar sudah dicatat",
+        "Penyelesaian Bimtek dasar untuk pendaftaran ini sudah dicatat oleh petugas lain.",
       );
-    } catch (error) {
-      if (isClosedTaskError(error)) {
-        throw new AppError(
-          "conflict",
-          "Langkah sudah ditutup",
-          "Langkah Bimtek dasar sudah ditutup. Coba lagi beberapa saat lagi.",
-        );
-      }
-      throw error;
     }
     return c.json({ id: registration.id, recorded: true }, 202);
   })

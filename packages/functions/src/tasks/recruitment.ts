@@ -4,9 +4,12 @@ import {
   awaitTraining,
   Decision,
   DecisionRequest,
+  ResolveApprovalLevel,
   recordTraining,
   requestDecision,
-  TrainingCompletion,
+  resolveRegistrationLevel,
+  TrainingOutcome,
+  TrainingWait,
   trainingOverdue,
 } from "@sigap/core/registration/recruitment";
 import type { TaskEvent } from "@sigap/core/workflow/tasks";
@@ -16,6 +19,7 @@ import { InvalidTaskInput } from "./notifications";
 const Subject = { registrationId: v.string() };
 const RecruitmentTask = v.variant("task", [
   v.object({ task: v.literal("acknowledge"), ...Subject }),
+  v.object({ task: v.literal("resolveApprovalLevel"), ...ResolveApprovalLevel.entries }),
   v.object({ task: v.literal("requestDecision"), ...DecisionRequest.entries }),
   v.object({
     task: v.literal("applyDecision"),
@@ -23,9 +27,9 @@ const RecruitmentTask = v.variant("task", [
     step: v.picklist(["village-recommendation", "district-verification"]),
     decision: Decision,
   }),
-  v.object({ task: v.literal("awaitTraining"), ...Subject, taskToken: v.string() }),
+  v.object({ task: v.literal("awaitTraining"), ...TrainingWait.entries }),
   v.object({ task: v.literal("trainingOverdue"), ...Subject }),
-  v.object({ task: v.literal("recordTraining"), ...Subject, training: TrainingCompletion }),
+  v.object({ task: v.literal("recordTraining"), ...Subject, training: TrainingOutcome }),
 ]);
 
 /** Task Lambda for the `recruitment` group: thin; the work is in @sigap/core/registration. */
@@ -40,12 +44,14 @@ export async function handler(event: TaskEvent): Promise<unknown> {
   switch (task.task) {
     case "acknowledge":
       return acknowledge(task.registrationId);
+    case "resolveApprovalLevel":
+      return resolveRegistrationLevel(task);
     case "requestDecision":
       return requestDecision(task);
     case "applyDecision":
       return applyDecision(task.registrationId, task.step, task.decision);
     case "awaitTraining":
-      return awaitTraining(task.registrationId, task.taskToken);
+      return awaitTraining(task);
     case "trainingOverdue":
       return trainingOverdue(task.registrationId);
     case "recordTraining":
