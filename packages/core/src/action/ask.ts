@@ -25,7 +25,7 @@ import {
   markMailed,
   type RequestSubject,
 } from "./repository";
-import type { AskedEvent } from "./subjects";
+import type { AskedEvent, SubjectView } from "./subjects";
 
 /**
  * The one asking path of every workflow: a `.waitForTaskToken` step asks people for a decision
@@ -216,6 +216,8 @@ export async function askForDecision(request: AskRequest): Promise<{ actionRefs:
         approverMissing: resolved.missingLevels.length > 0,
         question: request.question,
         options: request.options,
+        // Stored with the link so the daily digest lists it without reading the subject.
+        ...digestFields(view),
       },
       resolved.people.filter((p) => !holders.has(p.email)),
       request.validForSeconds,
@@ -277,6 +279,12 @@ export async function askForDecision(request: AskRequest): Promise<{ actionRefs:
     carried,
   });
   return { actionRefs };
+}
+
+/** What the daily digest shows of the subject: never a sensitive subject's title, only its own summary. */
+function digestFields(view: SubjectView): Pick<Action, "summary" | "urgency"> {
+  const summary = view.digestSummary ?? (view.sensitive ? undefined : view.title);
+  return { ...(summary ? { summary } : {}), ...(view.urgency ? { urgency: view.urgency } : {}) };
 }
 
 /** The request's links, still pending (expired or not), held by any of `people`. */

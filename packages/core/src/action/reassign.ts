@@ -4,7 +4,7 @@ import { conditionFailed, db, queryAll } from "../db/client";
 import { logger } from "../log";
 import { tableName } from "../resources";
 import { type Approver, type Duty, levelOf } from "../staff/directory";
-import { actionKeys as keys } from "./keys";
+import { actionKeys as keys, LEAVE_PENDING_INDEX } from "./keys";
 import {
   type Action,
   actionItem,
@@ -139,6 +139,9 @@ async function reassignRequest(
       question: template.question,
       options: template.options,
       validUntil: template.validUntil,
+      ...(template.urgency ? { urgency: template.urgency } : {}),
+      ...(template.summary ? { summary: template.summary } : {}),
+      ...(template.dueAt ? { dueAt: template.dueAt } : {}),
       id: newActionId(),
       addressee,
       status: "pending" as const,
@@ -157,7 +160,7 @@ async function reassignRequest(
       Update: {
         TableName: tableName(),
         Key: keys.action(action.id),
-        UpdateExpression: "SET #status = :reassigned, reassignedTo = :holders, reassignedAt = :at",
+        UpdateExpression: `SET #status = :reassigned, reassignedTo = :holders, reassignedAt = :at ${LEAVE_PENDING_INDEX}`,
         ...onSameTask,
         ExpressionAttributeValues: {
           ":reassigned": "reassigned",

@@ -5,7 +5,8 @@ import { conditionFailed, db } from "../db/client";
 import { tableSchema } from "../db/schema";
 import { tableName } from "../resources";
 import type { ApprovalLevel, Approver, Duty } from "../staff/directory";
-import { ACTION_ID_PATTERN, actionKeys as keys } from "./keys";
+import { timeZoneOf } from "../time";
+import { ACTION_ID_PATTERN, actionKeys as keys, LEAVE_PENDING_INDEX } from "./keys";
 import type { EscalationLevel } from "./levels";
 
 /**
@@ -13,6 +14,9 @@ import type { EscalationLevel } from "./levels";
  * the task token stays here. Single use, expires with its task, superseded by a reminder's new one.
  */
 export type ActionStatus = "pending" | "used" | "superseded" | "expired" | "reassigned";
+
+/** How urgent the subject is (a case's urgency; anything without one is `normal`). */
+export type ActionUrgency = "emergency" | "high" | "normal";
 
 export interface ActionOption {
   value: string;
@@ -62,6 +66,18 @@ export interface Action {
   supersededBy?: string;
   /** Who holds the request now, when a directory change moved it away from this addressee. */
   reassignedTo?: string;
+  /** The subject's urgency, set by the asking code, so the daily digest sorts without reading it. */
+  urgency?: ActionUrgency;
+  /**
+   * One line naming the subject for the daily digest, set by the asking code: for a sensitive
+   * subject only its code and type, never personal data.
+   */
+  summary?: string;
+  /**
+   * When the request first fell due: the deadline of its first ask, kept through reminders and
+   * escalation, so the digest can say how overdue the item is (each new link has a fresh deadline).
+   */
+  dueAt?: string;
 }
 
 /**
@@ -84,6 +100,8 @@ export interface CurrentRequest {
   actionIds: string[];
   approval?: ApprovalState;
   validUntil?: string;
+  /** When the request first fell due (see `Action.dueAt`). */
+  dueAt?: string;
   decidedActionId?: string;
   decidedAt?: string;
   appliedAt?: string;
@@ -122,12 +140,19 @@ export function newActionId(): string {
   return randomBytes(24).toString("base64url");
 }
 
-/** An action as stored: its keys, its region index entry, and deletion well after expiry. */
+/**
+ * An action as stored: its keys, its region index entry, its pending index entry while pending,
+ * and deletion well after expiry.
+ */
 export function actionItem(action: Action): Record<string, unknown> {
   return {
     ...action,
     ...keys.action(action.id),
     ...(action.viaStaff ? {} : keys.byApproverRegion(action.regionCode, action.createdAt, action.id)),
+    // In the daily digest while pending; a staff-answered request has no link to list.
+    ...(action.status === "pending" && !action.viaStaff
+      ? keys.pendingByZone(timeZoneOf(action.regionCode), action.addressee.email, action.createdAt, action.id)
+      : {}),
     entity: "action",
     [tableSchema.ttl]: Math.floor(new Date(action.validUntil).getTime() / 1000) + KEEP_AFTER_EXPIRY_SECONDS,
   };
@@ -151,6 +176,7 @@ export async function createActions(
 ): Promise<Action[] | undefined> {
   const createdAt = nowIso();
   const expires = new Date(now().getTime() + validForSeconds * 1000);
+  const dueAt = fields.dueAt ?? dueAtOf(await getCurrentRequest(fields), approval, expires.toISOString());
   const ids = addressees.map(() => newActionId());
   const actions: Action[] = addressees.map((addressee, i) => ({
     ...fields,
@@ -159,6 +185,7 @@ export async function createActions(
     status: "pending",
     createdAt,
     validUntil: expires.toISOString(),
+    dueAt,
   }));
   for (const action of actions) {
     await db().send(
@@ -169,7 +196,7 @@ export async function createActions(
       }),
     );
   }
-  const kept = await carryOver(carried, fields, expires.toISOString());
+  const kept = await carryOver(carried, { ...fields, dueAt }, expires.toISOString());
   ids.unshift(...kept.map((a) => a.id));
   actions.unshift(...kept);
   const replaced = await db()
@@ -179,12 +206,13 @@ export async function createActions(
         Key: keys.current(fields.subjectType, fields.subjectId, fields.step),
         // A new request: the approval state it asks at, and no decision yet.
         UpdateExpression:
-          "SET actionIds = :ids, entity = :entity, approval = :approval, validUntil = :validUntil REMOVE decidedActionId, decidedAt, appliedAt",
+          "SET actionIds = :ids, entity = :entity, approval = :approval, validUntil = :validUntil, dueAt = :dueAt REMOVE decidedActionId, decidedAt, appliedAt",
         ExpressionAttributeValues: {
           ":ids": ids,
           ":entity": "current-actions",
           ":approval": approval,
           ":validUntil": expires.toISOString(),
+          ":dueAt": dueAt,
         },
         // Never over a decision not yet applied: a decided request is not asked again.
         ConditionExpression: "attribute_not_exists(decidedActionId) OR attribute_exists(appliedAt)",
@@ -204,6 +232,16 @@ export async function createActions(
       await closeAction(previousId, "superseded", { supersededBy: ids[0] as string });
   }
   return actions;
+}
+
+/**
+ * When a request falls due: a first ask (or the first after a decision was applied) is due when
+ * its links expire; a reminder or escalation of an undecided request keeps the deadline it had.
+ */
+function dueAtOf(previous: CurrentRequest | undefined, approval: ApprovalState, expires: string): string {
+  const firstAsk = approval.reminders === 0 && approval.level === approval.startLevel;
+  if (firstAsk || !previous || previous.appliedAt) return expires;
+  return previous.dueAt ?? previous.validUntil ?? expires;
 }
 
 /**
@@ -300,7 +338,7 @@ export async function recordDecision(
               Key: keys.action(action.id),
               UpdateExpression: `SET #status = :used, ${Object.keys(details)
                 .map((k) => `${k} = :${k}`)
-                .join(", ")}`,
+                .join(", ")} ${LEAVE_PENDING_INDEX}`,
               ConditionExpression: "#status = :pending",
               ExpressionAttributeNames: { "#status": "status" },
               ExpressionAttributeValues: {
@@ -411,7 +449,8 @@ export async function moveAction(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.action(id),
-        UpdateExpression: `SET ${sets.join(", ")}`,
+        // Only pending actions are in the pending index; one moved back to pending (none today) would need re-adding.
+        UpdateExpression: `SET ${sets.join(", ")}${status === "pending" ? "" : ` ${LEAVE_PENDING_INDEX}`}`,
         ConditionExpression: "#status = :from",
         ExpressionAttributeNames: { "#status": "status" },
         ExpressionAttributeValues: {

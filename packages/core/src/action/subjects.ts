@@ -1,6 +1,6 @@
 import { logger } from "../log";
 import type { RenderedEmail } from "../mail/render";
-import type { Action } from "./repository";
+import type { Action, ActionUrgency } from "./repository";
 
 /**
  * What the approval service needs to know of a subject (a registration, a case): one describer per
@@ -32,6 +32,13 @@ export interface SubjectView {
   standing: string;
   /** Sensitive subjects (violence, …): emails carry no personal data, only the code, type and level. */
   sensitive: boolean;
+  /**
+   * The subject's line in the addressees' daily digest (default: `title`, unless sensitive): for a
+   * sensitive subject only its code and type, never personal data.
+   */
+  digestSummary?: string;
+  /** How urgent the subject is (a case's urgency); the digest lists the most urgent first. */
+  urgency?: ActionUrgency;
   requestEmail(action: Action, context: RequestEmailContext): RenderedEmail;
 }
 

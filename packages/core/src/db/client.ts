@@ -3,7 +3,12 @@ import {
   DynamoDBClient,
   TransactionCanceledException,
 } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, paginateQuery, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  paginateQuery,
+  type QueryCommandInput,
+} from "@aws-sdk/lib-dynamodb";
 import { awsClientOptions } from "../config/aws-clients";
 import { tableName } from "../resources";
 
@@ -48,6 +53,32 @@ export async function* queryPages<T>(
   input: Omit<QueryCommandInput, "ExclusiveStartKey">,
 ): AsyncGenerator<T[]> {
   for await (const page of paginateQuery({ client: db() }, input)) yield (page.Items ?? []) as T[];
+}
+
+/** BatchGetItem takes at most 100 keys per call. */
+const BATCH_GET_LIMIT = 100;
+
+/**
+ * The items at `keys` (those that exist, in no particular order): strongly consistent, batched,
+ * and retrying what DynamoDB leaves unprocessed under load, a few times with backoff.
+ */
+export async function getMany<T>(keys: Array<{ pk: string; sk: string }>): Promise<T[]> {
+  const items: T[] = [];
+  for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
+    let batch: Record<string, unknown>[] = keys.slice(start, start + BATCH_GET_LIMIT);
+    for (let round = 0; batch.length > 0; round++) {
+      const result = await db().send(
+        new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: batch, ConsistentRead: true } } }),
+      );
+      items.push(...((result.Responses?.[tableName()] ?? []) as T[]));
+      batch = (result.UnprocessedKeys?.[tableName()]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+      if (batch.length > 0) {
+        if (round >= 5) throw new Error("Batched read kept being throttled");
+        await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
+      }
+    }
+  }
+  return items;
 }
 
 /**

@@ -25,8 +25,10 @@ export const tableSchema = {
     /** Region scoping: items by region code prefix, sorted by time. */
     gsi2: { hashKey: "gsi2pk", rangeKey: "gsi2sk" },
     /**
-     * Sparse: only items whose workflow execution is to be started or restarted (see
-     * workflow/keys.ts), so the reconciler's work costs the exceptions, not the open items.
+     * Sparse work queues: only items some job must act on carry its keys — items whose workflow
+     * execution is to be started or restarted (see workflow/keys.ts), so the reconciler's work
+     * costs the exceptions, not the open items; and pending email actions, by zone, for the daily
+     * digest (see action/keys.ts) — so a job reads what is waiting, never the whole table.
      */
     gsi3: { hashKey: "gsi3pk", rangeKey: "gsi3sk", projection: "keys-only" },
     /**

@@ -1,3 +1,5 @@
+import { DIGEST_TIME, sendDailyDigest } from "../action/digest";
+import { TIME_ZONES } from "../time";
 import { eraseDuePersonalData } from "../record/retention";
 import { reconcileWorkflows } from "../workflow/reconcilers";
 import { reportFailedExecutions } from "./failed-executions";
@@ -13,8 +15,7 @@ export interface ScheduledJob {
 /**
  * Every scheduled job, each on its own schedule (AWS: one EventBridge schedule per job in
  * infra/cron.ts; locally: the local stack's timers). A job run once a day per time zone is listed
- * once per zone, e.g. `TIME_ZONES.map((zone) => ({ name: `daily-digest-${zone}`, schedule:
- * { dailyAt: "07:00", zone }, run: () => … }))`.
+ * once per zone.
  */
 export const scheduledJobs: ScheduledJob[] = [
   {
@@ -28,6 +29,14 @@ export const scheduledJobs: ScheduledJob[] = [
     // The report covers exactly the interval since the last run.
     run: () => reportFailedExecutions(SCHEDULE_INTERVAL_MINUTES),
   },
+  // Each approver's pending links in one email, at 07:00 in their region's own zone.
+  ...TIME_ZONES.map(
+    (zone): ScheduledJob => ({
+      name: `daily-digest-${zone}`,
+      schedule: { dailyAt: DIGEST_TIME, zone },
+      run: () => sendDailyDigest(zone),
+    }),
+  ),
   {
     name: "erase-expired-personal-data",
     // Once a day, in the quiet hours of the western zone (retention periods are months, not hours).
