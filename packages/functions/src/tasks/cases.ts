@@ -1,0 +1,47 @@
+import {
+  applyConfirmation,
+  applyHandling,
+  applyResponse,
+  askCase,
+  askReporter,
+  CaseAskRequest,
+  CaseDecision,
+  confirmationLapsed,
+  ReporterAsk,
+} from "@sigap/core/case/escalation";
+import type { TaskEvent } from "@sigap/core/workflow/tasks";
+import * as v from "valibot";
+import { InvalidTaskInput } from "./notifications";
+
+const Subject = { caseId: v.string() };
+const CaseTask = v.variant("task", [
+  v.object({ task: v.literal("requestDecision"), ...CaseAskRequest.entries }),
+  v.object({ task: v.literal("applyResponse"), ...Subject, decision: CaseDecision }),
+  v.object({ task: v.literal("applyHandling"), ...Subject, decision: CaseDecision }),
+  v.object({ task: v.literal("askReporter"), ...ReporterAsk.entries }),
+  v.object({ task: v.literal("applyConfirmation"), ...Subject, decision: CaseDecision }),
+  v.object({ task: v.literal("confirmationLapsed"), ...Subject }),
+]);
+
+/** Task Lambda for the `cases` group: thin; the work is in @sigap/core/case/escalation. */
+export async function handler(event: TaskEvent): Promise<unknown> {
+  const parsed = v.safeParse(CaseTask, event);
+  if (!parsed.success) {
+    throw new InvalidTaskInput(`Invalid cases task ${String(event.task)}: ${v.summarize(parsed.issues)}`);
+  }
+  const task = parsed.output;
+  switch (task.task) {
+    case "requestDecision":
+      return askCase(task);
+    case "applyResponse":
+      return applyResponse(task.caseId, task.decision);
+    case "applyHandling":
+      return applyHandling(task.caseId, task.decision);
+    case "askReporter":
+      return askReporter(task);
+    case "applyConfirmation":
+      return applyConfirmation(task.caseId, task.decision);
+    case "confirmationLapsed":
+      return confirmationLapsed(task.caseId);
+  }
+}
