@@ -9,8 +9,8 @@ import { localEnvironment } from "../packages/local/src/environment";
 import type { LocalStack } from "../packages/local/src/stack";
 
 const reconciler = vi.hoisted(() => ({ calls: 0, stoppedBy: undefined as AbortSignal | undefined }));
-vi.mock("@sigap/core/registration/workflow", () => ({
-  reconcileRegistrations: ({ signal }: { signal?: AbortSignal } = {}) => {
+vi.mock("@sigap/core/workflow/reconcilers", () => ({
+  recoverWorkflows: ({ signal }: { signal?: AbortSignal } = {}) => {
     reconciler.calls += 1;
     return new Promise((resolve) =>
       signal?.addEventListener("abort", () => {

@@ -377,13 +377,20 @@ const executionArnOf = (r: Registration) =>
   stateMachineArn("recruitment")
     .replace(":stateMachine:", ":execution:")
     .concat(`:${executionName(r)}`);
-/** The execution is lost, as when the local engine restarts (its executions live in memory). */
-const loseExecution = async (id: string) =>
-  pump(
-    stack.client.send(
-      new StopExecutionCommand({ executionArn: executionArnOf(await registration(id)), error: "Lost" }),
-    ),
+/**
+ * The execution is lost (stopped by hand): its ABORTED status-change event marks the registration
+ * for restart with the next attempt, which the next reconciliation starts.
+ */
+const loseExecution = async (id: string) => {
+  const before = await registration(id);
+  await pump(
+    stack.client.send(new StopExecutionCommand({ executionArn: executionArnOf(before), error: "Lost" })),
   );
+  await until(
+    async () => ((await registration(id)).workflowAttempt ?? 1) > (before.workflowAttempt ?? 1),
+    "the restart mark",
+  );
+};
 const actionIdOf = (link: string) => path(link).split("/").pop() as string;
 
 describe("nothing lost, nothing sent twice", () => {

@@ -1,6 +1,10 @@
 import type { Server } from "node:http";
 import { SFNClient } from "@aws-sdk/client-sfn";
-import { type LocalLambda, LocalStepFunctions } from "../../packages/local/src/sfn/engine";
+import {
+  type EngineOptions,
+  type LocalLambda,
+  LocalStepFunctions,
+} from "../../packages/local/src/sfn/engine";
 import { serveStepFunctions } from "../../packages/local/src/sfn/server";
 
 export interface TestStepFunctions {
@@ -17,12 +21,14 @@ export interface TestStepFunctions {
  */
 export async function startTestStepFunctions(
   lambdas: Record<string, LocalLambda> | Map<string, LocalLambda> = {},
+  onStatusChange?: EngineOptions["onStatusChange"],
 ): Promise<TestStepFunctions> {
   const byArn = lambdas instanceof Map ? lambdas : new Map(Object.entries(lambdas));
   const engine = new LocalStepFunctions({
     region: "ap-southeast-3",
     accountId: "000000000000",
     resolveLambda: (arn) => byArn.get(arn),
+    ...(onStatusChange ? { onStatusChange } : {}),
   });
   const { server, url } = await serveStepFunctions(engine, 0);
   process.env.AWS_ENDPOINT_URL_SFN = url;

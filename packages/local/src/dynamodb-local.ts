@@ -6,10 +6,12 @@ import { fileURLToPath } from "node:url";
 import {
   CreateTableCommand,
   DeleteItemCommand,
+  DescribeTableCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
 import { createTableInput, tableSchema } from "@sigap/core/db/schema";
@@ -325,14 +327,30 @@ async function refuseBusyPort(port: number): Promise<void> {
   }
 }
 
-/** Creates the table exactly as infra declares it (tableSchema), if it does not exist yet. */
+/**
+ * Creates the table exactly as infra declares it (tableSchema), if it does not exist yet; a table
+ * from an older version (a kept data directory) gains the indexes added since.
+ */
 export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
   const client = localClient(endpoint);
   try {
+    const wanted = createTableInput(tableName);
     try {
-      await client.send(new CreateTableCommand(createTableInput(tableName)));
+      await client.send(new CreateTableCommand(wanted));
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error;
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+      for (const index of wanted.GlobalSecondaryIndexes ?? []) {
+        if (present.has(index.IndexName)) continue;
+        await client.send(
+          new UpdateTableCommand({
+            TableName: tableName,
+            AttributeDefinitions: wanted.AttributeDefinitions,
+            GlobalSecondaryIndexUpdates: [{ Create: index }],
+          }),
+        );
+      }
     }
     const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
     if (ttl.TimeToLiveDescription?.TimeToLiveStatus !== "ENABLED") {

@@ -4,7 +4,7 @@ import { ensureTable, startDynamoDbLocal } from "./dynamodb-local";
 import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalPorts } from "./environment";
 import { LocalStepFunctions } from "./sfn/engine";
 import { serveStepFunctions } from "./sfn/server";
-import { localLambdas, registerWorkflows } from "./workflows";
+import { localLambdas, localStatusChangeHandler, registerWorkflows } from "./workflows";
 
 export interface LocalStack {
   urls: { api: string; dynamodb: string; stepFunctions: string; mail: string };
@@ -58,7 +58,9 @@ export async function startLocalStack(options: {
     await ensureTable(dynamodb.endpoint, options.tableName);
 
     const lambdas = await localLambdas();
+    const onStatusChange = await localStatusChangeHandler();
     const engine = new LocalStepFunctions({
+      onStatusChange,
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
       resolveLambda: (arnOrName) =>
@@ -71,12 +73,13 @@ export async function startLocalStack(options: {
     // An empty local directory gets the sample approvers.
     const { seedDirectoryIfEmpty } = await import("./seed");
     await seedDirectoryIfEmpty();
-    // Open registrations get their workflow back (executions live in memory), continuing where
-    // they stood, without a new email. In the background: start-up time must not grow with them.
-    const { reconcileRegistrations } = await import("@sigap/core/registration/workflow");
+    // Open items of every workflow get their execution back (executions live in memory),
+    // continuing where they stood, without a new email. In the background: start-up time must not
+    // grow with them. (On AWS executions are kept; only the marked exceptions are reconciled.)
+    const { recoverWorkflows } = await import("@sigap/core/workflow/reconcilers");
     const stopReconciling = new AbortController();
     const reconcileStarted = performance.now();
-    const reconciliation = reconcileRegistrations({ signal: stopReconciling.signal }).then(
+    const reconciliation = recoverWorkflows({ signal: stopReconciling.signal }).then(
       (counts) => {
         const seconds = ((performance.now() - reconcileStarted) / 1000).toFixed(1);
         console.log(`Reconciliation finished in ${seconds} s: ${JSON.stringify(counts)}`);

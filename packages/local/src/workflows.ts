@@ -1,4 +1,5 @@
 import type { JsonValue } from "@sigap/core/workflow/asl";
+import type { ExecutionStatusChange } from "@sigap/core/workflow/executions";
 import { workflows } from "@sigap/core/workflow/registry";
 import { type TaskFunctionArns, taskGroups } from "@sigap/core/workflow/tasks";
 import { localFunctionArn, stateMachineName } from "./environment";
@@ -21,4 +22,12 @@ export function registerWorkflows(engine: LocalStepFunctions): void {
       definition: JSON.stringify(workflow.definition(functionArns) as unknown as JsonValue),
     });
   }
+}
+
+/** The handler infra's status-change rule targets (functions/events/execution-status), in-process. */
+export async function localStatusChangeHandler(): Promise<
+  (event: ExecutionStatusChange) => Promise<unknown>
+> {
+  const { handler } = await import("@sigap/functions/events/execution-status");
+  return handler;
 }

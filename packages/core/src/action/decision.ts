@@ -3,6 +3,8 @@ import { now, nowIso } from "../clock";
 import { logger } from "../log";
 import type { ApprovalLevel } from "../staff/directory";
 import { isClosedTaskError, sfn } from "../workflow/client";
+import { markForReconciliation } from "../workflow/executions";
+import { actionKeys } from "./keys";
 import {
   type Action,
   actionRef,
@@ -182,12 +184,20 @@ export async function decide(
     // recorded decision when it is asked again (the reminder, or the reconciler's restart).
     delivery = await deliverDecision(recorded);
   } catch (error) {
-    // Step Functions unreachable: the decision is stored; the reconciler hands it over.
+    // Step Functions unreachable: the decision is stored; the request is marked so the
+    // reconciler hands it over (and, should even the mark fail, the step's next ask does).
     logger.warn("Decision stored but not yet handed to the workflow", {
       actionRef: ref,
       error: error as Error,
     });
     delivery = "failed";
+    await markForReconciliation(
+      actionKeys.current(action.subjectType, action.subjectId, action.step),
+      action.workflow,
+      action.subjectId,
+    ).catch((markError: unknown) =>
+      logger.warn("Request not marked for reconciliation", { actionRef: ref, error: markError as Error }),
+    );
   }
   // The request's links as they are now, not as loaded: a directory change may have added some.
   await closeOthers({ ...action, decidedAt, decidedBy: action.addressee.name });

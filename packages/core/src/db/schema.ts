@@ -13,6 +13,8 @@ export const tableSchema = {
     gsi1sk: "string",
     gsi2pk: "string",
     gsi2sk: "string",
+    gsi3pk: "string",
+    gsi3sk: "string",
   },
   primaryIndex: { hashKey: "pk", rangeKey: "sk" },
   globalIndexes: {
@@ -20,6 +22,11 @@ export const tableSchema = {
     gsi1: { hashKey: "gsi1pk", rangeKey: "gsi1sk" },
     /** Region scoping: items by region code prefix, sorted by time. */
     gsi2: { hashKey: "gsi2pk", rangeKey: "gsi2sk" },
+    /**
+     * Sparse: only items whose workflow execution is to be started or restarted (see
+     * workflow/keys.ts), so the reconciler's work costs the exceptions, not the open items.
+     */
+    gsi3: { hashKey: "gsi3pk", rangeKey: "gsi3sk", projection: "keys-only" },
   },
   /** Epoch seconds after which DynamoDB deletes the item (idempotency records, expired actions). */
   ttl: "expiresAt",
@@ -45,7 +52,9 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
         { AttributeName: index.hashKey, KeyType: "HASH" },
         { AttributeName: index.rangeKey, KeyType: "RANGE" },
       ],
-      Projection: { ProjectionType: "ALL" },
+      Projection: {
+        ProjectionType: "projection" in index && index.projection === "keys-only" ? "KEYS_ONLY" : "ALL",
+      },
     })),
   };
 }

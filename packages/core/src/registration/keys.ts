@@ -1,6 +1,8 @@
 /** A registration id: 12 characters of a–z0–9 (62 bits; see the repository's `newId`). */
 export const REGISTRATION_ID_PATTERN = /^[a-z0-9]{12}$/;
 
+import type { RecordTrail } from "../record/keys";
+
 /** Every DynamoDB key of the registration domain, built here and nowhere else. */
 export type RegistrationStatus = "submitted" | "candidate" | "active" | "rejected";
 
@@ -14,6 +16,13 @@ export const registrationKeys = {
   /** Who read the sensitive details, and when (UU PDP): kept beside the audit trail. */
   access: (id: string, at: string, suffix: string) => ({ pk: `REG#${id}`, sk: `ACCESS#${at}#${suffix}` }),
   eventPrefix: (id: string) => ({ pk: `REG#${id}`, skPrefix: "EVENT#" }),
+  /** Both trails of one registration, for the shared record modules (record/trail.ts). */
+  trail: (id: string): RecordTrail => ({
+    entity: "registration",
+    event: (at, suffix) => registrationKeys.event(id, at, suffix),
+    access: (at, suffix) => registrationKeys.access(id, at, suffix),
+    events: registrationKeys.eventPrefix(id),
+  }),
   /** gsi1: registrations by status, oldest first. */
   byStatus: (status: RegistrationStatus, createdAt: string, id: string) => ({
     gsi1pk: registrationKeys.statusPartition(status),

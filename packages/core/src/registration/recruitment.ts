@@ -11,10 +11,12 @@ import {
 } from "../action/repository";
 import { now } from "../clock";
 import { settings } from "../config/settings";
-import { conditionFailed, db } from "../db/client";
+import { db } from "../db/client";
 import { AppError } from "../error";
 import { logger } from "../log";
 import { sendMail } from "../mail/send";
+import { nextNumber as nextInSequence } from "../record/counter";
+import { addOnce as addOnceTo } from "../record/once";
 import { tableName } from "../resources";
 import { type ApprovalLevel, regionAtLevel, resolveApprovers } from "../staff/directory";
 import { localDate } from "../time";
@@ -78,20 +80,7 @@ export const DecisionRequest = v.object({
 
 /** Adds `value` to a list attribute of the registration once (a set kept as a list). */
 async function addOnce(id: string, attribute: "flags" | "notified", value: string): Promise<void> {
-  await db()
-    .send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: registrationKeys.registration(id),
-        UpdateExpression: "SET #list = list_append(if_not_exists(#list, :none), :item)",
-        ConditionExpression: "NOT contains(#list, :value)",
-        ExpressionAttributeNames: { "#list": attribute },
-        ExpressionAttributeValues: { ":none": [], ":item": [value], ":value": value },
-      }),
-    )
-    .catch((error: unknown) => {
-      if (!conditionFailed(error)) throw error;
-    });
+  await addOnceTo(registrationKeys.registration(id), attribute, value);
 }
 
 /** Flags for the verifying officer (a missing approver, a decision made on behalf, …). */
@@ -198,19 +187,7 @@ export const Decision = v.object({
 export type Decision = v.InferOutput<typeof Decision>;
 
 /** Numbers issued in sequence per kabupaten/kota, atomically. */
-async function nextNumber(counter: string): Promise<number> {
-  const { Attributes } = await db().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: registrationKeys.counter(counter),
-      UpdateExpression: "ADD #value :one",
-      ExpressionAttributeNames: { "#value": "value" },
-      ExpressionAttributeValues: { ":one": 1 },
-      ReturnValues: "UPDATED_NEW",
-    }),
-  );
-  return Number(Attributes?.value);
-}
+const nextNumber = (counter: string) => nextInSequence(registrationKeys.counter(counter));
 
 /**
  * Applies a decision to the registration (status, audit, applicant email). A repeat of a decision

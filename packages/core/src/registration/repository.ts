@@ -1,17 +1,15 @@
-import { randomBytes, randomInt, timingSafeEqual } from "node:crypto";
-import {
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from "@aws-sdk/lib-dynamodb";
+import { randomInt, timingSafeEqual } from "node:crypto";
+import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { nowIso } from "../clock";
-import { conditionFailed, db, queryAll, queryByPrefix, queryPages } from "../db/client";
+import { conditionFailed, db, queryAll, queryPages } from "../db/client";
 import { AppError } from "../error";
 import { maskNik } from "../identity/nik";
 import { decrypt, encrypt, hashNik, hashReceipt, hashSubmission } from "../identity/protect";
+import * as trail from "../record/trail";
+import { writeTransition } from "../record/transition";
 import { regionLevel } from "../region/regions";
 import { tableName } from "../resources";
+import { startPending } from "../workflow/executions";
 import { registrationKeys as keys, type RegistrationStatus } from "./keys";
 import type { Actor, RecruitmentStage, Registration, RegistrationEvent } from "./model";
 import type { RegistrationInput } from "./schema";
@@ -54,19 +52,15 @@ export function receiptMatches(registration: Registration, code: string): boolea
 const ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 const newId = () => Array.from({ length: 12 }, () => ID_ALPHABET[randomInt(ID_ALPHABET.length)]).join("");
 
-function eventItem(id: string, event: RegistrationEvent) {
-  return {
-    ...keys.event(id, event.at, randomBytes(3).toString("hex")),
-    entity: "registration-event",
-    ...event,
-  };
-}
+/** The workflow every registration goes through (its state machine's name). */
+export const RECRUITMENT_WORKFLOW = "recruitment";
 
 /** How long a resubmission of exactly the same data answers with the first registration. */
 const RESUBMISSION_WINDOW_MS = 24 * 3600 * 1000;
 
 /**
- * Saves a new registration, its NIK claim and its first audit event in one transaction: a second
+ * Saves a new registration, its NIK claim and its first audit event in one transaction, marked
+ * "start pending" (so the reconciler starts it should the start after the save not happen): a second
  * registration of the same NIK fails as a whole (409), however many arrive at once. The one
  * exception is the same submission sent again — every field identical, within a day: a volunteer
  * whose first attempt timed out (a 503 after the write had landed) gets that registration back
@@ -126,13 +120,14 @@ export async function createRegistration(
                 ...keys.registration(id),
                 ...keys.byStatus("submitted", now, id),
                 ...keys.byRegion(registration.villageCode, now, id),
+                ...startPending(RECRUITMENT_WORKFLOW, id),
                 entity: "registration",
                 ...registration,
               },
               ConditionExpression: "attribute_not_exists(pk)",
             },
           },
-          { Put: { TableName: tableName(), Item: eventItem(id, first) } },
+          { Put: { TableName: tableName(), Item: trail.eventItem(keys.trail(id), first) } },
         ],
       }),
     );
@@ -173,24 +168,12 @@ export async function getRegistration(id: string): Promise<Registration | undefi
 }
 
 /** Records that a staff member read a registration's personal data. */
-export async function recordAccess(id: string, actor: Actor, purpose: string): Promise<void> {
-  const at = nowIso();
-  await db().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: {
-        ...keys.access(id, at, randomBytes(3).toString("hex")),
-        entity: "registration-access",
-        at,
-        actor,
-        purpose,
-      },
-    }),
-  );
+export function recordAccess(id: string, actor: Actor, purpose: string): Promise<void> {
+  return trail.recordAccess(keys.trail(id), actor, purpose);
 }
 
 export function listEvents(id: string): Promise<RegistrationEvent[]> {
-  return queryByPrefix<RegistrationEvent>(keys.eventPrefix(id));
+  return trail.listEvents<RegistrationEvent>(keys.trail(id));
 }
 
 export interface Transition {
@@ -211,24 +194,6 @@ export async function recordTransition(id: string, transition: Transition): Prom
   const at = nowIso();
   const status = transition.status ?? current.status;
   const stage = transition.stage ?? current.stage;
-  const values: Record<string, unknown> = {
-    ":status": status,
-    ":stage": stage,
-    ":at": at,
-    ...Object.fromEntries(Object.entries(transition.set ?? {}).map(([k, v]) => [`:${k}`, v])),
-  };
-  const sets = ["#status = :status", "stage = :stage", "updatedAt = :at"];
-  for (const key of Object.keys(transition.set ?? {})) sets.push(`${key} = :${key}`);
-  if (status !== current.status) {
-    const byStatus = keys.byStatus(status, current.createdAt, id);
-    values[":gsi1pk"] = byStatus.gsi1pk;
-    sets.push("gsi1pk = :gsi1pk");
-  }
-  let condition = "attribute_exists(pk)";
-  if (transition.expectedStage) {
-    condition += " AND stage = :expectedStage";
-    values[":expectedStage"] = transition.expectedStage;
-  }
   const event: RegistrationEvent = {
     at,
     event: transition.event,
@@ -237,26 +202,21 @@ export async function recordTransition(id: string, transition: Transition): Prom
     actor: transition.actor,
     ...(transition.note ? { note: transition.note } : {}),
   };
-  const items: TransactWriteCommandInput["TransactItems"] = [
-    {
-      Update: {
-        TableName: tableName(),
-        Key: keys.registration(id),
-        UpdateExpression: `SET ${sets.join(", ")}`,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: values,
-      },
+  const applied = await writeTransition({
+    key: keys.registration(id),
+    trail: keys.trail(id),
+    set: {
+      status,
+      stage,
+      updatedAt: at,
+      ...transition.set,
+      ...(status !== current.status ? { gsi1pk: keys.byStatus(status, current.createdAt, id).gsi1pk } : {}),
     },
-    { Put: { TableName: tableName(), Item: eventItem(id, event) } },
-  ];
-  try {
-    await db().send(new TransactWriteCommand({ TransactItems: items }));
-  } catch (error) {
-    if (conditionFailed(error)) {
-      throw new AppError("conflict", "Pendaftaran sudah berubah", "Langkah ini sudah diputuskan sebelumnya.");
-    }
-    throw error;
+    ...(transition.expectedStage ? { expect: { stage: transition.expectedStage } } : {}),
+    event,
+  });
+  if (!applied) {
+    throw new AppError("conflict", "Pendaftaran sudah berubah", "Langkah ini sudah diputuskan sebelumnya.");
   }
   return { ...current, ...transition.set, status, stage, updatedAt: at };
 }

@@ -1,60 +1,11 @@
-import {
-  DescribeExecutionCommand,
-  ExecutionAlreadyExists,
-  ExecutionDoesNotExist,
-  StartExecutionCommand,
-} from "@aws-sdk/client-sfn";
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { approvalToResume, deliverDecision, type ResumedApproval } from "../action/decision";
 import { type CurrentRequest, closeOthers, getCurrentRequest, unappliedDecision } from "../action/repository";
-import { forEachConcurrently } from "../concurrency";
 import { workflowPolicy } from "../config/durations";
-import { conditionFailed, db } from "../db/client";
-import { logger } from "../log";
-import { stateMachineArn, tableName } from "../resources";
-import { sfn } from "../workflow/client";
+import { defineReconciler, type ReconcileCounts, type Reconciled } from "../workflow/executions";
 import { registrationKeys } from "./keys";
 import type { Registration } from "./model";
 import type { RecruitmentStep } from "./recruitment";
-import { listEvents, openRegistrationPages } from "./repository";
-
-/** One execution per registration and attempt: a retried start with the same name is a no-op. */
-export function executionName(registration: Pick<Registration, "id" | "workflowAttempt">): string {
-  return `reg-${registration.id}-${registration.workflowAttempt ?? 1}`;
-}
-
-function executionArn(name: string): string {
-  return stateMachineArn("recruitment").replace(":stateMachine:", ":execution:").concat(`:${name}`);
-}
-
-/**
- * Starts the recruitment execution at the stage the registration records. `resume` skips the
- * acknowledgement (already sent); `approval` continues the step's approval where it stood (same
- * level, reminder, deadline and links, or the decision already recorded).
- */
-export async function startRecruitment(
-  registration: Registration,
-  resume: boolean,
-  approval?: ResumedApproval,
-): Promise<string> {
-  const name = executionName(registration);
-  const { executionArn } = await sfn().send(
-    new StartExecutionCommand({
-      stateMachineArn: stateMachineArn("recruitment"),
-      name,
-      input: JSON.stringify({
-        registrationId: registration.id,
-        startAt: registration.stage,
-        resume,
-        policy: workflowPolicy(),
-        ...(approval ? { approval } : {}),
-      }),
-    }),
-  );
-  return executionArn ?? name;
-}
-
-type Reconciled = "running" | "started" | "restarted";
+import { getRegistration, listEvents, openRegistrationPages, RECRUITMENT_WORKFLOW } from "./repository";
 
 const approvalSteps: ReadonlySet<string> = new Set<RecruitmentStep>([
   "village-recommendation",
@@ -71,79 +22,65 @@ function currentRequestOf(registration: Registration): Promise<CurrentRequest | 
   });
 }
 
-/** Makes sure one open registration has a running execution, continuing where it stood. */
-export async function reconcileRegistration(registration: Registration): Promise<Reconciled> {
-  const name = executionName(registration);
-  let status: string | undefined;
-  try {
-    status = (await sfn().send(new DescribeExecutionCommand({ executionArn: executionArn(name) }))).status;
-  } catch (error) {
-    if (!(error instanceof ExecutionDoesNotExist)) throw error;
-  }
-  const current = await currentRequestOf(registration);
-  if (status === "RUNNING") {
-    // A decision stored while Step Functions could not take it: hand it over now. (Its task
-    // closed meanwhile? Then the step's next ask applies it.)
-    const decided = await unappliedDecision(current);
-    if (decided) {
-      await deliverDecision(decided);
-      // Its page may have crashed before closing the other links: close them now.
-      await closeOthers(decided);
-    }
-    return "running";
-  }
-  const approval = approvalToResume(current);
-  if (status === undefined) {
-    // Never started (a crash between save and start), or lost (the local engine restarted):
-    // resume past the acknowledgement if the workflow got beyond it.
-    const resume = current !== undefined || (await listEvents(registration.id)).length > 1;
-    await startRecruitment(registration, resume, approval);
-    return "started";
-  }
-  // It ended but the registration is still open (a failure, or stopped by hand): a new attempt.
-  const attempt = (registration.workflowAttempt ?? 1) + 1;
-  await db().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: registrationKeys.registration(registration.id),
-      UpdateExpression: "SET workflowAttempt = :next",
-      ConditionExpression: "attribute_not_exists(workflowAttempt) OR workflowAttempt = :current",
-      ExpressionAttributeValues: { ":next": attempt, ":current": registration.workflowAttempt ?? 1 },
-    }),
-  );
-  await startRecruitment({ ...registration, workflowAttempt: attempt }, true, approval);
-  return "restarted";
+/**
+ * The execution input that starts recruitment at the stage the registration records. `resume`
+ * skips the acknowledgement (already sent); `approval` continues the step's approval where it
+ * stood (same level, reminder, deadline and links, or the decision already recorded).
+ */
+function recruitmentInput(registration: Registration, resume: boolean, approval?: ResumedApproval) {
+  return {
+    registrationId: registration.id,
+    startAt: registration.stage,
+    resume,
+    policy: workflowPolicy(),
+    ...(approval ? { approval } : {}),
+  };
 }
 
-/** How many registrations are reconciled at once: enough to hide latency, few enough to share. */
-const RECONCILE_CONCURRENCY = 12;
+/** Registrations in the recruitment workflow: started, resumed and restarted from what they record. */
+export const recruitmentReconciler = defineReconciler<Registration>({
+  workflow: RECRUITMENT_WORKFLOW,
+  executionPrefix: "reg",
+  key: registrationKeys.registration,
+  load: getRegistration,
+  isOpen: (registration) => registration.status === "submitted" || registration.status === "candidate",
+  async input(registration, attempt) {
+    const current = await currentRequestOf(registration);
+    // A restart, or a first start after a crash that got beyond the acknowledgement, resumes.
+    const resume = attempt > 1 || current !== undefined || (await listEvents(registration.id)).length > 1;
+    return recruitmentInput(registration, resume, approvalToResume(current));
+  },
+  async whileRunning(registration) {
+    // A decision stored while Step Functions could not take it: hand it over now. (Its task
+    // closed meanwhile? Then the step's next ask applies it.)
+    const decided = await unappliedDecision(await currentRequestOf(registration));
+    if (!decided) return;
+    await deliverDecision(decided);
+    // Its page may have crashed before closing the other links: close them now.
+    await closeOthers(decided);
+  },
+  openItems: openRegistrationPages,
+});
+
+/** One execution per registration and attempt: a retried start with the same name is a no-op. */
+export function executionName(registration: Pick<Registration, "id" | "workflowAttempt">): string {
+  return recruitmentReconciler.executionName(registration as Registration);
+}
+
+/** Starts a new registration's recruitment (its acknowledgement first) and clears its start marker. */
+export function startRecruitment(registration: Registration): Promise<string> {
+  return recruitmentReconciler.start(registration, recruitmentInput(registration, false));
+}
+
+/** Makes sure one open registration has a running execution, continuing where it stood. */
+export function reconcileRegistration(registration: Registration): Promise<Reconciled> {
+  return recruitmentReconciler.reconcileItem(registration);
+}
 
 /**
- * Scheduled job (and, in the background, local start-up): every open registration gets a running
- * execution. Pages through them, so memory and the time to the first one do not grow with their
- * number; `signal` stops it between registrations (a stopping stack).
+ * Scheduled job: registrations marked "start pending" (never started, or their execution ended
+ * while they are open) get their execution. Reads only those, never every open registration.
  */
-export async function reconcileRegistrations(
-  options: { signal?: AbortSignal } = {},
-): Promise<Record<Reconciled | "failed", number>> {
-  const counts: Record<Reconciled | "failed", number> = { running: 0, started: 0, restarted: 0, failed: 0 };
-  for await (const page of openRegistrationPages()) {
-    if (options.signal?.aborted) break;
-    await forEachConcurrently(page, RECONCILE_CONCURRENCY, async (registration) => {
-      if (options.signal?.aborted) return;
-      try {
-        counts[await reconcileRegistration(registration)] += 1;
-      } catch (error) {
-        // Another reconciler (start-up and the scheduler can overlap) started or bumped it first.
-        if (error instanceof ExecutionAlreadyExists || conditionFailed(error)) {
-          counts.running += 1;
-          return;
-        }
-        counts.failed += 1;
-        logger.error("Reconciliation failed", { registrationId: registration.id, error: error as Error });
-      }
-    });
-  }
-  if (counts.started + counts.restarted + counts.failed > 0) logger.info("Registrations reconciled", counts);
-  return counts;
+export function reconcileRegistrations(options: { signal?: AbortSignal } = {}): Promise<ReconcileCounts> {
+  return recruitmentReconciler.reconcile(options);
 }

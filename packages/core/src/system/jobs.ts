@@ -1,10 +1,10 @@
-import { reconcileRegistrations } from "../registration/workflow";
+import { reconcileWorkflows } from "../workflow/reconcilers";
 import { reportFailedExecutions } from "./failed-executions";
 import { SCHEDULE_INTERVAL_MINUTES } from "./schedule";
 
 /** What runs on every scheduler tick (AWS: infra/cron.ts; locally: the local stack's timer). */
 export const scheduledJobs: ReadonlyArray<{ name: string; run: () => Promise<unknown> }> = [
-  { name: "reconcile-registrations", run: () => reconcileRegistrations() },
+  { name: "reconcile-workflows", run: () => reconcileWorkflows() },
   { name: "report-failed-executions", run: () => reportFailedExecutions(SCHEDULE_INTERVAL_MINUTES) },
 ];
 

@@ -41,7 +41,7 @@ async function register(input: RegistrationInput): Promise<Registered> {
   const { registration, resubmitted } = await createRegistration(input);
   // Saved first; if the start fails, the reconciler starts it from what was saved.
   try {
-    await startRecruitment(registration, false);
+    await startRecruitment(registration);
   } catch (error) {
     // The same submission again, whose workflow is already under way.
     if (resubmitted && error instanceof ExecutionAlreadyExists) return registered(registration);

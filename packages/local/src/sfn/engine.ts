@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { type JsonValue, LAMBDA_INVOKE, WAIT_FOR_TASK_TOKEN } from "@sigap/core/workflow/asl";
+import type { ExecutionStatusChange } from "@sigap/core/workflow/executions";
 import { StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
 import { SfnApiError, StateError } from "./errors";
 import { type HistoryEvent, HistoryRecorder } from "./history";
@@ -13,6 +14,11 @@ export interface EngineOptions {
   accountId: string;
   /** Finds the in-process handler for a Lambda function ARN or name. */
   resolveLambda(functionArnOrName: string): LocalLambda | undefined;
+  /**
+   * Receives an "Execution Status Change" event, shaped as EventBridge delivers it on AWS, when an
+   * execution ends (what the infra rule forwards): the same handler the rule targets, in-process.
+   */
+  onStatusChange?(event: ExecutionStatusChange): Promise<unknown>;
 }
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
@@ -170,6 +176,8 @@ export class LocalStepFunctions {
   private readonly tasks = new Map<string, PendingTask>();
   /** Tokens of tasks that ended; calls with them answer TaskTimedOut, as on AWS. */
   private readonly closedTokens = new Set<string>();
+  /** Status-change events handed to `onStatusChange` whose handling has not finished. */
+  private readonly deliveries = new Set<Promise<unknown>>();
 
   constructor(private readonly options: EngineOptions) {}
 
@@ -351,6 +359,45 @@ export class LocalStepFunctions {
     if (outcome.error !== undefined) execution.error = outcome.error;
     if (outcome.cause !== undefined) execution.cause = outcome.cause;
     for (const token of execution.openTokens) this.closeTask(token);
+    this.emitStatusChange(execution);
+  }
+
+  /** Like EventBridge: after the status changed, asynchronously; a failing handler is logged. */
+  private emitStatusChange(execution: ExecutionRecord): void {
+    const listener = this.options.onStatusChange;
+    if (!listener) return;
+    const event: ExecutionStatusChange = {
+      version: "0",
+      id: randomUUID(),
+      "detail-type": "Step Functions Execution Status Change",
+      source: "aws.states",
+      account: this.options.accountId,
+      time: (execution.stopDate ?? new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      region: this.options.region,
+      resources: [execution.executionArn],
+      detail: {
+        executionArn: execution.executionArn,
+        stateMachineArn: execution.stateMachineArn,
+        name: execution.name,
+        status: execution.status,
+        startDate: execution.startDate.getTime(),
+        stopDate: execution.stopDate?.getTime() ?? null,
+        input: execution.input,
+        output: execution.output ?? null,
+        error: execution.error ?? null,
+        cause: execution.cause ?? null,
+      },
+    };
+    const delivery = Promise.resolve()
+      .then(() => listener(event))
+      .catch((error: unknown) => console.error(`Status-change handler failed for ${execution.name}`, error))
+      .finally(() => this.deliveries.delete(delivery));
+    this.deliveries.add(delivery);
+  }
+
+  /** Resolves once every status-change event emitted so far has been handled. */
+  async statusChangesHandled(): Promise<void> {
+    while (this.deliveries.size > 0) await Promise.all([...this.deliveries]);
   }
 
   /** Runs one entry into a Task state: invokes the in-process Lambda, and for callbacks waits for the token. */
