@@ -21,7 +21,9 @@ export type ProblemKind =
   /** The same request is already being handled (an Idempotency-Key in use); retry shortly. */
   | "in-progress"
   /** A dependency (database, workflow engine) is down, slow or throttling; retry later. */
-  | "unavailable";
+  | "unavailable"
+  /** Too many requests of this kind from this client (or for this place); retry after the window. */
+  | "rate-limited";
 
 const statusByKind: Record<ProblemKind, number> = {
   "bad-request": 400,
@@ -34,6 +36,7 @@ const statusByKind: Record<ProblemKind, number> = {
   "payload-too-large": 413,
   "unsupported-media-type": 415,
   validation: 422,
+  "rate-limited": 429,
   unavailable: 503,
 };
 
@@ -55,15 +58,15 @@ export class AppError extends Error {
     title: string,
     detail?: string,
     errors?: FieldError[],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterSeconds?: number },
   ) {
-    super(detail ?? title, options);
+    super(detail ?? title, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "AppError";
     this.kind = kind;
     this.status = statusByKind[kind];
     this.title = title;
     this.errors = errors;
-    this.retryAfterSeconds = retryAfterByKind[kind];
+    this.retryAfterSeconds = options?.retryAfterSeconds ?? retryAfterByKind[kind];
   }
 }
 

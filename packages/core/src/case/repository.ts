@@ -1,0 +1,643 @@
+import { randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import {
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { nowIso } from "../clock";
+import { conditionFailed, db, queryAll, queryByPrefix } from "../db/client";
+import { type Page, queryPage } from "../db/pages";
+import { AppError } from "../error";
+import { maskNik } from "../identity/nik";
+import { encrypt, hashNik, hashReceipt, hashSubmission } from "../identity/protect";
+import { regionLevel } from "../region/regions";
+import { listRegistrations } from "../registration/repository";
+import { tableName } from "../resources";
+import { regionAtLevel } from "../staff/directory";
+import { caseKeys as keys } from "./keys";
+import type {
+  Actor,
+  Case,
+  CaseEvent,
+  CaseLevel,
+  CaseOutcome,
+  CaseStage,
+  CaseStatus,
+  FoldedReport,
+} from "./model";
+import { ppksType } from "./ppks";
+import type { CaseInput } from "./schema";
+
+// ---------------------------------------------------------------------------------------------
+// Ids and tracking codes
+
+const ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+/** `c` + 12 characters of a–z0–9 (see `CASE_ID_PATTERN`). */
+const newCaseId = () =>
+  `c${Array.from({ length: 12 }, () => ID_ALPHABET[randomInt(ID_ALPHABET.length)]).join("")}`;
+
+/** Readable on a phone and over the phone: no 0/O, 1/I/L (as receipt codes). */
+const TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+function newTrackingCode(): string {
+  const chars = Array.from({ length: 8 }, () => TRACKING_ALPHABET[randomInt(TRACKING_ALPHABET.length)]);
+  return `${chars.slice(0, 4).join("")}-${chars.slice(4).join("")}`;
+}
+
+const normalizeTracking = (code: string) => code.toUpperCase().replace(/[^A-Z0-9]/g, "");
+/** Keyed like receipt codes: a leaked table gives no way to test guesses. */
+const trackingHash = (code: string) => `hmac1.${hashReceipt(normalizeTracking(code))}`;
+
+/** Does `code` open this case's tracking view? Constant-time per stored code. */
+export function trackingMatches(found: Case, code: string): boolean {
+  const candidate = Buffer.from(trackingHash(code));
+  let matched = false;
+  for (const stored of found.trackingHashes) {
+    const expected = Buffer.from(stored);
+    if (expected.length === candidate.length && timingSafeEqual(expected, candidate)) matched = true;
+  }
+  return matched;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The audit trail (moves to the shared record module when it lands)
+
+function eventItem(id: string, event: CaseEvent) {
+  return { ...keys.event(id, event.at, randomBytes(3).toString("hex")), entity: "case-event", ...event };
+}
+
+export function listEvents(id: string): Promise<CaseEvent[]> {
+  return queryByPrefix<CaseEvent>(keys.eventPrefix(id));
+}
+
+/** Records that a staff member read a case's details (UU PDP). */
+export async function recordCaseAccess(id: string, actor: Actor, purpose: string): Promise<void> {
+  const at = nowIso();
+  await db().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: {
+        ...keys.access(id, at, randomBytes(3).toString("hex")),
+        entity: "case-access",
+        at,
+        actor,
+        purpose,
+      },
+    }),
+  );
+}
+
+export function listFoldedReports(id: string): Promise<FoldedReport[]> {
+  return queryByPrefix<FoldedReport>(keys.foldedReportPrefix(id));
+}
+
+export async function getCase(id: string): Promise<Case | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.case(id) }));
+  return Item as Case | undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Anonymous reports: a quota per client and per village, and near-duplicates folded
+
+/** Anonymous reports one client (network address) may send, and one village may receive, per window. */
+export const anonymousQuota = { windowSeconds: 3600, perClient: 5, perVillage: 20 };
+
+/** An open case of the same village and type reported this recently takes an anonymous report in. */
+const FOLD_WINDOW_MS = 72 * 3600 * 1000;
+/** Possible duplicates: same village, type and a similar subject name within this window. */
+const DUPLICATE_WINDOW_MS = 30 * 24 * 3600 * 1000;
+/** At most this many links per case; more add nothing a handler can use. */
+const MAX_DUPLICATE_LINKS = 5;
+/** A case takes at most this many folded reports (tracking codes); a flood past it is refused. */
+const MAX_FOLDED_REPORTS = 50;
+
+async function takeQuota(scope: "client" | "village", subject: string, limit: number, nowMs: number) {
+  const windowMs = anonymousQuota.windowSeconds * 1000;
+  const window = Math.floor(nowMs / windowMs);
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.anonymousQuota(scope, subject, window),
+        UpdateExpression: "ADD reports :one SET entity = :entity, expiresAt = :expires",
+        ConditionExpression: "attribute_not_exists(reports) OR reports < :limit",
+        ExpressionAttributeValues: {
+          ":one": 1,
+          ":limit": limit,
+          ":entity": "case-quota",
+          ":expires": Math.ceil(((window + 2) * windowMs) / 1000),
+        },
+      }),
+    );
+  } catch (error) {
+    if (!conditionFailed(error)) throw error;
+    const retryAfter = Math.max(1, Math.ceil(((window + 1) * windowMs - nowMs) / 1000));
+    throw new AppError(
+      "rate-limited",
+      "Terlalu banyak laporan anonim",
+      scope === "client"
+        ? "Anda sudah mengirim banyak laporan anonim dalam satu jam terakhir. Coba lagi nanti, atau kirim laporan dengan nama dan nomor telepon Anda."
+        : "Desa/kelurahan ini sudah menerima banyak laporan anonim dalam satu jam terakhir. Coba lagi nanti, atau kirim laporan dengan nama dan nomor telepon Anda.",
+      undefined,
+      { retryAfterSeconds: retryAfter },
+    );
+  }
+}
+
+/** Lowercase letters and digits, words sorted: "Budi  Santoso" and "santoso, budi" compare equal. */
+function nameKey(name: string): string {
+  return name
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .sort()
+    .join(" ");
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** Names a reporter might spell differently for one person ("Siti Aminah" / "siti aminah", "Siti Amina"). */
+export function similarNames(a: string, b: string): boolean {
+  const left = nameKey(a);
+  const right = nameKey(b);
+  if (!left || !right) return false;
+  if (left === right) return true;
+  const longest = Math.max(left.length, right.length);
+  return editDistance(left, right) <= Math.max(1, Math.floor(longest / 6));
+}
+
+/** Cases of one village and type created since `since`, newest first. */
+function villageCasesSince(villageCode: string, type: string, since: string): Promise<Case[]> {
+  const range = keys.villageSince(villageCode, since);
+  return queryAll<Case>({
+    TableName: tableName(),
+    IndexName: "gsi2",
+    KeyConditionExpression: "gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to",
+    FilterExpression: "ppksType = :type",
+    ExpressionAttributeValues: {
+      ":pk": keys.provincePartition(villageCode),
+      ":from": range.from,
+      ":to": range.to,
+      ":type": type,
+    },
+    ScanIndexForward: false,
+  });
+}
+
+/** The open case an anonymous report of this village and type folds into, if any. */
+async function foldTarget(input: CaseInput, nowMs: number): Promise<Case | undefined> {
+  const since = new Date(nowMs - FOLD_WINDOW_MS).toISOString();
+  const recent = await villageCasesSince(input.villageCode, input.ppksType, since);
+  return recent.find(
+    (found) =>
+      found.status !== "closed" &&
+      found.trackingHashes.length < MAX_FOLDED_REPORTS &&
+      // Two different named people are two cases, however alike the rest.
+      (!input.subject.name || !found.subject.name || similarNames(input.subject.name, found.subject.name)),
+  );
+}
+
+/** Earlier cases that may be this one: the same subject NIK, or the same village, type and a similar name. */
+async function possibleDuplicates(input: CaseInput, nikHash: string | undefined, nowMs: number) {
+  const ids = new Set<string>();
+  if (nikHash) {
+    for (const claim of await queryByPrefix<{ caseId: string }>(keys.subjectNikPrefix(nikHash))) {
+      ids.add(claim.caseId);
+    }
+  }
+  const name = input.subject.name;
+  if (name) {
+    const since = new Date(nowMs - DUPLICATE_WINDOW_MS).toISOString();
+    for (const found of await villageCasesSince(input.villageCode, input.ppksType, since)) {
+      if (found.subject.name && similarNames(name, found.subject.name)) ids.add(found.id);
+    }
+  }
+  return [...ids].slice(0, MAX_DUPLICATE_LINKS);
+}
+
+/** The active PSM of the case's kabupaten/kota whose member number the reporter gave. */
+async function activePsm(memberNumber: string, villageCode: string): Promise<string | undefined> {
+  const kabupaten = regionAtLevel(villageCode, "district");
+  // Member numbers carry their kabupaten (`PSM-3205-000001`): another one's cannot match.
+  if (!memberNumber.startsWith(`PSM-${kabupaten.replace(".", "")}-`)) return undefined;
+  const active = await listRegistrations(kabupaten, "active");
+  return active.find((registration) => registration.memberNumber === memberNumber)?.id;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Intake
+
+export interface CreatedCase {
+  case: Case;
+  trackingCode: string;
+  /** The report was folded into an existing open case (an anonymous near-duplicate). */
+  folded: boolean;
+}
+
+/**
+ * Saves a report. An anonymous one first takes its quota (per client, per village) and folds into
+ * an open case of the same village and type from the last 72 hours when there is one: the reporter
+ * gets their own tracking code for that case, and the handler one case, not a flood. Otherwise a
+ * new case is saved with its first audit event, its subject-NIK index entry and links to possible
+ * duplicates (both ways) in one transaction; duplicates are flagged, never refused.
+ * `client` is the sender's network address (for the anonymous quota only; kept only as a keyed hash).
+ */
+export async function createCase(input: CaseInput, context: { client: string }): Promise<CreatedCase> {
+  const at = nowIso();
+  const nowMs = Date.parse(at);
+  const type = ppksType(input.ppksType);
+  if (!type) throw new AppError("validation", "Jenis PPKS tidak dikenal");
+  const trackingCode = newTrackingCode();
+
+  if (input.reporter.kind === "anonymous") {
+    await takeQuota("client", hashSubmission({ client: context.client }), anonymousQuota.perClient, nowMs);
+    await takeQuota("village", input.villageCode, anonymousQuota.perVillage, nowMs);
+    const target = await foldTarget(input, nowMs);
+    if (target) {
+      const folded = await foldReport(target, input, trackingCode, at);
+      if (folded) return { case: folded, trackingCode, folded: true };
+    }
+  }
+
+  const id = newCaseId();
+  const { nik, ...subject } = input.subject;
+  const nikHash = nik ? hashNik(nik) : undefined;
+  const duplicates = await possibleDuplicates(input, nikHash, nowMs);
+  const psmRegistrationId =
+    input.reporter.kind === "psm" && input.reporter.memberNumber
+      ? await activePsm(input.reporter.memberNumber, input.villageCode)
+      : undefined;
+  const flags = [
+    ...(duplicates.length > 0 ? ["possible-duplicate"] : []),
+    ...(psmRegistrationId ? ["psm-attributed"] : []),
+  ];
+  const warnings = [...input.warnings];
+  if (input.reporter.kind === "psm" && input.reporter.memberNumber && !psmRegistrationId) {
+    warnings.push("Nomor anggota PSM pelapor tidak ditemukan di antara PSM aktif kabupaten/kota ini.");
+  }
+  const level: CaseLevel = type.violence ? "ppa" : "village";
+  const created: Case = {
+    id,
+    status: "reported",
+    level,
+    stage: "response",
+    createdAt: at,
+    updatedAt: at,
+    ppksType: type.code,
+    conditions: input.conditions,
+    urgency: input.urgency,
+    villageCode: input.villageCode,
+    location: input.location,
+    ...(input.coordinates ? { coordinates: input.coordinates } : {}),
+    description: input.description,
+    subject: {
+      ...subject,
+      ...(nik && nikHash ? { nikMasked: maskNik(nik), nikEncrypted: encrypt(nik), nikHash } : {}),
+    },
+    reporter: { ...input.reporter, ...(psmRegistrationId ? { psmRegistrationId } : {}) },
+    sensitive: type.sensitive,
+    violence: type.violence,
+    child: type.child,
+    lawfulBasis: type.violence || input.urgency === "emergency" ? "vital-interest" : "public-task",
+    trackingHashes: [trackingHash(trackingCode)],
+    trackingEncrypted: encrypt(trackingCode),
+    reportCount: 1,
+    ...(duplicates.length > 0 ? { possibleDuplicates: duplicates } : {}),
+    ...(flags.length > 0 ? { flags } : {}),
+    warnings,
+  };
+  const first: CaseEvent = {
+    at,
+    event: "reported",
+    status: "reported",
+    level,
+    actor: input.reporter.kind === "anonymous" ? { kind: "system" } : { kind: "applicant" },
+  };
+  const items: NonNullable<TransactWriteCommandInput["TransactItems"]> = [
+    {
+      Put: {
+        TableName: tableName(),
+        Item: {
+          ...keys.case(id),
+          ...keys.byStatus("reported", at, id),
+          ...keys.byRegion(created.villageCode, at, id),
+          entity: "case",
+          ...created,
+        },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    },
+    { Put: { TableName: tableName(), Item: eventItem(id, first) } },
+  ];
+  if (nikHash) {
+    items.push({
+      Put: {
+        TableName: tableName(),
+        Item: { ...keys.subjectNik(nikHash, at, id), entity: "case-subject-nik", caseId: id, createdAt: at },
+      },
+    });
+  }
+  // The earlier case learns of the later one too, so whoever handles it sees the link.
+  for (const earlier of duplicates) {
+    items.push({
+      Update: {
+        TableName: tableName(),
+        Key: keys.case(earlier),
+        UpdateExpression:
+          "SET possibleDuplicates = list_append(if_not_exists(possibleDuplicates, :empty), :later), flags = list_append(if_not_exists(flags, :empty), :flag)",
+        ConditionExpression:
+          "attribute_exists(pk) AND (attribute_not_exists(possibleDuplicates) OR size(possibleDuplicates) < :max)",
+        ExpressionAttributeValues: {
+          ":empty": [],
+          ":later": [id],
+          ":flag": ["possible-duplicate"],
+          ":max": 20,
+        },
+      },
+    });
+  }
+  try {
+    await db().send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    // An earlier case that is full of links (or gone) is not worth losing the report for.
+    if (!conditionFailed(error) || duplicates.length === 0) throw error;
+    await db().send(new TransactWriteCommand({ TransactItems: items.slice(0, nikHash ? 3 : 2) }));
+  }
+  return { case: created, trackingCode, folded: false };
+}
+
+/** Adds an anonymous report to an open case; undefined when the case changed meanwhile (then a new case). */
+async function foldReport(target: Case, input: CaseInput, trackingCode: string, at: string) {
+  const report: FoldedReport = {
+    at,
+    location: input.location,
+    description: input.description,
+    urgency: input.urgency,
+    ...(input.subject.name ? { subjectName: input.subject.name } : {}),
+  };
+  const event: CaseEvent = {
+    at,
+    event: "report-folded",
+    status: target.status,
+    level: target.level,
+    actor: { kind: "system" },
+  };
+  const hash = trackingHash(trackingCode);
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tableName(),
+              Key: keys.case(target.id),
+              UpdateExpression:
+                "SET trackingHashes = list_append(trackingHashes, :hash), updatedAt = :at ADD reportCount :one",
+              ConditionExpression:
+                "attribute_exists(pk) AND #status <> :closed AND size(trackingHashes) < :max",
+              ExpressionAttributeNames: { "#status": "status" },
+              ExpressionAttributeValues: {
+                ":hash": [hash],
+                ":at": at,
+                ":one": 1,
+                ":closed": "closed",
+                ":max": MAX_FOLDED_REPORTS,
+              },
+            },
+          },
+          {
+            Put: {
+              TableName: tableName(),
+              Item: {
+                ...keys.foldedReport(target.id, at, randomBytes(3).toString("hex")),
+                entity: "case-report",
+                ...report,
+              },
+            },
+          },
+          { Put: { TableName: tableName(), Item: eventItem(target.id, event) } },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (conditionFailed(error)) return undefined;
+    throw error;
+  }
+  return {
+    ...target,
+    trackingHashes: [...target.trackingHashes, hash],
+    reportCount: target.reportCount + 1,
+    updatedAt: at,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transitions (the workflow's and staff's changes)
+
+export interface CaseTransition {
+  event: string;
+  actor: Actor;
+  note?: string;
+  status?: CaseStatus;
+  level?: CaseLevel;
+  stage?: CaseStage;
+  /** Only apply while the case is at this stage / status / level (a decision must not land twice). */
+  expectedStage?: CaseStage;
+  expectedStatus?: CaseStatus;
+  expectedLevel?: CaseLevel;
+  set?: Partial<
+    Pick<Case, "outcome" | "outcomeSummary" | "dueAt" | "assignee" | "flags" | "closedAt" | "workflowAttempt">
+  >;
+  /** Attributes to clear (e.g. `dueAt` when nothing waits any more, `outcome` on reopening). */
+  remove?: Array<"dueAt" | "assignee" | "outcome" | "outcomeSummary" | "closedAt">;
+}
+
+/** Applies a change and appends it to the audit trail, in one transaction. */
+export async function recordCaseTransition(id: string, transition: CaseTransition): Promise<Case> {
+  const current = await getCase(id);
+  if (!current) throw new AppError("not-found", "Kasus tidak ditemukan");
+  const at = nowIso();
+  const status = transition.status ?? current.status;
+  const level = transition.level ?? current.level;
+  const stage = transition.stage ?? current.stage;
+  const set = transition.set ?? {};
+  const values: Record<string, unknown> = {
+    ":status": status,
+    ":level": level,
+    ":stage": stage,
+    ":at": at,
+    ...Object.fromEntries(Object.entries(set).map(([name, value]) => [`:${name}`, value])),
+  };
+  const sets = ["#status = :status", "#level = :level", "stage = :stage", "updatedAt = :at"];
+  for (const name of Object.keys(set)) sets.push(`${name} = :${name}`);
+  if (status !== current.status) {
+    values[":gsi1pk"] = keys.byStatus(status, current.createdAt, id).gsi1pk;
+    sets.push("gsi1pk = :gsi1pk");
+  }
+  const removes = (transition.remove ?? []).filter((name) => !(name in set));
+  let condition = "attribute_exists(pk)";
+  for (const [name, expected] of [
+    ["stage", transition.expectedStage],
+    ["#status", transition.expectedStatus],
+    ["#level", transition.expectedLevel],
+  ] as const) {
+    if (expected === undefined) continue;
+    const placeholder = `:expected${name.replace("#", "")}`;
+    condition += ` AND ${name} = ${placeholder}`;
+    values[placeholder] = expected;
+  }
+  const event: CaseEvent = {
+    at,
+    event: transition.event,
+    status,
+    level,
+    actor: transition.actor,
+    ...(transition.note ? { note: transition.note } : {}),
+  };
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tableName(),
+              Key: keys.case(id),
+              UpdateExpression: `SET ${sets.join(", ")}${removes.length > 0 ? ` REMOVE ${removes.join(", ")}` : ""}`,
+              ConditionExpression: condition,
+              ExpressionAttributeNames: { "#status": "status", "#level": "level" },
+              ExpressionAttributeValues: values,
+            },
+          },
+          { Put: { TableName: tableName(), Item: eventItem(id, event) } },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (conditionFailed(error)) {
+      throw new AppError("conflict", "Kasus sudah berubah", "Langkah ini sudah diputuskan sebelumnya.");
+    }
+    throw error;
+  }
+  const updated: Case = { ...current, ...set, status, level, stage, updatedAt: at };
+  for (const name of removes) delete updated[name];
+  return updated;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staff lists and reports
+
+export interface CaseFilter {
+  status?: CaseStatus;
+  level?: CaseLevel;
+  /** Only cases whose waiting step is past its deadline (and not closed). */
+  overdue?: boolean;
+}
+
+/** Is the case's waiting step past its deadline? */
+export function isOverdue(found: Pick<Case, "status" | "dueAt">, at: string = nowIso()): boolean {
+  return found.status !== "closed" && found.dueAt !== undefined && found.dueAt < at;
+}
+
+/** The gsi2 query of one region (a province, kabupaten, kecamatan or village), newest village code first. */
+function regionQuery(regionCode: string, filter: CaseFilter) {
+  const wholeProvince = regionCode.length === 2;
+  const conditions: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ":pk": keys.provincePartition(regionCode) };
+  if (!wholeProvince) {
+    // A whole code, never a longer one that starts alike: `32.05.` / `32.05.22.2001#`.
+    values[":prefix"] = `${regionCode}${regionLevel(regionCode) === "village" ? "#" : "."}`;
+  }
+  if (filter.status) {
+    conditions.push("#status = :status");
+    names["#status"] = "status";
+    values[":status"] = filter.status;
+  }
+  if (filter.level) {
+    conditions.push("#level = :level");
+    names["#level"] = "level";
+    values[":level"] = filter.level;
+  }
+  if (filter.overdue) {
+    conditions.push("dueAt < :now AND #open <> :closed");
+    names["#open"] = "status";
+    values[":now"] = nowIso();
+    values[":closed"] = "closed";
+  }
+  return {
+    TableName: tableName(),
+    IndexName: "gsi2",
+    KeyConditionExpression: wholeProvince ? "gsi2pk = :pk" : "gsi2pk = :pk AND begins_with(gsi2sk, :prefix)",
+    ...(conditions.length > 0 ? { FilterExpression: conditions.join(" AND ") } : {}),
+    ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+    ExpressionAttributeValues: values,
+    ScanIndexForward: false,
+  };
+}
+
+/** One page of the cases in the given regions (each a whole region; an admin passes every province). */
+export function listCasePage(
+  regionCodes: string[],
+  filter: CaseFilter,
+  page: { limit: number; cursor?: string },
+): Promise<Page<Case>> {
+  return queryPage<Case & Record<string, unknown>>(
+    regionCodes.map((code) => regionQuery(code, filter)),
+    keys.regionPageKey,
+    {
+      ...page,
+      binding: `cases|${regionCodes.join(",")}|${filter.status ?? ""}|${filter.level ?? ""}|${filter.overdue ? "overdue" : ""}`,
+    },
+  );
+}
+
+export interface CaseCounts {
+  total: number;
+  byType: Record<string, number>;
+  byStatus: Partial<Record<CaseStatus, number>>;
+  byLevel: Partial<Record<CaseLevel, number>>;
+  byOutcome: Partial<Record<CaseOutcome, number>>;
+  overdue: number;
+}
+
+/**
+ * Counts of a region's cases by type, status, level and outcome, and how many are overdue: one
+ * query of the region index reading only the counted attributes, never a table scan.
+ */
+export async function countCases(regionCode: string): Promise<CaseCounts> {
+  const query = regionQuery(regionCode, {});
+  const found = await queryAll<Pick<Case, "ppksType" | "status" | "level" | "outcome" | "dueAt">>({
+    ...query,
+    ProjectionExpression: "ppksType, #status, #level, outcome, dueAt",
+    ExpressionAttributeNames: { "#status": "status", "#level": "level" },
+  });
+  const at = nowIso();
+  const counts: CaseCounts = { total: 0, byType: {}, byStatus: {}, byLevel: {}, byOutcome: {}, overdue: 0 };
+  const bump = <K extends string>(into: Partial<Record<K, number>>, key: K) => {
+    into[key] = (into[key] ?? 0) + 1;
+  };
+  for (const item of found) {
+    counts.total += 1;
+    bump(counts.byType, item.ppksType);
+    bump(counts.byStatus, item.status);
+    bump(counts.byLevel, item.level);
+    if (item.outcome) bump(counts.byOutcome, item.outcome);
+    if (isOverdue(item, at)) counts.overdue += 1;
+  }
+  return counts;
+}

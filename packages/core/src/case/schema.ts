@@ -1,0 +1,259 @@
+import * as v from "valibot";
+import { AppError, type FieldError } from "../error";
+import { checkNik } from "../identity/nik";
+import { normalizeIndonesianPhone } from "../identity/phone";
+import { normalizeRegionCode, regionExists, regionLevel } from "../region/regions";
+import { parseOrThrow } from "../validation/parse";
+import { personText } from "../validation/text";
+import type { Coordinates, ReporterKind, Urgency } from "./model";
+import { householdConditions, ppksTypes } from "./ppks";
+
+/** Names are one line; a location or a description may take several. */
+const line = (label: string, min: number, max: number) => personText(label, { min, max, lines: "single" });
+const lines = (label: string, min: number, max: number) => personText(label, { min, max, lines: "multi" });
+
+/** Indonesia's bounding box (Sabang to Merauke, Miangas to Rote), with a small margin at sea. */
+export const INDONESIA_BOUNDS = { south: -11.2, north: 6.2, west: 94.7, east: 141.2 };
+
+/** A number from JSON, or the text of one from a form ("-6.92", "12"). */
+const numeric = (message: string) =>
+  v.union(
+    [
+      v.pipe(v.number(), v.finite()),
+      v.pipe(v.string(), v.trim(), v.regex(/^-?\d{1,4}(\.\d{1,10})?$/), v.transform(Number)),
+    ],
+    message,
+  );
+
+const wholeNumber = (label: string, min: number, max: number) =>
+  v.pipe(
+    numeric(`${label} harus berupa angka.`),
+    v.integer(`${label} harus bilangan bulat.`),
+    v.minValue(min, `${label} minimal ${min}.`),
+    v.maxValue(max, `${label} maksimal ${max}.`),
+  );
+
+const typeCodes = ppksTypes.map((type) => type.code);
+const conditionCodes = householdConditions.map((condition) => condition.code);
+
+/** A form sends one condition as a string and several as repeated fields; JSON sends an array. */
+const ConditionList = v.pipe(
+  v.union(
+    [
+      v.pipe(
+        v.string(),
+        v.transform((code) => [code]),
+      ),
+      v.array(v.string()),
+    ],
+    "Kondisi rumah tangga tidak sesuai formatnya.",
+  ),
+  v.maxLength(conditionCodes.length, `Kondisi rumah tangga maksimal ${conditionCodes.length}.`),
+  v.check(
+    (codes) => codes.every((code) => conditionCodes.includes(code)),
+    `Kondisi rumah tangga tidak dikenal. Gunakan: ${conditionCodes.join(", ")}.`,
+  ),
+  v.transform((codes) => [...new Set(codes)]),
+);
+
+const Email = v.pipe(
+  v.string("Alamat email tidak valid."),
+  v.trim(),
+  v.toLowerCase(),
+  v.maxLength(254, "Alamat email tidak valid."),
+  v.email("Alamat email tidak valid."),
+);
+
+/** What the report form sends; every part about the subject or reporter may be unknown. */
+export const CaseForm = v.object({
+  ppksType: v.picklist(typeCodes, "Jenis PPKS wajib dipilih dari daftar PPKS (Permensos 8/2012)."),
+  conditions: v.optional(ConditionList, []),
+  urgency: v.optional(
+    v.picklist(["emergency", "high", "normal"], "Tingkat kedaruratan harus emergency, high atau normal."),
+    "normal",
+  ),
+  villageCode: v.pipe(
+    v.string("Kode desa/kelurahan wajib diisi."),
+    v.transform((s) => normalizeRegionCode(s) ?? ""),
+    v.check(
+      (code) => regionLevel(code) === "village",
+      "Kode desa/kelurahan harus 10 digit, misalnya 32.05.22.2001.",
+    ),
+    v.check(
+      (code) => regionExists(code),
+      "Kode desa/kelurahan tidak ada dalam daftar wilayah Kemendagri terbaru.",
+    ),
+  ),
+  location: lines("Lokasi (alamat atau patokan)", 3, 300),
+  coordinates: v.optional(
+    v.object(
+      {
+        lat: v.pipe(
+          numeric("Garis lintang harus berupa angka."),
+          v.minValue(INDONESIA_BOUNDS.south, "Koordinat harus berada di wilayah Indonesia."),
+          v.maxValue(INDONESIA_BOUNDS.north, "Koordinat harus berada di wilayah Indonesia."),
+        ),
+        lng: v.pipe(
+          numeric("Garis bujur harus berupa angka."),
+          v.minValue(INDONESIA_BOUNDS.west, "Koordinat harus berada di wilayah Indonesia."),
+          v.maxValue(INDONESIA_BOUNDS.east, "Koordinat harus berada di wilayah Indonesia."),
+        ),
+      },
+      "Koordinat harus berisi lat dan lng.",
+    ),
+  ),
+  description: lines("Uraian", 10, 2000),
+  subject: v.optional(
+    v.object(
+      {
+        name: v.optional(line("Nama", 2, 100)),
+        nik: v.optional(
+          v.pipe(
+            v.string("NIK harus berupa teks."),
+            v.trim(),
+            v.regex(/^\d{16}$/, "NIK harus terdiri dari 16 digit angka."),
+          ),
+        ),
+        gender: v.optional(v.picklist(["L", "P"], "Jenis kelamin harus L (laki-laki) atau P (perempuan).")),
+        ageYears: v.optional(wholeNumber("Usia", 0, 130)),
+        peopleCount: v.optional(wholeNumber("Jumlah orang", 1, 1000)),
+      },
+      "Data orang yang dilaporkan tidak sesuai formatnya.",
+    ),
+    {},
+  ),
+  reporter: v.optional(
+    v.object(
+      {
+        kind: v.optional(
+          v.picklist(["psm", "resident", "anonymous"], "Jenis pelapor harus psm, resident atau anonymous."),
+          "anonymous",
+        ),
+        name: v.optional(line("Nama pelapor", 2, 100)),
+        phone: v.optional(
+          v.pipe(
+            v.string("Nomor telepon tidak valid. Contoh: 0812-3456-7890."),
+            v.transform((s) => normalizeIndonesianPhone(s) ?? ""),
+            v.minLength(1, "Nomor telepon tidak valid. Contoh: 0812-3456-7890."),
+          ),
+        ),
+        email: v.optional(Email),
+        memberNumber: v.optional(
+          v.pipe(
+            v.string("Nomor anggota PSM tidak valid."),
+            v.trim(),
+            v.toUpperCase(),
+            v.regex(/^PSM-\d{4}-\d{6}$/, "Nomor anggota PSM berformat PSM-3205-000001."),
+          ),
+        ),
+      },
+      "Data pelapor tidak sesuai formatnya.",
+    ),
+    {},
+  ),
+});
+
+export interface CaseInput {
+  ppksType: string;
+  conditions: string[];
+  urgency: Urgency;
+  villageCode: string;
+  location: string;
+  coordinates?: Coordinates;
+  description: string;
+  subject: { name?: string; nik?: string; gender?: "L" | "P"; ageYears?: number; peopleCount?: number };
+  reporter: { kind: ReporterKind; name?: string; phone?: string; email?: string; memberNumber?: string };
+  /** Notes on plausible-but-odd data (e.g. a NIK from a split kecamatan), for the handler. */
+  warnings: string[];
+}
+
+/**
+ * Form fields with dotted names (`subject.name`, `coordinates.lat`) become nested objects, as JSON
+ * sends them; a value left empty in a form counts as not given. Only the parts the form declares
+ * are nested, so a stray `__proto__.x` is dropped like any unknown field.
+ */
+function structured(raw: unknown): unknown {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return raw;
+  const nested: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === "" || value === null) continue;
+    const [group, field, ...rest] = name.split(".");
+    if (
+      field !== undefined &&
+      rest.length === 0 &&
+      (group === "subject" || group === "reporter" || group === "coordinates")
+    ) {
+      const current = nested[group];
+      if (
+        current !== undefined &&
+        (typeof current !== "object" || current === null || Array.isArray(current))
+      )
+        continue;
+      nested[group] = { ...(current as Record<string, unknown> | undefined), [field]: value };
+    } else if (field === undefined) {
+      const current = nested[name];
+      const emptied =
+        typeof value === "object" && value !== null && !Array.isArray(value)
+          ? Object.fromEntries(Object.entries(value).filter(([, inner]) => inner !== "" && inner !== null))
+          : value;
+      nested[name] =
+        typeof current === "object" && current !== null && typeof emptied === "object" && emptied !== null
+          ? { ...emptied, ...current }
+          : emptied;
+    }
+  }
+  return nested;
+}
+
+/**
+ * Validates a report: each field, then the rules across fields — a subject NIK's plausibility
+ * against the declared gender, a PSM reporter's member number. Throws one 422 problem listing every
+ * field's message. An anonymous report keeps no contact details, even if some were typed.
+ */
+export function validateCase(raw: unknown): CaseInput {
+  const form = parseOrThrow(CaseForm, structured(raw));
+  const errors: FieldError[] = [];
+  const warnings: string[] = [];
+  if (form.subject.nik) {
+    const nik = checkNik(form.subject.nik, form.subject.gender ? { gender: form.subject.gender } : {});
+    for (const message of nik.errors) errors.push({ field: "subject.nik", message });
+    warnings.push(...nik.warnings);
+  }
+  if (form.reporter.kind === "psm" && !form.reporter.memberNumber) {
+    errors.push({
+      field: "reporter.memberNumber",
+      message: "Nomor anggota PSM wajib diisi untuk pelapor PSM.",
+    });
+  }
+  if (errors.length > 0) {
+    throw new AppError(
+      "validation",
+      "Data belum lengkap atau belum benar",
+      "Periksa kembali isian yang ditandai.",
+      errors,
+    );
+  }
+  const { kind, name, phone, email, memberNumber } = form.reporter;
+  const reporter: CaseInput["reporter"] =
+    kind === "anonymous"
+      ? { kind }
+      : {
+          kind,
+          ...(name ? { name } : {}),
+          ...(phone ? { phone } : {}),
+          ...(email ? { email } : {}),
+          ...(kind === "psm" && memberNumber ? { memberNumber } : {}),
+        };
+  return {
+    ppksType: form.ppksType,
+    conditions: form.conditions,
+    urgency: form.urgency,
+    villageCode: form.villageCode,
+    location: form.location,
+    ...(form.coordinates ? { coordinates: form.coordinates } : {}),
+    description: form.description,
+    subject: form.subject,
+    reporter,
+    warnings,
+  };
+}
