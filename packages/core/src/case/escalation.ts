@@ -16,11 +16,10 @@ import { sendMail } from "../mail/send";
 import { addOnce } from "../record/once";
 import { listRegistrations } from "../registration/repository";
 import { type Approver, regionAtLevel } from "../staff/directory";
-import { defineReconciler } from "../workflow/executions";
 import { caseKeys } from "./keys";
 import { assignedPsmEmail } from "./messages";
 import type { Actor, Case, CaseLevel, CaseOutcome, CaseStage } from "./model";
-import { getCase, recordCaseTransition } from "./repository";
+import { CASE_WORKFLOW, getCase, recordCaseTransition } from "./repository";
 
 /**
  * The case-escalation workflow's task operations (`escalation.workflow.ts`). Each is safe to
@@ -29,7 +28,6 @@ import { getCase, recordCaseTransition } from "./repository";
  * Logs carry the case id, its type and level only: never a name, description or location.
  */
 
-export const CASE_WORKFLOW = "case-escalation";
 export type CaseStep = "response" | "handling" | "confirmation";
 
 const subjectOf = (caseId: string, step: CaseStep): RequestSubject => ({
@@ -418,22 +416,4 @@ async function tellAssignedPsm(c: Case, memberNumber: string, assignedBy: string
   if (c.flags?.includes(`psm-told:${memberNumber}`)) return;
   await sendMail({ to: [psm.email], ...assignedPsmEmail(c, psm.fullName, assignedBy) });
   await addOnce(caseKeys.case(c.id), "flags", `psm-told:${memberNumber}`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Starting and reconciling
-
-/** Keeps every open case's execution running, from the markers only (see workflow/executions.ts). */
-export const caseReconciler = defineReconciler<Case>({
-  workflow: CASE_WORKFLOW,
-  executionPrefix: "case",
-  key: (id) => caseKeys.case(id),
-  load: getCase,
-  isOpen: (c) => c.stage !== "completed",
-  input: (c) => escalationInput(c),
-});
-
-/** Starts a saved case's execution (POST /v1/cases after the save); a failure is the reconciler's to retry. */
-export async function startCaseEscalation(c: Case): Promise<string> {
-  return caseReconciler.start(c, await escalationInput(c));
 }
