@@ -55,7 +55,8 @@ function standing(c: Case): string {
 async function asked(id: string, event: AskedEvent): Promise<void> {
   if (event.step === "confirmation") return;
   const current = await getCurrentRequest({ subjectType: "case", subjectId: id, step: event.step });
-  const level = event.decidingLevel as CaseLevel;
+  // The chain level asked (`ppa` on the violence route), not the directory level it is listed on.
+  const level = event.level as CaseLevel;
   await recordCaseTransition(id, {
     event: event.event,
     actor: { kind: "system" },

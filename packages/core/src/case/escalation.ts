@@ -1,6 +1,12 @@
 import * as v from "valibot";
-import { askForDecision } from "../action/ask";
-import { approvalToResume, type RecordedDecision } from "../action/decision";
+import {
+  type ApprovalAskTask,
+  type ApprovalResolveTask,
+  askForDecision,
+  askFromTask,
+  resolveApprovalLevel,
+} from "../action/ask";
+import { approvalToResume, type RecordedDecision, type ResumedApproval } from "../action/decision";
 import {
   type ActionOption,
   getAction,
@@ -63,27 +69,21 @@ export function caseSla(c: Pick<Case, "urgency">, policy = workflowPolicy()) {
 }
 export type CaseSla = ReturnType<typeof caseSla>;
 
-/** Where the approval of a stage stands when the execution enters it (as `approvalStates` reads `$.approval`). */
-export interface StageApproval {
-  level: CaseLevel;
-  reminders: number;
-  timeoutSeconds: number;
-  expired: boolean;
-}
+type OpenStage = Exclude<CaseStage, "completed">;
 
-/** Where the case goes next: the execution's `Dispatch` routes on it. */
-export type NextStep = { stage: Exclude<CaseStage, "completed">; approval: StageApproval } | { stage: "completed" };
+/**
+ * Where the case goes next; the execution's `Dispatch` routes on it. `seconds`: the wait at each
+ * level of that stage (handling: the deadline at the level that took it, the response time above);
+ * `approval`, on a resume only: where the stage's request stood (level, reminder, time left).
+ */
+export type NextStep =
+  | { stage: OpenStage; level: CaseLevel; seconds: Record<CaseLevel, number>; approval?: ResumedApproval }
+  | { stage: "completed" };
 
-const enter = (stage: Exclude<CaseStage, "completed">, level: CaseLevel, timeoutSeconds: number): NextStep => ({
-  stage,
-  approval: { level, reminders: 0, timeoutSeconds, expired: false },
-});
-
-/** The wait a stage starts with at a level: its response time, the handling deadline, the reporter's window. */
-function stageSeconds(stage: Exclude<CaseStage, "completed">, level: CaseLevel, sla: CaseSla): number {
-  if (stage === "handling") return sla.handlingSeconds;
-  if (stage === "confirmation") return sla.confirmationSeconds;
-  return sla.responseSeconds[level];
+function enter(stage: OpenStage, level: CaseLevel, sla: CaseSla): NextStep {
+  const seconds =
+    stage === "handling" ? { ...sla.responseSeconds, [level]: sla.handlingSeconds } : { ...sla.responseSeconds };
+  return { stage, level, seconds };
 }
 
 /**
@@ -93,9 +93,9 @@ function stageSeconds(stage: Exclude<CaseStage, "completed">, level: CaseLevel, 
  */
 export async function nextOf(c: Case): Promise<NextStep> {
   if (c.stage === "completed") return { stage: "completed" };
-  const resumed = approvalToResume(await getCurrentRequest(subjectOf(c.id, c.stage)));
-  if (resumed) return { stage: c.stage, approval: { ...resumed, level: resumed.level as CaseLevel } };
-  return enter(c.stage, c.level, stageSeconds(c.stage, c.level, caseSla(c)));
+  const fresh = enter(c.stage, c.level, caseSla(c));
+  const approval = approvalToResume(await getCurrentRequest(subjectOf(c.id, c.stage)));
+  return approval ? { ...fresh, approval } : fresh;
 }
 
 /** The execution input that starts a case, or resumes it where it stands. */
@@ -149,43 +149,34 @@ const questions: Record<CaseStep, string> = {
 async function handlerOf(caseId: string): Promise<{ person: Approver; level: CaseLevel } | undefined> {
   const current = await getCurrentRequest(subjectOf(caseId, "response"));
   const decided = current?.decidedActionId ? await getAction(current.decidedActionId) : undefined;
-  return decided ? { person: decided.addressee, level: decided.level as CaseLevel } : undefined;
+  const level = current?.approval?.level as CaseLevel | undefined;
+  return decided && level ? { person: decided.addressee, level } : undefined;
 }
 
-export const CaseAskRequest = v.object({
-  caseId: v.string(),
-  step: v.picklist(["response", "handling"]),
-  startLevel: v.picklist(["village", "district", "province", "ppa"]),
-  level: v.picklist(["village", "district", "province", "ppa"]),
-  reminders: v.pipe(v.number(), v.integer(), v.minValue(0)),
-  validForSeconds: v.pipe(v.number(), v.integer(), v.minValue(1)),
-  taskToken: v.pipe(v.string(), v.minLength(1)),
-  mail: v.optional(v.boolean()),
-});
-
 /**
- * Asks the response or handling step at a level: the directory's case handlers (the kabupaten's
- * PPA on the violence route), or — handling, at the level that took it — the person who took it.
- * The case then records the level holding it and the deadline (`asked` in approval-subject.ts).
+ * The response or handling step's ask (`requestDecision` from `approvalStates`): the directory's
+ * case handlers at the level (the kabupaten's PPA on the violence route), or — handling, at the
+ * level that took the case — the person who took it. The case then records the level holding it
+ * and the deadline (`asked` in approval-subject.ts).
  */
-export async function askCase(request: v.InferOutput<typeof CaseAskRequest>): Promise<{ actionRefs: string[] }> {
-  const c = await mustGet(request.caseId);
-  const subject = subjectOf(c.id, request.step);
-  const handler = request.step === "handling" ? await handlerOf(c.id) : undefined;
-  return askForDecision({
+export async function askCase(caseId: string, task: ApprovalAskTask): Promise<{ actionRefs: string[] }> {
+  const c = await mustGet(caseId);
+  const step = task.step === "handling" ? "handling" : "response";
+  const level = task.level as CaseLevel;
+  const handler = step === "handling" ? await handlerOf(c.id) : undefined;
+  return askFromTask(task, {
     workflow: CASE_WORKFLOW,
-    ...subject,
-    startLevel: request.startLevel,
-    level: request.level,
-    reminders: request.reminders,
-    validForSeconds: request.validForSeconds,
-    taskToken: request.taskToken,
-    duty: request.level === "ppa" ? "ppa" : "case-handler",
-    ...(handler && handler.level === request.level ? { addressees: [handler.person] } : {}),
-    ...(request.mail === false ? { mail: false } : {}),
-    question: questions[request.step],
-    options: request.step === "response" ? responseOptions(request.level) : handlingOptions(c, request.level),
+    subjectType: "case",
+    subjectId: c.id,
+    ...(handler && handler.level === level ? { addressees: [handler.person] } : {}),
+    question: questions[step],
+    options: step === "response" ? responseOptions(level) : handlingOptions(c, level),
   });
+}
+
+/** The level an ask really goes to: this one, or — nobody listed — the next one up with somebody. */
+export function resolveCaseLevel(caseId: string, task: ApprovalResolveTask) {
+  return resolveApprovalLevel({ subjectType: "case", subjectId: caseId, ...task });
 }
 
 export const ReporterAsk = v.object({
@@ -243,22 +234,21 @@ const closeOutcomes: Record<string, CaseOutcome> = {
 };
 
 /**
- * A decision already applied (a retried task) changes nothing and reports where the case went;
- * so does one arriving at a case that has moved on.
+ * The chain level a step's decision was made at (its request's level), or — the decision already
+ * applied (a retried task), or arriving at a case that moved on — where the case went instead.
  */
-async function alreadyApplied(c: Case, step: CaseStep): Promise<NextStep | undefined> {
+async function decidedLevel(c: Case, step: CaseStep): Promise<CaseLevel | { repeated: NextStep }> {
   const current = await getCurrentRequest(subjectOf(c.id, step));
-  if (c.stage === step && !current?.appliedAt) return undefined;
+  if (c.stage === step && !current?.appliedAt) return (current?.approval?.level ?? c.level) as CaseLevel;
   await markDecisionApplied(subjectOf(c.id, step));
-  return nextOf(c);
+  return { repeated: await nextOf(c) };
 }
 
 /** The response step's decision: take the case, refer it up, or close it. */
 export async function applyResponse(caseId: string, decision: RecordedDecision): Promise<NextStep> {
   const c = await mustGet(caseId);
-  const repeated = await alreadyApplied(c, "response");
-  if (repeated) return repeated;
-  const level = decision.decidedBy.level as CaseLevel;
+  const level = await decidedLevel(c, "response");
+  if (typeof level !== "string") return level.repeated;
   const sla = caseSla(c);
   const actor = staffActor(decision);
   const closing = closeOutcomes[decision.decision];
@@ -280,7 +270,7 @@ export async function applyResponse(caseId: string, decision: RecordedDecision):
       set: { assignee: member ?? decision.decidedBy.email },
     });
     if (member) await tellAssignedPsm(taken, member, decision.decidedBy.name);
-    next = enter("handling", level, sla.handlingSeconds);
+    next = enter("handling", level, sla);
   }
   await markDecisionApplied(subjectOf(c.id, "response"));
   logger.info("Case response applied", { ...logFields(c), decision: decision.decision, next: next.stage });
@@ -290,9 +280,8 @@ export async function applyResponse(caseId: string, decision: RecordedDecision):
 /** The handling step's outcome: resolved (closes it), refer (to the level above), extend (once). */
 export async function applyHandling(caseId: string, decision: RecordedDecision): Promise<NextStep> {
   const c = await mustGet(caseId);
-  const repeated = await alreadyApplied(c, "handling");
-  if (repeated) return repeated;
-  const level = decision.decidedBy.level as CaseLevel;
+  const level = await decidedLevel(c, "handling");
+  if (typeof level !== "string") return level.repeated;
   const actor = staffActor(decision);
   let next: NextStep;
   if (decision.decision === "resolved") {
@@ -309,7 +298,7 @@ export async function applyHandling(caseId: string, decision: RecordedDecision):
       level,
       expectedStage: "handling",
     });
-    next = enter("handling", level, caseSla(c).handlingSeconds);
+    next = enter("handling", level, caseSla(c));
   }
   await markDecisionApplied(subjectOf(c.id, "handling"));
   logger.info("Case handling applied", { ...logFields(c), decision: decision.decision, next: next.stage });
@@ -328,7 +317,7 @@ async function refer(c: Case, level: CaseLevel, decision: RecordedDecision, from
     expectedStage: from as CaseStage,
     remove: ["assignee", "dueAt"],
   });
-  return enter("response", up, caseSla(c).responseSeconds[up]);
+  return enter("response", up, caseSla(c));
 }
 
 /**
@@ -355,30 +344,30 @@ async function close(
     set: { outcome, ...(summary ? { outcomeSummary: summary } : {}), closedAt: nowIso() },
     remove: ["dueAt"],
   });
-  return ask ? enter("confirmation", level, caseSla(c).confirmationSeconds) : { stage: "completed" };
+  return ask ? enter("confirmation", level, caseSla(c)) : { stage: "completed" };
 }
 
 /** The reporter's answer: handled (done), or not yet (reopened where it was closed; the second time, one level up). */
 export async function applyConfirmation(caseId: string, decision: RecordedDecision): Promise<NextStep> {
   const c = await mustGet(caseId);
-  const repeated = await alreadyApplied(c, "confirmation");
-  if (repeated) return repeated;
+  const asked = await decidedLevel(c, "confirmation");
+  if (typeof asked !== "string") return asked.repeated;
   const reporter: Actor = { kind: "applicant" };
   let next: NextStep;
   if (decision.decision === "not-yet") {
     const reopenings = (c.flags ?? []).filter((f) => f.startsWith("reopened-")).length;
-    const level = reopenings === 0 ? c.level : (levelAbove[c.level] ?? c.level);
+    const reopenAt = reopenings === 0 ? c.level : (levelAbove[c.level] ?? c.level);
     await addOnce(caseKeys.case(c.id), "flags", `reopened-${reopenings + 1}`);
     await recordCaseTransition(c.id, {
       event: "reopened",
       actor: reporter,
       status: "reopened",
-      level,
+      level: reopenAt,
       stage: "response",
       expectedStage: "confirmation",
       remove: ["outcome", "outcomeSummary", "closedAt", "assignee"],
     });
-    next = enter("response", level, caseSla(c).responseSeconds[level]);
+    next = enter("response", reopenAt, caseSla(c));
   } else {
     await recordCaseTransition(c.id, {
       event: "confirmed",

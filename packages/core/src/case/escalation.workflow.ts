@@ -1,3 +1,4 @@
+import type { EscalationLevel } from "../action/levels";
 import { approvalStates, invokeTask } from "../workflow/approval";
 import {
   type ChoiceRule,
@@ -9,17 +10,21 @@ import {
 } from "../workflow/asl";
 import { defineWorkflow } from "../workflow/workflow";
 
+/** The standard chain, and the violence route's: the kabupaten's UPTD PPA, then the province. */
+const STANDARD: EscalationLevel[] = ["village", "district", "province"];
+const VIOLENCE: EscalationLevel[] = ["ppa", "province"];
+
 /**
- * Case escalation: the village (or, for violence, the kabupaten's UPTD PPA) takes the case in
- * (handle / refer / close), with reminders and escalation district → province; whoever took it
- * reports the outcome by the urgency's deadline (resolved / refer / extend once); once closed, the
- * reporter may say it is not handled yet, which reopens it.
+ * Case escalation: the village (for violence, the kabupaten's UPTD PPA) takes the case in —
+ * handle, refer or close — with reminders and escalation to the district and the province; whoever
+ * took it reports the outcome by the urgency's deadline — resolved, refer, or extend once; once
+ * closed, a reporter with an address may say it is not handled yet, which reopens it.
  *
- * Input: `{ caseId, policy, sla, next }`. `sla` is the policy for this case's urgency (see
- * `caseSla`); `next` is where the case goes: `{ stage, approval }`, with `approval` as in
- * `approvalStates` (`{level, reminders, timeoutSeconds, expired}`). A new case, a resumed one
- * (the reconciler) and every decision's outcome enter through the same `Dispatch`, so the case's
- * recorded stage and its current request are all a restart needs.
+ * Input: `{ caseId, policy, sla, next }`. `sla` is the policy for the case's urgency
+ * (`caseSla`); `next` says where the case goes: `{ stage, level, seconds, approval? }`, `seconds`
+ * being the wait at each level of that stage, `approval` (a resume) where its request stood. A new
+ * case, a resumed one (the reconciler) and every decision's outcome enter through `Dispatch`, so
+ * what the case records is all a restart needs.
  */
 export const caseEscalationWorkflow = defineWorkflow({
   name: "case-escalation",
@@ -27,10 +32,17 @@ export const caseEscalationWorkflow = defineWorkflow({
   taskGroups: ["cases"],
   definition: ({ cases: fn }) => {
     const subject = { "caseId.$": "$.caseId" };
-    const remindersPath = "$.sla.reminders";
-    /** The same approval states, entered through `<prefix>Resume` with `$.approval` set by `Into<prefix>`. */
-    const phase = (prefix: string, step: "response" | "handling", levels: string[], applyTask: string) => ({
+    const secondsAt = (levels: EscalationLevel[]) =>
+      Object.fromEntries(levels.map((level) => [level, `$.next.seconds.${level}`]));
+    /** One stage over one chain: entered fresh at `$.next.level` (resolved first) or resumed. */
+    const phase = (prefix: string, step: "response" | "handling", levels: EscalationLevel[], apply: string) => ({
       [`Into${prefix}`]: {
+        Type: "Pass",
+        Parameters: { "level.$": "$.next.level" },
+        ResultPath: "$.approval",
+        Next: `${prefix}Resolve`,
+      } satisfies State,
+      [`ResumeInto${prefix}`]: {
         Type: "Pass",
         InputPath: "$.next.approval",
         ResultPath: "$.approval",
@@ -40,48 +52,57 @@ export const caseEscalationWorkflow = defineWorkflow({
         prefix,
         step,
         levels,
-        duty: step === "response" ? "case-handler" : "case-handler",
-        startLevel: levels[0] as "village",
-        responseSecondsPath: "$.sla.responseSeconds",
-        remindersPath,
+        duties: { village: "case-handler", district: "case-handler", province: "case-handler", ppa: "ppa" },
+        responseSecondsPath: secondsAt(levels),
+        remindersPath: "$.sla.reminders",
         functionArn: fn,
         subject,
         next: `${prefix}Decided`,
       }),
-      [`${prefix}Decided`]: invokeTask(
-        fn,
-        { task: applyTask, ...subject, "decision.$": "$.decision" },
-        "Dispatch",
-        "$.next",
-      ),
+      [`${prefix}Decided`]: invokeTask(fn, { task: apply, ...subject, "decision.$": "$.decision" }, "Unwrap", "$.next"),
     });
-    const ppa = { Variable: "$.next.approval.level", StringEquals: "ppa" };
     const stageIs = (stage: string) => ({ Variable: "$.next.stage", StringEquals: stage });
-    const dispatch: ChoiceRule[] = [
-      { And: [stageIs("response"), ppa], Next: "IntoPpaResponse" },
-      { ...stageIs("response"), Next: "IntoResponse" },
-      { And: [stageIs("handling"), ppa], Next: "IntoPpaHandling" },
-      { ...stageIs("handling"), Next: "IntoHandling" },
-      { ...stageIs("confirmation"), Next: "IntoConfirmation" },
+    const resuming = { Variable: "$.next.approval", IsPresent: true };
+    const atPpa = (path: string) => ({ Variable: path, StringEquals: "ppa" });
+    const routes = (stage: string, prefix: string): ChoiceRule[] => [
+      { And: [stageIs(stage), resuming, atPpa("$.next.approval.level")], Next: `ResumeIntoPpa${prefix}` },
+      { And: [stageIs(stage), resuming], Next: `ResumeInto${prefix}` },
+      { And: [stageIs(stage), atPpa("$.next.level")], Next: `IntoPpa${prefix}` },
+      { ...stageIs(stage), Next: `Into${prefix}` },
     ];
     return {
       Comment: "PPKS case: response, handling, reporter's confirmation; escalation village → district → province.",
       StartAt: "Dispatch",
       States: {
-        // Decision results arrive as `$.next.value` (invokeTask's shape); a start carries `$.next`.
-        Dispatch: { Type: "Choice", Choices: [{ Variable: "$.next.value", IsPresent: true, Next: "Unwrap" }, ...dispatch], Default: "Done" },
+        Dispatch: {
+          Type: "Choice",
+          Choices: [
+            ...routes("response", "Response"),
+            ...routes("handling", "Handling"),
+            { And: [stageIs("confirmation"), resuming], Next: "ResumeIntoConfirmation" },
+            { ...stageIs("confirmation"), Next: "IntoConfirmation" },
+          ],
+          Default: "Done",
+        },
+        // A task's result (`{value}`) becomes the next `$.next`.
         Unwrap: { Type: "Pass", InputPath: "$.next.value", ResultPath: "$.next", Next: "Dispatch" },
-        ...phase("Response", "response", ["village", "district", "province"], "applyResponse"),
-        ...phase("PpaResponse", "response", ["ppa", "province"], "applyResponse"),
-        ...phase("Handling", "handling", ["village", "district", "province"], "applyHandling"),
-        ...phase("PpaHandling", "handling", ["ppa", "province"], "applyHandling"),
+        ...phase("Response", "response", STANDARD, "applyResponse"),
+        ...phase("PpaResponse", "response", VIOLENCE, "applyResponse"),
+        ...phase("Handling", "handling", STANDARD, "applyHandling"),
+        ...phase("PpaHandling", "handling", VIOLENCE, "applyHandling"),
         IntoConfirmation: {
+          Type: "Pass",
+          Parameters: { "timeoutSeconds.$": "$.sla.confirmationSeconds", expired: false },
+          ResultPath: "$.approval",
+          Next: "ConfirmationAsk",
+        },
+        ResumeIntoConfirmation: {
           Type: "Pass",
           InputPath: "$.next.approval",
           ResultPath: "$.approval",
           Next: "ConfirmationResume",
         },
-        // Resumed after its window passed while lost: silence, as if it had timed out.
+        // Its window passed while the execution was lost: silence, as if it had timed out.
         ConfirmationResume: {
           Type: "Choice",
           Choices: [{ Variable: "$.approval.expired", BooleanEquals: true, Next: "ConfirmationLapsed" }],
@@ -108,7 +129,7 @@ export const caseEscalationWorkflow = defineWorkflow({
         ConfirmationDecided: invokeTask(
           fn,
           { task: "applyConfirmation", ...subject, "decision.$": "$.decision" },
-          "Dispatch",
+          "Unwrap",
           "$.next",
         ),
         // No answer within the window: the case stays closed.

@@ -4,18 +4,20 @@ import {
   applyResponse,
   askCase,
   askReporter,
-  CaseAskRequest,
   CaseDecision,
   confirmationLapsed,
   ReporterAsk,
+  resolveCaseLevel,
 } from "@sigap/core/case/escalation";
+import { ApprovalAskTask, ApprovalResolveTask } from "@sigap/core/action/ask";
 import type { TaskEvent } from "@sigap/core/workflow/tasks";
 import * as v from "valibot";
 import { InvalidTaskInput } from "./notifications";
 
 const Subject = { caseId: v.string() };
 const CaseTask = v.variant("task", [
-  v.object({ task: v.literal("requestDecision"), ...CaseAskRequest.entries }),
+  v.object({ task: v.literal("resolveApprovalLevel"), ...Subject, ...ApprovalResolveTask.entries }),
+  v.object({ task: v.literal("requestDecision"), ...Subject, ...ApprovalAskTask.entries }),
   v.object({ task: v.literal("applyResponse"), ...Subject, decision: CaseDecision }),
   v.object({ task: v.literal("applyHandling"), ...Subject, decision: CaseDecision }),
   v.object({ task: v.literal("askReporter"), ...ReporterAsk.entries }),
@@ -31,8 +33,14 @@ export async function handler(event: TaskEvent): Promise<unknown> {
   }
   const task = parsed.output;
   switch (task.task) {
-    case "requestDecision":
-      return askCase(task);
+    case "resolveApprovalLevel": {
+      const { task: _, caseId, ...resolve } = task;
+      return resolveCaseLevel(caseId, resolve);
+    }
+    case "requestDecision": {
+      const { task: _, caseId, ...ask } = task;
+      return askCase(caseId, ask);
+    }
     case "applyResponse":
       return applyResponse(task.caseId, task.decision);
     case "applyHandling":
