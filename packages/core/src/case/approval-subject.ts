@@ -57,14 +57,17 @@ async function asked(id: string, event: AskedEvent): Promise<void> {
   const current = await getCurrentRequest({ subjectType: "case", subjectId: id, step: event.step });
   // The chain level asked (`ppa` on the violence route), not the directory level it is listed on.
   const level = event.level as CaseLevel;
+  // Asked where the case already is (taken or referred there): a request, not an escalation.
+  const before = await getCase(id);
+  const recorded = event.event === "escalated" && before?.level === level ? "decision-requested" : event.event;
   await recordCaseTransition(id, {
-    event: event.event,
+    event: recorded,
     actor: { kind: "system" },
     level,
     ...(current?.validUntil ? { set: { dueAt: current.validUntil } } : {}),
     ...(event.missingLevels.length > 0 ? { note: `Tidak ada petugas terdaftar: ${event.missingLevels.join(", ")}` } : {}),
   });
-  logger.info("Case step asked", { caseId: id, step: event.step, caseLevel: level, event: event.event });
+  logger.info("Case step asked", { caseId: id, step: event.step, caseLevel: level, event: recorded });
 }
 
 registerSubject({

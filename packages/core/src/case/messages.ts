@@ -40,6 +40,9 @@ const stepTitles: Record<string, string> = {
   handling: "Laporkan hasil penanganan kasus PPKS",
 };
 
+/** The level an action asks at: the PPA unit when its duty is `ppa`, else its directory level. */
+const askedLevel = (action: Action): CaseLevel => (action.duty === "ppa" ? "ppa" : action.level);
+
 export interface RequestContext {
   reminders: number;
   escalated: boolean;
@@ -49,8 +52,10 @@ export interface RequestContext {
 /** The email carrying an addressee's link for the response or handling step. */
 export function caseRequestEmail(c: Case, action: Action, context: RequestContext): RenderedEmail {
   const title = stepTitles[action.step] ?? "Permohonan tindak lanjut kasus PPKS";
-  const prefix =
-    context.reminders > 0 ? `Pengingat ke-${context.reminders}: ` : context.escalated ? "Dialihkan kepada Anda: " : "";
+  // Escalated only when it left the level holding the case: not for whoever took it or was referred it.
+  const holding = c.level === "ppa" ? "district" : c.level;
+  const escalated = context.reminders === 0 && action.level !== holding;
+  const prefix = context.reminders > 0 ? `Pengingat ke-${context.reminders}: ` : escalated ? "Dialihkan kepada Anda: " : "";
   const paragraphs =
     action.step === "handling"
       ? [
@@ -62,7 +67,7 @@ export function caseRequestEmail(c: Case, action: Action, context: RequestContex
             : "Laporan kasus PPKS berikut memerlukan tindak lanjut.",
           "Pilih: tangani (boleh menugaskan PSM dengan menuliskan nomor anggotanya), rujuk ke tingkat di atasnya, atau tutup bila bukan kasus PPKS, sama dengan laporan lain, atau sudah ditangani.",
         ];
-  if (context.escalated || action.onBehalf) {
+  if (escalated || (context.approverMissing && action.step === "response")) {
     paragraphs.push(
       context.approverMissing
         ? "Belum ada petugas terdaftar di tingkat di bawah Anda, sehingga kasus ini diteruskan kepada Anda."
@@ -78,7 +83,7 @@ export function caseRequestEmail(c: Case, action: Action, context: RequestContex
     subject: `${prefix}${title}: ${c.id}`,
     greeting: `Yth. ${action.addressee.name},`,
     paragraphs,
-    facts: [...caseFacts(c, action.level as CaseLevel), { label: "Batas waktu", value: formatLocalTime(action.validUntil, c.villageCode) }],
+    facts: [...caseFacts(c, askedLevel(action)), { label: "Batas waktu", value: formatLocalTime(action.validUntil, c.villageCode) }],
     actions: [{ label: "Buka kasus", url: actionUrl(settings().publicBaseUrl, action.id) }],
   });
 }
