@@ -9,10 +9,11 @@ import {
   caseNow,
   DAY,
   decideOk,
-  events,
   dueIn,
+  events,
   HOUR,
   KADES_CIKAJANG,
+  levelIs,
   mailAbout,
   nthMail,
   open,
@@ -45,9 +46,17 @@ describe("case escalation: response", () => {
     expect(handling.subject).toBe(`Laporkan hasil penanganan kasus PPKS: ${c.id}`);
     // Normal urgency: 30 days to report the outcome.
     const taken = await dueIn(c.id, 30 * DAY);
-    expect(taken).toMatchObject({ status: "in-progress", stage: "handling", level: "village", assignee: KADES_CIKAJANG });
+    expect(taken).toMatchObject({
+      status: "in-progress",
+      stage: "handling",
+      level: "village",
+      assignee: KADES_CIKAJANG,
+    });
 
-    await decideOk(actionLink(handling), { decision: "resolved", reason: "Dirujuk ke panti werdha dan didampingi PSM." });
+    await decideOk(actionLink(handling), {
+      decision: "resolved",
+      reason: "Dirujuk ke panti werdha dan didampingi PSM.",
+    });
     const told = await nthMail(c.id, reporterEmail as string, 1);
     expect(told.subject).toBe(`Laporan Anda telah ditindaklanjuti: ${c.id}`);
     expect(told.text).toContain("Sudah ditangani");
@@ -73,18 +82,21 @@ describe("case escalation: response", () => {
     ["emergency", 1 * DAY],
     ["high", 3 * DAY],
     ["normal", 7 * DAY],
-  ] as const)("reminds the village of an ignored %s case after its response time", async (urgency, response) => {
-    const { case: c } = await report({ urgency });
-    const first = await nthMail(c.id, KADES_CIKAJANG, 1);
-    await vi.advanceTimersByTimeAsync(response - 60_000);
-    expect(mailAbout(c.id)).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(60_000);
-    const reminder = await nthMail(c.id, KADES_CIKAJANG, 2);
-    expect(reminder.subject).toBe(`Pengingat ke-1: Laporan kasus PPKS perlu ditindaklanjuti: ${c.id}`);
-    // The reminder's link replaces the first one.
-    expect((await open(actionLink(first))).status).toBe(410);
-    expect((await open(actionLink(reminder))).status).toBe(200);
-  });
+  ] as const)(
+    "reminds the village of an ignored %s case after its response time",
+    async (urgency, response) => {
+      const { case: c } = await report({ urgency });
+      const first = await nthMail(c.id, KADES_CIKAJANG, 1);
+      await vi.advanceTimersByTimeAsync(response - 60_000);
+      expect(mailAbout(c.id)).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(60_000);
+      const reminder = await nthMail(c.id, KADES_CIKAJANG, 2);
+      expect(reminder.subject).toBe(`Pengingat ke-1: Laporan kasus PPKS perlu ditindaklanjuti: ${c.id}`);
+      // The reminder's link replaces the first one.
+      expect((await open(actionLink(first))).status).toBe(410);
+      expect((await open(actionLink(reminder))).status).toBe(200);
+    },
+  );
 
   it("climbs village → district → province, each with its own response time, and the province's link closes it", async () => {
     const { case: c, reporterEmail } = await report({ urgency: "emergency" });
@@ -98,7 +110,7 @@ describe("case escalation: response", () => {
     const district = await nthMail(c.id, TPTD_GARUT, 1);
     expect(district.subject).toBe(`Dialihkan kepada Anda: Laporan kasus PPKS perlu ditindaklanjuti: ${c.id}`);
     expect(mailAbout(c.id, KADES_CIKAJANG)).toHaveLength(3);
-    expect((await caseNow(c.id)).level).toBe("district");
+    await levelIs(c.id, "district");
     // District: 3 days a round whatever the urgency.
     await vi.advanceTimersByTimeAsync(3 * DAY - HOUR);
     expect(mailAbout(c.id, TPTD_GARUT)).toHaveLength(1);
@@ -109,13 +121,20 @@ describe("case escalation: response", () => {
     await vi.advanceTimersByTimeAsync(3 * DAY);
     const province = await nthMail(c.id, PROVINCE, 1);
     expect(province.subject).toContain("Dialihkan kepada Anda");
-    expect((await caseNow(c.id)).level).toBe("province");
+    await levelIs(c.id, "province");
     // The top level cannot refer any higher.
     expect(await (await open(actionLink(province))).text()).not.toContain("Rujuk ke tingkat di atasnya");
 
-    await decideOk(actionLink(province), { decision: "close-already-handled", reason: "Sudah ditangani dinas provinsi." });
+    await decideOk(actionLink(province), {
+      decision: "close-already-handled",
+      reason: "Sudah ditangani dinas provinsi.",
+    });
     await nthMail(c.id, reporterEmail as string, 1);
-    expect(await caseNow(c.id)).toMatchObject({ status: "closed", outcome: "already-handled", level: "province" });
+    expect(await caseNow(c.id)).toMatchObject({
+      status: "closed",
+      outcome: "already-handled",
+      level: "province",
+    });
     expect(await events(c.id)).toEqual([
       "reported",
       "decision-requested",
@@ -133,7 +152,7 @@ describe("case escalation: response", () => {
     const { case: c } = await report({ villageCode: SIMPANG, urgency: "high" });
     const district = await nthMail(c.id, TPTD_GARUT, 1);
     expect(district.text).toContain("Belum ada petugas terdaftar di tingkat di bawah Anda");
-    expect((await caseNow(c.id)).level).toBe("district");
+    await levelIs(c.id, "district");
     // Nobody at the village was ever asked, and the district's time is its own (3 days).
     await vi.advanceTimersByTimeAsync(3 * DAY);
     await nthMail(c.id, TPTD_GARUT, 2);

@@ -8,9 +8,10 @@ import {
   caseNow,
   DAY,
   decideOk,
-  events,
   dueIn,
+  events,
   KADES_CIKAJANG,
+  levelIs,
   mailAbout,
   nthMail,
   open,
@@ -56,7 +57,7 @@ describe("case escalation: handling", () => {
     await vi.advanceTimersByTimeAsync(DAY);
     const district = await nthMail(c.id, TPTD_GARUT, 1);
     expect(district.subject).toBe(`Dialihkan kepada Anda: Laporkan hasil penanganan kasus PPKS: ${c.id}`);
-    expect((await caseNow(c.id)).level).toBe("district");
+    await levelIs(c.id, "district");
   });
 
   it("refer: the village sends the case to the district, which refers it on to the province", async () => {
@@ -68,7 +69,10 @@ describe("case escalation: handling", () => {
     await decideOk(actionLink(district), { decision: "handle" });
     const handling = await nthMail(c.id, TPTD_GARUT, 2);
     expect(handling.subject).toBe(`Laporkan hasil penanganan kasus PPKS: ${c.id}`);
-    await decideOk(actionLink(handling), { decision: "refer", reason: "Perlu rehabilitasi di balai provinsi." });
+    await decideOk(actionLink(handling), {
+      decision: "refer",
+      reason: "Perlu rehabilitasi di balai provinsi.",
+    });
     const province = await nthMail(c.id, PROVINCE, 1);
     expect(province.subject).toContain("Laporan kasus PPKS perlu ditindaklanjuti");
     expect(await caseNow(c.id)).toMatchObject({ level: "province", stage: "response" });
@@ -89,9 +93,16 @@ describe("case escalation: handling", () => {
     const request = await nthMail(c.id, KADES_CIKAJANG, 1);
     const refused = await open(actionLink(request));
     expect(refused.status).toBe(200);
-    await decideOk(actionLink(request), { decision: "close-duplicate", reason: "Sama dengan laporan c0000000000." });
+    await decideOk(actionLink(request), {
+      decision: "close-duplicate",
+      reason: "Sama dengan laporan c0000000000.",
+    });
     await until(async () => (await caseNow(c.id)).stage === "completed", "the case completed");
-    expect(await caseNow(c.id)).toMatchObject({ status: "closed", outcome: "duplicate", outcomeSummary: "Sama dengan laporan c0000000000." });
+    expect(await caseNow(c.id)).toMatchObject({
+      status: "closed",
+      outcome: "duplicate",
+      outcomeSummary: "Sama dengan laporan c0000000000.",
+    });
     expect(mailAbout(c.id).every((m) => m.to.includes(KADES_CIKAJANG))).toBe(true);
   });
 

@@ -2,10 +2,10 @@
  * The case-escalation workflow's violence route (UU TPKS), its recovery after a crash between the
  * save and the start, and the reporter's "not yet" reopening a closed case.
  */
-import { reconcileWorkflows } from "@sigap/core/workflow/reconcilers";
+
 import { outbox } from "@sigap/core/mail/outbox";
+import { reconcileWorkflows } from "@sigap/core/workflow/reconcilers";
 import { describe, expect, it, vi } from "vitest";
-import { capturedLogs } from "./support/logs";
 import {
   actionLink,
   caseNow,
@@ -13,6 +13,7 @@ import {
   events,
   HOUR,
   KADES_CIKAJANG,
+  levelIs,
   mailAbout,
   nthMail,
   open,
@@ -24,6 +25,7 @@ import {
   until,
   useCaseStack,
 } from "./support/cases";
+import { capturedLogs } from "./support/logs";
 
 useCaseStack();
 
@@ -77,7 +79,7 @@ async function violenceCase(secretName: string) {
   await nthMail(c.id, PPA_GARUT, 3);
   await vi.advanceTimersByTimeAsync(6 * HOUR);
   const province = await nthMail(c.id, PROVINCE, 1);
-  expect((await caseNow(c.id)).level).toBe("province");
+  await levelIs(c.id, "province");
   expect(mailAbout(c.id, TPTD_GARUT)).toHaveLength(0);
   await decideOk(actionLink(province), { decision: "handle" });
   await nthMail(c.id, PROVINCE, 2);

@@ -4,9 +4,8 @@
  * Each test file calls `useCaseStack()` once at its top.
  */
 import { getCurrentRequest } from "@sigap/core/action/repository";
-import { createCase } from "@sigap/core/case/repository";
-import { listEvents, getCase } from "@sigap/core/case/repository";
 import type { Case } from "@sigap/core/case/model";
+import { createCase, getCase, listEvents } from "@sigap/core/case/repository";
 import { validateCase } from "@sigap/core/case/schema";
 import { startCaseEscalation } from "@sigap/core/case/workflow";
 import { outbox } from "@sigap/core/mail/outbox";
@@ -140,15 +139,22 @@ export const stageIs = (id: string, stage: Case["stage"]) => async () => (await 
 export const requestOf = (id: string, step: string) =>
   pump(getCurrentRequest({ subjectType: "case", subjectId: id, step }));
 
+/** Waits until the case records `level` (the ask mails first, then records where the case is). */
+export const levelIs = (id: string, level: Case["level"]) =>
+  until(async () => (await caseNow(id)).level === level, `${id} at ${level}`);
+
 /** Waits until `count` emails about the case reached `to`, and returns the last. */
 export const nthMail = (caseId: string, to: string, count: number) =>
   until(() => mailAbout(caseId, to)[count - 1], `mail ${count} about ${caseId} to ${to}`);
 
 /** Waits until the case's deadline is `ms` from now (give or take the seconds the pumping took). */
 export function dueIn(caseId: string, ms: number): Promise<Case> {
-  return until(async () => {
-    const found = await caseNow(caseId);
-    const due = found.dueAt ? Date.parse(found.dueAt) : Number.NaN;
-    return Math.abs(due - (Date.now() + ms)) < 60_000 ? found : undefined;
-  }, `the deadline of ${caseId} in ${ms / DAY} days`);
+  return until(
+    async () => {
+      const found = await caseNow(caseId);
+      const due = found.dueAt ? Date.parse(found.dueAt) : Number.NaN;
+      return Math.abs(due - (Date.now() + ms)) < 60_000 ? found : undefined;
+    },
+    `the deadline of ${caseId} in ${ms / DAY} days`,
+  );
 }

@@ -1,8 +1,7 @@
 import { getCurrentRequest } from "../action/repository";
 import { type AskedEvent, registerSubject, type SubjectView } from "../action/subjects";
-import { householdCondition } from "./ppks";
-import { describeRegion } from "../region/regions";
 import { logger } from "../log";
+import { describeRegion } from "../region/regions";
 import { caseFacts, caseRequestEmail, confirmationEmail, typeName } from "./messages";
 import {
   type Case,
@@ -12,6 +11,7 @@ import {
   caseStatusLabels,
   urgencyLabels,
 } from "./model";
+import { householdCondition } from "./ppks";
 import { getCase, recordCaseTransition } from "./repository";
 
 /**
@@ -35,19 +35,31 @@ function details(c: Case): SubjectView["facts"] {
     ...(subject.name ? [{ label: "Nama", value: subject.name }] : []),
     ...(subject.nikMasked ? [{ label: "NIK", value: subject.nikMasked }] : []),
     ...(subject.ageYears !== undefined ? [{ label: "Usia", value: `${subject.ageYears} tahun` }] : []),
-    ...(subject.peopleCount !== undefined ? [{ label: "Jumlah orang", value: String(subject.peopleCount) }] : []),
+    ...(subject.peopleCount !== undefined
+      ? [{ label: "Jumlah orang", value: String(subject.peopleCount) }]
+      : []),
     ...(c.conditions.length > 0
-      ? [{ label: "Kondisi rumah tangga", value: c.conditions.map((code) => householdCondition(code)?.name ?? code).join(", ") }]
+      ? [
+          {
+            label: "Kondisi rumah tangga",
+            value: c.conditions.map((code) => householdCondition(code)?.name ?? code).join(", "),
+          },
+        ]
       : []),
     ...(c.coordinates ? [{ label: "Koordinat", value: `${c.coordinates.lat}, ${c.coordinates.lng}` }] : []),
-    ...(c.reporter.kind !== "anonymous" && c.reporter.phone ? [{ label: "Telepon pelapor", value: c.reporter.phone }] : []),
-    ...(c.possibleDuplicates?.length ? [{ label: "Mungkin sama dengan", value: c.possibleDuplicates.join(", ") }] : []),
+    ...(c.reporter.kind !== "anonymous" && c.reporter.phone
+      ? [{ label: "Telepon pelapor", value: c.reporter.phone }]
+      : []),
+    ...(c.possibleDuplicates?.length
+      ? [{ label: "Mungkin sama dengan", value: c.possibleDuplicates.join(", ") }]
+      : []),
   ];
 }
 
 function standing(c: Case): string {
   const at = caseLevelLabels[c.level];
-  if (c.status === "closed") return `${caseStatusLabels.closed}: ${c.outcome ? caseOutcomeLabels[c.outcome] : ""} (${at})`;
+  if (c.status === "closed")
+    return `${caseStatusLabels.closed}: ${c.outcome ? caseOutcomeLabels[c.outcome] : ""} (${at})`;
   return `${caseStatusLabels[c.status]} — ${at}`;
 }
 
@@ -59,13 +71,16 @@ async function asked(id: string, event: AskedEvent): Promise<void> {
   const level = event.level as CaseLevel;
   // Asked where the case already is (taken or referred there): a request, not an escalation.
   const before = await getCase(id);
-  const recorded = event.event === "escalated" && before?.level === level ? "decision-requested" : event.event;
+  const recorded =
+    event.event === "escalated" && before?.level === level ? "decision-requested" : event.event;
   await recordCaseTransition(id, {
     event: recorded,
     actor: { kind: "system" },
     level,
     ...(current?.validUntil ? { set: { dueAt: current.validUntil } } : {}),
-    ...(event.missingLevels.length > 0 ? { note: `Tidak ada petugas terdaftar: ${event.missingLevels.join(", ")}` } : {}),
+    ...(event.missingLevels.length > 0
+      ? { note: `Tidak ada petugas terdaftar: ${event.missingLevels.join(", ")}` }
+      : {}),
   });
   logger.info("Case step asked", { caseId: id, step: event.step, caseLevel: level, event: recorded });
 }

@@ -80,9 +80,13 @@ export type NextStep =
   | { stage: OpenStage; level: CaseLevel; seconds: Record<CaseLevel, number>; approval?: ResumedApproval }
   | { stage: "completed" };
 
-function enter(stage: OpenStage, level: CaseLevel, sla: CaseSla): NextStep {
+type OpenStep = Extract<NextStep, { level: CaseLevel }>;
+
+function enter(stage: OpenStage, level: CaseLevel, sla: CaseSla): OpenStep {
   const seconds =
-    stage === "handling" ? { ...sla.responseSeconds, [level]: sla.handlingSeconds } : { ...sla.responseSeconds };
+    stage === "handling"
+      ? { ...sla.responseSeconds, [level]: sla.handlingSeconds }
+      : { ...sla.responseSeconds };
   return { stage, level, seconds };
 }
 
@@ -127,7 +131,9 @@ const responseOptions = (level: CaseLevel): ActionOption[] => [
 
 const handlingOptions = (c: Case, level: CaseLevel): ActionOption[] => [
   { value: "resolved", label: "Sudah ditangani (tuliskan ringkasannya)", requiresReason: true },
-  ...(levelAbove[level] ? [{ value: "refer", label: "Rujuk ke tingkat di atasnya", requiresReason: true }] : []),
+  ...(levelAbove[level]
+    ? [{ value: "refer", label: "Rujuk ke tingkat di atasnya", requiresReason: true }]
+    : []),
   // Once per case: a second extension is a reason to escalate, not to wait.
   ...(c.flags?.includes("extended")
     ? []
@@ -186,7 +192,9 @@ export const ReporterAsk = v.object({
 });
 
 /** The closed case's reporter is asked, by email, whether the problem is really handled. */
-export async function askReporter(request: v.InferOutput<typeof ReporterAsk>): Promise<{ actionRefs: string[] }> {
+export async function askReporter(
+  request: v.InferOutput<typeof ReporterAsk>,
+): Promise<{ actionRefs: string[] }> {
   const c = await mustGet(request.caseId);
   const email = c.reporter.kind === "anonymous" ? undefined : c.reporter.email;
   // Closing sends only cases with a reporter's address here; a repeat after erasure asks nobody.
@@ -306,7 +314,12 @@ export async function applyHandling(caseId: string, decision: RecordedDecision):
 }
 
 /** To the level above, which is asked to take the case in. */
-async function refer(c: Case, level: CaseLevel, decision: RecordedDecision, from: CaseStep): Promise<NextStep> {
+async function refer(
+  c: Case,
+  level: CaseLevel,
+  decision: RecordedDecision,
+  from: CaseStep,
+): Promise<NextStep> {
   const up = levelAbove[level] as CaseLevel;
   await recordCaseTransition(c.id, {
     event: "referred",
@@ -378,7 +391,11 @@ export async function applyConfirmation(caseId: string, decision: RecordedDecisi
     next = { stage: "completed" };
   }
   await markDecisionApplied(subjectOf(c.id, "confirmation"));
-  logger.info("Case confirmation applied", { ...logFields(c), decision: decision.decision, next: next.stage });
+  logger.info("Case confirmation applied", {
+    ...logFields(c),
+    decision: decision.decision,
+    next: next.stage,
+  });
   return next;
 }
 

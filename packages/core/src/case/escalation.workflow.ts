@@ -35,20 +35,14 @@ export const caseEscalationWorkflow = defineWorkflow({
     const secondsAt = (levels: EscalationLevel[]) =>
       Object.fromEntries(levels.map((level) => [level, `$.next.seconds.${level}`]));
     /** One stage over one chain: entered fresh at `$.next.level` (resolved first) or resumed. */
-    const phase = (prefix: string, step: "response" | "handling", levels: EscalationLevel[], apply: string) => ({
-      [`Into${prefix}`]: {
-        Type: "Pass",
-        Parameters: { "level.$": "$.next.level" },
-        ResultPath: "$.approval",
-        Next: `${prefix}Resolve`,
-      } satisfies State,
-      [`ResumeInto${prefix}`]: {
-        Type: "Pass",
-        InputPath: "$.next.approval",
-        ResultPath: "$.approval",
-        Next: `${prefix}Resume`,
-      } satisfies State,
-      ...approvalStates({
+    const phase = (
+      prefix: string,
+      step: "response" | "handling",
+      levels: EscalationLevel[],
+      apply: string,
+    ) => {
+      // Entered at any level of the chain (`Into…`), never at its first only: no `${prefix}Start`.
+      const { [`${prefix}Start`]: _start, ...approval } = approvalStates({
         prefix,
         step,
         levels,
@@ -58,9 +52,29 @@ export const caseEscalationWorkflow = defineWorkflow({
         functionArn: fn,
         subject,
         next: `${prefix}Decided`,
-      }),
-      [`${prefix}Decided`]: invokeTask(fn, { task: apply, ...subject, "decision.$": "$.decision" }, "Unwrap", "$.next"),
-    });
+      });
+      return {
+        [`Into${prefix}`]: {
+          Type: "Pass",
+          Parameters: { "level.$": "$.next.level" },
+          ResultPath: "$.approval",
+          Next: `${prefix}Resolve`,
+        } satisfies State,
+        [`ResumeInto${prefix}`]: {
+          Type: "Pass",
+          InputPath: "$.next.approval",
+          ResultPath: "$.approval",
+          Next: `${prefix}Resume`,
+        } satisfies State,
+        ...approval,
+        [`${prefix}Decided`]: invokeTask(
+          fn,
+          { task: apply, ...subject, "decision.$": "$.decision" },
+          "Unwrap",
+          "$.next",
+        ),
+      };
+    };
     const stageIs = (stage: string) => ({ Variable: "$.next.stage", StringEquals: stage });
     const resuming = { Variable: "$.next.approval", IsPresent: true };
     const atPpa = (path: string) => ({ Variable: path, StringEquals: "ppa" });
@@ -71,7 +85,8 @@ export const caseEscalationWorkflow = defineWorkflow({
       { ...stageIs(stage), Next: `Into${prefix}` },
     ];
     return {
-      Comment: "PPKS case: response, handling, reporter's confirmation; escalation village → district → province.",
+      Comment:
+        "PPKS case: response, handling, reporter's confirmation; escalation village → district → province.",
       StartAt: "Dispatch",
       States: {
         Dispatch: {

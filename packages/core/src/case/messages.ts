@@ -55,7 +55,12 @@ export function caseRequestEmail(c: Case, action: Action, context: RequestContex
   // Escalated only when it left the level holding the case: not for whoever took it or was referred it.
   const holding = c.level === "ppa" ? "district" : c.level;
   const escalated = context.reminders === 0 && action.level !== holding;
-  const prefix = context.reminders > 0 ? `Pengingat ke-${context.reminders}: ` : escalated ? "Dialihkan kepada Anda: " : "";
+  const prefix =
+    context.reminders > 0
+      ? `Pengingat ke-${context.reminders}: `
+      : escalated
+        ? "Dialihkan kepada Anda: "
+        : "";
   const paragraphs =
     action.step === "handling"
       ? [
@@ -74,7 +79,8 @@ export function caseRequestEmail(c: Case, action: Action, context: RequestContex
         : "Tingkat di bawah Anda belum menindaklanjuti dalam batas waktu, sehingga kasus ini diteruskan kepada Anda.",
     );
   }
-  if (context.reminders > 0) paragraphs.push("Tautan pada email sebelumnya tidak berlaku lagi; gunakan tautan di bawah ini.");
+  if (context.reminders > 0)
+    paragraphs.push("Tautan pada email sebelumnya tidak berlaku lagi; gunakan tautan di bawah ini.");
   if (c.sensitive) paragraphs.push(restrictedNote);
   paragraphs.push(
     "Tautan ini hanya untuk Anda. Membuka tautan tidak mengubah apa pun; keputusan baru tercatat setelah Anda menekan tombol di halaman tersebut.",
@@ -83,7 +89,10 @@ export function caseRequestEmail(c: Case, action: Action, context: RequestContex
     subject: `${prefix}${title}: ${c.id}`,
     greeting: `Yth. ${action.addressee.name},`,
     paragraphs,
-    facts: [...caseFacts(c, askedLevel(action)), { label: "Batas waktu", value: formatLocalTime(action.validUntil, c.villageCode) }],
+    facts: [
+      ...caseFacts(c, askedLevel(action)),
+      { label: "Batas waktu", value: formatLocalTime(action.validUntil, c.villageCode) },
+    ],
     actions: [{ label: "Buka kasus", url: actionUrl(settings().publicBaseUrl, action.id) }],
   });
 }

@@ -15,8 +15,8 @@ import { encrypt, hashNik, hashReceipt, hashSubmission } from "../identity/prote
 import { regionLevel } from "../region/regions";
 import { listRegistrations } from "../registration/repository";
 import { tableName } from "../resources";
-import { startPending } from "../workflow/executions";
 import { regionAtLevel } from "../staff/directory";
+import { startPending } from "../workflow/executions";
 import { caseKeys as keys } from "./keys";
 import type {
   Actor,

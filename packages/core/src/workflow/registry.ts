@@ -4,4 +4,8 @@ import { systemCheckWorkflow } from "../system/system-check.workflow";
 import type { Workflow } from "./workflow";
 
 /** Every state machine the product has. Infra deploys these; the local engine registers these. */
-export const workflows: readonly Workflow[] = [systemCheckWorkflow, recruitmentWorkflow, caseEscalationWorkflow];
+export const workflows: readonly Workflow[] = [
+  systemCheckWorkflow,
+  recruitmentWorkflow,
+  caseEscalationWorkflow,
+];

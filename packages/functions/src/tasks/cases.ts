@@ -1,3 +1,4 @@
+import { ApprovalAskTask, ApprovalResolveTask } from "@sigap/core/action/ask";
 import {
   applyConfirmation,
   applyHandling,
@@ -9,7 +10,6 @@ import {
   ReporterAsk,
   resolveCaseLevel,
 } from "@sigap/core/case/escalation";
-import { ApprovalAskTask, ApprovalResolveTask } from "@sigap/core/action/ask";
 import type { TaskEvent } from "@sigap/core/workflow/tasks";
 import * as v from "valibot";
 import { InvalidTaskInput } from "./notifications";
