@@ -1,10 +1,10 @@
 import { SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
 import { now, nowIso } from "../clock";
 import { logger } from "../log";
-import type { ApprovalLevel } from "../staff/directory";
 import { isClosedTaskError, sfn } from "../workflow/client";
 import { markForReconciliation } from "../workflow/executions";
 import { actionKeys } from "./keys";
+import type { EscalationLevel } from "./levels";
 import {
   type Action,
   actionRef,
@@ -82,13 +82,15 @@ export type AskPreparation =
  */
 export async function prepareAsk(
   subject: RequestSubject,
-  asked: { level: ApprovalLevel; reminders: number; taskToken: string },
+  asked: { level: EscalationLevel; reminders: number; silentRounds?: number; taskToken: string },
 ): Promise<AskPreparation> {
   let current = await getCurrentRequest(subject);
   const decided = await unappliedDecision(current);
   if (decided) return handOver(decided, asked.taskToken);
   const sameAsk = (request: CurrentRequest | undefined): request is CurrentRequest =>
-    request?.approval?.level === asked.level && request.approval.reminders === asked.reminders;
+    request?.approval?.level === asked.level &&
+    request.approval.reminders === asked.reminders &&
+    (request.approval.silentRounds ?? 0) === (asked.silentRounds ?? 0);
   if (!sameAsk(current)) return { kind: "ask" };
 
   // A directory change may move the request (new links on the old token) while we re-bind: read
@@ -133,25 +135,34 @@ async function handOver(decided: Action, taskToken: string): Promise<AskPreparat
 /**
  * Where a resumed execution's approval continues (`$.approval` in its input): the level and
  * reminder it had reached and the time left until its links expire. `expired` sends it straight to
- * what a timeout does (the next reminder or escalation); a recorded decision is never expired.
+ * what a timeout does (the next reminder, escalation or silent round); a recorded decision is never
+ * expired. `silentRounds`/`mail`: an unexpired silent round continues silently; an expired one
+ * starts the new execution's count of silent rounds again (a parked item restarted by the
+ * reconciler waits another bounded stretch, never past Step Functions' one-year limit).
  */
 export interface ResumedApproval {
-  level: ApprovalLevel;
+  level: EscalationLevel;
   reminders: number;
   timeoutSeconds: number;
   expired: boolean;
+  silentRounds: number;
+  mail: boolean;
 }
 
 export function approvalToResume(current: CurrentRequest | undefined): ResumedApproval | undefined {
   if (!current?.approval || !current.validUntil || current.appliedAt) return undefined;
   const left = Math.ceil((new Date(current.validUntil).getTime() - now().getTime()) / 1000);
   const decided = current.decidedActionId !== undefined;
+  const expired = !decided && left <= 0;
+  const silentRounds = expired ? 0 : (current.approval.silentRounds ?? 0);
   return {
     level: current.approval.level,
     reminders: current.approval.reminders,
     // A decided step is handed its decision at once; the margin only keeps the wait from racing it.
     timeoutSeconds: Math.max(decided ? 60 : 1, left),
-    expired: !decided && left <= 0,
+    expired,
+    silentRounds,
+    mail: silentRounds === 0,
   };
 }
 

@@ -6,6 +6,7 @@ import { tableSchema } from "../db/schema";
 import { tableName } from "../resources";
 import type { ApprovalLevel, Approver, Duty } from "../staff/directory";
 import { ACTION_ID_PATTERN, actionKeys as keys } from "./keys";
+import type { EscalationLevel } from "./levels";
 
 /**
  * An email action: one human decision a workflow waits for. The email carries only the action id;
@@ -36,6 +37,8 @@ export interface Action {
   addressee: Approver;
   /** True when the addressee decides in place of an absent or silent lower level. */
   onBehalf: boolean;
+  /** Asked because nobody (reachable) is listed where the request belongs (told in its email). */
+  approverMissing?: boolean;
   question: string;
   options: ActionOption[];
   createdAt: string;
@@ -54,11 +57,15 @@ export interface Action {
   reassignedTo?: string;
 }
 
-/** Where an approval stood when it asked: the level asked and the reminders already sent. */
+/**
+ * Where an approval stood when it asked: the chain's first level, the level asked, the reminders
+ * already sent there, and (at the top, after its reminders) the rounds asked without email.
+ */
 export interface ApprovalState {
-  startLevel: ApprovalLevel;
-  level: ApprovalLevel;
+  startLevel: EscalationLevel;
+  level: EscalationLevel;
   reminders: number;
+  silentRounds?: number;
 }
 
 /**
@@ -113,12 +120,16 @@ export function actionItem(action: Action): Record<string, unknown> {
  * all answering the same waiting task. They become the step's current actions; the ones they
  * replace stop working. Deciding with one closes the others (see `closeOthers`). Undefined (and
  * nothing replaced) when the current request was decided meanwhile: that decision must be applied.
+ * `carried`: links of the request being replaced whose addressees are asked again without an email
+ * (escalated to someone who already holds it, a silent round): they stay valid, bound to the new
+ * task and deadline, and are returned first.
  */
 export async function createActions(
   fields: Omit<Action, "id" | "status" | "createdAt" | "validUntil" | "addressee">,
   addressees: Approver[],
   validForSeconds: number,
   approval: ApprovalState,
+  carried: Action[] = [],
 ): Promise<Action[] | undefined> {
   const createdAt = nowIso();
   const expires = new Date(now().getTime() + validForSeconds * 1000);
@@ -140,6 +151,9 @@ export async function createActions(
       }),
     );
   }
+  const kept = await carryOver(carried, fields, expires.toISOString());
+  ids.unshift(...kept.map((a) => a.id));
+  actions.unshift(...kept);
   const replaced = await db()
     .send(
       new UpdateCommand({
@@ -164,13 +178,44 @@ export async function createActions(
       throw error;
     });
   if (!replaced) {
-    for (const id of ids) await closeAction(id, "superseded");
+    for (const id of ids.slice(kept.length)) await closeAction(id, "superseded");
     return undefined;
   }
   for (const previousId of (replaced.Attributes?.actionIds as string[] | undefined) ?? []) {
-    await closeAction(previousId, "superseded", { supersededBy: ids[0] as string });
+    if (!ids.includes(previousId))
+      await closeAction(previousId, "superseded", { supersededBy: ids[0] as string });
   }
   return actions;
+}
+
+/**
+ * Re-binds still-pending links to a new ask (task, level, deadline); the id — the link in the
+ * addressee's inbox — stays. A link that left `pending` meanwhile (decided, moved) is not carried.
+ */
+async function carryOver(
+  carried: Action[],
+  fields: Omit<Action, "id" | "status" | "createdAt" | "validUntil" | "addressee">,
+  validUntil: string,
+): Promise<Action[]> {
+  const kept: Action[] = [];
+  for (const previous of carried) {
+    const action: Action = { ...previous, ...fields, validUntil, mailedAt: previous.mailedAt ?? nowIso() };
+    try {
+      await db().send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: actionItem(action),
+          ConditionExpression: "#status = :pending",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":pending": "pending" },
+        }),
+      );
+      kept.push(action);
+    } catch (error) {
+      if (!conditionFailed(error)) throw error;
+    }
+  }
+  return kept;
 }
 
 /**

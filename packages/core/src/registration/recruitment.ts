@@ -1,30 +1,20 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as v from "valibot";
-import { prepareAsk } from "../action/decision";
-import {
-  type Action,
-  type ActionOption,
-  actionRef,
-  createActions,
-  markDecisionApplied,
-  markMailed,
-} from "../action/repository";
+import { ApprovalAskTask, ApprovalResolveTask, askFromTask, resolveApprovalLevel } from "../action/ask";
+import { type ActionOption, markDecisionApplied } from "../action/repository";
 import { now } from "../clock";
-import { settings } from "../config/settings";
 import { db } from "../db/client";
 import { AppError } from "../error";
-import { logger } from "../log";
 import { sendMail } from "../mail/send";
 import { nextNumber as nextInSequence } from "../record/counter";
-import { addOnce as addOnceTo } from "../record/once";
 import { tableName } from "../resources";
-import { type ApprovalLevel, regionAtLevel, resolveApprovers } from "../staff/directory";
+import { regionAtLevel, resolveApprovers } from "../staff/directory";
 import { localDate } from "../time";
+import { addFlag, addOnce } from "./flags";
 import { registrationKeys } from "./keys";
 import {
   acknowledgementEmail,
   approvedEmail,
-  decisionRequestEmail,
   recommendedEmail,
   rejectedEmail,
   trainingOverdueApplicantEmail,
@@ -68,111 +58,43 @@ export async function acknowledge(registrationId: string): Promise<void> {
   await mailApplicant(r, acknowledgementEmail(r));
 }
 
+/**
+ * The ask task of the recruitment's approval steps (`approvalStates`' payload, with the
+ * registration id). Executions started before escalation chains send only the first fields.
+ */
 export const DecisionRequest = v.object({
+  ...ApprovalAskTask.entries,
   registrationId: v.string(),
   step: v.picklist(["village-recommendation", "district-verification"]),
-  startLevel: v.picklist(["village", "district", "province"]),
-  level: v.picklist(["village", "district", "province"]),
-  reminders: v.pipe(v.number(), v.integer(), v.minValue(0)),
-  validForSeconds: v.pipe(v.number(), v.integer(), v.minValue(1)),
-  taskToken: v.pipe(v.string(), v.minLength(1)),
 });
 
-/** Adds `value` to a list attribute of the registration once (a set kept as a list). */
-async function addOnce(id: string, attribute: "flags" | "notified", value: string): Promise<void> {
-  await addOnceTo(registrationKeys.registration(id), attribute, value);
-}
-
-/** Flags for the verifying officer (a missing approver, a decision made on behalf, …). */
-const addFlag = (id: string, flag: string) => addOnce(id, "flags", flag);
-
 /**
- * Asks the approvers of `level` (falling back to the level above when none are listed) with a new
- * action link that supersedes the previous one, and records it in the audit trail. Asked again for
- * the same level and reminder (a resumed execution, a retried task), it hands over a decision
- * already recorded, or keeps the links already sent, mailing only those not yet sent.
+ * Asks for the step's decision through the approval service (action/ask.ts): the people of the
+ * level asked, with new links superseding the previous ones; a decision already recorded or links
+ * already sent are continued, not asked again.
  */
-export async function requestDecision(
+export function requestDecision(
   request: v.InferOutput<typeof DecisionRequest>,
 ): Promise<{ actionRefs: string[] }> {
-  const r = await mustGet(request.registrationId);
-  const subject = { subjectType: "registration", subjectId: r.id, step: request.step };
-  let prepared = await prepareAsk(subject, request);
-  let actions: Action[] | undefined;
-  let approverMissing = false;
-  let addressees: string[] = [];
-  if (prepared.kind === "ask") {
-    const resolved = await resolveApprovers(r.villageCode, request.level);
-    approverMissing = !resolved || resolved.fellBack;
-    if (approverMissing) await addFlag(r.id, `approver-missing:${request.level}`);
-    // Nobody listed at all: the operator is asked to fill the directory; the next reminder re-resolves.
-    const approvers = resolved?.approvers ?? [
-      { name: "Operator SIGAP", email: settings().operatorEmail, title: "Penyetuju belum terdaftar" },
-    ];
-    const decidingLevel: ApprovalLevel = resolved?.level ?? request.level;
-    actions = await createActions(
-      {
-        taskToken: request.taskToken,
-        workflow: "recruitment",
-        ...subject,
-        level: decidingLevel,
-        regionCode: resolved?.regionCode ?? regionAtLevel(r.villageCode, request.level),
-        onBehalf: decidingLevel !== request.startLevel,
-        question: questionByStep[request.step],
-        options: optionsByStep[request.step],
-      },
-      approvers,
-      request.validForSeconds,
-      { startLevel: request.startLevel, level: request.level, reminders: request.reminders },
-    );
-    addressees = approvers.map((a) => a.email);
-    // Decided between our look and our ask: hand that decision over instead.
-    if (!actions) prepared = await prepareAsk(subject, request);
-  } else if (prepared.kind === "rebound") {
-    actions = prepared.actions;
-    approverMissing = r.flags?.includes(`approver-missing:${request.level}`) ?? false;
-    addressees = actions.map((a) => a.addressee.email);
-  }
-  if (prepared.kind === "decided") {
-    const ref = actionRef(prepared.action.id);
-    logger.info("Recorded decision handed to the workflow", {
-      registrationId: r.id,
-      step: request.step,
-      actionRef: ref,
-    });
-    return { actionRefs: [ref] };
-  }
-  // Decided and applied while we asked: this execution is stale; the failure hands it to the reconciler.
-  if (!actions) throw new AppError("conflict", `The ${request.step} request of ${r.id} changed while asking`);
-  const escalated = request.reminders === 0 && request.level !== request.startLevel;
-  // Each addressee gets their own link; a crash between sending and marking it sends it again.
-  const unsent = actions.filter((a) => !a.mailedAt);
-  for (const action of unsent) {
-    await sendMail({
-      to: [action.addressee.email],
-      ...decisionRequestEmail(r, action, { reminders: request.reminders, escalated, approverMissing }),
-    });
-    await markMailed(action.id);
-  }
-  const decidingLevel = actions[0]?.level ?? request.level;
-  if (unsent.length > 0) {
-    await recordTransition(r.id, {
-      event: request.reminders > 0 ? "reminder-sent" : escalated ? "escalated" : "decision-requested",
-      actor: { kind: "system" },
-      note: `${request.step} → ${decidingLevel} ${actions[0]?.regionCode ?? ""} (${addressees.join(", ")})`,
-    });
-  }
-  const actionRefs = actions.map((a) => actionRef(a.id));
-  logger.info(prepared.kind === "rebound" ? "Decision request resumed" : "Decision requested", {
-    registrationId: r.id,
-    step: request.step,
-    // `level` is reserved by the logger.
-    approvalLevel: decidingLevel,
-    reminders: request.reminders,
-    actionRefs,
-    mailed: unsent.length,
+  const { registrationId, ...task } = request;
+  return askFromTask(task, {
+    workflow: "recruitment",
+    subjectType: "registration",
+    subjectId: registrationId,
+    question: questionByStep[request.step],
+    options: optionsByStep[request.step],
   });
-  return { actionRefs };
+}
+
+export const ResolveApprovalLevel = v.object({
+  ...ApprovalResolveTask.entries,
+  registrationId: v.string(),
+});
+
+/** The level an approval step really asks at (empty levels skipped). */
+export function resolveRegistrationLevel(request: v.InferOutput<typeof ResolveApprovalLevel>) {
+  const { registrationId, ...task } = request;
+  return resolveApprovalLevel({ ...task, subjectType: "registration", subjectId: registrationId });
 }
 
 /** What an approval task receives (a `RecordedDecision`): the action's reference, never its id. */

@@ -33,7 +33,7 @@ export const recruitmentWorkflow = defineWorkflow({
         ...approvalStates({
           prefix: "Village",
           step: "village-recommendation",
-          startLevel: "village",
+          levels: ["village", "district", "province"],
           responseSecondsPath: "$.policy.recruitment.villageResponseSeconds",
           remindersPath: "$.policy.recruitment.villageReminders",
           functionArn: fn,
@@ -74,7 +74,7 @@ export const recruitmentWorkflow = defineWorkflow({
         ...approvalStates({
           prefix: "District",
           step: "district-verification",
-          startLevel: "district",
+          levels: ["district", "province"],
           responseSecondsPath: "$.policy.recruitment.districtResponseSeconds",
           remindersPath: "$.policy.recruitment.districtReminders",
           functionArn: fn,

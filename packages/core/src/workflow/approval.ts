@@ -1,4 +1,4 @@
-import type { ApprovalLevel } from "../staff/directory";
+import { DEFAULT_LEVELS, type DutiesByLevel, type EscalationLevel } from "../action/levels";
 import {
   type ChoiceCondition,
   type ChoiceRule,
@@ -11,43 +11,106 @@ import {
 } from "./asl";
 
 /**
- * The human-approval pattern every workflow shares: ask the approver of a level (email with an
- * action link, the task waiting on its token); when the configured time passes, remind with a new
- * link; after the configured number of reminders, escalate to the level above, who may decide in
- * the lower level's place; at the top, keep reminding. Durations and counts come from the
- * execution input (`policy`), so changing them needs no redeploy.
+ * The human-approval pattern every workflow shares, along an escalation chain (`levels`, default
+ * village → district → province): before each level is asked, `${prefix}Resolve` returns the level
+ * really asked — a level with nobody listed is skipped, never asked or re-asked. The level's people
+ * get an email with an action link, the task waiting on its token; when the level's time passes,
+ * a reminder with a new link; after the level's reminders, the next level up, who may decide in the
+ * lower level's place (whoever already holds the request keeps their link and is not mailed
+ * "escalated to you" again). At the top, after its reminders, the ask goes on without email
+ * (`mail: false`: the link stays valid, the item stays in the daily digest) for a bounded number of
+ * silent rounds, then the execution ends in `Parked` (a Succeed state, with `$.parked`), so no
+ * execution waits past Step Functions' one-year limit; the reconciler starts it again. Durations
+ * and counts come from the execution input (`policy`), so changing them needs no redeploy.
  *
- * `$.approval` ({level, reminders, timeoutSeconds}) is where the approval stands. A resumed
- * execution receives it in its input with one more field, `expired` (see `approvalToResume`), and
- * enters at `${prefix}Resume` (route there with `resumeApprovalRule`): when `expired` is true its
- * links' deadline passed while it was lost, so it goes straight to `${prefix}TimedOut` (the next
- * reminder or escalation); otherwise it continues at the level, reminder and deadline it had
- * reached, and the ask task re-binds the links already sent or applies a decision already made.
+ * `$.approval` ({level, reminders, timeoutSeconds, mail, silentRounds}) is where the approval
+ * stands. A resumed execution receives it in its input with one more field, `expired` (see
+ * `approvalToResume`), and enters at `${prefix}Resume` (route there with `resumeApprovalRule`): when
+ * `expired` is true its links' deadline passed while it was lost, so it goes straight to
+ * `${prefix}TimedOut`; otherwise it continues at the level, reminder and deadline it had reached,
+ * and the ask task re-binds the links already sent or applies a decision already made.
+ *
+ * Tasks (in the workflow's own task group): `resolveApprovalLevel` (payload `ApprovalResolveTask`)
+ * and `requestDecision` (payload `ApprovalAskTask`), both with the `subject` fields; see action/ask.ts.
  */
 export function approvalStates(options: {
   /** State name prefix, e.g. "Village". */
   prefix: string;
   /** The step's name in actions and the audit trail, e.g. "village-recommendation". */
   step: string;
-  startLevel: ApprovalLevel;
-  /** Reference paths into the execution input. */
-  responseSecondsPath: string;
-  remindersPath: string;
+  /** The escalation chain, lowest first (e.g. `["ppa", "province"]`). */
+  levels?: readonly EscalationLevel[];
+  /** Reference paths into the execution input: one for every level, or one per level. */
+  responseSecondsPath: string | PerLevel<string>;
+  remindersPath: string | PerLevel<string>;
+  /** The directory duty asked at each level (default `approver`; `ppa` always asks `ppa`). */
+  duties?: DutiesByLevel;
+  /** Silent rounds at the top before `Parked` (default 10: at 3 days a round, a month). */
+  silentRounds?: number;
   functionArn: string;
   /** Payload fields naming the item (e.g. `{"registrationId.$": "$.registrationId"}`). */
   subject: JsonObject;
   /** Where the decision (at `$.decision`) goes next. */
   next: string;
 }): Record<string, State> {
-  const { prefix, step, startLevel } = options;
+  const { prefix, step } = options;
+  const levels = [...(options.levels ?? DEFAULT_LEVELS)];
+  const first = levels[0] as EscalationLevel;
+  const top = levels[levels.length - 1] as EscalationLevel;
+  const pathOf = (paths: string | PerLevel<string>, level: EscalationLevel): string => {
+    const path = typeof paths === "string" ? paths : paths[level];
+    if (!path) throw new Error(`approvalStates ${prefix}: no path for level ${level}`);
+    return path;
+  };
+  const response = (level: EscalationLevel) => pathOf(options.responseSecondsPath, level);
+  const reminders = (level: EscalationLevel) => pathOf(options.remindersPath, level);
+  const name = (level: EscalationLevel) => level.charAt(0).toUpperCase() + level.slice(1);
+  const chain: JsonObject = {
+    levels,
+    ...(options.duties ? { duties: options.duties as JsonObject } : {}),
+  };
   const ask = `${prefix}Ask`;
-  const remind = `${prefix}Remind`;
-  return {
+  const resolve = `${prefix}Resolve`;
+  const asking = (level: EscalationLevel, extra: JsonObject): State => ({
+    Type: "Pass",
+    Parameters: { level, "timeoutSeconds.$": response(level), ...extra },
+    ResultPath: "$.approval",
+    Next: ask,
+  });
+  const states: Record<string, State> = {
     [`${prefix}Start`]: {
       Type: "Pass",
-      Parameters: { level: startLevel, reminders: 0, "timeoutSeconds.$": options.responseSecondsPath },
+      Parameters: { level: first },
       ResultPath: "$.approval",
-      Next: ask,
+      Next: resolve,
+    },
+    // The level really asked: this one, or the first one up the chain with somebody listed.
+    [resolve]: {
+      Type: "Task",
+      Resource: LAMBDA_INVOKE,
+      Parameters: {
+        FunctionName: options.functionArn,
+        Payload: {
+          task: "resolveApprovalLevel",
+          step,
+          "level.$": "$.approval.level",
+          ...chain,
+          ...options.subject,
+        },
+      },
+      ResultSelector: { "level.$": "$.Payload.level" },
+      ResultPath: "$.approval",
+      Retry: [lambdaServiceRetry],
+      Next: `${prefix}Enter`,
+    },
+    [`${prefix}Enter`]: {
+      Type: "Choice",
+      Choices: levels.map((level) => ({
+        Variable: "$.approval.level",
+        StringEquals: level,
+        Next: `${prefix}At${name(level)}`,
+      })),
+      Default: `${prefix}At${name(top)}`,
     },
     // A resumed approval: asked again where it stood, or — its links expired — on to what a timeout does.
     [`${prefix}Resume`]: {
@@ -63,11 +126,14 @@ export function approvalStates(options: {
         Payload: {
           task: "requestDecision",
           step,
-          startLevel,
+          startLevel: first,
           "level.$": "$.approval.level",
           "reminders.$": "$.approval.reminders",
+          "silentRounds.$": "$.approval.silentRounds",
+          "mail.$": "$.approval.mail",
           "validForSeconds.$": "$.approval.timeoutSeconds",
           "taskToken.$": "$$.Task.Token",
+          ...chain,
           ...options.subject,
         },
       },
@@ -81,43 +147,73 @@ export function approvalStates(options: {
     [`${prefix}TimedOut`]: {
       Type: "Choice",
       Choices: [
-        { Variable: "$.approval.reminders", NumericLessThanPath: options.remindersPath, Next: remind },
+        ...levels.map((level) => ({
+          And: [
+            { Variable: "$.approval.level", StringEquals: level },
+            { Variable: "$.approval.reminders", NumericLessThanPath: reminders(level) },
+          ],
+          Next: `${prefix}Remind${name(level)}`,
+        })),
+        ...levels.slice(0, -1).map((level, i) => ({
+          Variable: "$.approval.level",
+          StringEquals: level,
+          Next: `${prefix}To${name(levels[i + 1] as EscalationLevel)}`,
+        })),
       ],
-      Default: `${prefix}Escalate`,
+      // The top, after its reminders: on without email, a bounded number of rounds.
+      Default: `${prefix}Silent`,
     },
-    [remind]: {
-      Type: "Pass",
-      Parameters: {
-        "level.$": "$.approval.level",
-        "reminders.$": "States.MathAdd($.approval.reminders, 1)",
-        "timeoutSeconds.$": options.responseSecondsPath,
-      },
-      ResultPath: "$.approval",
-      Next: ask,
-    },
-    [`${prefix}Escalate`]: {
+    [`${prefix}Silent`]: {
       Type: "Choice",
       Choices: [
-        { Variable: "$.approval.level", StringEquals: "village", Next: `${prefix}ToDistrict` },
-        { Variable: "$.approval.level", StringEquals: "district", Next: `${prefix}ToProvince` },
+        {
+          Variable: "$.approval.silentRounds",
+          NumericLessThan: options.silentRounds ?? DEFAULT_SILENT_ROUNDS,
+          Next: `${prefix}Quiet`,
+        },
       ],
-      // Nobody above the province: keep reminding it.
-      Default: remind,
+      Default: `${prefix}Park`,
     },
-    [`${prefix}ToDistrict`]: {
+    [`${prefix}Quiet`]: asking(top, {
+      "reminders.$": "$.approval.reminders",
+      "silentRounds.$": "States.MathAdd($.approval.silentRounds, 1)",
+      mail: false,
+    }),
+    [`${prefix}Park`]: {
       Type: "Pass",
-      Parameters: { level: "district", reminders: 0, "timeoutSeconds.$": options.responseSecondsPath },
-      ResultPath: "$.approval",
-      Next: ask,
+      Parameters: { step, "level.$": "$.approval.level" },
+      ResultPath: "$.parked",
+      Next: PARKED,
     },
-    [`${prefix}ToProvince`]: {
-      Type: "Pass",
-      Parameters: { level: "province", reminders: 0, "timeoutSeconds.$": options.responseSecondsPath },
-      ResultPath: "$.approval",
-      Next: ask,
+    [PARKED]: {
+      Type: "Succeed",
+      Comment: "Waited long enough without an answer; the reconciler starts it again.",
     },
   };
+  for (const [i, level] of levels.entries()) {
+    states[`${prefix}At${name(level)}`] = asking(level, { reminders: 0, silentRounds: 0, mail: true });
+    states[`${prefix}Remind${name(level)}`] = asking(level, {
+      "reminders.$": "States.MathAdd($.approval.reminders, 1)",
+      silentRounds: 0,
+      mail: true,
+    });
+    if (i > 0) {
+      states[`${prefix}To${name(level)}`] = {
+        Type: "Pass",
+        Parameters: { level },
+        ResultPath: "$.approval",
+        Next: resolve,
+      };
+    }
+  }
+  return states;
 }
+
+/** The Succeed state an approval ends in after its silent rounds (`$.parked` says which step). */
+export const PARKED = "Parked";
+const DEFAULT_SILENT_ROUNDS = 10;
+
+type PerLevel<T> = Partial<Record<EscalationLevel, T>>;
 
 /**
  * The Route rule that sends an execution whose input carries `$.approval` (a resume) into the

@@ -4,8 +4,10 @@ import {
   awaitTraining,
   Decision,
   DecisionRequest,
+  ResolveApprovalLevel,
   recordTraining,
   requestDecision,
+  resolveRegistrationLevel,
   TrainingCompletion,
   trainingOverdue,
 } from "@sigap/core/registration/recruitment";
@@ -16,6 +18,7 @@ import { InvalidTaskInput } from "./notifications";
 const Subject = { registrationId: v.string() };
 const RecruitmentTask = v.variant("task", [
   v.object({ task: v.literal("acknowledge"), ...Subject }),
+  v.object({ task: v.literal("resolveApprovalLevel"), ...ResolveApprovalLevel.entries }),
   v.object({ task: v.literal("requestDecision"), ...DecisionRequest.entries }),
   v.object({
     task: v.literal("applyDecision"),
@@ -40,6 +43,8 @@ export async function handler(event: TaskEvent): Promise<unknown> {
   switch (task.task) {
     case "acknowledge":
       return acknowledge(task.registrationId);
+    case "resolveApprovalLevel":
+      return resolveRegistrationLevel(task);
     case "requestDecision":
       return requestDecision(task);
     case "applyDecision":

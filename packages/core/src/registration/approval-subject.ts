@@ -1,0 +1,44 @@
+import { registerSubject } from "../action/subjects";
+import { describeRegion } from "../region/regions";
+import { formatDate } from "../time";
+import { addFlag } from "./flags";
+import { decisionRequestEmail } from "./messages";
+import { stageLabels } from "./model";
+import { getRegistration, recordTransition } from "./repository";
+
+/**
+ * A registration as the approval service sees it: the facts the approver's page shows, the request
+ * email, and what an ask leaves in its audit trail and flags.
+ */
+registerSubject({
+  type: "registration",
+  async load(id) {
+    const r = await getRegistration(id);
+    if (!r) return undefined;
+    return {
+      regionCode: r.villageCode,
+      title: `Pendaftaran PSM: ${r.fullName}`,
+      facts: [
+        { label: "Nama", value: r.fullName },
+        { label: "NIK", value: r.nikMasked },
+        { label: "Tempat, tanggal lahir", value: `${r.birthPlace}, ${formatDate(r.birthDate)}` },
+        { label: "Desa/Kelurahan", value: describeRegion(r.villageCode) },
+        { label: "Alamat", value: r.address },
+        { label: "Pendidikan terakhir", value: r.education },
+        { label: "Pekerjaan", value: r.occupation },
+        { label: "Motivasi", value: r.motivation },
+      ],
+      standing: r.status === "rejected" ? "Pendaftaran ini telah ditolak." : stageLabels[r.stage],
+      sensitive: false,
+      requestEmail: (action, context) => decisionRequestEmail(r, action, context),
+    };
+  },
+  async asked(id, asked) {
+    for (const level of asked.missingLevels) await addFlag(id, `approver-missing:${level}`);
+    await recordTransition(id, {
+      event: asked.event,
+      actor: { kind: "system" },
+      note: `${asked.step} → ${asked.decidingLevel} ${asked.regionCode} (${asked.addressees.join(", ")})`,
+    });
+  },
+});
