@@ -17,6 +17,7 @@ import { regionLevel } from "../region/regions";
 import { listRegistrations } from "../registration/repository";
 import { tableName } from "../resources";
 import { regionAtLevel } from "../staff/directory";
+import { startPending } from "../workflow/executions";
 import { caseKeys as keys } from "./keys";
 import type {
   Actor,
@@ -30,6 +31,9 @@ import type {
 } from "./model";
 import { ppksType } from "./ppks";
 import type { CaseInput } from "./schema";
+
+/** The workflow that carries every case (case/escalation.workflow.ts). */
+export const CASE_WORKFLOW = "case-escalation";
 
 // ---------------------------------------------------------------------------------------------
 // Ids and tracking codes
@@ -337,6 +341,8 @@ export async function createCase(input: CaseInput, context: { client: string }):
           ...keys.case(id),
           ...keys.byStatus("reported", at, id),
           ...keys.byRegion(created.villageCode, at, id),
+          // Cleared once its execution starts; a crash before that leaves it to the reconciler.
+          ...startPending(CASE_WORKFLOW, id),
           entity: "case",
           ...created,
         },

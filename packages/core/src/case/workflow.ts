@@ -1,9 +1,57 @@
-import type { Case } from "./model";
+import { deliverDecision } from "../action/decision";
+import { closeOthers, getCurrentRequest, unappliedDecision } from "../action/repository";
+import { queryPages } from "../db/client";
+import { tableName } from "../resources";
+import { defineReconciler } from "../workflow/executions";
+import { escalationInput } from "./escalation";
+import { caseKeys } from "./keys";
+import type { Case, CaseStatus } from "./model";
+import { CASE_WORKFLOW, getCase } from "./repository";
+
+/** Still carried by the workflow: not yet done, including a closed case awaiting its reporter's answer. */
+const isOpen = (c: Case) => c.stage !== "completed";
+
+/** Every open case, page by page (local start-up only: its engine kept no execution). */
+async function* openCasePages(pageSize = 100): AsyncGenerator<Case[]> {
+  const statuses: CaseStatus[] = ["reported", "in-progress", "reopened", "closed"];
+  for (const status of statuses) {
+    for await (const page of queryPages<Case>({
+      TableName: tableName(),
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :pk",
+      ExpressionAttributeValues: { ":pk": caseKeys.statusPartition(status) },
+      Limit: pageSize,
+    })) {
+      yield page.filter(isOpen);
+    }
+  }
+}
+
+/** Cases in the case-escalation workflow: started, resumed and restarted from what they record. */
+export const caseReconciler = defineReconciler<Case>({
+  workflow: CASE_WORKFLOW,
+  executionPrefix: "case",
+  key: caseKeys.case,
+  load: getCase,
+  isOpen,
+  input: (c) => escalationInput(c),
+  async whileRunning(c) {
+    if (c.stage === "completed") return;
+    // A decision stored while Step Functions could not take it: hand it over now.
+    const decided = await unappliedDecision(
+      await getCurrentRequest({ subjectType: "case", subjectId: c.id, step: c.stage }),
+    );
+    if (!decided) return;
+    await deliverDecision(decided);
+    await closeOthers(decided);
+  },
+  openItems: openCasePages,
+});
 
 /**
- * PLACEHOLDER until the case-escalation workflow lands (case/escalation.ts, owned by H5), which
- * replaces this module's body: start the `case-escalation` execution for a saved case. The intake
- * route calls it after the save, as registrations call `startRecruitment`; a failure is logged and
- * left to the reconciler. Until then nothing is started.
+ * Starts a saved case's execution and clears its start marker. The intake route calls it after the
+ * save; a failure is logged there and the reconciler starts it from the marker.
  */
-export async function startCaseEscalation(_saved: Case): Promise<void> {}
+export async function startCaseEscalation(saved: Case): Promise<string> {
+  return caseReconciler.start(saved, await escalationInput(saved));
+}

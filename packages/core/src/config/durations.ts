@@ -5,7 +5,15 @@ import { settings } from "./settings";
  * values in its input (`$.policy…`) and reads them with TimeoutSecondsPath / SecondsPath, so a policy
  * change needs no redeploy and tests and demos can shrink time with SLA_SCALE.
  */
-const DAY = 24 * 60 * 60;
+const HOUR = 60 * 60;
+const DAY = 24 * HOUR;
+
+/** One duration per urgency of a case report. */
+const perUrgency = (emergency: number, high: number, normal: number) => ({
+  emergencySeconds: emergency,
+  highSeconds: high,
+  normalSeconds: normal,
+});
 
 export const defaultPolicy = {
   recruitment: {
@@ -19,6 +27,24 @@ export const defaultPolicy = {
     districtResponseSeconds: 3 * DAY,
     /** Reminders before the verification escalates to the province. */
     districtReminders: 2,
+  },
+  cases: {
+    /**
+     * How long each level has to take a case in (handle, refer or close) before a reminder, by
+     * urgency. `ppa` is the kabupaten's UPTD PPA on the violence route: hours, not days.
+     */
+    response: {
+      village: perUrgency(1 * DAY, 3 * DAY, 7 * DAY),
+      district: perUrgency(3 * DAY, 3 * DAY, 3 * DAY),
+      province: perUrgency(3 * DAY, 3 * DAY, 3 * DAY),
+      ppa: perUrgency(6 * HOUR, 6 * HOUR, 6 * HOUR),
+    },
+    /** How long whoever took the case has to report its outcome, by urgency. */
+    handling: perUrgency(3 * DAY, 14 * DAY, 30 * DAY),
+    /** Reminders at each level before the case goes to the level above. */
+    reminders: 2,
+    /** How long the reporter may say the problem is not handled yet; silence leaves it closed. */
+    confirmationSeconds: 10 * DAY,
   },
 } as const;
 

@@ -1,6 +1,6 @@
 import { DIGEST_TIME, sendDailyDigest } from "../action/digest";
-import { TIME_ZONES } from "../time";
 import { eraseDuePersonalData } from "../record/retention";
+import { TIME_ZONES } from "../time";
 import { reconcileWorkflows } from "../workflow/reconcilers";
 import { reportFailedExecutions } from "./failed-executions";
 import { type JobSchedule, SCHEDULE_INTERVAL_MINUTES } from "./schedule";

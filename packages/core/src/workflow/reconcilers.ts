@@ -1,3 +1,4 @@
+import { caseReconciler } from "../case/workflow";
 import { recruitmentReconciler } from "../registration/workflow";
 import {
   type ExecutionStatusChange,
@@ -12,7 +13,7 @@ import {
  * workflow adds its reconciler here, and the scheduled job, local start-up and status-change
  * events cover it.
  */
-export const reconcilers: ReadonlyArray<Reconciler<WorkflowItem>> = [recruitmentReconciler];
+export const reconcilers: ReadonlyArray<Reconciler<WorkflowItem>> = [recruitmentReconciler, caseReconciler];
 
 async function eachWorkflow(
   run: (reconciler: Reconciler<WorkflowItem>) => Promise<ReconcileCounts>,

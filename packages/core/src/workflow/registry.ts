@@ -1,6 +1,11 @@
+import { caseEscalationWorkflow } from "../case/escalation.workflow";
 import { recruitmentWorkflow } from "../registration/recruitment.workflow";
 import { systemCheckWorkflow } from "../system/system-check.workflow";
 import type { Workflow } from "./workflow";
 
 /** Every state machine the product has. Infra deploys these; the local engine registers these. */
-export const workflows: readonly Workflow[] = [systemCheckWorkflow, recruitmentWorkflow];
+export const workflows: readonly Workflow[] = [
+  systemCheckWorkflow,
+  recruitmentWorkflow,
+  caseEscalationWorkflow,
+];

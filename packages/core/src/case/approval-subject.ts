@@ -1,0 +1,104 @@
+import { getCurrentRequest } from "../action/repository";
+import { type AskedEvent, registerSubject, type SubjectView } from "../action/subjects";
+import { logger } from "../log";
+import { describeRegion } from "../region/regions";
+import { caseFacts, caseRequestEmail, confirmationEmail, typeName } from "./messages";
+import {
+  type Case,
+  type CaseLevel,
+  caseLevelLabels,
+  caseOutcomeLabels,
+  caseStatusLabels,
+  urgencyLabels,
+} from "./model";
+import { householdCondition } from "./ppks";
+import { getCase, recordCaseTransition } from "./repository";
+
+/**
+ * How the approval service describes a case: the details on the addressee's action page (behind
+ * their own secret link), the emails — which for a sensitive or violence case carry only its code,
+ * type and level — and what an ask records on the case (the level now holding it, its deadline).
+ */
+
+function details(c: Case): SubjectView["facts"] {
+  const subject = c.subject;
+  return [
+    ...caseFacts(c),
+    ...(c.sensitive
+      ? [
+          { label: "Urgensi", value: urgencyLabels[c.urgency] },
+          { label: "Desa/Kelurahan", value: describeRegion(c.villageCode) },
+          { label: "Lokasi", value: c.location },
+        ]
+      : []),
+    { label: "Uraian", value: c.description },
+    ...(subject.name ? [{ label: "Nama", value: subject.name }] : []),
+    ...(subject.nikMasked ? [{ label: "NIK", value: subject.nikMasked }] : []),
+    ...(subject.ageYears !== undefined ? [{ label: "Usia", value: `${subject.ageYears} tahun` }] : []),
+    ...(subject.peopleCount !== undefined
+      ? [{ label: "Jumlah orang", value: String(subject.peopleCount) }]
+      : []),
+    ...(c.conditions.length > 0
+      ? [
+          {
+            label: "Kondisi rumah tangga",
+            value: c.conditions.map((code) => householdCondition(code)?.name ?? code).join(", "),
+          },
+        ]
+      : []),
+    ...(c.coordinates ? [{ label: "Koordinat", value: `${c.coordinates.lat}, ${c.coordinates.lng}` }] : []),
+    ...(c.reporter.kind !== "anonymous" && c.reporter.phone
+      ? [{ label: "Telepon pelapor", value: c.reporter.phone }]
+      : []),
+    ...(c.possibleDuplicates?.length
+      ? [{ label: "Mungkin sama dengan", value: c.possibleDuplicates.join(", ") }]
+      : []),
+  ];
+}
+
+function standing(c: Case): string {
+  const at = caseLevelLabels[c.level];
+  if (c.status === "closed")
+    return `${caseStatusLabels.closed}: ${c.outcome ? caseOutcomeLabels[c.outcome] : ""} (${at})`;
+  return `${caseStatusLabels[c.status]} — ${at}`;
+}
+
+/** An ask that mailed someone: the case records which level holds it now and until when. */
+async function asked(id: string, event: AskedEvent): Promise<void> {
+  if (event.step === "confirmation") return;
+  const current = await getCurrentRequest({ subjectType: "case", subjectId: id, step: event.step });
+  // The chain level asked (`ppa` on the violence route), not the directory level it is listed on.
+  const level = event.level as CaseLevel;
+  // Asked where the case already is (taken or referred there): a request, not an escalation.
+  const before = await getCase(id);
+  const recorded =
+    event.event === "escalated" && before?.level === level ? "decision-requested" : event.event;
+  await recordCaseTransition(id, {
+    event: recorded,
+    actor: { kind: "system" },
+    level,
+    ...(current?.validUntil ? { set: { dueAt: current.validUntil } } : {}),
+    ...(event.missingLevels.length > 0
+      ? { note: `Tidak ada petugas terdaftar: ${event.missingLevels.join(", ")}` }
+      : {}),
+  });
+  logger.info("Case step asked", { caseId: id, step: event.step, caseLevel: level, event: recorded });
+}
+
+registerSubject({
+  type: "case",
+  async load(id) {
+    const c = await getCase(id);
+    if (!c) return undefined;
+    return {
+      regionCode: c.villageCode,
+      title: `Kasus PPKS ${c.id}: ${typeName(c)}`,
+      facts: details(c),
+      standing: standing(c),
+      sensitive: c.sensitive,
+      requestEmail: (action, context) =>
+        action.step === "confirmation" ? confirmationEmail(c, action) : caseRequestEmail(c, action, context),
+    };
+  },
+  asked,
+});

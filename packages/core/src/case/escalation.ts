@@ -1,0 +1,425 @@
+import * as v from "valibot";
+import {
+  type ApprovalAskTask,
+  type ApprovalResolveTask,
+  askForDecision,
+  askFromTask,
+  resolveApprovalLevel,
+} from "../action/ask";
+import { approvalToResume, type RecordedDecision, type ResumedApproval } from "../action/decision";
+import {
+  type ActionOption,
+  getAction,
+  getCurrentRequest,
+  markDecisionApplied,
+  type RequestSubject,
+} from "../action/repository";
+import { nowIso } from "../clock";
+import { workflowPolicy } from "../config/durations";
+import { AppError } from "../error";
+import { logger } from "../log";
+import { sendMail } from "../mail/send";
+import { addOnce } from "../record/once";
+import { listRegistrations } from "../registration/repository";
+import { type Approver, regionAtLevel } from "../staff/directory";
+import { caseKeys } from "./keys";
+import { assignedPsmEmail } from "./messages";
+import type { Actor, Case, CaseLevel, CaseOutcome, CaseStage } from "./model";
+import { CASE_WORKFLOW, getCase, recordCaseTransition } from "./repository";
+
+/**
+ * The case-escalation workflow's task operations (`escalation.workflow.ts`). Each is safe to
+ * repeat (Lambda retries, the reconciler): a decision is applied once — the case's recorded stage
+ * and the request's `appliedAt` say whether it was — and a repeat reports where the case went.
+ * Logs carry the case id, its type and level only: never a name, description or location.
+ */
+
+export type CaseStep = "response" | "handling" | "confirmation";
+
+const subjectOf = (caseId: string, step: CaseStep): RequestSubject => ({
+  subjectType: "case",
+  subjectId: caseId,
+  step,
+});
+
+/** The level a case goes to when referred or escalated; none above the province. */
+export const levelAbove: Record<CaseLevel, CaseLevel | undefined> = {
+  village: "district",
+  district: "province",
+  ppa: "province",
+  province: undefined,
+};
+
+/** The policy for one case's urgency, as its execution reads it (`$.sla`). */
+export function caseSla(c: Pick<Case, "urgency">, policy = workflowPolicy()) {
+  const key = `${c.urgency}Seconds` as const;
+  const response = policy.cases.response;
+  return {
+    /** Per level: how long it has to take the case in, and between reminders. */
+    responseSeconds: {
+      village: response.village[key],
+      district: response.district[key],
+      province: response.province[key],
+      ppa: response.ppa[key],
+    } satisfies Record<CaseLevel, number>,
+    handlingSeconds: policy.cases.handling[key],
+    reminders: policy.cases.reminders,
+    confirmationSeconds: policy.cases.confirmationSeconds,
+  };
+}
+export type CaseSla = ReturnType<typeof caseSla>;
+
+type OpenStage = Exclude<CaseStage, "completed">;
+
+/**
+ * Where the case goes next; the execution's `Dispatch` routes on it. `seconds`: the wait at each
+ * level of that stage (handling: the deadline at the level that took it, the response time above);
+ * `approval`, on a resume only: where the stage's request stood (level, reminder, time left).
+ */
+export type NextStep =
+  | { stage: OpenStage; level: CaseLevel; seconds: Record<CaseLevel, number>; approval?: ResumedApproval }
+  | { stage: "completed" };
+
+type OpenStep = Extract<NextStep, { level: CaseLevel }>;
+
+function enter(stage: OpenStage, level: CaseLevel, sla: CaseSla): OpenStep {
+  const seconds =
+    stage === "handling"
+      ? { ...sla.responseSeconds, [level]: sla.handlingSeconds }
+      : { ...sla.responseSeconds };
+  return { stage, level, seconds };
+}
+
+/**
+ * Where a case continues from what it records: its stage, and that stage's request (the level,
+ * reminder and deadline it reached, or a decision waiting to be applied). The reconciler starts a
+ * lost or parked execution with this, and a repeated apply task reports it.
+ */
+export async function nextOf(c: Case): Promise<NextStep> {
+  if (c.stage === "completed") return { stage: "completed" };
+  const fresh = enter(c.stage, c.level, caseSla(c));
+  const approval = approvalToResume(await getCurrentRequest(subjectOf(c.id, c.stage)));
+  return approval ? { ...fresh, approval } : fresh;
+}
+
+/** The execution input that starts a case, or resumes it where it stands. */
+export async function escalationInput(c: Case): Promise<Record<string, unknown>> {
+  return { caseId: c.id, policy: workflowPolicy(), sla: caseSla(c), next: await nextOf(c) };
+}
+
+async function mustGet(caseId: string): Promise<Case> {
+  const found = await getCase(caseId);
+  if (!found) throw new AppError("not-found", `Case ${caseId} does not exist`);
+  return found;
+}
+
+/** What a log may say about a case: never a name, a description or a location. */
+const logFields = (c: Case) => ({ caseId: c.id, ppksType: c.ppksType, caseLevel: c.level });
+
+// ---------------------------------------------------------------------------------------------
+// Asking
+
+const responseOptions = (level: CaseLevel): ActionOption[] => [
+  { value: "handle", label: "Tangani (tuliskan nomor anggota PSM pada kolom alasan bila menugaskan PSM)" },
+  ...(levelAbove[level]
+    ? [{ value: "refer", label: "Rujuk ke tingkat di atasnya", requiresReason: true }]
+    : []),
+  { value: "close-not-ppks", label: "Tutup: bukan kasus PPKS", requiresReason: true },
+  { value: "close-duplicate", label: "Tutup: sama dengan laporan lain", requiresReason: true },
+  { value: "close-already-handled", label: "Tutup: sudah ditangani sebelumnya", requiresReason: true },
+];
+
+const handlingOptions = (c: Case, level: CaseLevel): ActionOption[] => [
+  { value: "resolved", label: "Sudah ditangani (tuliskan ringkasannya)", requiresReason: true },
+  ...(levelAbove[level]
+    ? [{ value: "refer", label: "Rujuk ke tingkat di atasnya", requiresReason: true }]
+    : []),
+  // Once per case: a second extension is a reason to escalate, not to wait.
+  ...(c.flags?.includes("extended")
+    ? []
+    : [{ value: "extend", label: "Perpanjang batas waktu (sekali, dengan alasan)", requiresReason: true }]),
+];
+
+const reporterOptions: ActionOption[] = [
+  { value: "handled", label: "Sudah tertangani" },
+  { value: "not-yet", label: "Belum tertangani" },
+];
+
+const questions: Record<CaseStep, string> = {
+  response: "Bagaimana laporan kasus ini akan ditindaklanjuti?",
+  handling: "Bagaimana hasil penanganan kasus ini?",
+  confirmation: "Apakah masalah yang Anda laporkan sudah benar-benar tertangani?",
+};
+
+/** Whoever took the case: the addressee of the response step's decision, at their level. */
+async function handlerOf(caseId: string): Promise<{ person: Approver; level: CaseLevel } | undefined> {
+  const current = await getCurrentRequest(subjectOf(caseId, "response"));
+  const decided = current?.decidedActionId ? await getAction(current.decidedActionId) : undefined;
+  const level = current?.approval?.level as CaseLevel | undefined;
+  return decided && level ? { person: decided.addressee, level } : undefined;
+}
+
+/**
+ * The response or handling step's ask (`requestDecision` from `approvalStates`): the directory's
+ * case handlers at the level (the kabupaten's PPA on the violence route), or — handling, at the
+ * level that took the case — the person who took it. The case then records the level holding it
+ * and the deadline (`asked` in approval-subject.ts).
+ */
+export async function askCase(caseId: string, task: ApprovalAskTask): Promise<{ actionRefs: string[] }> {
+  const c = await mustGet(caseId);
+  const step = task.step === "handling" ? "handling" : "response";
+  const level = task.level as CaseLevel;
+  const handler = step === "handling" ? await handlerOf(c.id) : undefined;
+  return askFromTask(task, {
+    workflow: CASE_WORKFLOW,
+    subjectType: "case",
+    subjectId: c.id,
+    ...(handler && handler.level === level ? { addressees: [handler.person] } : {}),
+    question: questions[step],
+    options: step === "response" ? responseOptions(level) : handlingOptions(c, level),
+  });
+}
+
+/** The level an ask really goes to: this one, or — nobody listed — the next one up with somebody. */
+export function resolveCaseLevel(caseId: string, task: ApprovalResolveTask) {
+  return resolveApprovalLevel({ subjectType: "case", subjectId: caseId, ...task });
+}
+
+export const ReporterAsk = v.object({
+  caseId: v.string(),
+  validForSeconds: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  taskToken: v.pipe(v.string(), v.minLength(1)),
+});
+
+/** The closed case's reporter is asked, by email, whether the problem is really handled. */
+export async function askReporter(
+  request: v.InferOutput<typeof ReporterAsk>,
+): Promise<{ actionRefs: string[] }> {
+  const c = await mustGet(request.caseId);
+  const email = c.reporter.kind === "anonymous" ? undefined : c.reporter.email;
+  // Closing sends only cases with a reporter's address here; a repeat after erasure asks nobody.
+  if (!email) throw new AppError("conflict", `Case ${c.id} has no reporter to ask`);
+  return askForDecision({
+    workflow: CASE_WORKFLOW,
+    ...subjectOf(c.id, "confirmation"),
+    startLevel: c.level,
+    level: c.level,
+    reminders: 0,
+    validForSeconds: request.validForSeconds,
+    taskToken: request.taskToken,
+    addressees: [{ name: c.reporter.name ?? "Pelapor", email }],
+    question: questions.confirmation,
+    options: reporterOptions,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Applying decisions
+
+/** What a decision task receives: a `RecordedDecision`. */
+export const CaseDecision = v.object({
+  decision: v.string(),
+  reason: v.optional(v.string()),
+  note: v.optional(v.string()),
+  actionRef: v.string(),
+  decidedBy: v.object({ name: v.string(), email: v.string(), level: v.string() }),
+  onBehalf: v.boolean(),
+});
+
+const staffActor = (decision: RecordedDecision): Actor => ({
+  kind: "staff",
+  email: decision.decidedBy.email,
+  role: decision.decidedBy.level,
+});
+
+/** The PSM member number a handler wrote when assigning the case (`PSM-3205-000001`). */
+const MEMBER_NUMBER = /PSM-\d{4}-\d{6}/i;
+
+const closeOutcomes: Record<string, CaseOutcome> = {
+  "close-not-ppks": "not-ppks",
+  "close-duplicate": "duplicate",
+  "close-already-handled": "already-handled",
+};
+
+/**
+ * The chain level a step's decision was made at (its request's level), or — the decision already
+ * applied (a retried task), or arriving at a case that moved on — where the case went instead.
+ */
+async function decidedLevel(c: Case, step: CaseStep): Promise<CaseLevel | { repeated: NextStep }> {
+  const current = await getCurrentRequest(subjectOf(c.id, step));
+  if (c.stage === step && !current?.appliedAt) return (current?.approval?.level ?? c.level) as CaseLevel;
+  await markDecisionApplied(subjectOf(c.id, step));
+  return { repeated: await nextOf(c) };
+}
+
+/** The response step's decision: take the case, refer it up, or close it. */
+export async function applyResponse(caseId: string, decision: RecordedDecision): Promise<NextStep> {
+  const c = await mustGet(caseId);
+  const level = await decidedLevel(c, "response");
+  if (typeof level !== "string") return level.repeated;
+  const sla = caseSla(c);
+  const actor = staffActor(decision);
+  const closing = closeOutcomes[decision.decision];
+  let next: NextStep;
+  if (closing) {
+    next = await close(c, closing, decision.reason ?? "", level, actor, "response");
+  } else if (decision.decision === "refer" && levelAbove[level]) {
+    next = await refer(c, level, decision, "response");
+  } else {
+    const member = `${decision.reason ?? ""} ${decision.note ?? ""}`.match(MEMBER_NUMBER)?.[0]?.toUpperCase();
+    const taken = await recordCaseTransition(c.id, {
+      event: "taken",
+      actor,
+      ...(decision.note ? { note: decision.note } : {}),
+      status: "in-progress",
+      level,
+      stage: "handling",
+      expectedStage: "response",
+      set: { assignee: member ?? decision.decidedBy.email },
+    });
+    if (member) await tellAssignedPsm(taken, member, decision.decidedBy.name);
+    next = enter("handling", level, sla);
+  }
+  await markDecisionApplied(subjectOf(c.id, "response"));
+  logger.info("Case response applied", { ...logFields(c), decision: decision.decision, next: next.stage });
+  return next;
+}
+
+/** The handling step's outcome: resolved (closes it), refer (to the level above), extend (once). */
+export async function applyHandling(caseId: string, decision: RecordedDecision): Promise<NextStep> {
+  const c = await mustGet(caseId);
+  const level = await decidedLevel(c, "handling");
+  if (typeof level !== "string") return level.repeated;
+  const actor = staffActor(decision);
+  let next: NextStep;
+  if (decision.decision === "resolved") {
+    next = await close(c, "resolved", decision.reason ?? "", level, actor, "handling");
+  } else if (decision.decision === "refer" && levelAbove[level]) {
+    next = await refer(c, level, decision, "handling");
+  } else {
+    // Extend: once per case (the option is offered only once); the deadline starts again.
+    await addOnce(caseKeys.case(c.id), "flags", "extended");
+    await recordCaseTransition(c.id, {
+      event: "extended",
+      actor,
+      note: decision.reason ?? "",
+      level,
+      expectedStage: "handling",
+    });
+    next = enter("handling", level, caseSla(c));
+  }
+  await markDecisionApplied(subjectOf(c.id, "handling"));
+  logger.info("Case handling applied", { ...logFields(c), decision: decision.decision, next: next.stage });
+  return next;
+}
+
+/** To the level above, which is asked to take the case in. */
+async function refer(
+  c: Case,
+  level: CaseLevel,
+  decision: RecordedDecision,
+  from: CaseStep,
+): Promise<NextStep> {
+  const up = levelAbove[level] as CaseLevel;
+  await recordCaseTransition(c.id, {
+    event: "referred",
+    actor: staffActor(decision),
+    note: decision.reason ?? "",
+    level: up,
+    stage: "response",
+    expectedStage: from as CaseStage,
+    remove: ["assignee", "dueAt"],
+  });
+  return enter("response", up, caseSla(c));
+}
+
+/**
+ * Closes the case with its outcome. A reporter who gave an address (never an anonymous one) is
+ * then asked whether it is really handled; otherwise the tracking view alone shows the outcome.
+ */
+async function close(
+  c: Case,
+  outcome: CaseOutcome,
+  summary: string,
+  level: CaseLevel,
+  actor: Actor,
+  from: CaseStep,
+): Promise<NextStep> {
+  const ask = c.reporter.kind !== "anonymous" && Boolean(c.reporter.email);
+  await recordCaseTransition(c.id, {
+    event: "closed",
+    actor,
+    ...(summary ? { note: summary } : {}),
+    status: "closed",
+    level,
+    stage: ask ? "confirmation" : "completed",
+    expectedStage: from as CaseStage,
+    set: { outcome, ...(summary ? { outcomeSummary: summary } : {}), closedAt: nowIso() },
+    remove: ["dueAt"],
+  });
+  return ask ? enter("confirmation", level, caseSla(c)) : { stage: "completed" };
+}
+
+/** The reporter's answer: handled (done), or not yet (reopened where it was closed; the second time, one level up). */
+export async function applyConfirmation(caseId: string, decision: RecordedDecision): Promise<NextStep> {
+  const c = await mustGet(caseId);
+  const asked = await decidedLevel(c, "confirmation");
+  if (typeof asked !== "string") return asked.repeated;
+  const reporter: Actor = { kind: "applicant" };
+  let next: NextStep;
+  if (decision.decision === "not-yet") {
+    const reopenings = (c.flags ?? []).filter((f) => f.startsWith("reopened-")).length;
+    const reopenAt = reopenings === 0 ? c.level : (levelAbove[c.level] ?? c.level);
+    await addOnce(caseKeys.case(c.id), "flags", `reopened-${reopenings + 1}`);
+    await recordCaseTransition(c.id, {
+      event: "reopened",
+      actor: reporter,
+      status: "reopened",
+      level: reopenAt,
+      stage: "response",
+      expectedStage: "confirmation",
+      remove: ["outcome", "outcomeSummary", "closedAt", "assignee"],
+    });
+    next = enter("response", reopenAt, caseSla(c));
+  } else {
+    await recordCaseTransition(c.id, {
+      event: "confirmed",
+      actor: reporter,
+      stage: "completed",
+      expectedStage: "confirmation",
+    });
+    next = { stage: "completed" };
+  }
+  await markDecisionApplied(subjectOf(c.id, "confirmation"));
+  logger.info("Case confirmation applied", {
+    ...logFields(c),
+    decision: decision.decision,
+    next: next.stage,
+  });
+  return next;
+}
+
+/** The reporter did not answer within the window: the case stays closed. */
+export async function confirmationLapsed(caseId: string): Promise<void> {
+  const c = await mustGet(caseId);
+  if (c.stage !== "confirmation") return;
+  await recordCaseTransition(c.id, {
+    event: "confirmation-lapsed",
+    actor: { kind: "system" },
+    stage: "completed",
+    expectedStage: "confirmation",
+  });
+}
+
+/** The PSM a handler assigned is told once (when the number names an active PSM of the kabupaten with an address). */
+async function tellAssignedPsm(c: Case, memberNumber: string, assignedBy: string): Promise<void> {
+  const kabupaten = regionAtLevel(c.villageCode, "district");
+  const psm = (await listRegistrations(kabupaten, "active")).find((r) => r.memberNumber === memberNumber);
+  if (!psm?.email) {
+    logger.info("Assigned PSM not told: no active PSM with an address", logFields(c));
+    return;
+  }
+  if (c.flags?.includes(`psm-told:${memberNumber}`)) return;
+  await sendMail({ to: [psm.email], ...assignedPsmEmail(c, psm.fullName, assignedBy) });
+  await addOnce(caseKeys.case(c.id), "flags", `psm-told:${memberNumber}`);
+}

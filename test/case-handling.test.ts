@@ -1,0 +1,121 @@
+/**
+ * The case-escalation workflow's handling stage and the response's other decisions: the handling
+ * deadline per urgency, refer, close, extend (once), and a refer from the district to the province.
+ */
+import { describe, expect, it, vi } from "vitest";
+import {
+  actionLink,
+  caseNow,
+  DAY,
+  decideOk,
+  dueIn,
+  events,
+  KADES_CIKAJANG,
+  levelIs,
+  mailAbout,
+  nthMail,
+  open,
+  PROVINCE,
+  report,
+  TPTD_GARUT,
+  until,
+  useCaseStack,
+} from "./support/cases";
+
+useCaseStack();
+
+/** Reports a case and has the village take it; returns the case and the handling email. */
+async function taken(urgency: "emergency" | "high" | "normal" = "normal", reporter?: Record<string, string>) {
+  const reported = await report({ urgency, ...(reporter ? { reporter } : {}) });
+  const request = await nthMail(reported.case.id, KADES_CIKAJANG, 1);
+  await decideOk(actionLink(request), { decision: "handle" });
+  const handling = await nthMail(reported.case.id, KADES_CIKAJANG, 2);
+  return { ...reported, handling };
+}
+
+describe("case escalation: handling", () => {
+  it.each([
+    ["emergency", 3 * DAY],
+    ["high", 14 * DAY],
+    ["normal", 30 * DAY],
+  ] as const)("reminds whoever took a %s case at its handling deadline", async (urgency, deadline) => {
+    const { case: c } = await taken(urgency);
+    await vi.advanceTimersByTimeAsync(deadline - 60_000);
+    expect(mailAbout(c.id, KADES_CIKAJANG)).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(60_000);
+    const reminder = await nthMail(c.id, KADES_CIKAJANG, 3);
+    expect(reminder.subject).toBe(`Pengingat ke-1: Laporkan hasil penanganan kasus PPKS: ${c.id}`);
+  });
+
+  it("escalates a handling with no outcome to the district after the reminders (the village's response time apart)", async () => {
+    const { case: c } = await taken("emergency");
+    await vi.advanceTimersByTimeAsync(3 * DAY);
+    await nthMail(c.id, KADES_CIKAJANG, 3);
+    // Reminders come at the level's response time (a day for an emergency at the village).
+    await vi.advanceTimersByTimeAsync(DAY);
+    await nthMail(c.id, KADES_CIKAJANG, 4);
+    await vi.advanceTimersByTimeAsync(DAY);
+    const district = await nthMail(c.id, TPTD_GARUT, 1);
+    expect(district.subject).toBe(`Dialihkan kepada Anda: Laporkan hasil penanganan kasus PPKS: ${c.id}`);
+    await levelIs(c.id, "district");
+  });
+
+  it("refer: the village sends the case to the district, which refers it on to the province", async () => {
+    const { case: c } = await report();
+    const request = await nthMail(c.id, KADES_CIKAJANG, 1);
+    await decideOk(actionLink(request), { decision: "refer", reason: "Perlu panti sosial kabupaten." });
+    const district = await nthMail(c.id, TPTD_GARUT, 1);
+    expect(await caseNow(c.id)).toMatchObject({ level: "district", stage: "response" });
+    await decideOk(actionLink(district), { decision: "handle" });
+    const handling = await nthMail(c.id, TPTD_GARUT, 2);
+    expect(handling.subject).toBe(`Laporkan hasil penanganan kasus PPKS: ${c.id}`);
+    await decideOk(actionLink(handling), {
+      decision: "refer",
+      reason: "Perlu rehabilitasi di balai provinsi.",
+    });
+    const province = await nthMail(c.id, PROVINCE, 1);
+    expect(province.subject).toContain("Laporan kasus PPKS perlu ditindaklanjuti");
+    expect(await caseNow(c.id)).toMatchObject({ level: "province", stage: "response" });
+    expect(await events(c.id)).toEqual([
+      "reported",
+      "decision-requested",
+      "referred",
+      "decision-requested",
+      "taken",
+      "decision-requested",
+      "referred",
+      "decision-requested",
+    ]);
+  });
+
+  it("close: a reason is required; an anonymous reporter is never mailed, the outcome is recorded", async () => {
+    const { case: c } = await report({ reporter: { kind: "anonymous" } });
+    const request = await nthMail(c.id, KADES_CIKAJANG, 1);
+    const refused = await open(actionLink(request));
+    expect(refused.status).toBe(200);
+    await decideOk(actionLink(request), {
+      decision: "close-duplicate",
+      reason: "Sama dengan laporan c0000000000.",
+    });
+    await until(async () => (await caseNow(c.id)).stage === "completed", "the case completed");
+    expect(await caseNow(c.id)).toMatchObject({
+      status: "closed",
+      outcome: "duplicate",
+      outcomeSummary: "Sama dengan laporan c0000000000.",
+    });
+    expect(mailAbout(c.id).every((m) => m.to.includes(KADES_CIKAJANG))).toBe(true);
+  });
+
+  it("extend: once, with a reason; the deadline starts again and the option is gone", async () => {
+    const { case: c, handling } = await taken("emergency");
+    await vi.advanceTimersByTimeAsync(2 * DAY);
+    await decideOk(actionLink(handling), { decision: "extend", reason: "Menunggu jadwal panti." });
+    const extended = await nthMail(c.id, KADES_CIKAJANG, 3);
+    expect(extended.subject).toBe(`Laporkan hasil penanganan kasus PPKS: ${c.id}`);
+    const page = await (await open(actionLink(extended))).text();
+    expect(page).not.toContain("Perpanjang");
+    expect(page).toContain("Sudah ditangani");
+    await dueIn(c.id, 3 * DAY);
+    expect(await events(c.id)).toContain("extended");
+  });
+});
