@@ -32,8 +32,11 @@ interface Position {
   k?: Record<string, string>;
 }
 
-/** How many reads one page may cost: a very selective filter answers a short page and a cursor. */
-const READS_PER_PAGE = 10;
+/**
+ * How many reads one page may cost beyond one per query (an admin's list looks into every
+ * province): a very selective filter answers a short page and a cursor rather than reading on.
+ */
+const EXTRA_READS_PER_PAGE = 10;
 /** Read at least this many per call, so a selective filter does not cost one call per item. */
 const MIN_READ = 25;
 
@@ -71,7 +74,7 @@ export async function queryPage<T extends Record<string, unknown>>(
   let queryIndex = start.q;
   let startKey = start.k;
   for (let reads = 0; queryIndex < queries.length; reads++) {
-    if (reads === READS_PER_PAGE)
+    if (reads === queries.length + EXTRA_READS_PER_PAGE)
       return { items, nextCursor: sealCursor({ b: request.binding, q: queryIndex, k: startKey }) };
     const remaining = request.limit - items.length;
     const query = queries[queryIndex];
