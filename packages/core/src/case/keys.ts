@@ -1,3 +1,4 @@
+import type { RecordTrail } from "../record/keys";
 import type { CaseStatus } from "./model";
 
 /** A case id: `c` and 12 characters of a–z0–9 (62 bits), so it never looks like a registration id. */
@@ -12,6 +13,13 @@ export const caseKeys = {
   /** Who read the details, and when (UU PDP). */
   access: (id: string, at: string, suffix: string) => ({ pk: `CASE#${id}`, sk: `ACCESS#${at}#${suffix}` }),
   accessPrefix: (id: string) => ({ pk: `CASE#${id}`, skPrefix: "ACCESS#" }),
+  /** Both trails of one case, for the shared record modules (record/trail.ts). */
+  trail: (id: string): RecordTrail => ({
+    entity: "case",
+    event: (at, suffix) => caseKeys.event(id, at, suffix),
+    access: (at, suffix) => caseKeys.access(id, at, suffix),
+    events: caseKeys.eventPrefix(id),
+  }),
   /** A report folded into the case (its own text), beside the case. */
   foldedReport: (id: string, at: string, suffix: string) => ({
     pk: `CASE#${id}`,

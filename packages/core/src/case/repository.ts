@@ -1,7 +1,6 @@
 import { randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 import {
   GetCommand,
-  PutCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -13,6 +12,8 @@ import { AppError } from "../error";
 import { maskNik } from "../identity/nik";
 import { encrypt, hashNik, hashReceipt, hashSubmission } from "../identity/protect";
 import { ERASE_DUE_ATTRIBUTES, eraseDueMark } from "../record/erasure";
+import * as trail from "../record/trail";
+import { writeTransition } from "../record/transition";
 import { regionLevel } from "../region/regions";
 import { listRegistrations } from "../registration/repository";
 import { tableName } from "../resources";
@@ -67,31 +68,17 @@ export function trackingMatches(found: Case, code: string): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The audit trail (moves to the shared record module when it lands)
+// The audit trail and the access trail (the shared record module, as for registrations)
 
-function eventItem(id: string, event: CaseEvent) {
-  return { ...keys.event(id, event.at, randomBytes(3).toString("hex")), entity: "case-event", ...event };
-}
+const eventItem = (id: string, event: CaseEvent) => trail.eventItem(keys.trail(id), event);
 
 export function listEvents(id: string): Promise<CaseEvent[]> {
-  return queryByPrefix<CaseEvent>(keys.eventPrefix(id));
+  return trail.listEvents<CaseEvent>(keys.trail(id));
 }
 
 /** Records that a staff member read a case's details (UU PDP). */
-export async function recordCaseAccess(id: string, actor: Actor, purpose: string): Promise<void> {
-  const at = nowIso();
-  await db().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: {
-        ...keys.access(id, at, randomBytes(3).toString("hex")),
-        entity: "case-access",
-        at,
-        actor,
-        purpose,
-      },
-    }),
-  );
+export function recordCaseAccess(id: string, actor: Actor, purpose: string): Promise<void> {
+  return trail.recordAccess(keys.trail(id), actor, purpose);
 }
 
 export function listFoldedReports(id: string): Promise<FoldedReport[]> {
@@ -483,39 +470,9 @@ export async function recordCaseTransition(id: string, transition: CaseTransitio
   const level = transition.level ?? current.level;
   const stage = transition.stage ?? current.stage;
   const set = transition.set ?? {};
-  const values: Record<string, unknown> = {
-    ":status": status,
-    ":level": level,
-    ":stage": stage,
-    ":at": at,
-    ...Object.fromEntries(Object.entries(set).map(([name, value]) => [`:${name}`, value])),
-  };
-  const sets = ["#status = :status", "#level = :level", "stage = :stage", "updatedAt = :at"];
-  for (const name of Object.keys(set)) sets.push(`${name} = :${name}`);
-  if (status !== current.status) {
-    values[":gsi1pk"] = keys.byStatus(status, current.createdAt, id).gsi1pk;
-    sets.push("gsi1pk = :gsi1pk");
-  }
-  // Closed: the personal data waits on the erase-due index for its retention period; reopened: no more.
-  if (status === "closed" && current.status !== "closed") {
-    const due = eraseDueMark("case", id, "closedCaseSeconds", at);
-    values[":gsi4pk"] = due.gsi4pk;
-    values[":gsi4sk"] = due.gsi4sk;
-    sets.push("gsi4pk = :gsi4pk", "gsi4sk = :gsi4sk");
-  }
   const removes: string[] = (transition.remove ?? []).filter((name) => !(name in set));
+  // Reopened: its personal data no longer waits for erasure.
   if (current.status === "closed" && status !== "closed") removes.push(...ERASE_DUE_ATTRIBUTES);
-  let condition = "attribute_exists(pk)";
-  for (const [name, expected] of [
-    ["stage", transition.expectedStage],
-    ["#status", transition.expectedStatus],
-    ["#level", transition.expectedLevel],
-  ] as const) {
-    if (expected === undefined) continue;
-    const placeholder = `:expected${name.replace("#", "")}`;
-    condition += ` AND ${name} = ${placeholder}`;
-    values[placeholder] = expected;
-  }
   const event: CaseEvent = {
     at,
     event: transition.event,
@@ -524,29 +481,34 @@ export async function recordCaseTransition(id: string, transition: CaseTransitio
     actor: transition.actor,
     ...(transition.note ? { note: transition.note } : {}),
   };
-  try {
-    await db().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: tableName(),
-              Key: keys.case(id),
-              UpdateExpression: `SET ${sets.join(", ")}${removes.length > 0 ? ` REMOVE ${removes.join(", ")}` : ""}`,
-              ConditionExpression: condition,
-              ExpressionAttributeNames: { "#status": "status", "#level": "level" },
-              ExpressionAttributeValues: values,
-            },
-          },
-          { Put: { TableName: tableName(), Item: eventItem(id, event) } },
-        ],
-      }),
-    );
-  } catch (error) {
-    if (conditionFailed(error)) {
-      throw new AppError("conflict", "Kasus sudah berubah", "Langkah ini sudah diputuskan sebelumnya.");
-    }
-    throw error;
+  const expect = Object.fromEntries(
+    [
+      ["stage", transition.expectedStage],
+      ["status", transition.expectedStatus],
+      ["level", transition.expectedLevel],
+    ].filter(([, expected]) => expected !== undefined),
+  );
+  const applied = await writeTransition({
+    key: keys.case(id),
+    trail: keys.trail(id),
+    set: {
+      status,
+      level,
+      stage,
+      updatedAt: at,
+      ...set,
+      ...(status !== current.status ? { gsi1pk: keys.byStatus(status, current.createdAt, id).gsi1pk } : {}),
+      // Closed: the personal data waits on the erase-due index for its retention period.
+      ...(status === "closed" && current.status !== "closed"
+        ? eraseDueMark("case", id, "closedCaseSeconds", at)
+        : {}),
+    },
+    remove: removes,
+    expect,
+    event,
+  });
+  if (!applied) {
+    throw new AppError("conflict", "Kasus sudah berubah", "Langkah ini sudah diputuskan sebelumnya.");
   }
   const updated: Case = { ...current, ...set, status, level, stage, updatedAt: at };
   for (const name of transition.remove ?? []) if (!(name in set)) delete updated[name];
