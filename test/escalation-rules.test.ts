@@ -102,12 +102,6 @@ const mailAbout = (name: string, to?: string) =>
     .list()
     .reverse()
     .filter((m) => m.subject.includes(name) && (!to || m.to.includes(to)));
-const mailTo = (address: string) =>
-  outbox()
-    .list()
-    .reverse()
-    .filter((m) => m.to.includes(address));
-
 const actionLink = (mail: { links: string[] }) =>
   mail.links.find((l) => l.includes("/v1/actions/")) as string;
 const path = (url: string) => new URL(url).pathname;
