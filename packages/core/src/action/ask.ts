@@ -175,7 +175,9 @@ export async function askForDecision(request: AskRequest): Promise<{ actionRefs:
   let prepared = await prepareAsk(subject, request);
   let actions: Action[] | undefined;
   let asked: Addressees | undefined;
-  const escalated = request.reminders === 0 && request.level !== request.startLevel;
+  // Escalated: asked above the chain's first level after a lower level was asked (a level reached
+  // because those below have nobody listed is a first ask, told as such).
+  let escalated = request.reminders === 0 && request.level !== request.startLevel;
   let levelChanged = false;
   let carried = 0;
   if (prepared.kind === "ask") {
@@ -199,8 +201,11 @@ export async function askForDecision(request: AskRequest): Promise<{ actionRefs:
     const below = chain[chain.indexOf(request.level) - 1];
     if (below && !request.addressees && !(await anybodyAt(request, view.regionCode, below)))
       resolved.missingLevels.unshift(below);
+    if (resolved.missingLevels.length > 0 && describer.approverMissing)
+      await describer.approverMissing(request.subjectId, resolved.missingLevels);
     levelChanged =
       previous?.approval !== undefined && !previous.appliedAt && previous.approval.level !== request.level;
+    escalated &&= levelChanged;
     const held = mail && !levelChanged ? [] : await heldLinks(previous, resolved.people);
     const holders = new Set(held.map((a) => a.addressee.email));
     carried = held.length;

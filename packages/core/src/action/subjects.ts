@@ -58,7 +58,9 @@ export interface AskedEvent {
 export interface ApprovalSubject {
   type: string;
   load(id: string): Promise<SubjectView | undefined>;
-  /** Records an ask that mailed someone (audit trail, flags). Optional. */
+  /** Nobody (reachable) is listed at these chain levels: called before anyone is asked (flags). */
+  approverMissing?(id: string, levels: string[]): Promise<void>;
+  /** Records an ask that mailed someone, or escalated (audit trail). Optional. */
   asked?(id: string, event: AskedEvent): Promise<void>;
 }
 

@@ -33,8 +33,10 @@ registerSubject({
       requestEmail: (action, context) => decisionRequestEmail(r, action, context),
     };
   },
+  async approverMissing(id, levels) {
+    for (const level of levels) await addFlag(id, `approver-missing:${level}`);
+  },
   async asked(id, asked) {
-    for (const level of asked.missingLevels) await addFlag(id, `approver-missing:${level}`);
     await recordTransition(id, {
       event: asked.event,
       actor: { kind: "system" },
