@@ -178,9 +178,11 @@ export function defineReconciler<T extends WorkflowItem>(definition: ReconcilerD
       return "closed";
     }
     const attempt = attemptOf(item);
+    // As loaded, an item shows its marker; an unmarked one (recovering every open item) needs no clearing.
+    const marked = (item as { gsi3pk?: string }).gsi3pk !== undefined;
     try {
       await startExecution(item, await definition.input(item, attempt));
-      await clearOwnMarker(item);
+      if (marked) await clearOwnMarker(item);
       return attempt > 1 ? "restarted" : "started";
     } catch (error) {
       if (!(error instanceof ExecutionAlreadyExists)) throw error;
@@ -197,7 +199,7 @@ export function defineReconciler<T extends WorkflowItem>(definition: ReconcilerD
     }
     if (status === "RUNNING") {
       await definition.whileRunning?.(item);
-      await clearOwnMarker(item);
+      if (marked) await clearOwnMarker(item);
       return "running";
     }
     // It ended while the item is still open (its event not yet handled): a new attempt, now.
