@@ -314,7 +314,7 @@ describe("recruitment", () => {
     expect((await registration(id)).rejectionReason).toBe("Berkas SKCK belum ada");
   });
 
-  it("tells the district and the applicant when Bimtek dasar is not done in 180 days, and keeps waiting", async () => {
+  it("tells the district and the applicant when Bimtek dasar is not done in 180 days, parks, and waits again after the restart", async () => {
     const { id, name } = await register();
     const request = await until(() => mailAbout(name, KADES_CIKAJANG)[0], "the request");
     await decide(actionLink(request), { decision: "recommend" });
@@ -334,7 +334,14 @@ describe("recruitment", () => {
     );
     await until(async () => (await registration(id)).flags?.includes("training-overdue"), "the overdue flag");
 
-    // The workflow waits again (a fresh token), so the candidate can still complete it.
+    // The execution parks (never past the one-year limit); the reconciler starts it again at the
+    // training wait (a fresh token), so the candidate can still complete it.
+    const parked = await until(
+      async () => ((await registration(id)).workflowAttempt ?? 1) > 1 && registration(id),
+      "the restart mark of the parked execution",
+    );
+    expect(parked.stage).toBe("basic-training");
+    expect((await pump(reconcileRegistrations())).restarted).toBe(1);
     await until(async () => {
       const token = await trainingToken(id);
       return token !== undefined && token !== firstToken;

@@ -1,4 +1,4 @@
-import { approvalStates, invokeTask, resumeApprovalRule } from "../workflow/approval";
+import { approvalStates, invokeTask, PARKED, resumeApprovalRule } from "../workflow/approval";
 import { LAMBDA_INVOKE, lambdaServiceRetry, WAIT_FOR_TASK_TOKEN } from "../workflow/asl";
 import { defineWorkflow } from "../workflow/workflow";
 
@@ -69,8 +69,16 @@ export const recruitmentWorkflow = defineWorkflow({
           Catch: [{ ErrorEquals: ["States.Timeout"], ResultPath: null, Next: "TrainingOverdue" }],
           Next: "TrainingDone",
         },
-        // The district is told and the applicant informed; the candidate may still complete it.
-        TrainingOverdue: invokeTask(fn, { task: "trainingOverdue", ...subject }, "TrainingWait"),
+        // The district is told and the applicant informed; the candidate may still complete it. The
+        // execution then parks (a Succeed the reconciler restarts at this stage with a fresh wait), so
+        // rounds of 180 days never carry one execution past Step Functions' one-year limit.
+        TrainingOverdue: invokeTask(fn, { task: "trainingOverdue", ...subject }, "TrainingPark"),
+        TrainingPark: {
+          Type: "Pass",
+          Parameters: { step: "basic-training" },
+          ResultPath: "$.parked",
+          Next: PARKED,
+        },
         TrainingDone: invokeTask(
           fn,
           { task: "recordTraining", ...subject, "training.$": "$.training" },
