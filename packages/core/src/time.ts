@@ -9,7 +9,8 @@ const WIT_PROVINCES = new Set(["81", "82", "91", "92", "94", "95", "96", "97"]);
 
 export const TIME_ZONES: readonly TimeZoneLabel[] = ["WIB", "WITA", "WIT"];
 
-const ianaZone: Record<TimeZoneLabel, string> = {
+/** The IANA name of each zone (formatters here; EventBridge schedules in infra). */
+export const ianaZone: Record<TimeZoneLabel, string> = {
   WIB: "Asia/Jakarta",
   WITA: "Asia/Makassar",
   WIT: "Asia/Jayapura",

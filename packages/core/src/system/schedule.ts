@@ -1,4 +1,4 @@
-import { type ClockTime, nextLocalTime, type TimeZoneLabel } from "../time";
+import { type ClockTime, ianaZone, nextLocalTime, type TimeZoneLabel } from "../time";
 
 /** The interval of the jobs that run "all the time" (the reconciler, the failed-execution report). */
 export const SCHEDULE_INTERVAL_MINUTES = 15;
@@ -9,12 +9,6 @@ export const SCHEDULE_INTERVAL_MINUTES = 15;
  */
 export type JobSchedule = { every: number } | { dailyAt: ClockTime; zone: TimeZoneLabel };
 
-const IANA: Record<TimeZoneLabel, string> = {
-  WIB: "Asia/Jakarta",
-  WITA: "Asia/Makassar",
-  WIT: "Asia/Jayapura",
-};
-
 /**
  * The schedule as EventBridge Scheduler reads it (infra/cron.ts): a rate, or a daily cron in the
  * zone's own time (`scheduleExpressionTimezone`).
@@ -24,7 +18,7 @@ export function scheduleExpression(schedule: JobSchedule): { expression: string;
     return { expression: `rate(${schedule.every} ${schedule.every === 1 ? "minute" : "minutes"})` };
   }
   const [hours, minutes] = schedule.dailyAt.split(":").map(Number);
-  return { expression: `cron(${minutes} ${hours} * * ? *)`, timezone: IANA[schedule.zone] };
+  return { expression: `cron(${minutes} ${hours} * * ? *)`, timezone: ianaZone[schedule.zone] };
 }
 
 /**
