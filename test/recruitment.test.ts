@@ -7,7 +7,14 @@ import {
   SendTaskSuccessCommand,
   StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
-import { actionRef, getAction, getCurrentRequest } from "@sigap/core/action/repository";
+import {
+  type Action,
+  actionRef,
+  getAction,
+  getCurrentRequest,
+  recordDecision,
+} from "@sigap/core/action/repository";
+import { nowIso } from "@sigap/core/clock";
 import { settings } from "@sigap/core/config/settings";
 import { outbox } from "@sigap/core/mail/outbox";
 import { validRegistration } from "@sigap/core/registration/fixtures";
@@ -507,6 +514,25 @@ describe("nothing lost, nothing sent twice", () => {
     await until(async () => (await statusOf(id)()) === "rejected", "rejected status");
     expect((await registration(id)).rejectionReason).toBe("Tidak dikenal di desa");
     expect(mailAbout(name, KADES_CIKAJANG)).toHaveLength(1);
+  });
+
+  it("hands over a decision whose page crashed right after storing it: the reconciler finds its mark", async () => {
+    const { id, name } = await register();
+    const request = await until(() => mailAbout(name, KADES_CIKAJANG)[0], "the request");
+    const action = (await pump(getAction(actionIdOf(actionLink(request))))) as Action;
+    // What `decide` does first, and then the process dies: stored, never delivered.
+    expect(
+      await pump(recordDecision(action, { decision: "reject", reason: "Tidak dikenal di desa" }, nowIso())),
+    ).toBe(true);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect((await registration(id)).status).toBe("submitted");
+
+    await pump(reconcileRegistrations());
+    await until(async () => (await statusOf(id)()) === "rejected", "rejected status");
+    expect(mailAbout(name, KADES_CIKAJANG)).toHaveLength(1);
+    // Done with: the next run finds nothing to look at.
+    const again = await pump(reconcileRegistrations());
+    expect(again.running + again.started + again.restarted).toBe(0);
   });
 
   it("resumes an escalated request at the district with its reminder count and deadline, on the same link", async () => {

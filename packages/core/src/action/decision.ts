@@ -2,7 +2,7 @@ import { SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
 import { now, nowIso } from "../clock";
 import { logger } from "../log";
 import { isClosedTaskError, sfn } from "../workflow/client";
-import { markForReconciliation } from "../workflow/executions";
+import { clearReconciliationMark, markForReconciliation } from "../workflow/executions";
 import { actionKeys } from "./keys";
 import type { EscalationLevel } from "./levels";
 import {
@@ -195,6 +195,15 @@ export async function decide(action: Action, choice: DecisionChoice): Promise<De
     // "closed": the task is gone (timed out, or its execution lost); the step applies the
     // recorded decision when it is asked again (the reminder, or the reconciler's restart).
     delivery = await deliverDecision(recorded);
+    // Taken: the mark recorded with the decision is no longer needed. ("closed" keeps it: the
+    // reconciler then makes sure an execution is there to apply the decision.)
+    if (delivery === "delivered") {
+      await clearReconciliationMark(
+        actionKeys.current(action.subjectType, action.subjectId, action.step),
+      ).catch((clearError: unknown) =>
+        logger.warn("Reconciliation mark not cleared", { actionRef: ref, error: clearError as Error }),
+      );
+    }
   } catch (error) {
     // Step Functions unreachable: the decision is stored; the request is marked so the
     // reconciler hands it over (and, should even the mark fail, the step's next ask does).

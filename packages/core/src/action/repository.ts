@@ -6,6 +6,7 @@ import { tableSchema } from "../db/schema";
 import { tableName } from "../resources";
 import type { ApprovalLevel, Approver, Duty } from "../staff/directory";
 import { timeZoneOf } from "../time";
+import { startPending } from "../workflow/executions";
 import { ACTION_ID_PATTERN, actionKeys as keys, LEAVE_PENDING_INDEX } from "./keys";
 import type { EscalationLevel } from "./levels";
 
@@ -328,6 +329,7 @@ export async function recordDecision(
     ...(choice.note ? { note: choice.note } : {}),
     ...(choice.answer ? { answer: choice.answer } : {}),
   };
+  const mark = startPending(action.workflow, action.subjectId);
   try {
     await db().send(
       new TransactWriteCommand({
@@ -352,9 +354,17 @@ export async function recordDecision(
             Update: {
               TableName: tableName(),
               Key: keys.current(action.subjectType, action.subjectId, action.step),
-              UpdateExpression: "SET decidedActionId = :id, decidedAt = :decidedAt",
+              // Marked for the reconciler with the decision, and cleared once the workflow took it:
+              // a crash between the two leaves the mark, and the reconciler hands the decision over.
+              UpdateExpression:
+                "SET decidedActionId = :id, decidedAt = :decidedAt, gsi3pk = :markPk, gsi3sk = :markSk",
               ConditionExpression: "contains(actionIds, :id) AND attribute_not_exists(decidedActionId)",
-              ExpressionAttributeValues: { ":id": action.id, ":decidedAt": decidedAt },
+              ExpressionAttributeValues: {
+                ":id": action.id,
+                ":decidedAt": decidedAt,
+                ":markPk": mark.gsi3pk,
+                ":markSk": mark.gsi3sk,
+              },
             },
           },
         ],

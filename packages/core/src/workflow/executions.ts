@@ -41,7 +41,7 @@ function executionArn(workflow: string, name: string): string {
 }
 
 /** The marker's attributes, for the Put that saves a new item (same transaction, same item). */
-export function startPending(workflow: string, itemId: string): Record<string, string> {
+export function startPending(workflow: string, itemId: string): { gsi3pk: string; gsi3sk: string } {
   return executionKeys.startPending(workflow, itemId, nowIso());
 }
 
@@ -58,6 +58,17 @@ export async function markForReconciliation(key: ItemKey, workflow: string, item
       UpdateExpression: "SET gsi3pk = :pk, gsi3sk = :sk",
       ConditionExpression: "attribute_exists(pk)",
       ExpressionAttributeValues: { ":pk": marker.gsi3pk, ":sk": marker.gsi3sk },
+    }),
+  );
+}
+
+/** Removes a mark set beside a workflow's item once what it guarded is done (a decision delivered). */
+export async function clearReconciliationMark(key: ItemKey): Promise<void> {
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: key,
+      UpdateExpression: `REMOVE ${executionKeys.attributes.join(", ")}`,
     }),
   );
 }
