@@ -38,14 +38,14 @@ describe("case escalation: response", () => {
     expect(html).toContain("Tangani");
     expect(html).toContain("Rujuk ke tingkat di atasnya");
     expect(html).toContain("Tutup: bukan kasus PPKS");
-    await dueIn(c.id, 7 * DAY);
+    await dueIn(c.id, 7 * DAY, request);
 
     await decideOk(actionLink(request), { decision: "handle", note: "Ditangani Puskesos" });
     // Whoever took it gets, right away, the link to report the outcome.
     const handling = await nthMail(c.id, KADES_CIKAJANG, 2);
     expect(handling.subject).toBe(`Laporkan hasil penanganan kasus PPKS: ${c.id}`);
     // Normal urgency: 30 days to report the outcome.
-    const taken = await dueIn(c.id, 30 * DAY);
+    const taken = await dueIn(c.id, 30 * DAY, handling);
     expect(taken).toMatchObject({
       status: "in-progress",
       stage: "handling",

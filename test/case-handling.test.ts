@@ -115,7 +115,7 @@ describe("case escalation: handling", () => {
     const page = await (await open(actionLink(extended))).text();
     expect(page).not.toContain("Perpanjang");
     expect(page).toContain("Sudah ditangani");
-    await dueIn(c.id, 3 * DAY);
+    await dueIn(c.id, 3 * DAY, extended);
     expect(await events(c.id)).toContain("extended");
   });
 });
