@@ -57,7 +57,11 @@ export interface AskedEvent {
 
 export interface ApprovalSubject {
   type: string;
-  load(id: string): Promise<SubjectView | undefined>;
+  /**
+   * The subject as `action` may see it (absent: as staff asking about it see it): a describer
+   * shows a reporter's action (`audience: "reporter"`) only what the reporter may know.
+   */
+  load(id: string, action?: Pick<Action, "step" | "audience">): Promise<SubjectView | undefined>;
   /** Records an ask that mailed someone (audit trail, flags). Optional. */
   asked?(id: string, event: AskedEvent): Promise<void>;
 }
@@ -76,7 +80,7 @@ export function subjectOfType(type: string): ApprovalSubject | undefined {
 
 /** The subject an action asks about, described for pages and emails; undefined when it is gone. */
 export async function describeSubject(
-  action: Pick<Action, "subjectType" | "subjectId">,
+  action: Pick<Action, "subjectType" | "subjectId" | "step" | "audience">,
 ): Promise<SubjectView | undefined> {
-  return subjectOfType(action.subjectType)?.load(action.subjectId);
+  return subjectOfType(action.subjectType)?.load(action.subjectId, action);
 }

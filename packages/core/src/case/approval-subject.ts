@@ -85,11 +85,31 @@ async function asked(id: string, event: AskedEvent): Promise<void> {
   logger.info("Case step asked", { caseId: id, step: event.step, caseLevel: level, event: recorded });
 }
 
+/**
+ * What the reporter's own confirmation page shows: the case code, its type and outcome — never the
+ * subject's personal data, the description, the location or who handled it (UU PDP).
+ */
+function reporterView(c: Case): SubjectView {
+  return {
+    regionCode: c.villageCode,
+    title: `Laporan Anda: ${c.id}`,
+    facts: [
+      { label: "Kode kasus", value: c.id },
+      { label: "Jenis PPKS", value: typeName(c) },
+      { label: "Hasil", value: c.outcome ? caseOutcomeLabels[c.outcome] : caseStatusLabels[c.status] },
+    ],
+    standing: c.status === "closed" ? caseStatusLabels.closed : caseStatusLabels[c.status],
+    sensitive: c.sensitive,
+    requestEmail: (action) => confirmationEmail(c, action),
+  };
+}
+
 registerSubject({
   type: "case",
-  async load(id) {
+  async load(id, action) {
     const c = await getCase(id);
     if (!c) return undefined;
+    if (action?.audience === "reporter") return reporterView(c);
     return {
       regionCode: c.villageCode,
       title: `Kasus PPKS ${c.id}: ${typeName(c)}`,
