@@ -64,8 +64,19 @@ describe("case escalation: response", () => {
     expect(closed).toMatchObject({ status: "closed", outcome: "resolved", stage: "confirmation" });
     expect(closed.dueAt).toBeUndefined();
 
-    const confirm = await open(actionLink(told));
-    expect(await confirm.text()).toContain("Sudah tertangani");
+    // The reporter's page: the case code, type, outcome and the question; nobody's personal data.
+    const confirm = await (await open(actionLink(told))).text();
+    expect(confirm).toContain("Sudah tertangani");
+    expect(confirm).toContain(c.id);
+    expect(confirm).toContain("Sudah ditangani");
+    for (const hidden of [
+      c.subject.name as string,
+      c.description,
+      c.location,
+      KADES_CIKAJANG,
+      "Catatan internal",
+    ])
+      expect(confirm).not.toContain(hidden);
     await decideOk(actionLink(told), { decision: "handled" });
     await until(async () => (await caseNow(c.id)).stage === "completed", "the case completed");
     expect(await events(c.id)).toEqual([

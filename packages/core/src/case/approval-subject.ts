@@ -1,11 +1,13 @@
 import { getCurrentRequest } from "../action/repository";
 import { type AskedEvent, registerSubject, type SubjectView } from "../action/subjects";
+import { AppError } from "../error";
 import { logger } from "../log";
 import { describeRegion } from "../region/regions";
 import { caseFacts, caseRequestEmail, confirmationEmail, typeName } from "./messages";
 import {
   type Case,
   type CaseLevel,
+  type CaseStage,
   caseLevelLabels,
   caseOutcomeLabels,
   caseStatusLabels,
@@ -73,15 +75,28 @@ async function asked(id: string, event: AskedEvent): Promise<void> {
   const before = await getCase(id);
   const recorded =
     event.event === "escalated" && before?.level === level ? "decision-requested" : event.event;
-  await recordCaseTransition(id, {
-    event: recorded,
-    actor: { kind: "system" },
-    level,
-    ...(current?.validUntil ? { set: { dueAt: current.validUntil } } : {}),
-    ...(event.missingLevels.length > 0
-      ? { note: `Tidak ada petugas terdaftar: ${event.missingLevels.join(", ")}` }
-      : {}),
-  });
+  try {
+    await recordCaseTransition(id, {
+      event: recorded,
+      actor: { kind: "system" },
+      level,
+      // Only while the case is still at this step: a deadline passing as the ask finishes may
+      // already have moved it on (a lapsed handling), and a stale ask must not write it back.
+      expectedStage: event.step as CaseStage,
+      ...(current?.validUntil ? { set: { dueAt: current.validUntil } } : {}),
+      ...(event.missingLevels.length > 0
+        ? { note: `Tidak ada petugas terdaftar: ${event.missingLevels.join(", ")}` }
+        : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof AppError && error.kind === "conflict")) throw error;
+    logger.info("Case moved on while it was asked; the ask is not recorded", {
+      caseId: id,
+      step: event.step,
+      caseLevel: level,
+    });
+    return;
+  }
   logger.info("Case step asked", { caseId: id, step: event.step, caseLevel: level, event: recorded });
 }
 
