@@ -38,14 +38,14 @@ describe("case escalation: response", () => {
     expect(html).toContain("Tangani");
     expect(html).toContain("Rujuk ke tingkat di atasnya");
     expect(html).toContain("Tutup: bukan kasus PPKS");
-    await dueIn(c.id, 7 * DAY);
+    await dueIn(c.id, 7 * DAY, request);
 
     await decideOk(actionLink(request), { decision: "handle", note: "Ditangani Puskesos" });
     // Whoever took it gets, right away, the link to report the outcome.
     const handling = await nthMail(c.id, KADES_CIKAJANG, 2);
     expect(handling.subject).toBe(`Laporkan hasil penanganan kasus PPKS: ${c.id}`);
     // Normal urgency: 30 days to report the outcome.
-    const taken = await dueIn(c.id, 30 * DAY);
+    const taken = await dueIn(c.id, 30 * DAY, handling);
     expect(taken).toMatchObject({
       status: "in-progress",
       stage: "handling",
@@ -64,8 +64,19 @@ describe("case escalation: response", () => {
     expect(closed).toMatchObject({ status: "closed", outcome: "resolved", stage: "confirmation" });
     expect(closed.dueAt).toBeUndefined();
 
-    const confirm = await open(actionLink(told));
-    expect(await confirm.text()).toContain("Sudah tertangani");
+    // The reporter's page: the case code, type, outcome and the question; nobody's personal data.
+    const confirm = await (await open(actionLink(told))).text();
+    expect(confirm).toContain("Sudah tertangani");
+    expect(confirm).toContain(c.id);
+    expect(confirm).toContain("Sudah ditangani");
+    for (const hidden of [
+      c.subject.name as string,
+      c.description,
+      c.location,
+      KADES_CIKAJANG,
+      "Catatan internal",
+    ])
+      expect(confirm).not.toContain(hidden);
     await decideOk(actionLink(told), { decision: "handled" });
     await until(async () => (await caseNow(c.id)).stage === "completed", "the case completed");
     expect(await events(c.id)).toEqual([

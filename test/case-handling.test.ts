@@ -7,6 +7,7 @@ import {
   actionLink,
   caseNow,
   DAY,
+  decide,
   decideOk,
   dueIn,
   events,
@@ -47,17 +48,55 @@ describe("case escalation: handling", () => {
     expect(reminder.subject).toBe(`Pengingat ke-1: Laporkan hasil penanganan kasus PPKS: ${c.id}`);
   });
 
-  it("escalates a handling with no outcome to the district after the reminders (the village's response time apart)", async () => {
+  it("a handler silent after the reminders: the district is asked to take the case over", async () => {
     const { case: c } = await taken("emergency");
     await vi.advanceTimersByTimeAsync(3 * DAY);
     await nthMail(c.id, KADES_CIKAJANG, 3);
     // Reminders come at the level's response time (a day for an emergency at the village).
-    await vi.advanceTimersByTimeAsync(DAY);
+    await vi.advanceTimersByTimeAsync(DAY - 60_000);
+    expect(mailAbout(c.id, KADES_CIKAJANG)).toHaveLength(3);
+    await vi.advanceTimersByTimeAsync(60_000);
     await nthMail(c.id, KADES_CIKAJANG, 4);
     await vi.advanceTimersByTimeAsync(DAY);
+    // Not asked for the outcome of a handling it never took: asked to take the case in.
     const district = await nthMail(c.id, TPTD_GARUT, 1);
-    expect(district.subject).toBe(`Dialihkan kepada Anda: Laporkan hasil penanganan kasus PPKS: ${c.id}`);
+    expect(district.subject).toBe(`Dialihkan kepada Anda: Laporan kasus PPKS perlu ditindaklanjuti: ${c.id}`);
     await levelIs(c.id, "district");
+    const page = await (await open(actionLink(district))).text();
+    expect(page).toContain("Tangani");
+    expect(page).not.toContain("Perpanjang");
+    const lapsed = await caseNow(c.id);
+    expect(lapsed.stage).toBe("response");
+    expect(lapsed.assignee).toBeUndefined();
+    expect((await events(c.id)).slice(-2)).toEqual(["handling-lapsed", "escalated"]);
+
+    await decideOk(actionLink(district), { decision: "handle" });
+    const handling = await nthMail(c.id, TPTD_GARUT, 2);
+    expect(handling.subject).toBe(`Laporkan hasil penanganan kasus PPKS: ${c.id}`);
+    expect(await caseNow(c.id)).toMatchObject({ stage: "handling", level: "district", assignee: TPTD_GARUT });
+  });
+
+  it("handle may assign a PSM: a member number of the kabupaten, checked on the page, becomes the assignee", async () => {
+    const { case: c } = await report();
+    const request = await nthMail(c.id, KADES_CIKAJANG, 1);
+    const page = await (await open(actionLink(request))).text();
+    expect(page).toContain('name="assignee"');
+    const wrong = await decide(actionLink(request), { decision: "handle", assignee: "PSM-3273-000001" });
+    expect(wrong.status).toBe(422);
+    expect(await wrong.text()).toContain("PSM-3205-000001");
+    await decideOk(actionLink(request), { decision: "handle", assignee: "psm-3205-000042" });
+    await nthMail(c.id, KADES_CIKAJANG, 2);
+    await until(async () => (await caseNow(c.id)).assignee === "PSM-3205-000042", "the PSM assigned");
+    // Typed with another option, the field is not taken.
+    const other = await report({ subjectName: "Aki Dadang Sulaeman" });
+    const otherRequest = await nthMail(other.case.id, KADES_CIKAJANG, 1);
+    await decideOk(actionLink(otherRequest), {
+      decision: "refer",
+      reason: "Perlu panti sosial kabupaten.",
+      assignee: "bukan nomor",
+    });
+    await nthMail(other.case.id, TPTD_GARUT, 1);
+    expect((await caseNow(other.case.id)).assignee).toBeUndefined();
   });
 
   it("refer: the village sends the case to the district, which refers it on to the province", async () => {
@@ -76,6 +115,8 @@ describe("case escalation: handling", () => {
     const province = await nthMail(c.id, PROVINCE, 1);
     expect(province.subject).toContain("Laporan kasus PPKS perlu ditindaklanjuti");
     expect(await caseNow(c.id)).toMatchObject({ level: "province", stage: "response" });
+    // The ask mails first, then records itself on the case.
+    await until(async () => (await events(c.id)).length >= 8, "the province's request recorded");
     expect(await events(c.id)).toEqual([
       "reported",
       "decision-requested",
@@ -89,7 +130,8 @@ describe("case escalation: handling", () => {
   });
 
   it("close: a reason is required; an anonymous reporter is never mailed, the outcome is recorded", async () => {
-    const { case: c } = await report({ reporter: { kind: "anonymous" } });
+    // A person of its own: an anonymous report of a similar name would fold into an open case.
+    const { case: c } = await report({ reporter: { kind: "anonymous" }, subjectName: "Mak Icih Rahayu" });
     const request = await nthMail(c.id, KADES_CIKAJANG, 1);
     const refused = await open(actionLink(request));
     expect(refused.status).toBe(200);
@@ -115,7 +157,7 @@ describe("case escalation: handling", () => {
     const page = await (await open(actionLink(extended))).text();
     expect(page).not.toContain("Perpanjang");
     expect(page).toContain("Sudah ditangani");
-    await dueIn(c.id, 3 * DAY);
+    await dueIn(c.id, 3 * DAY, extended);
     expect(await events(c.id)).toContain("extended");
   });
 });

@@ -15,6 +15,7 @@ import {
 } from "./levels";
 import {
   type Action,
+  type ActionAudience,
   type ActionOption,
   actionRef,
   type CurrentRequest,
@@ -61,6 +62,8 @@ export interface AskRequest {
   mail?: boolean;
   question: string;
   options: ActionOption[];
+  /** Who answers (absent: staff); a reporter's page shows only what they may see. */
+  audience?: ActionAudience;
 }
 
 function dutyAt(request: Pick<AskRequest, "duty" | "duties">, level: EscalationLevel): Duty | undefined {
@@ -221,6 +224,7 @@ export async function askForDecision(request: AskRequest): Promise<{ actionRefs:
         approverMissing: resolved.missingLevels.length > 0,
         question: request.question,
         options: request.options,
+        ...(request.audience ? { audience: request.audience } : {}),
         // Stored with the link so the daily digest lists it without reading the subject.
         ...digestFields(view),
       },

@@ -19,12 +19,32 @@ export type ActionStatus = "pending" | "used" | "superseded" | "expired" | "reas
 /** How urgent the subject is (a case's urgency; anything without one is `normal`). */
 export type ActionUrgency = "emergency" | "high" | "normal";
 
+/**
+ * A field an option takes beside its reason (e.g. the PSM a handler assigns): shown on the action
+ * page with that option only, validated there, stored in the decision's `answer[field]`.
+ */
+export interface ActionInput {
+  field: string;
+  label: string;
+  /** The whole value must match it (also the page's HTML `pattern`). */
+  pattern: string;
+  /** Said when the value does not match, e.g. the expected format. */
+  hint: string;
+  /** Upper-cased before matching (codes such as member numbers). */
+  uppercase?: boolean;
+  required?: boolean;
+}
+
 export interface ActionOption {
   value: string;
   label: string;
   /** A reason is required with this option (e.g. a rejection). */
   requiresReason?: boolean;
+  input?: ActionInput;
 }
+
+/** Who answers an action: staff (the default), or the member of the public who reported the subject. */
+export type ActionAudience = "staff" | "reporter";
 
 export interface Action {
   /** The secret in the link: never logged, never handed to a workflow (`actionRef` is its public name). */
@@ -53,6 +73,11 @@ export interface Action {
   answer?: Record<string, string>;
   question: string;
   options: ActionOption[];
+  /**
+   * Who answers it (absent: `staff`). A reporter's page shows only what they may see of the
+   * subject (its describer decides), and no internal note field.
+   */
+  audience?: ActionAudience;
   createdAt: string;
   validUntil: string;
   decidedAt?: string;

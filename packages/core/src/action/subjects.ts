@@ -57,7 +57,11 @@ export interface AskedEvent {
 
 export interface ApprovalSubject {
   type: string;
-  load(id: string): Promise<SubjectView | undefined>;
+  /**
+   * The subject as `action` may see it (absent: as staff asking about it see it): a describer
+   * shows a reporter's action (`audience: "reporter"`) only what the reporter may know.
+   */
+  load(id: string, action?: Pick<Action, "step" | "audience">): Promise<SubjectView | undefined>;
   /** Nobody (reachable) is listed at these chain levels: called before anyone is asked (flags). */
   approverMissing?(id: string, levels: string[]): Promise<void>;
   /** Records an ask that mailed someone, or escalated (audit trail). Optional. */
@@ -78,7 +82,7 @@ export function subjectOfType(type: string): ApprovalSubject | undefined {
 
 /** The subject an action asks about, described for pages and emails; undefined when it is gone. */
 export async function describeSubject(
-  action: Pick<Action, "subjectType" | "subjectId">,
+  action: Pick<Action, "subjectType" | "subjectId" | "step" | "audience">,
 ): Promise<SubjectView | undefined> {
-  return subjectOfType(action.subjectType)?.load(action.subjectId);
+  return subjectOfType(action.subjectType)?.load(action.subjectId, action);
 }

@@ -1,11 +1,13 @@
 import { getCurrentRequest } from "../action/repository";
 import { type AskedEvent, registerSubject, type SubjectView } from "../action/subjects";
+import { AppError } from "../error";
 import { logger } from "../log";
 import { describeRegion } from "../region/regions";
 import { caseFacts, caseRequestEmail, confirmationEmail, typeName } from "./messages";
 import {
   type Case,
   type CaseLevel,
+  type CaseStage,
   caseLevelLabels,
   caseOutcomeLabels,
   caseStatusLabels,
@@ -73,23 +75,56 @@ async function asked(id: string, event: AskedEvent): Promise<void> {
   const before = await getCase(id);
   const recorded =
     event.event === "escalated" && before?.level === level ? "decision-requested" : event.event;
-  await recordCaseTransition(id, {
-    event: recorded,
-    actor: { kind: "system" },
-    level,
-    ...(current?.validUntil ? { set: { dueAt: current.validUntil } } : {}),
-    ...(event.missingLevels.length > 0
-      ? { note: `Tidak ada petugas terdaftar: ${event.missingLevels.join(", ")}` }
-      : {}),
-  });
+  try {
+    await recordCaseTransition(id, {
+      event: recorded,
+      actor: { kind: "system" },
+      level,
+      // Only while the case is still at this step: a deadline passing as the ask finishes may
+      // already have moved it on (a lapsed handling), and a stale ask must not write it back.
+      expectedStage: event.step as CaseStage,
+      ...(current?.validUntil ? { set: { dueAt: current.validUntil } } : {}),
+      ...(event.missingLevels.length > 0
+        ? { note: `Tidak ada petugas terdaftar: ${event.missingLevels.join(", ")}` }
+        : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof AppError && error.kind === "conflict")) throw error;
+    logger.info("Case moved on while it was asked; the ask is not recorded", {
+      caseId: id,
+      step: event.step,
+      caseLevel: level,
+    });
+    return;
+  }
   logger.info("Case step asked", { caseId: id, step: event.step, caseLevel: level, event: recorded });
+}
+
+/**
+ * What the reporter's own confirmation page shows: the case code, its type and outcome — never the
+ * subject's personal data, the description, the location or who handled it (UU PDP).
+ */
+function reporterView(c: Case): SubjectView {
+  return {
+    regionCode: c.villageCode,
+    title: `Laporan Anda: ${c.id}`,
+    facts: [
+      { label: "Kode kasus", value: c.id },
+      { label: "Jenis PPKS", value: typeName(c) },
+      { label: "Hasil", value: c.outcome ? caseOutcomeLabels[c.outcome] : caseStatusLabels[c.status] },
+    ],
+    standing: c.status === "closed" ? caseStatusLabels.closed : caseStatusLabels[c.status],
+    sensitive: c.sensitive,
+    requestEmail: (action) => confirmationEmail(c, action),
+  };
 }
 
 registerSubject({
   type: "case",
-  async load(id) {
+  async load(id, action) {
     const c = await getCase(id);
     if (!c) return undefined;
+    if (action?.audience === "reporter") return reporterView(c);
     return {
       regionCode: c.villageCode,
       title: `Kasus PPKS ${c.id}: ${typeName(c)}`,

@@ -6,13 +6,20 @@ import {
   askFromTask,
   resolveApprovalLevel,
 } from "../action/ask";
-import { approvalToResume, type RecordedDecision, type ResumedApproval } from "../action/decision";
 import {
+  approvalToResume,
+  type RecordedDecision,
+  type ResumedApproval,
+  recordedDecision,
+} from "../action/decision";
+import {
+  type ActionInput,
   type ActionOption,
   getAction,
   getCurrentRequest,
   markDecisionApplied,
   type RequestSubject,
+  unappliedDecision,
 } from "../action/repository";
 import { nowIso } from "../clock";
 import { workflowPolicy } from "../config/durations";
@@ -72,22 +79,27 @@ export type CaseSla = ReturnType<typeof caseSla>;
 type OpenStage = Exclude<CaseStage, "completed">;
 
 /**
- * Where the case goes next; the execution's `Dispatch` routes on it. `seconds`: the wait at each
- * level of that stage (handling: the deadline at the level that took it, the response time above);
- * `approval`, on a resume only: where the stage's request stood (level, reminder, time left).
+ * Where the case goes next; the execution's `Dispatch` routes on it. `seconds`: the pace of the
+ * reminders at each level of that stage (the levels' response times); `firstSeconds`: each level's
+ * first wait — for handling, the urgency's deadline at the level that took it; `approval`, on a
+ * resume only: where the stage's request stood (level, reminder, time left).
  */
 export type NextStep =
-  | { stage: OpenStage; level: CaseLevel; seconds: Record<CaseLevel, number>; approval?: ResumedApproval }
+  | {
+      stage: OpenStage;
+      level: CaseLevel;
+      seconds: Record<CaseLevel, number>;
+      firstSeconds: Record<CaseLevel, number>;
+      approval?: ResumedApproval;
+    }
   | { stage: "completed" };
 
 type OpenStep = Extract<NextStep, { level: CaseLevel }>;
 
 function enter(stage: OpenStage, level: CaseLevel, sla: CaseSla): OpenStep {
-  const seconds =
-    stage === "handling"
-      ? { ...sla.responseSeconds, [level]: sla.handlingSeconds }
-      : { ...sla.responseSeconds };
-  return { stage, level, seconds };
+  const seconds = { ...sla.responseSeconds };
+  const firstSeconds = stage === "handling" ? { ...seconds, [level]: sla.handlingSeconds } : seconds;
+  return { stage, level, seconds, firstSeconds };
 }
 
 /**
@@ -119,8 +131,23 @@ const logFields = (c: Case) => ({ caseId: c.id, ppksType: c.ppksType, caseLevel:
 // ---------------------------------------------------------------------------------------------
 // Asking
 
-const responseOptions = (level: CaseLevel): ActionOption[] => [
-  { value: "handle", label: "Tangani (tuliskan nomor anggota PSM pada kolom alasan bila menugaskan PSM)" },
+/**
+ * The PSM a handler may assign on `handle`: a member number of the case's own kabupaten/kota
+ * (member numbers carry it: `PSM-3205-000001`), told of the assignment once the case is taken.
+ */
+function assigneeInput(c: Case): ActionInput {
+  const digits = regionAtLevel(c.villageCode, "district").replace(".", "");
+  return {
+    field: "assignee",
+    label: "Tugaskan PSM: nomor anggota",
+    pattern: `PSM-${digits}-\\d{6}`,
+    hint: `Nomor anggota PSM kabupaten/kota ini, misalnya PSM-${digits}-000001.`,
+    uppercase: true,
+  };
+}
+
+const responseOptions = (c: Case, level: CaseLevel): ActionOption[] => [
+  { value: "handle", label: "Tangani", input: assigneeInput(c) },
   ...(levelAbove[level]
     ? [{ value: "refer", label: "Rujuk ke tingkat di atasnya", requiresReason: true }]
     : []),
@@ -176,7 +203,7 @@ export async function askCase(caseId: string, task: ApprovalAskTask): Promise<{ 
     subjectId: c.id,
     ...(handler && handler.level === level ? { addressees: [handler.person] } : {}),
     question: questions[step],
-    options: step === "response" ? responseOptions(level) : handlingOptions(c, level),
+    options: step === "response" ? responseOptions(c, level) : handlingOptions(c, level),
   });
 }
 
@@ -208,6 +235,7 @@ export async function askReporter(
     validForSeconds: request.validForSeconds,
     taskToken: request.taskToken,
     addressees: [{ name: c.reporter.name ?? "Pelapor", email }],
+    audience: "reporter",
     question: questions.confirmation,
     options: reporterOptions,
   });
@@ -224,6 +252,8 @@ export const CaseDecision = v.object({
   actionRef: v.string(),
   decidedBy: v.object({ name: v.string(), email: v.string(), level: v.string() }),
   onBehalf: v.boolean(),
+  /** An option's own field, e.g. `assignee` (the PSM member number) with `handle`. */
+  answer: v.optional(v.record(v.string(), v.string())),
 });
 
 const staffActor = (decision: RecordedDecision): Actor => ({
@@ -231,9 +261,6 @@ const staffActor = (decision: RecordedDecision): Actor => ({
   email: decision.decidedBy.email,
   role: decision.decidedBy.level,
 });
-
-/** The PSM member number a handler wrote when assigning the case (`PSM-3205-000001`). */
-const MEMBER_NUMBER = /PSM-\d{4}-\d{6}/i;
 
 const closeOutcomes: Record<string, CaseOutcome> = {
   "close-not-ppks": "not-ppks",
@@ -266,7 +293,8 @@ export async function applyResponse(caseId: string, decision: RecordedDecision):
   } else if (decision.decision === "refer" && levelAbove[level]) {
     next = await refer(c, level, decision, "response");
   } else {
-    const member = `${decision.reason ?? ""} ${decision.note ?? ""}`.match(MEMBER_NUMBER)?.[0]?.toUpperCase();
+    // The PSM member number the handler assigned, checked by the action page against the option's input.
+    const member = decision.answer?.assignee;
     const taken = await recordCaseTransition(c.id, {
       event: "taken",
       actor,
@@ -311,6 +339,32 @@ export async function applyHandling(caseId: string, decision: RecordedDecision):
   await markDecisionApplied(subjectOf(c.id, "handling"));
   logger.info("Case handling applied", { ...logFields(c), decision: decision.decision, next: next.stage });
   return next;
+}
+
+/**
+ * Whoever took the case reported no outcome by the deadline nor after the reminders: the level
+ * above is asked to take it over (its response step: handle, refer or close). A decision recorded
+ * meanwhile (the handler answered as the last reminder lapsed) is applied instead.
+ */
+export async function handlingLapsed(caseId: string, lapsedAt: CaseLevel): Promise<NextStep> {
+  const c = await mustGet(caseId);
+  const decided = await unappliedDecision(await getCurrentRequest(subjectOf(c.id, "handling")));
+  if (decided) return applyHandling(caseId, recordedDecision(decided));
+  const up = levelAbove[lapsedAt];
+  if (c.stage !== "handling" || !up) return nextOf(c);
+  await recordCaseTransition(c.id, {
+    event: "handling-lapsed",
+    actor: { kind: "system" },
+    note: "Hasil penanganan tidak dilaporkan dalam batas waktu; tingkat di atasnya diminta mengambil alih.",
+    stage: "response",
+    expectedStage: "handling",
+    remove: ["assignee", "dueAt"],
+  });
+  logger.info("Case handling lapsed; the level above is asked to take it over", {
+    ...logFields(c),
+    lapsedAt,
+  });
+  return enter("response", up, caseSla(c));
 }
 
 /** To the level above, which is asked to take the case in. */

@@ -21,8 +21,11 @@ const VIOLENCE: EscalationLevel[] = ["ppa", "province"];
  * closed, a reporter with an address may say it is not handled yet, which reopens it.
  *
  * Input: `{ caseId, policy, sla, next }`. `sla` is the policy for the case's urgency
- * (`caseSla`); `next` says where the case goes: `{ stage, level, seconds, approval? }`, `seconds`
- * being the wait at each level of that stage, `approval` (a resume) where its request stood. A new
+ * (`caseSla`); `next` says where the case goes: `{ stage, level, seconds, firstSeconds, approval? }`,
+ * `seconds` being the pace of reminders at each level of that stage, `firstSeconds` each level's
+ * first wait (handling: the deadline at the level that took it), `approval` (a resume) where its
+ * request stood. A handler silent after the reminders hands the case to the level above's
+ * response step (`handlingLapsed`). A new
  * case, a resumed one (the reconciler) and every decision's outcome enter through `Dispatch`, so
  * what the case records is all a restart needs.
  */
@@ -32,8 +35,9 @@ export const caseEscalationWorkflow = defineWorkflow({
   taskGroups: ["cases"],
   definition: ({ cases: fn }) => {
     const subject = { "caseId.$": "$.caseId" };
-    const secondsAt = (levels: EscalationLevel[]) =>
-      Object.fromEntries(levels.map((level) => [level, `$.next.seconds.${level}`]));
+    const secondsAt = (levels: EscalationLevel[], field = "seconds") =>
+      Object.fromEntries(levels.map((level) => [level, `$.next.${field}.${level}`]));
+    const name = (level: EscalationLevel) => level.charAt(0).toUpperCase() + level.slice(1);
     /** One stage over one chain: entered fresh at `$.next.level` (resolved first) or resumed. */
     const phase = (
       prefix: string,
@@ -48,11 +52,30 @@ export const caseEscalationWorkflow = defineWorkflow({
         levels,
         duties: { village: "case-handler", district: "case-handler", province: "case-handler", ppa: "ppa" },
         responseSecondsPath: secondsAt(levels),
+        firstResponseSecondsPath: secondsAt(levels, "firstSeconds"),
         remindersPath: "$.sla.reminders",
         functionArn: fn,
         subject,
         next: `${prefix}Decided`,
       });
+      // A handler silent after their reminders: the level above is asked to take the case over
+      // (handle, refer or close), not to report the outcome of a handling it never took.
+      const takeovers =
+        step === "handling"
+          ? Object.fromEntries(
+              levels
+                .slice(1)
+                .map((level) => [
+                  `${prefix}To${name(level)}`,
+                  invokeTask(
+                    fn,
+                    { task: "handlingLapsed", ...subject, "level.$": "$.approval.level" },
+                    "Unwrap",
+                    "$.next",
+                  ),
+                ]),
+            )
+          : {};
       return {
         [`Into${prefix}`]: {
           Type: "Pass",
@@ -67,6 +90,7 @@ export const caseEscalationWorkflow = defineWorkflow({
           Next: `${prefix}Resume`,
         } satisfies State,
         ...approval,
+        ...takeovers,
         [`${prefix}Decided`]: invokeTask(
           fn,
           { task: apply, ...subject, "decision.$": "$.decision" },

@@ -10,11 +10,9 @@ import {
 import { type ActionOption, markDecisionApplied } from "../action/repository";
 import { now } from "../clock";
 import { workflowPolicy } from "../config/durations";
-import { db } from "../db/client";
 import { AppError } from "../error";
 import { sendMail } from "../mail/send";
 import { nextNumber as nextInSequence } from "../record/counter";
-import { tableName } from "../resources";
 import { regionAtLevel, resolveApprovers } from "../staff/directory";
 import { localDate } from "../time";
 import { addFlag, addOnce } from "./flags";

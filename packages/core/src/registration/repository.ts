@@ -1,7 +1,7 @@
 import { randomInt, timingSafeEqual } from "node:crypto";
 import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { nowIso } from "../clock";
-import { conditionFailed, db, queryAll, queryByPrefix, queryPages } from "../db/client";
+import { conditionFailed, db, queryAll, queryPages } from "../db/client";
 import { type Page, queryPage } from "../db/pages";
 import { AppError } from "../error";
 import { maskNik } from "../identity/nik";

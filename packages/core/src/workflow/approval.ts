@@ -42,6 +42,12 @@ export function approvalStates(options: {
   levels?: readonly EscalationLevel[];
   /** Reference paths into the execution input: one for every level, or one per level. */
   responseSecondsPath: string | PerLevel<string>;
+  /**
+   * The wait of a level's first ask, when it differs from the pace of its reminders (a case's
+   * handling deadline at the level that took it, then reminders at the response time). Default:
+   * `responseSecondsPath`.
+   */
+  firstResponseSecondsPath?: string | PerLevel<string>;
   remindersPath: string | PerLevel<string>;
   /** The directory duty asked at each level (default `approver`; `ppa` always asks `ppa`). */
   duties?: DutiesByLevel;
@@ -63,6 +69,8 @@ export function approvalStates(options: {
     return path;
   };
   const response = (level: EscalationLevel) => pathOf(options.responseSecondsPath, level);
+  const firstResponse = (level: EscalationLevel) =>
+    pathOf(options.firstResponseSecondsPath ?? options.responseSecondsPath, level);
   const reminders = (level: EscalationLevel) => pathOf(options.remindersPath, level);
   const name = (level: EscalationLevel) => level.charAt(0).toUpperCase() + level.slice(1);
   const chain: JsonObject = {
@@ -71,9 +79,9 @@ export function approvalStates(options: {
   };
   const ask = `${prefix}Ask`;
   const resolve = `${prefix}Resolve`;
-  const asking = (level: EscalationLevel, extra: JsonObject): State => ({
+  const asking = (level: EscalationLevel, extra: JsonObject, seconds = response(level)): State => ({
     Type: "Pass",
-    Parameters: { level, "timeoutSeconds.$": response(level), ...extra },
+    Parameters: { level, "timeoutSeconds.$": seconds, ...extra },
     ResultPath: "$.approval",
     Next: ask,
   });
@@ -191,7 +199,11 @@ export function approvalStates(options: {
     },
   };
   for (const [i, level] of levels.entries()) {
-    states[`${prefix}At${name(level)}`] = asking(level, { reminders: 0, silentRounds: 0, mail: true });
+    states[`${prefix}At${name(level)}`] = asking(
+      level,
+      { reminders: 0, silentRounds: 0, mail: true },
+      firstResponse(level),
+    );
     states[`${prefix}Remind${name(level)}`] = asking(level, {
       "reminders.$": "States.MathAdd($.approval.reminders, 1)",
       silentRounds: 0,

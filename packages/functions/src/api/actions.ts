@@ -1,6 +1,6 @@
 import { decide } from "@sigap/core/action/decision";
 import { describeSubject } from "@sigap/core/action/known-subjects";
-import { type Action, getAction, isExpired } from "@sigap/core/action/repository";
+import { type Action, type ActionOption, getAction, isExpired } from "@sigap/core/action/repository";
 import type { SubjectView } from "@sigap/core/action/subjects";
 import { formatLocalTime } from "@sigap/core/time";
 import { personText } from "@sigap/core/validation/text";
@@ -61,15 +61,35 @@ function missingPage(c: Context) {
   );
 }
 
+/** An option's own field (e.g. the PSM to assign), under it; hidden until it is chosen where the browser can. */
+function optionInput(option: ActionOption): string {
+  const input = option.input;
+  if (!input) return "";
+  const id = `input-${option.value}-${input.field}`;
+  return `<div class="option-input"><label for="${escapeHtml(id)}">${escapeHtml(input.label)}${
+    input.required ? "" : " (opsional)"
+  }</label><input id="${escapeHtml(id)}" name="${escapeHtml(input.field)}" maxlength="60" pattern="${escapeHtml(
+    input.pattern,
+  )}" title="${escapeHtml(input.hint)}"${input.required ? " required" : ""}></div>`;
+}
+
 function formPage(c: Context, action: Action, subject: SubjectView, error?: string, status: 200 | 422 = 200) {
+  const reporter = action.audience === "reporter";
   const options = action.options
     .map(
       (o, i) =>
-        `<label><input type="radio" name="decision" value="${escapeHtml(o.value)}"${i === 0 ? " required" : ""}> ${escapeHtml(o.label)}${
+        `<div class="option"><label><input type="radio" name="decision" value="${escapeHtml(o.value)}"${i === 0 ? " required" : ""}> ${escapeHtml(o.label)}${
           o.requiresReason ? " (wajib menyertakan alasan)" : ""
-        }</label>`,
+        }</label>${optionInput(o)}</div>`,
     )
     .join("");
+  const texts = reporter
+    ? `<label for="reason">Keterangan (opsional; disampaikan kepada petugas)</label>
+<textarea id="reason" name="reason" maxlength="500"></textarea>`
+    : `<label for="reason">Alasan (wajib untuk pilihan yang ditandai; dapat disampaikan kepada pihak terkait)</label>
+<textarea id="reason" name="reason" maxlength="500"></textarea>
+<label for="note">Catatan internal (hanya untuk petugas)</label>
+<textarea id="note" name="note" maxlength="500"></textarea>`;
   return c.html(
     page(
       subject.title,
@@ -81,15 +101,32 @@ ${facts(subject.facts)}
 ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ""}
 <form method="post">
 <fieldset><legend>${escapeHtml(action.question)}</legend>${options}</fieldset>
-<label for="reason">Alasan (wajib untuk pilihan yang ditandai; dapat disampaikan kepada pihak terkait)</label>
-<textarea id="reason" name="reason" maxlength="500"></textarea>
-<label for="note">Catatan internal (hanya untuk petugas)</label>
-<textarea id="note" name="note" maxlength="500"></textarea>
+${texts}
 <p><button type="submit">Kirim keputusan</button></p>
 </form>`,
     ),
     status,
   );
+}
+
+/**
+ * The chosen option's own field, checked against its pattern: `{answer}` (absent when left empty),
+ * or the message to show. Fields of options not chosen are ignored.
+ */
+function optionAnswer(
+  option: ActionOption,
+  form: Record<string, unknown>,
+): { answer?: Record<string, string> } | { error: string } {
+  const input = option.input;
+  if (!input) return {};
+  const raw = form[input.field];
+  const trimmed = typeof raw === "string" ? raw.trim() : "";
+  const value = input.uppercase ? trimmed.toUpperCase() : trimmed;
+  if (!value) return input.required ? { error: `${input.label} wajib diisi.` } : {};
+  if (value.length > 60 || !new RegExp(`^(?:${input.pattern})$`).test(value)) {
+    return { error: `${input.label} tidak sesuai formatnya. ${input.hint}` };
+  }
+  return { answer: { [input.field]: value } };
 }
 
 async function load(c: Context): Promise<{ action?: Action; subject?: SubjectView }> {
@@ -126,13 +163,17 @@ export const actions = new Hono()
     if (!option) return formPage(c, action, subject, "Pilih salah satu keputusan.", 422);
     const texts = v.safeParse(DecisionTexts, form, { abortPipeEarly: true });
     if (!texts.success) return formPage(c, action, subject, texts.issues[0].message, 422);
-    const { reason, note } = texts.output;
+    const { reason } = texts.output;
+    // A reporter's page has no internal note: none is taken from it.
+    const note = action.audience === "reporter" ? "" : texts.output.note;
     if (option.requiresReason && reason.length < 5) {
       return formPage(c, action, subject, "Tuliskan alasan untuk pilihan ini (minimal 5 karakter).", 422);
     }
+    const extra = optionAnswer(option, form);
+    if ("error" in extra) return formPage(c, action, subject, extra.error, 422);
 
     // Single use, one decision per request, stored before the workflow hears of it.
-    const outcome = await decide(action, { decision, reason, note });
+    const outcome = await decide(action, { decision, reason, note, ...extra });
     if (!outcome.recorded) return gonePage(c, outcome.action, subject);
     const { decidedAt, delivery } = outcome;
     return c.html(

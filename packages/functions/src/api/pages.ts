@@ -13,7 +13,7 @@ fieldset{border:1px solid #ccc;border-radius:6px;margin:0 0 16px;padding:12px}le
 label{display:block;padding:8px 0}textarea{width:100%;box-sizing:border-box;font:inherit;min-height:90px}
 button{font:inherit;font-weight:bold;padding:14px 20px;border:0;border-radius:6px;background:#0b6e4f;color:#fff;width:100%}
 .note{color:#555;font-size:15px}.error{background:#fdecea;border-left:4px solid #c62828;padding:8px 12px;margin:0 0 16px}
-.gone{border-left:4px solid #c77700;padding:8px 12px;background:#fff8e1}</style></head><body><main>${body}</main></body></html>`;
+.gone{border-left:4px solid #c77700;padding:8px 12px;background:#fff8e1}\ninput:not([type]){width:100%;box-sizing:border-box;font:inherit;padding:8px}.option-input{margin:0 0 8px 24px}\n.option:has(input[type=radio]):not(:has(input[type=radio]:checked)) .option-input{display:none}</style></head><body><main>${body}</main></body></html>`;
 }
 
 export function facts(items: Array<{ label: string; value: string }>): string {

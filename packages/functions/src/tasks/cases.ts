@@ -7,9 +7,11 @@ import {
   askReporter,
   CaseDecision,
   confirmationLapsed,
+  handlingLapsed,
   ReporterAsk,
   resolveCaseLevel,
 } from "@sigap/core/case/escalation";
+import { CASE_LEVELS } from "@sigap/core/case/model";
 import type { TaskEvent } from "@sigap/core/workflow/tasks";
 import * as v from "valibot";
 import { InvalidTaskInput } from "./notifications";
@@ -20,6 +22,11 @@ const CaseTask = v.variant("task", [
   v.object({ task: v.literal("requestDecision"), ...Subject, ...ApprovalAskTask.entries }),
   v.object({ task: v.literal("applyResponse"), ...Subject, decision: CaseDecision }),
   v.object({ task: v.literal("applyHandling"), ...Subject, decision: CaseDecision }),
+  v.object({
+    task: v.literal("handlingLapsed"),
+    ...Subject,
+    level: v.picklist(CASE_LEVELS),
+  }),
   v.object({ task: v.literal("askReporter"), ...ReporterAsk.entries }),
   v.object({ task: v.literal("applyConfirmation"), ...Subject, decision: CaseDecision }),
   v.object({ task: v.literal("confirmationLapsed"), ...Subject }),
@@ -45,6 +52,8 @@ export async function handler(event: TaskEvent): Promise<unknown> {
       return applyResponse(task.caseId, task.decision);
     case "applyHandling":
       return applyHandling(task.caseId, task.decision);
+    case "handlingLapsed":
+      return handlingLapsed(task.caseId, task.level);
     case "askReporter":
       return askReporter(task);
     case "applyConfirmation":
