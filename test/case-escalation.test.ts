@@ -3,6 +3,7 @@
  * ignored case climbs village → district → province (test/case-handling.test.ts: the handling
  * stage; test/case-violence.test.ts: the violence route, recovery and reopening).
  */
+import { getAction } from "@sigap/core/action/repository";
 import { describe, expect, it, vi } from "vitest";
 import {
   actionLink,
@@ -18,6 +19,8 @@ import {
   nthMail,
   open,
   PROVINCE,
+  path,
+  pump,
   report,
   SIMPANG,
   TPTD_GARUT,
@@ -39,6 +42,9 @@ describe("case escalation: response", () => {
     expect(html).toContain("Rujuk ke tingkat di atasnya");
     expect(html).toContain("Tutup: bukan kasus PPKS");
     await dueIn(c.id, 7 * DAY, request);
+    // The daily digest lists it by code and type, with its urgency, and reads nothing else.
+    const asked = await pump(getAction(path(actionLink(request)).split("/").pop() as string));
+    expect(asked).toMatchObject({ urgency: "normal", summary: `Kasus PPKS ${c.id}: Lanjut Usia Terlantar` });
 
     await decideOk(actionLink(request), { decision: "handle", note: "Ditangani Puskesos" });
     // Whoever took it gets, right away, the link to report the outcome.

@@ -116,7 +116,7 @@ export const mailAbout = (caseId: string, to?: string) =>
 
 export const actionLink = (mail: { links: string[] }) =>
   mail.links.find((l) => l.includes("/v1/actions/")) as string;
-const path = (url: string) => new URL(url).pathname;
+export const path = (url: string) => new URL(url).pathname;
 
 export const open = (link: string) => pump(stack.app.request(path(link)));
 export async function decide(link: string, fields: Record<string, string>): Promise<Response> {

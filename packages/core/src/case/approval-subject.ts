@@ -71,10 +71,16 @@ async function asked(id: string, event: AskedEvent): Promise<void> {
   const current = await getCurrentRequest({ subjectType: "case", subjectId: id, step: event.step });
   // The chain level asked (`ppa` on the violence route), not the directory level it is listed on.
   const level = event.level as CaseLevel;
-  // Asked where the case already is (taken or referred there): a request, not an escalation.
+  // Asked where the case already is (taken or referred there): a request, not an escalation. Asked
+  // a level up with nobody missing below (a handler who let the deadline pass): an escalation.
   const before = await getCase(id);
+  const moved = before !== undefined && before.level !== level;
   const recorded =
-    event.event === "escalated" && before?.level === level ? "decision-requested" : event.event;
+    event.event === "escalated" && !moved
+      ? "decision-requested"
+      : event.event === "decision-requested" && moved && event.missingLevels.length === 0
+        ? "escalated"
+        : event.event;
   try {
     await recordCaseTransition(id, {
       event: recorded,
@@ -131,6 +137,9 @@ registerSubject({
       facts: details(c),
       standing: standing(c),
       sensitive: c.sensitive,
+      // The title holds only the code and type: safe in a digest for every case, sensitive or not.
+      digestSummary: `Kasus PPKS ${c.id}: ${typeName(c)}`,
+      urgency: c.urgency,
       requestEmail: (action, context) =>
         action.step === "confirmation" ? confirmationEmail(c, action) : caseRequestEmail(c, action, context),
     };

@@ -227,12 +227,16 @@ export function defineReconciler<T extends WorkflowItem>(definition: ReconcilerD
     what: string,
   ): Promise<ReconcileCounts> {
     const counts: ReconcileCounts = { running: 0, started: 0, restarted: 0, closed: 0, failed: 0 };
+    // An item marked twice (its own mark, and one beside it on a stored decision) is reconciled once.
+    const seen = new Set<string>();
     for await (const page of pages) {
       if (options.signal?.aborted) break;
       await forEachConcurrently(page, RECONCILE_CONCURRENCY, async ({ item, marker }) => {
         if (options.signal?.aborted) return;
+        const again = item !== undefined && seen.has(item.id);
+        if (item) seen.add(item.id);
         try {
-          counts[item ? await reconcileItem(item) : "closed"] += 1;
+          if (!again) counts[item ? await reconcileItem(item) : "closed"] += 1;
           // The item's own marker is cleared with its start; one beside it (or of an item gone) here.
           if (marker && (!item || !sameKey(marker, definition.key(item.id)))) await clearMarker(marker);
         } catch (error) {
