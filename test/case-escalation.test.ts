@@ -3,7 +3,12 @@
  * ignored case climbs village → district → province (test/case-handling.test.ts: the handling
  * stage; test/case-violence.test.ts: the violence route, recovery and reopening).
  */
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { actionKeys } from "@sigap/core/action/keys";
 import { getAction } from "@sigap/core/action/repository";
+import { isOverdue } from "@sigap/core/case/repository";
+import { db } from "@sigap/core/db/client";
+import { tableName } from "@sigap/core/resources";
 import { describe, expect, it, vi } from "vitest";
 import {
   actionLink,
@@ -83,6 +88,19 @@ describe("case escalation: response", () => {
       "Catatan internal",
     ])
       expect(confirm).not.toContain(hidden);
+    // The reporter's question is not staff work: in no region index (a directory change cannot hand
+    // it to a village head) and in no daily digest.
+    const { Item: question } = await pump(
+      db().send(
+        new GetCommand({
+          TableName: tableName(),
+          Key: actionKeys.action(path(actionLink(told)).split("/").pop() as string),
+        }),
+      ),
+    );
+    expect(question).toMatchObject({ audience: "reporter", status: "pending" });
+    expect(question).not.toHaveProperty("gsi1pk");
+    expect(question).not.toHaveProperty("gsi3pk");
     await decideOk(actionLink(told), { decision: "handled" });
     await until(async () => (await caseNow(c.id)).stage === "completed", "the case completed");
     expect(await events(c.id)).toEqual([
@@ -112,6 +130,12 @@ describe("case escalation: response", () => {
       // The reminder's link replaces the first one.
       expect((await open(actionLink(first))).status).toBe(410);
       expect((await open(actionLink(reminder))).status).toBe(200);
+      // Past its first deadline the case is overdue, although the reminder's link is fresh.
+      await until(
+        async () => (await caseNow(c.id)).dueAt !== undefined && caseNow(c.id),
+        "the recorded reminder",
+      );
+      expect(isOverdue(await caseNow(c.id), new Date(Date.now()).toISOString())).toBe(true);
     },
   );
 

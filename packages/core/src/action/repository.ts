@@ -171,12 +171,15 @@ export function newActionId(): string {
  * and deletion well after expiry.
  */
 export function actionItem(action: Action): Record<string, unknown> {
+  // Staff work only: a staff-answered request has no link, and a reporter's question is not staff's to
+  // take over (a directory change) nor to list in a staff digest.
+  const staffWork = !action.viaStaff && action.audience !== "reporter";
   return {
     ...action,
     ...keys.action(action.id),
-    ...(action.viaStaff ? {} : keys.byApproverRegion(action.regionCode, action.createdAt, action.id)),
-    // In the daily digest while pending; a staff-answered request has no link to list.
-    ...(action.status === "pending" && !action.viaStaff
+    ...(staffWork ? keys.byApproverRegion(action.regionCode, action.createdAt, action.id) : {}),
+    // In the daily digest while pending.
+    ...(action.status === "pending" && staffWork
       ? keys.pendingByZone(timeZoneOf(action.regionCode), action.addressee.email, action.createdAt, action.id)
       : {}),
     entity: "action",

@@ -89,7 +89,8 @@ async function asked(id: string, event: AskedEvent): Promise<void> {
       // Only while the case is still at this step: a deadline passing as the ask finishes may
       // already have moved it on (a lapsed handling), and a stale ask must not write it back.
       expectedStage: event.step as CaseStage,
-      ...(current?.validUntil ? { set: { dueAt: current.validUntil } } : {}),
+      // The request's first deadline, kept through reminders and escalation: past it, the case is overdue.
+      ...(current?.validUntil ? { set: { dueAt: current.dueAt ?? current.validUntil } } : {}),
       ...(event.missingLevels.length > 0
         ? { note: `Tidak ada petugas terdaftar: ${event.missingLevels.join(", ")}` }
         : {}),
