@@ -6,7 +6,7 @@ import { normalizeRegionCode, regionExists, regionLevel } from "../region/region
 import { parseOrThrow } from "../validation/parse";
 import { personText } from "../validation/text";
 import type { Coordinates, ReporterKind, Urgency } from "./model";
-import { householdConditions, ppksTypes } from "./ppks";
+import { householdConditions, ppksType, ppksTypes } from "./ppks";
 
 /** Names are one line; a location or a description may take several. */
 const line = (label: string, min: number, max: number) => personText(label, { min, max, lines: "single" });
@@ -125,9 +125,9 @@ export const CaseForm = v.object({
   reporter: v.optional(
     v.object(
       {
+        // Absent: see `reporterKind`.
         kind: v.optional(
           v.picklist(["psm", "resident", "anonymous"], "Jenis pelapor harus psm, resident atau anonymous."),
-          "anonymous",
         ),
         name: v.optional(line("Nama pelapor", 2, 100)),
         phone: v.optional(
@@ -206,6 +206,23 @@ function structured(raw: unknown): unknown {
 }
 
 /**
+ * A reporter who names no kind: anonymous on the violence route (UU TPKS: unless they choose
+ * otherwise), and when they left no contact; a resident when they left a name, phone or email, so
+ * those are kept and they are told the outcome.
+ */
+function reporterKind(
+  type: string,
+  reporter: { kind?: ReporterKind; name?: string; phone?: string; email?: string },
+): ReporterKind {
+  const contact = Boolean(reporter.name || reporter.phone || reporter.email);
+  // A "resident" who left nothing to reach them by is anonymous (and counts against its quota).
+  if (reporter.kind === "resident" && !contact) return "anonymous";
+  if (reporter.kind) return reporter.kind;
+  if (ppksType(type)?.violence) return "anonymous";
+  return contact ? "resident" : "anonymous";
+}
+
+/**
  * Validates a report: each field, then the rules across fields — a subject NIK's plausibility
  * against the declared gender, a PSM reporter's member number. Throws one 422 problem listing every
  * field's message. An anonymous report keeps no contact details, even if some were typed.
@@ -233,7 +250,8 @@ export function validateCase(raw: unknown): CaseInput {
       errors,
     );
   }
-  const { kind, name, phone, email, memberNumber } = form.reporter;
+  const { name, phone, email, memberNumber } = form.reporter;
+  const kind = reporterKind(form.ppksType, form.reporter);
   const reporter: CaseInput["reporter"] =
     kind === "anonymous"
       ? { kind }
