@@ -108,6 +108,37 @@ describe("anonymous quota", () => {
   });
 });
 
+describe("anonymous quota per village", () => {
+  it("junk anonymous reports of one type cannot silence an anonymous violence report in that village", async () => {
+    const village = "32.05.22.2003";
+    for (let client = 0; client < 4; client++) {
+      for (let i = 0; i < 5; i++) {
+        await post(
+          {
+            ppksType: "pemulung",
+            villageCode: village,
+            location: `Tempat ${client} ${i}`,
+            description: `Laporan palsu nomor ${client} ${i} untuk menghabiskan kuota.`,
+          },
+          `10.5.0.${client + 1}`,
+        );
+      }
+    }
+    // Violence reports are anonymous by default (UU TPKS): they must still get through.
+    const response = await post(
+      {
+        ppksType: "anak-korban-kekerasan",
+        villageCode: village,
+        location: "Rumah pojok RT 1",
+        description: "Anak perempuan dianiaya pamannya, tolong segera.",
+        urgency: "emergency",
+      },
+      "10.5.0.99",
+    );
+    expect(response.status, await response.clone().text()).toBe(202);
+  });
+});
+
 describe("idempotency", () => {
   it("a retry with the same key and body from another network address replays the answer", async () => {
     const body = {
