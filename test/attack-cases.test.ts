@@ -2,6 +2,7 @@
  * Attack findings on issue 7 (case reports), as failing regression tests. Each test states what
  * the issue asks for; none of them needs the workflow (the start fails fast and is logged).
  */
+import { describeSubject } from "@sigap/core/action/known-subjects";
 import { getCase } from "@sigap/core/case/repository";
 import { createApp } from "@sigap/functions/api/app";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -205,5 +206,23 @@ describe("data requests", () => {
     // Nor the reporter's identity, whoever asks: the subject must not learn who reported them.
     expect(text).not.toContain("Rina Pelapor");
     expect(text).not.toContain("081298765432");
+  });
+});
+
+describe("daily digest", () => {
+  it("a case's action carries its urgency, so the digest lists an emergency first and marks it", async () => {
+    const created = await report(
+      {
+        ppksType: "anak-terlantar",
+        villageCode: "32.05.22.2001",
+        location: "Terminal Cikajang, dekat loket",
+        description: "Anak kecil sendirian sejak pagi, menangis, tidak ada orang tua.",
+        urgency: "emergency",
+        reporter: { kind: "resident", name: "Lina Warga", email: "lina@example.com" },
+      },
+      "10.6.0.1",
+    );
+    const view = await describeSubject({ subjectType: "case", subjectId: created.id, step: "response" });
+    expect(view?.urgency).toBe("emergency");
   });
 });
