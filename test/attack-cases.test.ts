@@ -171,7 +171,9 @@ describe("validation", () => {
       "10.3.0.1",
     );
     expect(response.status).toBe(422);
-    const fields = ((await response.json()) as { errors: Array<{ field: string }> }).errors.map((e) => e.field);
+    const fields = ((await response.json()) as { errors: Array<{ field: string }> }).errors.map(
+      (e) => e.field,
+    );
     expect(fields).toEqual(expect.arrayContaining(["description", "subject.nik", "reporter.memberNumber"]));
   });
 });
@@ -186,7 +188,12 @@ describe("data requests", () => {
         location: "Rumah di belakang masjid Al-Ikhlas",
         description: "Tetangga sering dipukul suaminya, terdengar teriakan tiap malam.",
         subject: { name: "Siti Rahmawati", nik, gender: "P" },
-        reporter: { kind: "resident", name: "Rina Pelapor", phone: "081298765432", email: "rina@example.com" },
+        reporter: {
+          kind: "resident",
+          name: "Rina Pelapor",
+          phone: "081298765432",
+          email: "rina@example.com",
+        },
       },
       "10.4.0.1",
     );
