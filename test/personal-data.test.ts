@@ -429,6 +429,9 @@ describe("cases", () => {
     });
     expect(answer.text).not.toContain(subjectNik);
     expect(answer.text).not.toContain("nikEncrypted");
+    // The reporter is not the data subject: who reported a person is not handed to that person.
+    expect(record.data).not.toHaveProperty("reporter");
+    expect(answer.text).not.toContain("Ujang Warga");
     expect(
       (await dataRequest(await staffToken("district", "32.04"), { nik: subjectNik, kind: "export", reason }))
         .status,

@@ -2,9 +2,9 @@ import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dy
 import { nowIso } from "../clock";
 import { conditionFailed, db, queryByPrefix } from "../db/client";
 import { ERASE_DUE_ATTRIBUTES, type Erasable, type Erasure, type PersonRecord } from "../record/erasure";
-import type { RecordTrail } from "../record/keys";
 import { eventItem } from "../record/trail";
 import { tableName } from "../resources";
+import { mayReadDetails } from "./access";
 import { caseKeys as keys } from "./keys";
 import type { Case, CaseEvent } from "./model";
 import { recordCaseAccess } from "./repository";
@@ -44,15 +44,10 @@ const NOT_EXPORTED = new Set([
   ...ERASE_DUE_ATTRIBUTES,
   "trackingHashes",
   "trackingEncrypted",
+  // The reporter is not the data subject: handing their identity to the person reported could
+  // expose whoever reported them.
+  "reporter",
 ]);
-
-/** The case's audit trail as the shared trail module writes it. */
-const trailOf = (id: string): RecordTrail => ({
-  entity: "case",
-  event: (at, suffix) => keys.event(id, at, suffix),
-  access: (at, suffix) => keys.access(id, at, suffix),
-  events: keys.eventPrefix(id),
-});
 
 const withoutKeys = (item: Record<string, unknown>) => {
   const { pk: _pk, sk: _sk, entity: _entity, ...rest } = item;
@@ -169,7 +164,7 @@ async function erase(id: string, erasure: Erasure): Promise<boolean> {
           ...(nikHash
             ? [{ Delete: { TableName: tableName(), Key: keys.subjectNik(nikHash, found.createdAt, id) } }]
             : []),
-          { Put: { TableName: tableName(), Item: eventItem(trailOf(id), event) } },
+          { Put: { TableName: tableName(), Item: eventItem(keys.trail(id), event) } },
         ],
       }),
     );
@@ -185,6 +180,8 @@ export const caseErasable: Erasable = {
   exportGroup: "cases",
   findByNikHash,
   load,
+  // A restricted type's details go only to those who may read them in the staff API.
+  readableBy: (staff, record) => mayReadDetails(staff, record.data as unknown as Case),
   recordAccess: (id, actor, purpose) => recordCaseAccess(id, actor, purpose),
   erase,
 };

@@ -1,4 +1,5 @@
 import { type RetentionPolicy, retentionPolicy } from "../config/durations";
+import type { Staff } from "../staff/auth";
 import { retentionKeys } from "./retention-keys";
 
 /**
@@ -41,6 +42,8 @@ export interface Erasable {
   /** Ids of this type's records about the person with this NIK (by its keyed hash, never the NIK). */
   findByNikHash(nikHash: string): Promise<string[]>;
   load(id: string): Promise<PersonRecord | undefined>;
+  /** Whether this officer may see the record's details (a restricted case type); default: yes. */
+  readableBy?(staff: Staff, record: PersonRecord): boolean;
   /** Records in the record's access trail that staff read it (an export reads it). */
   recordAccess(id: string, actor: Erasure["actor"], purpose: string): Promise<void>;
   /**

@@ -83,7 +83,13 @@ async function findPersonRecords(
   for (const type of erasableTypes) {
     for (const id of await type.findByNikHash(nikHash)) {
       const record = await type.load(id);
-      if (record && !record.erasedAt && canAccess(staff, record.regionCode)) found.push({ type, record });
+      if (
+        record &&
+        !record.erasedAt &&
+        canAccess(staff, record.regionCode) &&
+        (type.readableBy?.(staff, record) ?? true)
+      )
+        found.push({ type, record });
     }
   }
   return found;

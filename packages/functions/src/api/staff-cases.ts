@@ -1,3 +1,4 @@
+import { mayReadDetails } from "@sigap/core/case/access";
 import {
   CASE_LEVELS,
   CASE_STATUSES,
@@ -42,23 +43,6 @@ export const staffActor = (staff: Staff) => ({
   email: staff.email,
   role: staff.role,
 });
-
-/**
- * May this staff member see the case's details? Any case of their region, except a sensitive or
- * violence type: those only for the staff of the level now handling it (for that level's region)
- * or holders of the `ppa` duty in the region — nobody else, admins included.
- */
-export function mayReadDetails(staff: Staff, found: Case): boolean {
-  if (!canAccess(staff, found.villageCode)) return false;
-  if (!found.sensitive) return true;
-  if (staff.role === "admin") return false;
-  if (staff.duties.includes("ppa")) return true;
-  return (
-    found.level !== "ppa" &&
-    staff.role === found.level &&
-    staff.region === regionAtLevel(found.villageCode, found.level)
-  );
-}
 
 /** What a list shows of a case; subject name and location only to those who may read its details. */
 function summary(found: Case, staff: Staff, at: string) {
