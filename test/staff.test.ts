@@ -220,7 +220,15 @@ describe("directory by duty", () => {
     expect(seededBody).toMatchObject({ duty: "ppa", people: [{ email: "uptdppa@garutkab.example.go.id" }] });
     expect(seededBody).not.toHaveProperty("approvers");
 
-    const put = await call("/v1/staff/directory/3205?duty=ppa", await officer(), {
+    // A district officer cannot make themselves the PPA unit (it receives violence cases in full);
+    // the province can, and so can the unit itself.
+    const byOfficer = await call("/v1/staff/directory/3205?duty=ppa", await officer(), {
+      method: "PUT",
+      body: JSON.stringify({ people: [{ name: "Petugas Dinsos", email: "petugas@example.go.id" }] }),
+    });
+    expect(byOfficer.status).toBe(403);
+    expect(await getPeople("32.05", "ppa")).toMatchObject([{ email: "uptdppa@garutkab.example.go.id" }]);
+    const put = await call("/v1/staff/directory/3205?duty=ppa", await staffToken("province", "32"), {
       method: "PUT",
       body: JSON.stringify({ people: ppa }),
     });

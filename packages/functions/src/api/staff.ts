@@ -256,6 +256,15 @@ export const staff = new Hono<StaffEnv>()
     const me = c.get("staff");
     const duty = directoryDuty(c.req.query("duty"));
     const { code, level } = directoryRegion(me, c.req.param("regionCode"), duty);
+    // Whoever holds `ppa` receives violence cases with their details: a district officer must not
+    // make themselves the unit. The province, an admin or the unit itself sets it.
+    if (duty === "ppa" && me.role === "district" && !me.duties.includes("ppa")) {
+      throw new AppError(
+        "forbidden",
+        "Tidak berwenang",
+        "Petugas UPTD PPA ditetapkan oleh Dinas Sosial provinsi atau oleh UPTD PPA sendiri.",
+      );
+    }
     const people = readDirectoryForm(await readBody(c), duty);
     // Audited, and the removed people's waiting requests move to the new ones.
     const change = await changePeople(code, duty, people, actorOf(me));
