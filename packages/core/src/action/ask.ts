@@ -104,8 +104,9 @@ async function findAddressees(
   for (const level of candidates) {
     const place = directoryPlace(level, dutyAt(request, level));
     const found = await resolveDuty(itemRegion, place.level, place.duty);
+    // A duty's own fallback (a village head standing in for an empty case-handler entry) is the
+    // directory working as documented, not somebody missing.
     if (found) {
-      if (found.fellBack) missingLevels.push(level);
       return {
         people: found.people,
         level,
