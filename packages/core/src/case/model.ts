@@ -157,6 +157,7 @@ export const reporterMilestones: Record<string, string> = {
   taken: "Kasus diambil untuk ditangani",
   referred: "Dirujuk ke tingkat di atasnya",
   extended: "Batas waktu penanganan diperpanjang",
+  "handling-lapsed": "Hasil penanganan belum dilaporkan; dialihkan ke tingkat di atasnya",
   closed: "Kasus ditutup",
   reopened: "Kasus dibuka kembali",
 };

@@ -7,7 +7,7 @@ describe("checkNik", () => {
     const result = checkNik("3205011507950001", { gender: "L", birthDate: "1995-07-15" });
     expect(result.errors).toEqual([]);
     expect(result.facts).toEqual({
-      districtCode: "32.05.01",
+      subdistrictCode: "32.05.01",
       gender: "L",
       birthDay: 15,
       birthMonth: 7,

@@ -9,7 +9,7 @@ export type Gender = "L" | "P";
 
 export interface NikFacts {
   /** `32.05.01`: the kecamatan of first issue. */
-  districtCode: string;
+  subdistrictCode: string;
   gender: Gender;
   /** Day and month as encoded; the year only as two digits. */
   birthDay: number;
@@ -37,15 +37,15 @@ export function checkNik(nik: string, declared: { gender?: Gender; birthDate?: s
   const warnings: string[] = [];
 
   const province = nik.slice(0, 2);
-  const regency = `${province}.${nik.slice(2, 4)}`;
-  const districtCode = `${regency}.${nik.slice(4, 6)}`;
+  const kabupaten = `${province}.${nik.slice(2, 4)}`;
+  const subdistrictCode = `${kabupaten}.${nik.slice(4, 6)}`;
   if (!regionExists(province)) {
     errors.push(`Kode provinsi pada NIK (${province}) tidak dikenal. Periksa kembali NIK Anda.`);
-  } else if (!regionExists(regency)) {
-    errors.push(`Kode kabupaten/kota pada NIK (${regency}) tidak dikenal. Periksa kembali NIK Anda.`);
-  } else if (!regionExists(districtCode)) {
+  } else if (!regionExists(kabupaten)) {
+    errors.push(`Kode kabupaten/kota pada NIK (${kabupaten}) tidak dikenal. Periksa kembali NIK Anda.`);
+  } else if (!regionExists(subdistrictCode)) {
     warnings.push(
-      `Kode kecamatan pada NIK (${districtCode}) tidak ada dalam daftar wilayah terbaru; mungkin kecamatan tersebut telah dimekarkan.`,
+      `Kode kecamatan pada NIK (${subdistrictCode}) tidak ada dalam daftar wilayah terbaru; mungkin kecamatan tersebut telah dimekarkan.`,
     );
   }
 
@@ -82,7 +82,7 @@ export function checkNik(nik: string, declared: { gender?: Gender; birthDate?: s
   return {
     errors,
     warnings,
-    facts: { districtCode, gender, birthDay, birthMonth, birthYearTwoDigits, serial },
+    facts: { subdistrictCode, gender, birthDay, birthMonth, birthYearTwoDigits, serial },
   };
 }
 

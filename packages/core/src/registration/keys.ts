@@ -40,5 +40,6 @@ export const registrationKeys = {
   /** The key attributes a gsi2 page position needs (table key and index key). */
   regionPageKey: ["pk", "sk", "gsi2pk", "gsi2sk"] as const,
   /** Numbers issued in sequence (SK and member numbers per kabupaten/kota). */
-  counter: (name: string) => ({ pk: `COUNTER#${name}`, sk: "COUNTER" }),
+  skCounter: (kabupaten: string, year: string) => ({ pk: `COUNTER#SK#${kabupaten}#${year}`, sk: "COUNTER" }),
+  memberCounter: (kabupaten: string) => ({ pk: `COUNTER#MEMBER#${kabupaten}`, sk: "COUNTER" }),
 };

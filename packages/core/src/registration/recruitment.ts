@@ -12,7 +12,7 @@ import { now } from "../clock";
 import { workflowPolicy } from "../config/durations";
 import { AppError } from "../error";
 import { sendMail } from "../mail/send";
-import { nextNumber as nextInSequence } from "../record/counter";
+import { nextNumber } from "../record/counter";
 import { regionAtLevel, resolveApprovers } from "../staff/directory";
 import { localDate } from "../time";
 import { addFlag, addOnce } from "./flags";
@@ -113,9 +113,6 @@ export const Decision = v.object({
 });
 export type Decision = v.InferOutput<typeof Decision>;
 
-/** Numbers issued in sequence per kabupaten/kota, atomically. */
-const nextNumber = (counter: string) => nextInSequence(registrationKeys.counter(counter));
-
 /**
  * Applies a decision to the registration (status, audit, applicant email). A repeat of a decision
  * already applied (a Lambda retry) changes nothing and reports the same outcome.
@@ -192,12 +189,12 @@ const afterOutcome: Record<Outcome, { status: Registration["status"]; stage: Rec
 
 /** The SK number and member number, in sequence per kabupaten/kota. */
 async function issueNumbers(r: Registration): Promise<Pick<Registration, "skNumber" | "memberNumber">> {
-  const regency = regionAtLevel(r.villageCode, "district");
+  const kabupaten = regionAtLevel(r.villageCode, "district");
   // The decree's year is the kabupaten's own: an SK approved at 06:00 WIB on 1 January is that year's.
   const year = localDate(now(), r.villageCode).slice(0, 4);
-  const digits = regency.replace(".", "");
-  const sk = await nextNumber(`SK#${regency}#${year}`);
-  const member = await nextNumber(`MEMBER#${regency}`);
+  const digits = kabupaten.replace(".", "");
+  const sk = await nextNumber(registrationKeys.skCounter(kabupaten, year));
+  const member = await nextNumber(registrationKeys.memberCounter(kabupaten));
   return {
     skNumber: `SK-PSM/${digits}/${year}/${String(sk).padStart(4, "0")}`,
     memberNumber: `PSM-${digits}-${String(member).padStart(6, "0")}`,
