@@ -18,6 +18,7 @@ import { putApprovers } from "@sigap/core/staff/directory";
 import { sfn } from "@sigap/core/workflow/client";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { type AppStack, startAppStack } from "./support/app-stack";
+import { actionLink, path, pump, until, useFakeWorkflowClock } from "./support/fake-clock";
 import { staffToken } from "./support/staff-token";
 
 // A jump of days on the fake clock would fire every in-flight SDK request's timeout (the SDK's
@@ -37,43 +38,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-beforeEach(() => {
-  vi.useFakeTimers({
-    toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"],
-    now: new Date("2026-11-23T01:00:00Z"),
-  });
-});
-afterEach(() => vi.useRealTimers());
-
-/**
- * Awaits real I/O while nudging the fake clock: DynamoDB Local answers with the real time, so after
- * a jump of days the SDK corrects its clock skew and retries once after a (fake) backoff.
- */
-async function pump<T>(work: T | Promise<T>): Promise<T> {
-  let settled = false;
-  const tracked = Promise.resolve(work).finally(() => {
-    settled = true;
-  });
-  const deadline = performance.now() + 15_000;
-  while (!settled) {
-    if (performance.now() > deadline) throw new Error("Timed out waiting for a promise");
-    await vi.advanceTimersByTimeAsync(50);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return tracked;
-}
-
-async function until<T>(
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
-  what: string,
-): Promise<T> {
-  const deadline = performance.now() + 15_000;
-  for (;;) {
-    const value = await pump(Promise.resolve(probe()));
-    if (value !== undefined && value !== false) return value;
-    if (performance.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-  }
-}
+useFakeWorkflowClock();
 
 let serial = 700;
 async function register(overrides: Record<string, unknown> = {}): Promise<{ id: string; name: string }> {
@@ -102,9 +67,6 @@ const mailAbout = (name: string, to?: string) =>
     .list()
     .reverse()
     .filter((m) => m.subject.includes(name) && (!to || m.to.includes(to)));
-const actionLink = (mail: { links: string[] }) =>
-  mail.links.find((l) => l.includes("/v1/actions/")) as string;
-const path = (url: string) => new URL(url).pathname;
 
 const open = (link: string) => pump(stack.app.request(path(link)));
 const decide = (link: string, fields: Record<string, string>) =>

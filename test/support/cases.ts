@@ -11,6 +11,9 @@ import { startCaseEscalation } from "@sigap/core/case/workflow";
 import { outbox } from "@sigap/core/mail/outbox";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from "vitest";
 import { type AppStack, startAppStack } from "./app-stack";
+import { actionLink, path, pump, until, useFakeWorkflowClock } from "./fake-clock";
+
+export { actionLink, path, pump, until };
 
 export const HOUR = 3600 * 1000;
 export const DAY = 24 * HOUR;
@@ -35,41 +38,8 @@ export function useCaseStack(): () => AppStack {
     stack = await startAppStack();
   });
   afterAll(() => stack.close());
-  beforeEach(() => {
-    vi.useFakeTimers({
-      toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"],
-      now: new Date("2026-11-23T01:00:00Z"),
-    });
-  });
-  afterEach(() => vi.useRealTimers());
+  useFakeWorkflowClock();
   return () => stack;
-}
-
-/** Awaits real I/O while nudging the fake clock (DynamoDB Local answers with the real time). */
-export async function pump<T>(work: T | Promise<T>): Promise<T> {
-  let settled = false;
-  const tracked = Promise.resolve(work).finally(() => {
-    settled = true;
-  });
-  const deadline = performance.now() + 20_000;
-  while (!settled) {
-    if (performance.now() > deadline) throw new Error("Timed out waiting for a promise");
-    await vi.advanceTimersByTimeAsync(50);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return tracked;
-}
-
-export async function until<T>(
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
-  what: string,
-): Promise<T> {
-  const deadline = performance.now() + 20_000;
-  for (;;) {
-    const value = await pump(Promise.resolve(probe()));
-    if (value !== undefined && value !== false) return value;
-    if (performance.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-  }
 }
 
 let serial = 0;
@@ -113,10 +83,6 @@ export const mailAbout = (caseId: string, to?: string) =>
     .list()
     .reverse()
     .filter((m) => m.subject.includes(caseId) && (!to || m.to.includes(to)));
-
-export const actionLink = (mail: { links: string[] }) =>
-  mail.links.find((l) => l.includes("/v1/actions/")) as string;
-export const path = (url: string) => new URL(url).pathname;
 
 export const open = (link: string) => pump(stack.app.request(path(link)));
 export async function decide(link: string, fields: Record<string, string>): Promise<Response> {
