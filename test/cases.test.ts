@@ -6,7 +6,10 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { caseKeys } from "@sigap/core/case/keys";
 import { anonymousQuota, countCases, recordCaseTransition } from "@sigap/core/case/repository";
+import { validateCase } from "@sigap/core/case/schema";
+import { useClock } from "@sigap/core/clock";
 import { db, queryByPrefix } from "@sigap/core/db/client";
+import { hashSubmission } from "@sigap/core/identity/protect";
 import { regionExists } from "@sigap/core/region/regions";
 import { validRegistration } from "@sigap/core/registration/fixtures";
 import { createRegistration, recordTransition } from "@sigap/core/registration/repository";
@@ -134,6 +137,9 @@ describe("POST /v1/cases: validation", () => {
         "coordinates.lng",
         "description",
         "subject.ageYears",
+        // The rules across fields speak even though other fields are wrong.
+        "subject.nik",
+        "reporter.memberNumber",
         "reporter.phone",
       ].sort(),
     );
@@ -170,6 +176,139 @@ describe("POST /v1/cases: validation", () => {
     });
     expect(text.status).toBe(415);
     expect((await post(validCase(nextVillage()), { "Idempotency-Key": "has spaces" })).status).toBe(400);
+  });
+});
+
+describe("POST /v1/cases: wrong shapes", () => {
+  const formPost = (fields: Array<[string, string]>) =>
+    app.request("/v1/cases", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(fields).toString(),
+    });
+  const formOf = (village: string): Array<[string, string]> => [
+    ["ppksType", "lanjut-usia-terlantar"],
+    ["villageCode", village],
+    ["location", "Jl. Cikajang No. 5, dekat masjid"],
+    ["description", "Seorang lansia tinggal sendiri tanpa keluarga."],
+    ["reporter.kind", "resident"],
+    ["reporter.name", "Dewi Lestari"],
+  ];
+
+  it("refuses a single-value form field sent twice (isian ganda), not last-one-wins, beside other errors", async () => {
+    const village = nextVillage();
+    const response = await formPost([
+      ...formOf(village),
+      ["ppksType", "gelandangan"],
+      ["subject.name", "Ahmad"],
+      ["subject.name", "Budi"],
+      ["urgency", "segera"],
+      // `conditions` may repeat.
+      ["conditions", "rtlh"],
+      ["conditions", "tanpa-listrik"],
+    ]);
+    expect(response.status).toBe(422);
+    const { errors } = (await response.json()) as { errors: Array<{ field: string; message: string }> };
+    expect(errors.map((e) => e.field).sort()).toEqual(["ppksType", "subject.name", "urgency"]);
+    expect(errors.find((e) => e.field === "ppksType")?.message).toContain("Isian ganda");
+    expect(errors.find((e) => e.field === "subject.name")?.message).toContain("Isian ganda");
+    expect((await countCases(village)).total).toBe(0);
+    // The same form with each field once is accepted.
+    expect((await formPost(formOf(village))).status).toBe(202);
+  });
+
+  it("says a value of the wrong JSON type is invalid, not missing", async () => {
+    const response = await post({
+      ...validCase(nextVillage()),
+      villageCode: 3205222001,
+      location: ["Jl. Cikajang"],
+      description: { text: "Lansia sendirian" },
+      subject: { name: 42 },
+    });
+    expect(response.status).toBe(422);
+    const { errors } = (await response.json()) as { errors: Array<{ field: string; message: string }> };
+    expect(errors.map((e) => e.field).sort()).toEqual([
+      "description",
+      "location",
+      "subject.name",
+      "villageCode",
+    ]);
+    for (const { message } of errors) {
+      expect(message).toContain("tidak valid");
+      expect(message).not.toContain("wajib diisi");
+    }
+    // A missing field still says it is required.
+    const { villageCode: _missing, ...withoutVillage } = validCase(nextVillage());
+    const missing = await post(withoutVillage);
+    expect(await missing.json()).toMatchObject({
+      errors: [{ field: "villageCode", message: "Kode desa/kelurahan wajib diisi." }],
+    });
+  });
+});
+
+describe("POST /v1/cases: the same submission again", () => {
+  it("answers a double submission (no key) with the first case and tracking code, and saves nothing more", async () => {
+    const village = nextVillage();
+    const body = validCase(village);
+    const first = await report(body, "10.9.0.1");
+    // A double click, and a retry from another network a little later.
+    const [again, retry] = await Promise.all([report(body, "10.9.0.1"), report(body, "10.9.0.2")]);
+    for (const answer of [again, retry]) {
+      expect(answer).toEqual(first);
+    }
+    expect((await countCases(village)).total).toBe(1);
+    const { body: found } = await details(first.id);
+    expect(found.auditTrail?.map((e) => e.event)).toEqual(["reported"]);
+    // Any field different is another report.
+    const other = await report({ ...body, urgency: "emergency" }, "10.9.0.1");
+    expect(other.id).not.toBe(first.id);
+    // The submission record keeps the tracking code only encrypted, and expires after a day.
+    const { Item: record } = await db().send(
+      new GetCommand({
+        TableName: tableName(),
+        Key: caseKeys.submission(hashSubmission({ ...validateCase(body) })),
+      }),
+    );
+    expect(record).toMatchObject({ caseId: first.id, trackingEncrypted: expect.any(String) });
+    expect(JSON.stringify(record)).not.toContain(first.trackingCode);
+    const dayFromNow = Date.now() / 1000 + 24 * 3600;
+    expect(Math.abs(Number(record?.expiresAt) - dayFromNow)).toBeLessThan(120);
+  });
+
+  it("answers a double anonymous submission with the first case, not a fold with a second code, and takes no quota", async () => {
+    const village = nextVillage();
+    const body = validCase(village, { reporter: { kind: "anonymous" }, subject: {} });
+    const first = await report(body, "10.9.1.1");
+    for (let i = 0; i < anonymousQuota.perClient + 2; i++) {
+      expect(await report(body, "10.9.1.1")).toEqual(first);
+    }
+    const { body: found } = await details(first.id);
+    expect(found.reportCount).toBe(1);
+  });
+
+  it("makes a new case of the same submission a day later", async () => {
+    const village = nextVillage();
+    const body = validCase(village);
+    const first = await report(body);
+    const restore = useClock({ now: () => new Date(Date.now() + 25 * 3600 * 1000) });
+    try {
+      const later = await report(body);
+      expect(later.id).not.toBe(first.id);
+      expect(later.trackingCode).not.toBe(first.trackingCode);
+    } finally {
+      restore();
+    }
+  });
+
+  it("replays an Idempotency-Key retry sent from another network address", async () => {
+    const body = validCase(nextVillage());
+    const first = await post(body, { "Idempotency-Key": "case-moved-network" }, "10.9.2.1");
+    const retry = await post(body, { "Idempotency-Key": "case-moved-network" }, "2001:db8:9::1");
+    expect(retry.status, await retry.clone().text()).toBe(202);
+    expect(await retry.json()).toEqual(await first.json());
+    // The same key with another body is still refused.
+    const other = await post({ ...body, urgency: "emergency" }, { "Idempotency-Key": "case-moved-network" });
+    expect(other.status).toBe(422);
   });
 });
 
@@ -337,6 +476,10 @@ describe("anonymous reports", () => {
     expect(body.additionalReports?.map((r) => r.description)).toEqual([
       "Lansia di dekat masjid tampak sakit dan tidak makan.",
     ]);
+    // The report's own fields, not the table's keys.
+    for (const folded of body.additionalReports ?? []) {
+      expect(Object.keys(folded).sort()).toEqual(["at", "description", "location", "urgency"]);
+    }
     expect(body.auditTrail?.map((e) => e.event)).toEqual(["reported", "report-folded"]);
     expect((await countCases(village)).total).toBe(1);
     // Another type in the same village is another case.
@@ -362,7 +505,11 @@ describe("anonymous reports", () => {
     const village = nextVillage();
     for (let i = 0; i < anonymousQuota.perVillage; i++) {
       await report(
-        anonymous(village, { ppksType: i % 2 === 0 ? "gelandangan" : "pengemis" }),
+        anonymous(village, {
+          ppksType: i % 2 === 0 ? "gelandangan" : "pengemis",
+          // Near-duplicates, not copies: a copy answers with the first case and takes no quota.
+          description: `Laporan anonim nomor ${i} tentang orang di jalan.`,
+        }),
         `10.3.0.${i + 1}`,
       );
     }
@@ -371,6 +518,94 @@ describe("anonymous reports", () => {
     expect(((await refused.json()) as { detail: string }).detail).toContain("Desa/kelurahan ini");
     // The flood became two cases, not twenty.
     expect((await countCases(village)).total).toBe(2);
+  });
+
+  it("never fold a violence report, a more urgent report, or a report naming someone into an unnamed case", async () => {
+    const village = nextVillage();
+    const open = await report(anonymous(village, { urgency: "high" }), "10.7.0.1");
+    // Less urgent or as urgent, nobody named: folded.
+    const calmer = await report(
+      anonymous(village, {
+        urgency: "normal",
+        description: "Lansia itu masih sendirian, belum ada yang datang.",
+      }),
+      "10.7.0.2",
+    );
+    expect(calmer.id).toBe(open.id);
+    // More urgent: a case of its own, with its own deadlines.
+    const urgent = await report(
+      anonymous(village, { urgency: "emergency", description: "Lansia itu pingsan di depan rumah, segera." }),
+      "10.7.0.3",
+    );
+    expect(urgent.id).not.toBe(open.id);
+    // Naming someone, against a case naming nobody: a case of its own.
+    const named = await report(
+      anonymous(village, {
+        urgency: "normal",
+        subject: { name: "Mbah Karto" },
+        description: "Mbah Karto tinggal sendiri dan tidak ada yang merawat.",
+      }),
+      "10.7.0.4",
+    );
+    expect([open.id, urgent.id]).not.toContain(named.id);
+    // The same person named again (spelt a little differently): folded into that one.
+    const again = await report(
+      anonymous(village, {
+        urgency: "normal",
+        subject: { name: "mbah karta" },
+        description: "Mbah Karta kelihatan lemah, makan seadanya.",
+      }),
+      "10.7.0.5",
+    );
+    expect(again.id).toBe(named.id);
+    // Nobody named, against the named case (and the more urgent one): not folded into either.
+    const unnamed = await report(
+      anonymous(village, { urgency: "emergency", description: "Ada lansia lagi yang butuh bantuan segera." }),
+      "10.7.0.6",
+    );
+    expect(unnamed.id).not.toBe(named.id);
+    // Violence reports are never folded, however alike (both anonymous, nobody named).
+    const violence = { ppksType: "anak-korban-kekerasan", urgency: "normal" };
+    const firstViolence = await report(
+      anonymous(village, { ...violence, description: "Terdengar anak dipukul di rumah ujung gang." }),
+      "10.7.0.7",
+    );
+    const secondViolence = await report(
+      anonymous(village, { ...violence, description: "Anak di rumah ujung gang sering dipukul." }),
+      "10.7.0.8",
+    );
+    expect(secondViolence.id).not.toBe(firstViolence.id);
+  });
+
+  it("never limit violence reports per village (they are anonymous by default), but still per client", async () => {
+    const village = nextVillage();
+    for (let i = 0; i < anonymousQuota.perVillage; i++) {
+      await report(
+        anonymous(village, { ppksType: "pemulung", description: `Laporan sampah nomor ${i} di desa ini.` }),
+        `10.8.0.${i + 1}`,
+      );
+    }
+    expect((await post(anonymous(village, { ppksType: "pemulung" }), {}, "10.8.1.1")).status).toBe(429);
+    const violence = (i: number) =>
+      anonymous(village, {
+        ppksType: "anak-korban-kekerasan",
+        description: `Anak dianiaya di rumah nomor ${i}, tolong segera.`,
+      });
+    expect((await post(violence(0), {}, "10.8.2.1")).status).toBe(202);
+    // One client still cannot flood: the per-client quota holds for violence reports too.
+    for (let i = 1; i < anonymousQuota.perClient; i++) await report(violence(i), "10.8.2.1");
+    expect((await post(violence(99), {}, "10.8.2.1")).status).toBe(429);
+  });
+
+  it("count an IPv6 client by its /64: another address of the same prefix shares the quota", async () => {
+    for (let i = 0; i < anonymousQuota.perClient; i++) {
+      await report(anonymous(nextVillage()), `2001:db8:aa:1::${(i + 1).toString(16)}`);
+    }
+    // Same /64, another host part (even spelt in full): refused.
+    const refused = await post(anonymous(nextVillage()), {}, "2001:0db8:00aa:0001:dead:beef:0:1");
+    expect(refused.status).toBe(429);
+    // The next /64 is another client.
+    expect((await post(anonymous(nextVillage()), {}, "2001:db8:aa:2::1")).status).toBe(202);
   });
 });
 

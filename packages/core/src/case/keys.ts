@@ -52,6 +52,11 @@ export const caseKeys = {
   }),
   /** The key attributes a gsi2 page position needs (table key and index key). */
   regionPageKey: ["pk", "sk", "gsi2pk", "gsi2sk"] as const,
+  /**
+   * One submission (a keyed hash of every field) for a day: a double click answers with the case
+   * and tracking code the first one got, instead of a second case. Expires through the table's TTL.
+   */
+  submission: (submissionHash: string) => ({ pk: `CASE-SUBMISSION#${submissionHash}`, sk: "SUBMISSION" }),
   /** Anonymous reports in one fixed window, per client (keyed hash of its address) or per village. */
   anonymousQuota: (scope: "client" | "village", subject: string, window: number) => ({
     pk: `CASE-QUOTA#${scope}#${subject}#${window}`,

@@ -1,4 +1,5 @@
 import { randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import { isIPv4, isIPv6 } from "node:net";
 import {
   GetCommand,
   TransactWriteCommand,
@@ -10,7 +11,7 @@ import { conditionFailed, db, queryAll, queryByPrefix } from "../db/client";
 import { type Page, queryPage } from "../db/pages";
 import { AppError } from "../error";
 import { maskNik } from "../identity/nik";
-import { encrypt, hashNik, hashReceipt, hashSubmission } from "../identity/protect";
+import { decrypt, encrypt, hashNik, hashReceipt, hashSubmission } from "../identity/protect";
 import { ERASE_DUE_ATTRIBUTES, eraseDueMark } from "../record/erasure";
 import * as trail from "../record/trail";
 import { writeTransition } from "../record/transition";
@@ -29,6 +30,7 @@ import type {
   CaseStage,
   CaseStatus,
   FoldedReport,
+  Urgency,
 } from "./model";
 import { ppksType } from "./ppks";
 import type { CaseInput } from "./schema";
@@ -81,8 +83,12 @@ export function recordCaseAccess(id: string, actor: Actor, purpose: string): Pro
   return trail.recordAccess(keys.trail(id), actor, purpose);
 }
 
-export function listFoldedReports(id: string): Promise<FoldedReport[]> {
-  return queryByPrefix<FoldedReport>(keys.foldedReportPrefix(id));
+/** The reports folded into a case, as the handler reads them: their own text, not the table's keys. */
+export async function listFoldedReports(id: string): Promise<FoldedReport[]> {
+  const items = await queryByPrefix<FoldedReport & { pk?: string; sk?: string; entity?: string }>(
+    keys.foldedReportPrefix(id),
+  );
+  return items.map(({ pk: _pk, sk: _sk, entity: _entity, ...report }) => report);
 }
 
 export async function getCase(id: string): Promise<Case | undefined> {
@@ -138,6 +144,31 @@ async function takeQuota(scope: "client" | "village", subject: string, limit: nu
   }
 }
 
+/**
+ * Who counts as one client for the per-client quota: an IPv4 address, or the /64 prefix of an IPv6
+ * one — a subscriber gets a whole /64 and may pick any address in it, so one phone could otherwise
+ * send without limit. An IPv4-mapped IPv6 address (`::ffff:10.1.2.3`) is its IPv4 address.
+ */
+export function quotaClient(address: string): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address)?.[1];
+  if (mapped && isIPv4(mapped)) return mapped;
+  const bare = address.split("%")[0] ?? address;
+  if (!isIPv6(bare)) return address;
+  const [head = "", tail] = bare.toLowerCase().split("::");
+  const groups = (part: string) => (part === "" ? [] : part.split(":"));
+  const leading = groups(head);
+  const trailing = tail === undefined ? [] : groups(tail);
+  // "::" stands for the missing zero groups; an embedded IPv4 tail ("::ffff:1.2.3.4") fills two.
+  const tailWidth = trailing.length + (trailing.at(-1)?.includes(".") ? 1 : 0);
+  const expanded = [
+    ...leading,
+    ...Array<string>(Math.max(0, 8 - leading.length - tailWidth)).fill("0"),
+    ...trailing,
+  ];
+  const prefix = expanded.slice(0, 4).map((group) => Number.parseInt(group || "0", 16).toString(16));
+  return `${prefix.join(":")}::/64`;
+}
+
 /** Lowercase letters and digits, words sorted: "Budi  Santoso" and "santoso, budi" compare equal. */
 function nameKey(name: string): string {
   return name
@@ -191,7 +222,20 @@ function villageCasesSince(villageCode: string, type: string, since: string): Pr
   });
 }
 
-/** The open case an anonymous report of this village and type folds into, if any. */
+const URGENCY_RANK: Record<Urgency, number> = { normal: 0, high: 1, emergency: 2 };
+
+/** Both name the same person (similar names), or neither names anyone. */
+function sameSubject(report: string | undefined, open: string | undefined): boolean {
+  if (!report || !open) return !report && !open;
+  return similarNames(report, open);
+}
+
+/**
+ * The open case an anonymous report of this village and type folds into, if any: only a near-copy
+ * of it. A report more urgent than that case is its own case (its deadlines are the urgency's), and
+ * a report naming someone is not folded into one naming nobody or someone else. (Violence reports
+ * are never folded: the caller does not ask.)
+ */
 async function foldTarget(input: CaseInput, nowMs: number): Promise<Case | undefined> {
   const since = new Date(nowMs - FOLD_WINDOW_MS).toISOString();
   const recent = await villageCasesSince(input.villageCode, input.ppksType, since);
@@ -199,9 +243,55 @@ async function foldTarget(input: CaseInput, nowMs: number): Promise<Case | undef
     (found) =>
       found.status !== "closed" &&
       found.trackingHashes.length < MAX_FOLDED_REPORTS &&
-      // Two different named people are two cases, however alike the rest.
-      (!input.subject.name || !found.subject.name || similarNames(input.subject.name, found.subject.name)),
+      URGENCY_RANK[input.urgency] <= URGENCY_RANK[found.urgency] &&
+      sameSubject(input.subject.name, found.subject.name),
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The same submission again (a double click, a retry after a timeout, no Idempotency-Key)
+
+/** How long the same submission again answers with the case the first one got. */
+const RESUBMISSION_WINDOW_SECONDS = 24 * 3600;
+
+interface SubmissionRecord {
+  caseId: string;
+  /** The tracking code the first submission was given (only the case's hash of it is kept there). */
+  trackingEncrypted: string;
+  /** Epoch seconds: the table's TTL attribute. */
+  expiresAt: number;
+}
+
+/** The put of a submission's record, in the transaction that saves its report; refused while one is live. */
+function submissionPut(submissionHash: string, caseId: string, trackingCode: string, nowMs: number) {
+  const nowSeconds = Math.floor(nowMs / 1000);
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: {
+        ...keys.submission(submissionHash),
+        entity: "case-submission",
+        caseId,
+        trackingEncrypted: encrypt(trackingCode),
+        expiresAt: nowSeconds + RESUBMISSION_WINDOW_SECONDS,
+      },
+      // DynamoDB deletes expired items late: an expired record is replaced, not honoured.
+      ConditionExpression: "attribute_not_exists(pk) OR expiresAt < :now",
+      ExpressionAttributeValues: { ":now": nowSeconds },
+    },
+  };
+}
+
+/** The case this exact submission already got within the window, with its tracking code. */
+async function sameSubmission(submissionHash: string, nowMs: number): Promise<CreatedCase | undefined> {
+  const { Item } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.submission(submissionHash), ConsistentRead: true }),
+  );
+  const record = Item as SubmissionRecord | undefined;
+  if (!record || record.expiresAt * 1000 <= nowMs) return undefined;
+  const found = await getCase(record.caseId);
+  if (!found) return undefined;
+  return { case: found, trackingCode: decrypt(record.trackingEncrypted), folded: false, resubmitted: true };
 }
 
 /** Earlier cases that may be this one: the same subject NIK, or the same village, type and a similar name. */
@@ -239,14 +329,20 @@ export interface CreatedCase {
   trackingCode: string;
   /** The report was folded into an existing open case (an anonymous near-duplicate). */
   folded: boolean;
+  /** The same submission arrived earlier (within a day): this is that report's case and tracking code. */
+  resubmitted: boolean;
 }
 
 /**
- * Saves a report. An anonymous one first takes its quota (per client, per village) and folds into
- * an open case of the same village and type from the last 72 hours when there is one: the reporter
- * gets their own tracking code for that case, and the handler one case, not a flood. Otherwise a
- * new case is saved with its first audit event, its subject-NIK index entry and links to possible
- * duplicates (both ways) in one transaction; duplicates are flagged, never refused.
+ * Saves a report. The same submission again (every field identical, within a day) answers with the
+ * first one's case and tracking code and saves nothing. An anonymous report first takes its quota
+ * (per client; per village too unless it is a violence report, which is anonymous by default and
+ * must never be silenced by others' junk) and, unless it is a violence report, folds into an open
+ * case of the same village and type from the last 72 hours that it nearly copies (see
+ * `foldTarget`): the reporter gets their own tracking code for that case, and the handler one case,
+ * not a flood. Otherwise a new case is saved with its first audit event, its submission record, its
+ * subject-NIK index entry and links to possible duplicates (both ways) in one transaction;
+ * duplicates are flagged, never refused.
  * `client` is the sender's network address (for the anonymous quota only; kept only as a keyed hash).
  */
 export async function createCase(input: CaseInput, context: { client: string }): Promise<CreatedCase> {
@@ -255,14 +351,24 @@ export async function createCase(input: CaseInput, context: { client: string }):
   const type = ppksType(input.ppksType);
   if (!type) throw new AppError("validation", "Jenis PPKS tidak dikenal");
   const trackingCode = newTrackingCode();
+  const submissionHash = hashSubmission({ ...input });
+  const earlier = await sameSubmission(submissionHash, nowMs);
+  if (earlier) return earlier;
 
   if (input.reporter.kind === "anonymous") {
-    await takeQuota("client", hashSubmission({ client: context.client }), anonymousQuota.perClient, nowMs);
-    await takeQuota("village", input.villageCode, anonymousQuota.perVillage, nowMs);
-    const target = await foldTarget(input, nowMs);
-    if (target) {
-      const folded = await foldReport(target, input, trackingCode, at);
-      if (folded) return { case: folded, trackingCode, folded: true };
+    const client = hashSubmission({ client: quotaClient(context.client) });
+    await takeQuota("client", client, anonymousQuota.perClient, nowMs);
+    if (!type.violence) {
+      await takeQuota("village", input.villageCode, anonymousQuota.perVillage, nowMs);
+      const target = await foldTarget(input, nowMs);
+      if (target) {
+        const submission = submissionPut(submissionHash, target.id, trackingCode, nowMs);
+        const folded = await foldReport(target, input, trackingCode, at, submission);
+        if (folded) return { case: folded, trackingCode, folded: true, resubmitted: false };
+        // Refused: the case changed meanwhile (then a case of its own), or this very submission won a race.
+        const raced = await sameSubmission(submissionHash, nowMs);
+        if (raced) return raced;
+      }
     }
   }
 
@@ -337,6 +443,7 @@ export async function createCase(input: CaseInput, context: { client: string }):
       },
     },
     { Put: { TableName: tableName(), Item: eventItem(id, first) } },
+    submissionPut(submissionHash, id, trackingCode, nowMs),
   ];
   if (nikHash) {
     items.push({
@@ -365,18 +472,41 @@ export async function createCase(input: CaseInput, context: { client: string }):
       },
     });
   }
+  const save = async (transactItems: typeof items) => {
+    try {
+      await db().send(new TransactWriteCommand({ TransactItems: transactItems }));
+    } catch (error) {
+      // The same submission saved meanwhile (a double click racing itself): answer with that one.
+      if (!conditionFailed(error, SUBMISSION_ITEM)) throw error;
+      const raced = await sameSubmission(submissionHash, nowMs);
+      if (!raced) throw error;
+      return raced;
+    }
+    return undefined;
+  };
   try {
-    await db().send(new TransactWriteCommand({ TransactItems: items }));
+    const raced = await save(items);
+    if (raced) return raced;
   } catch (error) {
     // An earlier case that is full of links (or gone) is not worth losing the report for.
     if (!conditionFailed(error) || duplicates.length === 0) throw error;
-    await db().send(new TransactWriteCommand({ TransactItems: items.slice(0, nikHash ? 3 : 2) }));
+    const raced = await save(items.slice(0, nikHash ? SUBMISSION_ITEM + 2 : SUBMISSION_ITEM + 1));
+    if (raced) return raced;
   }
-  return { case: created, trackingCode, folded: false };
+  return { case: created, trackingCode, folded: false, resubmitted: false };
 }
 
+/** Where the submission record sits in a new case's transaction (after the case and its first event). */
+const SUBMISSION_ITEM = 2;
+
 /** Adds an anonymous report to an open case; undefined when the case changed meanwhile (then a new case). */
-async function foldReport(target: Case, input: CaseInput, trackingCode: string, at: string) {
+async function foldReport(
+  target: Case,
+  input: CaseInput,
+  trackingCode: string,
+  at: string,
+  submission: ReturnType<typeof submissionPut>,
+) {
   const report: FoldedReport = {
     at,
     location: input.location,
@@ -425,6 +555,7 @@ async function foldReport(target: Case, input: CaseInput, trackingCode: string, 
             },
           },
           { Put: { TableName: tableName(), Item: eventItem(target.id, event) } },
+          submission,
         ],
       }),
     );

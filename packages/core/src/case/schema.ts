@@ -8,9 +8,25 @@ import { personText } from "../validation/text";
 import type { Coordinates, ReporterKind, Urgency } from "./model";
 import { householdConditions, ppksType, ppksTypes } from "./ppks";
 
+/**
+ * Text, or nothing (which the text schema answers with "… wajib diisi"): a number, list or object
+ * sent as JSON is a wrong value, and says so.
+ */
+const textOnly = (label: string, schema: ReturnType<typeof personText>) =>
+  v.pipe(
+    v.unknown(),
+    v.check(
+      (value) => value === undefined || typeof value === "string",
+      `${label} tidak valid: harus berupa teks.`,
+    ),
+    schema,
+  );
+
 /** Names are one line; a location or a description may take several. */
-const line = (label: string, min: number, max: number) => personText(label, { min, max, lines: "single" });
-const lines = (label: string, min: number, max: number) => personText(label, { min, max, lines: "multi" });
+const line = (label: string, min: number, max: number) =>
+  textOnly(label, personText(label, { min, max, lines: "single" }));
+const lines = (label: string, min: number, max: number) =>
+  textOnly(label, personText(label, { min, max, lines: "multi" }));
 
 /** Indonesia's bounding box (Sabang to Merauke, Miangas to Rote), with a small margin at sea. */
 export const INDONESIA_BOUNDS = { south: -11.2, north: 6.2, west: 94.7, east: 141.2 };
@@ -73,7 +89,11 @@ export const CaseForm = v.object({
     "normal",
   ),
   villageCode: v.pipe(
-    v.string("Kode desa/kelurahan wajib diisi."),
+    v.string((issue) =>
+      issue.received === "undefined"
+        ? "Kode desa/kelurahan wajib diisi."
+        : "Kode desa/kelurahan tidak valid: tulis sebagai teks, misalnya 32.05.22.2001.",
+    ),
     v.transform((s) => normalizeRegionCode(s) ?? ""),
     v.check(
       (code) => regionLevel(code) === "village",
@@ -153,6 +173,22 @@ export const CaseForm = v.object({
   ),
 });
 
+/** The form's field names (dotted for the nested parts): what a form may send, each once but `conditions`. */
+export const CASE_FORM_FIELDS: readonly string[] = (() => {
+  const groups = {
+    subject: CaseForm.entries.subject.wrapped.entries,
+    reporter: CaseForm.entries.reporter.wrapped.entries,
+    coordinates: CaseForm.entries.coordinates.wrapped.entries,
+  };
+  return [
+    ...Object.keys(CaseForm.entries).filter((name) => !(name in groups)),
+    ...Object.entries(groups).flatMap(([group, entries]) => Object.keys(entries).map((f) => `${group}.${f}`)),
+  ];
+})();
+
+/** The one form field that may repeat (`conditions=a&conditions=b`). */
+const REPEATABLE_FORM_FIELDS: readonly string[] = ["conditions"];
+
 export interface CaseInput {
   ppksType: string;
   conditions: string[];
@@ -222,34 +258,114 @@ function reporterKind(
   return contact ? "resident" : "anonymous";
 }
 
-/**
- * Validates a report: each field, then the rules across fields — a subject NIK's plausibility
- * against the declared gender, a PSM reporter's member number. Throws one 422 problem listing every
- * field's message. An anonymous report keeps no contact details, even if some were typed.
- */
-export function validateCase(raw: unknown): CaseInput {
-  const form = parseOrThrow(CaseForm, structured(raw));
+/** What the rules across fields look at. */
+interface CrossFieldValues {
+  nik?: string;
+  gender?: "L" | "P";
+  reporterKind?: string;
+  memberNumber?: string;
+}
+
+/** A subject NIK's plausibility against the declared gender; a PSM reporter's member number. */
+function crossFieldChecks(values: CrossFieldValues): { errors: FieldError[]; warnings: string[] } {
   const errors: FieldError[] = [];
   const warnings: string[] = [];
-  if (form.subject.nik) {
-    const nik = checkNik(form.subject.nik, form.subject.gender ? { gender: form.subject.gender } : {});
+  if (values.nik) {
+    const nik = checkNik(values.nik, values.gender ? { gender: values.gender } : {});
     for (const message of nik.errors) errors.push({ field: "subject.nik", message });
     warnings.push(...nik.warnings);
   }
-  if (form.reporter.kind === "psm" && !form.reporter.memberNumber) {
+  if (values.reporterKind === "psm" && !values.memberNumber) {
     errors.push({
       field: "reporter.memberNumber",
       message: "Nomor anggota PSM wajib diisi untuk pelapor PSM.",
     });
   }
-  if (errors.length > 0) {
+  return { errors, warnings };
+}
+
+/**
+ * The same values read from a report the schema refused, taking only what has the right shape: the
+ * rules across fields still speak, so the reporter sees every error at once.
+ */
+function rawCrossFieldValues(values: unknown): CrossFieldValues {
+  const part = (name: string): Record<string, unknown> => {
+    const found =
+      typeof values === "object" && values !== null ? (values as Record<string, unknown>)[name] : undefined;
+    return typeof found === "object" && found !== null && !Array.isArray(found)
+      ? (found as Record<string, unknown>)
+      : {};
+  };
+  const text = (value: unknown) => (typeof value === "string" ? value.trim() : undefined);
+  const nik = text(part("subject").nik);
+  const gender = part("subject").gender;
+  const reporterKind = text(part("reporter").kind);
+  const memberNumber = text(part("reporter").memberNumber);
+  return {
+    ...(nik && /^\d{16}$/.test(nik) ? { nik } : {}),
+    ...(gender === "L" || gender === "P" ? { gender } : {}),
+    ...(reporterKind ? { reporterKind } : {}),
+    ...(memberNumber ? { memberNumber } : {}),
+  };
+}
+
+/** A form field sent more than once that takes one value ("isian ganda"): never "the last one wins". */
+function repeatedFormFields(body: unknown): FieldError[] {
+  if (typeof body !== "object" || body === null) return [];
+  return Object.entries(body)
+    .filter(([name, value]) => Array.isArray(value) && !REPEATABLE_FORM_FIELDS.includes(name))
+    .map(([field]) => ({
+      field,
+      message: "Isian ganda: isian ini dikirim lebih dari sekali; kirim satu nilai saja.",
+    }));
+}
+
+/**
+ * Validates a report: each field, and the rules across fields — a subject NIK's plausibility
+ * against the declared gender, a PSM reporter's member number — even when some field is wrong, so
+ * one 422 problem lists every field's message. `fromForm`: the body is a form read with every field
+ * kept as a list when repeated (`readBody`'s `repeatable: CASE_FORM_FIELDS`); a repeated
+ * single-value field is an error of its own. An anonymous report keeps no contact details, even if
+ * some were typed.
+ */
+export function validateCase(raw: unknown, options: { fromForm?: boolean } = {}): CaseInput {
+  const values = structured(raw);
+  let form: v.InferOutput<typeof CaseForm> | undefined;
+  let fieldErrors: FieldError[] = [];
+  try {
+    form = parseOrThrow(CaseForm, values);
+  } catch (error) {
+    if (!(error instanceof AppError) || error.kind !== "validation") throw error;
+    fieldErrors = error.errors ?? [];
+  }
+  const cross = crossFieldChecks(
+    form
+      ? {
+          ...(form.subject.nik ? { nik: form.subject.nik } : {}),
+          ...(form.subject.gender ? { gender: form.subject.gender } : {}),
+          ...(form.reporter.kind ? { reporterKind: form.reporter.kind } : {}),
+          ...(form.reporter.memberNumber ? { memberNumber: form.reporter.memberNumber } : {}),
+        }
+      : rawCrossFieldValues(values),
+  );
+  // One message per field, the most telling first: a repeat, then the field's own, then the rules.
+  const errors = new Map<string, string>();
+  for (const error of [
+    ...(options.fromForm ? repeatedFormFields(raw) : []),
+    ...fieldErrors,
+    ...cross.errors,
+  ]) {
+    if (!errors.has(error.field)) errors.set(error.field, error.message);
+  }
+  if (!form || errors.size > 0) {
     throw new AppError(
       "validation",
       "Data belum lengkap atau belum benar",
       "Periksa kembali isian yang ditandai.",
-      errors,
+      [...errors].map(([field, message]) => ({ field, message })),
     );
   }
+  const warnings = cross.warnings;
   const { name, phone, email, memberNumber } = form.reporter;
   const kind = reporterKind(form.ppksType, form.reporter);
   const reporter: CaseInput["reporter"] =

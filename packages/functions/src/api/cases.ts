@@ -7,7 +7,7 @@ import {
 } from "@sigap/core/case/model";
 import { ppksType } from "@sigap/core/case/ppks";
 import { createCase, getCase, listEvents, trackingMatches } from "@sigap/core/case/repository";
-import { type CaseInput, validateCase } from "@sigap/core/case/schema";
+import { CASE_FORM_FIELDS, type CaseInput, validateCase } from "@sigap/core/case/schema";
 import { startCaseEscalation } from "@sigap/core/case/workflow";
 import { settings } from "@sigap/core/config/settings";
 import { AppError } from "@sigap/core/error";
@@ -51,8 +51,11 @@ const logFields = (saved: Case) => ({
 });
 
 async function report({ input, client }: Report): Promise<Reported> {
-  const { case: saved, trackingCode, folded } = await createCase(input, { client });
-  if (folded) {
+  const { case: saved, trackingCode, folded, resubmitted } = await createCase(input, { client });
+  if (resubmitted) {
+    // Its workflow was started by the first submission (or is left to the reconciler): nothing to send again.
+    logger.info("Case report resubmitted; answered with the first", logFields(saved));
+  } else if (folded) {
     logger.info("Anonymous report folded into an open case", logFields(saved));
   } else {
     // Saved first; if the start fails, the reconciler starts it from what was saved.
@@ -79,7 +82,14 @@ function acceptedAnswer(reported: Reported): Accepted {
   };
 }
 
-const reportOnce = idempotent("cases", report);
+/**
+ * With an `Idempotency-Key`, the report is the compared payload and the sender's address is not (as
+ * for registrations): a retry from another network (Wi-Fi to mobile data) replays the first answer.
+ * The address reaches the operation beside the payload, for the anonymous quota of a first attempt.
+ */
+function reportOnce(key: string, { input, client }: Report, lambdaContext?: LambdaContext) {
+  return idempotent("cases", (same: CaseInput) => report({ input: same, client }))(key, input, lambdaContext);
+}
 
 /**
  * The sender's address: API Gateway's (HTTP API) on Lambda, the socket's under `npm start`. Headers
@@ -149,7 +159,11 @@ export async function trackingView(found: Case) {
 export const cases = new Hono()
   .post("/", async (c) => {
     const key = idempotencyKey(c.req.header("Idempotency-Key"));
-    const input = validateCase(await readBody(c, { repeatable: ["conditions"] }));
+    // Every field is read as a list when repeated, so a repeated single-value field is refused, not "last one wins".
+    const contentType = c.req.header("Content-Type")?.split(";")[0]?.trim().toLowerCase();
+    const input = validateCase(await readBody(c, { repeatable: CASE_FORM_FIELDS }), {
+      fromForm: contentType !== "application/json",
+    });
     const client = clientAddress(c);
     // On Lambda, hono/aws-lambda exposes the invocation context; locally there is none.
     const lambdaContext = (c.env as { lambdaContext?: LambdaContext } | undefined)?.lambdaContext;
