@@ -85,11 +85,9 @@ function acceptedAnswer(reported: Reported): Accepted {
 /**
  * With an `Idempotency-Key`, the report is the compared payload and the sender's address is not (as
  * for registrations): a retry from another network (Wi-Fi to mobile data) replays the first answer.
- * The address reaches the operation beside the payload, for the anonymous quota of a first attempt.
+ * The address goes beside the payload, for the anonymous quota of a first attempt.
  */
-function reportOnce(key: string, { input, client }: Report, lambdaContext?: LambdaContext) {
-  return idempotent("cases", (same: CaseInput) => report({ input: same, client }))(key, input, lambdaContext);
-}
+const reportOnce = idempotent("cases", (input: CaseInput, client: string) => report({ input, client }));
 
 /**
  * The sender's address: API Gateway's (HTTP API) on Lambda, the socket's under `npm start`. Headers
@@ -168,7 +166,7 @@ export const cases = new Hono()
     // On Lambda, hono/aws-lambda exposes the invocation context; locally there is none.
     const lambdaContext = (c.env as { lambdaContext?: LambdaContext } | undefined)?.lambdaContext;
     const accepted = acceptedAnswer(
-      key ? await reportOnce(key, { input, client }, lambdaContext) : await report({ input, client }),
+      key ? await reportOnce(key, input, client, lambdaContext) : await report({ input, client }),
     );
     return c.json(accepted, 202, { Location: accepted.statusUrl });
   })

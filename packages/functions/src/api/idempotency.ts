@@ -31,11 +31,17 @@ function requestDeadline(): Context {
 
 /**
  * Wraps an operation so that a retry with the same `Idempotency-Key` and the same body replays the
- * first answer and writes nothing; the same key with another body is refused. Powertools keeps the
- * records in our table (under `IDEMPOTENCY#<scope>`), expiring through its TTL attribute.
+ * first answer and writes nothing; the same key with another body is refused. `aside` reaches the
+ * operation but is not compared (a sender's address: a retry may come from another network).
+ * Powertools keeps the records in our table (under `IDEMPOTENCY#<scope>`), expiring through its TTL
+ * attribute.
  */
-export function idempotent<TBody, TResult>(scope: string, operation: (body: TBody) => Promise<TResult>) {
-  let wrapped: ((request: { key: string; body: TBody }) => Promise<TResult>) | undefined;
+export function idempotent<TBody, TResult, TAside = undefined>(
+  scope: string,
+  operation: (body: TBody, aside: TAside) => Promise<TResult>,
+) {
+  type Request = { key: string; body: TBody; aside: TAside };
+  let wrapped: ((request: Request) => Promise<TResult>) | undefined;
   const config = new IdempotencyConfig({
     eventKeyJmesPath: "key",
     payloadValidationJmesPath: "body",
@@ -46,9 +52,9 @@ export function idempotent<TBody, TResult>(scope: string, operation: (body: TBod
    * On Lambda, pass the invocation's context: an interrupted attempt then stays "in progress" only
    * until that invocation's deadline, not for the whole replay window.
    */
-  return async (key: string, body: TBody, lambdaContext?: Context): Promise<TResult> => {
+  return async (key: string, body: TBody, aside: TAside, lambdaContext?: Context): Promise<TResult> => {
     config.registerLambdaContext(lambdaContext ?? requestDeadline());
-    wrapped ??= makeIdempotent(async (request: { key: string; body: TBody }) => operation(request.body), {
+    wrapped ??= makeIdempotent(async (request: Request) => operation(request.body, request.aside), {
       persistenceStore: new DynamoDBPersistenceLayer({
         tableName: tableName(),
         keyAttr: "pk",
@@ -60,7 +66,7 @@ export function idempotent<TBody, TResult>(scope: string, operation: (body: TBod
       config,
     });
     try {
-      return await wrapped({ key, body });
+      return await wrapped({ key, body, aside });
     } catch (error) {
       if (error instanceof IdempotencyValidationError) {
         throw new AppError(

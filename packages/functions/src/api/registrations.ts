@@ -98,7 +98,7 @@ export const registrations = new Hono()
     // On Lambda, hono/aws-lambda exposes the invocation context; locally there is none.
     const lambdaContext = (c.env as { lambdaContext?: Context } | undefined)?.lambdaContext;
     const accepted = acceptedAnswer(
-      key ? await registerOnce(key, input, lambdaContext) : await register(input),
+      key ? await registerOnce(key, input, undefined, lambdaContext) : await register(input),
     );
     return c.json(accepted, 202, { Location: accepted.statusUrl });
   })
