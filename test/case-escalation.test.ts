@@ -9,6 +9,7 @@ import { getAction } from "@sigap/core/action/repository";
 import { isOverdue } from "@sigap/core/case/repository";
 import { db } from "@sigap/core/db/client";
 import { tableName } from "@sigap/core/resources";
+import { changePeople } from "@sigap/core/staff/directory-change";
 import { describe, expect, it, vi } from "vitest";
 import {
   actionLink,
@@ -140,6 +141,20 @@ describe("case escalation: response", () => {
       expect(isOverdue(await caseNow(c.id), new Date(Date.now()).toISOString())).toBe(true);
     },
   );
+
+  it("moves a waiting case to the village head when the village's case-handler list is emptied", async () => {
+    const KESOS = "kesos.kotakulon@garutkab.example.go.id";
+    const LURAH = "lurah.kotakulon@garutkab.example.go.id";
+    const { case: c } = await report({ villageCode: "32.05.01.1001" });
+    const asked = await nthMail(c.id, KESOS, 1);
+    await pump(
+      changePeople("32.05.01.1001", "case-handler", [], { kind: "staff", email: "petugas@example.go.id" }),
+    );
+    // The fallback holds the work now: the lurah gets a link of their own, the old one stops working.
+    const moved = await nthMail(c.id, LURAH, 1);
+    expect((await open(actionLink(moved))).status).toBe(200);
+    expect((await open(actionLink(asked))).status).toBe(410);
+  });
 
   it("climbs village → district → province, each with its own response time, and the province's link closes it", async () => {
     const { case: c, reporterEmail } = await report({ urgency: "emergency" });

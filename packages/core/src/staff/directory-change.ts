@@ -10,7 +10,7 @@ import { logger } from "../log";
 import { sendMail } from "../mail/send";
 import type { Actor } from "../registration/model";
 import { tableName } from "../resources";
-import { type Approver, type Duty, peopleItem } from "./directory";
+import { type Approver, type Duty, levelOf, peopleItem, resolveDuty } from "./directory";
 import { directoryKeys as keys } from "./keys";
 import { removedApproverEmail } from "./messages";
 
@@ -111,7 +111,13 @@ export async function changePeople(
   });
   // Only the requests addressed under this duty move (a request that fell back to the approver is
   // the approver's).
-  const moved = await reassignActions(regionCode, approvers, duty);
+  // Emptied (a duty other than approver): its fallback holds the work now, so that is where it moves.
+  const level = levelOf(regionCode);
+  const holders =
+    approvers.length === 0 && duty !== "approver" && level
+      ? ((await resolveDuty(regionCode, level, duty))?.people ?? [])
+      : approvers;
+  const moved = await reassignActions(regionCode, holders, duty);
   change.moved = moved.map(({ subjectType, subjectId, step, holders }) => ({
     subjectType,
     subjectId,
