@@ -7,13 +7,13 @@ import {
   awaitStaffAnswer,
   resolveApprovalLevel,
 } from "../action/ask";
-import { type ActionOption, markDecisionApplied } from "../action/repository";
+import { type ActionOption, getCurrentRequest, markDecisionApplied, unappliedDecision } from "../action/repository";
 import { now } from "../clock";
 import { workflowPolicy } from "../config/durations";
 import { AppError } from "../error";
 import { sendMail } from "../mail/send";
 import { nextNumber } from "../record/counter";
-import { regionAtLevel, resolveApprovers } from "../staff/directory";
+import { regionAtLevel, resolveDuty } from "../staff/directory";
 import { localDate } from "../time";
 import { addFlag, addOnce } from "./flags";
 import { registrationKeys } from "./keys";
@@ -270,15 +270,27 @@ export async function answerTraining(
   return outcome.delivery === "delivered" ? "delivered" : "stored";
 }
 
+/**
+ * Bimtek dasar not recorded in time: the kabupaten's Bimtek organiser (falling back to the district
+ * officer) and the applicant are told, once per round (a retried task mails nobody again). A
+ * completion stored but not yet applied is no reason to tell anyone.
+ */
 export async function trainingOverdue(registrationId: string): Promise<void> {
   const r = await mustGet(registrationId);
-  const district = await resolveApprovers(r.villageCode, "district");
-  for (const approver of district?.approvers ?? []) {
-    await sendMail({ to: [approver.email], ...trainingOverdueStaffEmail(r, approver.name) });
+  const stored = await unappliedDecision(
+    await getCurrentRequest({ subjectType: "registration", subjectId: r.id, step: "basic-training" }),
+  );
+  if (stored) return;
+  const round = `training-overdue:${r.workflowAttempt ?? 1}`;
+  if (r.notified?.includes(round)) return;
+  const organisers = await resolveDuty(r.villageCode, "district", "bimtek-organiser");
+  for (const person of organisers?.people ?? []) {
+    await sendMail({ to: [person.email], ...trainingOverdueStaffEmail(r, person.name) });
   }
   await mailApplicant(r, trainingOverdueApplicantEmail(r));
   await addFlag(r.id, "training-overdue");
   await recordTransition(r.id, { event: "training-overdue", actor: { kind: "system" } });
+  await addOnce(r.id, "notified", round);
 }
 
 /** What the Bimtek dasar wait receives: the recorded answer (`RecordedDecision`)… */
