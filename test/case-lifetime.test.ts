@@ -8,6 +8,7 @@
 import { DescribeExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { caseErasable } from "@sigap/core/case/erasure";
+import { applyHandling, applyResponse } from "@sigap/core/case/escalation";
 import { caseKeys } from "@sigap/core/case/keys";
 import { db } from "@sigap/core/db/client";
 import { logger } from "@sigap/core/log";
@@ -226,5 +227,34 @@ describe("case lifetime: no restart forever", () => {
     expect(errors).toHaveBeenCalledTimes(1);
     errors.mockRestore();
     expect((await caseNow(c.id)).flags?.filter((f) => f === GAVE_UP_FLAG)).toHaveLength(1);
+  });
+
+  it("a decision no option offers fails the task (and so, repeated, the cap) instead of passing for another", async () => {
+    const { case: c } = await report({ subjectName: "Nini Iyah Komariah", start: false });
+    const decision = (value: string) => ({
+      decision: value,
+      reason: "Alasan uji.",
+      actionRef: "a-test",
+      decidedBy: { name: "Kepala Desa", email: KADES_CIKAJANG, level: "village" },
+      onBehalf: false,
+    });
+    // Not taken as `handle`.
+    expect(
+      await pump(applyResponse(c.id, decision("take-it")).catch((error: unknown) => error)),
+    ).toMatchObject({
+      name: "InvalidTaskInput",
+    });
+    expect(await caseNow(c.id)).toMatchObject({ status: "reported", stage: "response" });
+    // Nor, once taken, as `extend`.
+    await pump(applyResponse(c.id, decision("handle")));
+    expect(await pump(applyHandling(c.id, decision("later")).catch((error: unknown) => error))).toMatchObject(
+      {
+        name: "InvalidTaskInput",
+      },
+    );
+    const handling = await caseNow(c.id);
+    expect(handling).toMatchObject({ status: "in-progress", stage: "handling" });
+    expect(handling.flags ?? []).not.toContain("extended");
+    expect(await events(c.id)).not.toContain("extended");
   });
 });
