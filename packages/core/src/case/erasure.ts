@@ -8,6 +8,7 @@ import { mayReadDetails } from "./access";
 import { caseKeys as keys } from "./keys";
 import type { Case, CaseEvent } from "./model";
 import { recordCaseAccess } from "./repository";
+import { isCaseOpen } from "./workflow";
 
 /**
  * The personal data of a case, erased when its retention period after closing ends or on request:
@@ -78,7 +79,9 @@ async function load(id: string): Promise<PersonRecord | undefined> {
   return {
     id,
     regionCode: found.villageCode,
-    open: found.status !== "closed",
+    // Open while the workflow still carries it (a closed case awaiting its reporter's answer too),
+    // as the reconciler counts it: erasing then would pull the data from under a running step.
+    open: isCaseOpen(found),
     ...(found.erasedAt ? { erasedAt: found.erasedAt } : {}),
     data: { ...exported(found), foldedReports: reports.map(withoutKeys) },
     auditTrail: events.map(withoutKeys),

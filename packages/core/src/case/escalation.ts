@@ -21,7 +21,7 @@ import {
   type RequestSubject,
   unappliedDecision,
 } from "../action/repository";
-import { nowIso } from "../clock";
+import { now, nowIso } from "../clock";
 import { workflowPolicy } from "../config/durations";
 import { AppError } from "../error";
 import { logger } from "../log";
@@ -94,6 +94,17 @@ export type NextStep =
     }
   | { stage: "completed" };
 
+/**
+ * What a decision task returns to the execution: where the case goes, and when it got there
+ * (`at`). `Dispatch` parks an execution whose `at` is past its input's `parkAfter`.
+ */
+export type Onward = NextStep & { at: string };
+
+/** Stamps a decision task's result with the time the case reached its next step. */
+function onward<A extends unknown[]>(apply: (...args: A) => Promise<NextStep>) {
+  return async (...args: A): Promise<Onward> => ({ ...(await apply(...args)), at: nowIso() });
+}
+
 type OpenStep = Extract<NextStep, { level: CaseLevel }>;
 
 function enter(stage: OpenStage, level: CaseLevel, sla: CaseSla): OpenStep {
@@ -114,9 +125,15 @@ export async function nextOf(c: Case): Promise<NextStep> {
   return approval ? { ...fresh, approval } : fresh;
 }
 
-/** The execution input that starts a case, or resumes it where it stands. */
+/**
+ * The execution input that starts a case, or resumes it where it stands. `parkAfter`: past this,
+ * the execution ends at the next stage boundary (`Parked`) and the reconciler starts a new one, so
+ * none comes near Step Functions' one-year limit however long the case goes on.
+ */
 export async function escalationInput(c: Case): Promise<Record<string, unknown>> {
-  return { caseId: c.id, policy: workflowPolicy(), sla: caseSla(c), next: await nextOf(c) };
+  const policy = workflowPolicy();
+  const parkAfter = new Date(now().getTime() + policy.cases.executionLifetimeSeconds * 1000).toISOString();
+  return { caseId: c.id, policy, sla: caseSla(c), next: await nextOf(c), parkAfter };
 }
 
 async function mustGet(caseId: string): Promise<Case> {
@@ -218,14 +235,27 @@ export const ReporterAsk = v.object({
   taskToken: v.pipe(v.string(), v.minLength(1)),
 });
 
+/**
+ * Raised when a closed case has no reporter address left to ask (anonymous, or erased on request
+ * after closing): the workflow catches it by name and lets the confirmation lapse at once.
+ */
+export class NoReporterToAsk extends Error {
+  override readonly name = "NoReporterToAsk";
+}
+
+/** Raised for a decision the step never offers (a bug or a forged payload); not retried. */
+export class UnknownCaseDecision extends Error {
+  override readonly name = "InvalidTaskInput";
+}
+
 /** The closed case's reporter is asked, by email, whether the problem is really handled. */
 export async function askReporter(
   request: v.InferOutput<typeof ReporterAsk>,
 ): Promise<{ actionRefs: string[] }> {
   const c = await mustGet(request.caseId);
   const email = c.reporter.kind === "anonymous" ? undefined : c.reporter.email;
-  // Closing sends only cases with a reporter's address here; a repeat after erasure asks nobody.
-  if (!email) throw new AppError("conflict", `Case ${c.id} has no reporter to ask`);
+  // Closing sends only cases with a reporter's address here; one erased since asks nobody.
+  if (!email) throw new NoReporterToAsk(`Case ${c.id} has no reporter address to ask`);
   return askForDecision({
     workflow: CASE_WORKFLOW,
     ...subjectOf(c.id, "confirmation"),
@@ -279,19 +309,29 @@ async function decidedLevel(c: Case, step: CaseStep): Promise<CaseLevel | { repe
   return { repeated: await nextOf(c) };
 }
 
+/** Fails loudly on a decision the step's options never offer at this level; never guesses one. */
+function unknownDecision(c: Case, step: CaseStep, level: CaseLevel, decision: RecordedDecision): never {
+  logger.error("Unknown case decision", { ...logFields(c), step, level, decision: decision.decision });
+  throw new UnknownCaseDecision(`Case ${c.id}: no ${step} decision "${decision.decision}" at ${level}`);
+}
+
 /** The response step's decision: take the case, refer it up, or close it. */
-export async function applyResponse(caseId: string, decision: RecordedDecision): Promise<NextStep> {
+async function decideResponse(caseId: string, decision: RecordedDecision): Promise<NextStep> {
   const c = await mustGet(caseId);
   const level = await decidedLevel(c, "response");
   if (typeof level !== "string") return level.repeated;
   const sla = caseSla(c);
   const actor = staffActor(decision);
-  const closing = closeOutcomes[decision.decision];
+  const closing = Object.hasOwn(closeOutcomes, decision.decision)
+    ? closeOutcomes[decision.decision]
+    : undefined;
   let next: NextStep;
   if (closing) {
     next = await close(c, closing, decision.reason ?? "", level, actor, "response");
   } else if (decision.decision === "refer" && levelAbove[level]) {
     next = await refer(c, level, decision, "response");
+  } else if (decision.decision !== "handle") {
+    unknownDecision(c, "response", level, decision);
   } else {
     // The PSM member number the handler assigned, checked by the action page against the option's input.
     const member = decision.answer?.assignee;
@@ -312,9 +352,10 @@ export async function applyResponse(caseId: string, decision: RecordedDecision):
   logger.info("Case response applied", { ...logFields(c), decision: decision.decision, next: next.stage });
   return next;
 }
+export const applyResponse = onward(decideResponse);
 
 /** The handling step's outcome: resolved (closes it), refer (to the level above), extend (once). */
-export async function applyHandling(caseId: string, decision: RecordedDecision): Promise<NextStep> {
+async function decideHandling(caseId: string, decision: RecordedDecision): Promise<NextStep> {
   const c = await mustGet(caseId);
   const level = await decidedLevel(c, "handling");
   if (typeof level !== "string") return level.repeated;
@@ -324,6 +365,8 @@ export async function applyHandling(caseId: string, decision: RecordedDecision):
     next = await close(c, "resolved", decision.reason ?? "", level, actor, "handling");
   } else if (decision.decision === "refer" && levelAbove[level]) {
     next = await refer(c, level, decision, "handling");
+  } else if (decision.decision !== "extend") {
+    unknownDecision(c, "handling", level, decision);
   } else {
     // Extend: once per case (the option is offered only once); the deadline starts again.
     await addOnce(caseKeys.case(c.id), "flags", "extended");
@@ -340,16 +383,17 @@ export async function applyHandling(caseId: string, decision: RecordedDecision):
   logger.info("Case handling applied", { ...logFields(c), decision: decision.decision, next: next.stage });
   return next;
 }
+export const applyHandling = onward(decideHandling);
 
 /**
  * Whoever took the case reported no outcome by the deadline nor after the reminders: the level
  * above is asked to take it over (its response step: handle, refer or close). A decision recorded
  * meanwhile (the handler answered as the last reminder lapsed) is applied instead.
  */
-export async function handlingLapsed(caseId: string, lapsedAt: CaseLevel): Promise<NextStep> {
+async function lapseHandling(caseId: string, lapsedAt: CaseLevel): Promise<NextStep> {
   const c = await mustGet(caseId);
   const decided = await unappliedDecision(await getCurrentRequest(subjectOf(c.id, "handling")));
-  if (decided) return applyHandling(caseId, recordedDecision(decided));
+  if (decided) return decideHandling(caseId, recordedDecision(decided));
   const up = levelAbove[lapsedAt];
   if (c.stage !== "handling" || !up) return nextOf(c);
   await recordCaseTransition(c.id, {
@@ -366,6 +410,7 @@ export async function handlingLapsed(caseId: string, lapsedAt: CaseLevel): Promi
   });
   return enter("response", up, caseSla(c));
 }
+export const handlingLapsed = onward(lapseHandling);
 
 /** To the level above, which is asked to take the case in. */
 async function refer(
@@ -415,12 +460,15 @@ async function close(
 }
 
 /** The reporter's answer: handled (done), or not yet (reopened where it was closed; the second time, one level up). */
-export async function applyConfirmation(caseId: string, decision: RecordedDecision): Promise<NextStep> {
+async function decideConfirmation(caseId: string, decision: RecordedDecision): Promise<NextStep> {
   const c = await mustGet(caseId);
   const asked = await decidedLevel(c, "confirmation");
   if (typeof asked !== "string") return asked.repeated;
   const reporter: Actor = { kind: "applicant" };
   let next: NextStep;
+  if (decision.decision !== "not-yet" && decision.decision !== "handled") {
+    unknownDecision(c, "confirmation", asked, decision);
+  }
   if (decision.decision === "not-yet") {
     const reopenings = (c.flags ?? []).filter((f) => f.startsWith("reopened-")).length;
     const reopenAt = reopenings === 0 ? c.level : (levelAbove[c.level] ?? c.level);
@@ -452,6 +500,7 @@ export async function applyConfirmation(caseId: string, decision: RecordedDecisi
   });
   return next;
 }
+export const applyConfirmation = onward(decideConfirmation);
 
 /** The reporter did not answer within the window: the case stays closed. */
 export async function confirmationLapsed(caseId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type { EscalationLevel } from "../action/levels";
-import { approvalStates, invokeTask } from "../workflow/approval";
+import { approvalStates, invokeTask, PARKED } from "../workflow/approval";
 import {
   type ChoiceRule,
   LAMBDA_INVOKE,
@@ -20,7 +20,7 @@ const VIOLENCE: EscalationLevel[] = ["ppa", "province"];
  * took it reports the outcome by the urgency's deadline — resolved, refer, or extend once; once
  * closed, a reporter with an address may say it is not handled yet, which reopens it.
  *
- * Input: `{ caseId, policy, sla, next }`. `sla` is the policy for the case's urgency
+ * Input: `{ caseId, policy, sla, next, parkAfter }`. `sla` is the policy for the case's urgency
  * (`caseSla`); `next` says where the case goes: `{ stage, level, seconds, firstSeconds, approval? }`,
  * `seconds` being the pace of reminders at each level of that stage, `firstSeconds` each level's
  * first wait (handling: the deadline at the level that took it), `approval` (a resume) where its
@@ -28,6 +28,11 @@ const VIOLENCE: EscalationLevel[] = ["ppa", "province"];
  * response step (`handlingLapsed`). A new
  * case, a resumed one (the reconciler) and every decision's outcome enter through `Dispatch`, so
  * what the case records is all a restart needs.
+ *
+ * Lifetime: every decision task stamps its result with the time (`$.next.at`); at `Dispatch` an
+ * execution past `parkAfter` (its start plus the policy's `executionLifetimeSeconds`) ends in
+ * `Parked` and the reconciler starts the next attempt where the case stands. Together with the
+ * silent rounds' own `Parked` at the top of a stage, no execution nears Step Functions' one-year limit.
  */
 export const caseEscalationWorkflow = defineWorkflow({
   name: "case-escalation",
@@ -116,12 +121,32 @@ export const caseEscalationWorkflow = defineWorkflow({
         Dispatch: {
           Type: "Choice",
           Choices: [
+            // Old enough, and the case still open: hand it to a new execution at this boundary.
+            {
+              And: [
+                { Variable: "$.parkAfter", IsPresent: true },
+                { Variable: "$.next.at", IsPresent: true },
+                { Not: stageIs("completed") },
+                { Variable: "$.next.at", TimestampGreaterThanPath: "$.parkAfter" },
+              ],
+              Next: "ParkAtBoundary",
+            },
             ...routes("response", "Response"),
             ...routes("handling", "Handling"),
             { And: [stageIs("confirmation"), resuming], Next: "ResumeIntoConfirmation" },
             { ...stageIs("confirmation"), Next: "IntoConfirmation" },
           ],
           Default: "Done",
+        },
+        ParkAtBoundary: {
+          Type: "Pass",
+          Parameters: { reason: "lifetime", "stage.$": "$.next.stage", "level.$": "$.next.level" },
+          ResultPath: "$.parked",
+          Next: PARKED,
+        },
+        [PARKED]: {
+          Type: "Succeed",
+          Comment: "Ran long enough or waited long enough; the reconciler starts the case again.",
         },
         // A task's result (`{value}`) becomes the next `$.next`.
         Unwrap: { Type: "Pass", InputPath: "$.next.value", ResultPath: "$.next", Next: "Dispatch" },
@@ -162,7 +187,14 @@ export const caseEscalationWorkflow = defineWorkflow({
           TimeoutSecondsPath: "$.approval.timeoutSeconds",
           ResultPath: "$.decision",
           Retry: [lambdaServiceRetry, mailDeliveryRetry],
-          Catch: [{ ErrorEquals: ["States.Timeout"], ResultPath: null, Next: "ConfirmationLapsed" }],
+          // No answer in time, or no reporter address left to ask (erased on request since closing).
+          Catch: [
+            {
+              ErrorEquals: ["States.Timeout", "NoReporterToAsk"],
+              ResultPath: null,
+              Next: "ConfirmationLapsed",
+            },
+          ],
           Next: "ConfirmationDecided",
         },
         ConfirmationDecided: invokeTask(

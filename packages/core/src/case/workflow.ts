@@ -8,8 +8,11 @@ import { caseKeys } from "./keys";
 import type { Case, CaseStatus } from "./model";
 import { CASE_WORKFLOW, getCase } from "./repository";
 
-/** Still carried by the workflow: not yet done, including a closed case awaiting its reporter's answer. */
-const isOpen = (c: Case) => c.stage !== "completed";
+/**
+ * Still carried by the workflow: not yet done, including a closed case awaiting its reporter's
+ * answer. By stage, never by status: a `closed` case may still be in its confirmation step.
+ */
+export const isCaseOpen = (c: Pick<Case, "stage">) => c.stage !== "completed";
 
 /** Every open case, page by page (local start-up only: its engine kept no execution). */
 async function* openCasePages(pageSize = 100): AsyncGenerator<Case[]> {
@@ -22,7 +25,7 @@ async function* openCasePages(pageSize = 100): AsyncGenerator<Case[]> {
       ExpressionAttributeValues: { ":pk": caseKeys.statusPartition(status) },
       Limit: pageSize,
     })) {
-      yield page.filter(isOpen);
+      yield page.filter(isCaseOpen);
     }
   }
 }
@@ -33,7 +36,7 @@ export const caseReconciler = defineReconciler<Case>({
   executionPrefix: "case",
   key: caseKeys.case,
   load: getCase,
-  isOpen,
+  isOpen: isCaseOpen,
   input: (c) => escalationInput(c),
   async whileRunning(c) {
     if (c.stage === "completed") return;

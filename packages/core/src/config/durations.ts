@@ -45,6 +45,13 @@ export const defaultPolicy = {
     reminders: 2,
     /** How long the reporter may say the problem is not handled yet; silence leaves it closed. */
     confirmationSeconds: 10 * DAY,
+    /**
+     * How old one execution may grow before it hands the case over to a new one: at a stage
+     * boundary an older execution ends in `Parked` and the reconciler starts the next attempt where
+     * the case stands. Well inside Step Functions' one-year limit, since one stage can still run
+     * for its own length (about 70 days at most by this policy) after the last boundary.
+     */
+    executionLifetimeSeconds: 180 * DAY,
   },
 } as const;
 

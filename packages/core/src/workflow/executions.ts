@@ -10,6 +10,7 @@ import { forEachConcurrently } from "../concurrency";
 import { conditionFailed, db, queryPages } from "../db/client";
 import { logger } from "../log";
 import type { ItemKey } from "../record/keys";
+import { addOnce } from "../record/once";
 import { stateMachineArn, tableName, workflowArns } from "../resources";
 import { sfn } from "./client";
 import { executionKeys } from "./keys";
@@ -22,15 +23,38 @@ import { executionKeys } from "./keys";
  * is still open (failed, timed out, aborted, or parked before Step Functions' one-year limit) are
  * learnt of from Step Functions' status-change events, which mark the item again with the next
  * attempt. An item records its attempt in `workflowAttempt` (absent: 1).
+ *
+ * Restarts are capped: an item whose executions failed (failed, timed out or aborted)
+ * `MAX_FAILED_ATTEMPTS` times in a row — a parked execution ends the row — is not restarted again:
+ * the failure is logged as an error naming the workflow and the item id, and the item gets the
+ * `workflow-gave-up` flag for staff. Parking is no failure, so a long case is never given up on.
  */
 
 /** What an item of a reconciled workflow carries. */
 export interface WorkflowItem {
   id: string;
   workflowAttempt?: number;
+  /** Executions of this item that failed in a row (since the last parked one); absent: 0. */
+  workflowFailures?: number;
 }
 
 export const attemptOf = (item: WorkflowItem) => item.workflowAttempt ?? 1;
+
+/** Failed executions in a row after which an item is no longer restarted (every 15 minutes, forever). */
+export const MAX_FAILED_ATTEMPTS = 10;
+/** The flag an item gets when its workflow gave up on it: staff must look at it. */
+export const GAVE_UP_FLAG = "workflow-gave-up";
+
+/**
+ * The failures in a row once an execution ended with `status`: a failure adds one, a success (its
+ * `Parked` state, the item still open) starts the row again; an execution gone without a status
+ * (a local engine restarted) changes nothing.
+ */
+function failuresAfter(item: WorkflowItem, status: string | undefined): number {
+  const before = item.workflowFailures ?? 0;
+  if (status === "SUCCEEDED") return 0;
+  return status === "FAILED" || status === "TIMED_OUT" || status === "ABORTED" ? before + 1 : before;
+}
 
 export function executionName(prefix: string, id: string, attempt: number): string {
   return `${prefix}-${id}-${attempt}`;
@@ -158,19 +182,25 @@ export function defineReconciler<T extends WorkflowItem>(definition: ReconcilerD
       });
   }
 
-  /** The next attempt, marked for the reconciler; false when another attempt already took over. */
-  async function markNextAttempt(item: T, attempt = attemptOf(item)): Promise<boolean> {
+  /**
+   * The next attempt, marked for the reconciler, counting the failures in a row (`failures`, a
+   * parked end resets it); false when another attempt already took over (the condition on the
+   * attempt also makes the count exact when an event and a reconciliation race).
+   */
+  async function markNextAttempt(item: T, attempt: number, failures: number): Promise<boolean> {
     const marker = startPending(workflow, item.id);
     try {
       await db().send(
         new UpdateCommand({
           TableName: tableName(),
           Key: definition.key(item.id),
-          UpdateExpression: "SET workflowAttempt = :next, gsi3pk = :pk, gsi3sk = :sk",
+          UpdateExpression:
+            "SET workflowAttempt = :next, workflowFailures = :failures, gsi3pk = :pk, gsi3sk = :sk",
           ConditionExpression: `attribute_exists(pk) AND ${attemptCondition(attempt)}`,
           ExpressionAttributeValues: {
             ":next": attempt + 1,
             ":attempt": attempt,
+            ":failures": failures,
             ":pk": marker.gsi3pk,
             ":sk": marker.gsi3sk,
           },
@@ -181,6 +211,33 @@ export function defineReconciler<T extends WorkflowItem>(definition: ReconcilerD
       if (conditionFailed(error)) return false;
       throw error;
     }
+  }
+
+  /**
+   * An execution of the item's current attempt ended with the item open: the next attempt is
+   * marked, or — the failures in a row reached the cap — the item is given up on: an error log
+   * (workflow and id only, never personal data) and the `workflow-gave-up` flag, once. Returns
+   * "marked", "taken" (another attempt took over first) or "gave-up".
+   */
+  async function restartOrGiveUp(
+    item: T,
+    attempt: number,
+    status: string | undefined,
+  ): Promise<"marked" | "taken" | "gave-up"> {
+    const failures = failuresAfter(item, status);
+    if (failures < MAX_FAILED_ATTEMPTS) {
+      return (await markNextAttempt(item, attempt, failures)) ? "marked" : "taken";
+    }
+    if (await addOnce(definition.key(item.id), "flags", GAVE_UP_FLAG)) {
+      logger.error("Workflow gave up on an item: its executions keep failing", {
+        workflow,
+        itemId: item.id,
+        attempt,
+        failures,
+        status,
+      });
+    }
+    return "gave-up";
   }
 
   async function reconcileItem(item: T): Promise<Reconciled> {
@@ -213,8 +270,14 @@ export function defineReconciler<T extends WorkflowItem>(definition: ReconcilerD
       if (marked) await clearOwnMarker(item);
       return "running";
     }
-    // It ended while the item is still open (its event not yet handled): a new attempt, now.
-    if (!(await markNextAttempt(item, attempt))) return "running";
+    // It ended while the item is still open (its event not yet handled): a new attempt, now —
+    // unless its failures reached the cap: then no execution carries it any more.
+    const ended = await restartOrGiveUp(item, attempt, status);
+    if (ended === "taken") return "running";
+    if (ended === "gave-up") {
+      if (marked) await clearOwnMarker(item);
+      return "closed";
+    }
     const next = { ...item, workflowAttempt: attempt + 1 };
     await startExecution(next, await definition.input(next, attempt + 1));
     await clearOwnMarker(next);
@@ -297,7 +360,7 @@ export function defineReconciler<T extends WorkflowItem>(definition: ReconcilerD
       const item = await definition.load(parsed.id);
       // Done (the workflow's last step closed it), or an older attempt than the item's.
       if (!item || !definition.isOpen(item) || attemptOf(item) !== parsed.attempt) return false;
-      const marked = await markNextAttempt(item, parsed.attempt);
+      const marked = (await restartOrGiveUp(item, parsed.attempt, detail.status)) === "marked";
       if (marked) {
         logger.warn("Workflow execution ended with its item open; marked for restart", {
           workflow,
