@@ -3,6 +3,7 @@
  * save and the start, and the reporter's "not yet" reopening a closed case.
  */
 
+import { listEvents } from "@sigap/core/case/repository";
 import { outbox } from "@sigap/core/mail/outbox";
 import { reconcileWorkflows } from "@sigap/core/workflow/reconcilers";
 import { describe, expect, it, vi } from "vitest";
@@ -109,11 +110,14 @@ describe("case escalation: recovery and reopening", () => {
     });
     const told = await nthMail(c.id, reporter, 1);
     expect(told.text).toContain("Bukan kasus PPKS");
-    await decideOk(actionLink(told), { decision: "not-yet" });
+    await decideOk(actionLink(told), { decision: "not-yet", reason: "Nenek masih sendirian kemarin malam." });
 
-    // Reopened at the village, which closed it.
+    // Reopened at the village, which closed it; the handler reads why, and the remark is in the trail.
     const reopened = await nthMail(c.id, KADES_CIKAJANG, 2);
     expect(reopened.subject).toBe(`Laporan kasus PPKS perlu ditindaklanjuti: ${c.id}`);
+    expect(reopened.text).toContain("dibuka kembali");
+    const trail = await pump(listEvents(c.id));
+    expect(trail.find((e) => e.event === "reopened")?.note).toContain("Nenek masih sendirian kemarin malam.");
     expect(await caseNow(c.id)).toMatchObject({ status: "reopened", level: "village", stage: "response" });
     expect((await caseNow(c.id)).outcome).toBeUndefined();
     await decideOk(actionLink(reopened), {

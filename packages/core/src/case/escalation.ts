@@ -473,9 +473,12 @@ async function decideConfirmation(caseId: string, decision: RecordedDecision): P
     const reopenings = (c.flags ?? []).filter((f) => f.startsWith("reopened-")).length;
     const reopenAt = reopenings === 0 ? c.level : (levelAbove[c.level] ?? c.level);
     await addOnce(caseKeys.case(c.id), "flags", `reopened-${reopenings + 1}`);
+    // The reporter's remark ("still being hit last night") is what the next handler must read first.
+    const remark = decision.reason || decision.note;
     await recordCaseTransition(c.id, {
       event: "reopened",
       actor: reporter,
+      note: `Pelapor: belum tertangani.${remark ? ` ${remark}` : ""}`,
       status: "reopened",
       level: reopenAt,
       stage: "response",

@@ -79,6 +79,10 @@ export function caseRequestEmail(c: Case, action: Action, context: RequestContex
         : "Tingkat di bawah Anda belum menindaklanjuti dalam batas waktu, sehingga kasus ini diteruskan kepada Anda.",
     );
   }
+  if (c.status === "reopened" && action.step === "response")
+    paragraphs.push(
+      "Kasus ini dibuka kembali: pelapor menyatakan masalahnya belum tertangani. Catatan pelapor ada pada riwayat kasus.",
+    );
   if (context.reminders > 0)
     paragraphs.push("Tautan pada email sebelumnya tidak berlaku lagi; gunakan tautan di bawah ini.");
   if (c.sensitive) paragraphs.push(restrictedNote);
