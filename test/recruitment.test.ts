@@ -24,7 +24,7 @@ import { executionName, reconcileRegistrations } from "@sigap/core/registration/
 import { stateMachineArn } from "@sigap/core/resources";
 import { putApprovers } from "@sigap/core/staff/directory";
 import { sfn } from "@sigap/core/workflow/client";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type AppStack, startAppStack } from "./support/app-stack";
 import { actionLink, path, pump, until, useFakeWorkflowClock } from "./support/fake-clock";
 import { capturedLogs } from "./support/logs";

@@ -7,7 +7,12 @@ import {
   awaitStaffAnswer,
   resolveApprovalLevel,
 } from "../action/ask";
-import { type ActionOption, getCurrentRequest, markDecisionApplied, unappliedDecision } from "../action/repository";
+import {
+  type ActionOption,
+  getCurrentRequest,
+  markDecisionApplied,
+  unappliedDecision,
+} from "../action/repository";
 import { now } from "../clock";
 import { workflowPolicy } from "../config/durations";
 import { AppError } from "../error";

@@ -22,8 +22,7 @@ import {
 } from "@sigap/core/case/repository";
 import { AppError } from "@sigap/core/error";
 import { describeRegion, normalizeRegionCode, regionExists } from "@sigap/core/region/regions";
-import { assertAccess, canAccess, type Staff } from "@sigap/core/staff/auth";
-import { regionAtLevel } from "@sigap/core/staff/directory";
+import { assertAccess, type Staff } from "@sigap/core/staff/auth";
 import { parseOrThrow } from "@sigap/core/validation/parse";
 import { personText } from "@sigap/core/validation/text";
 import { Hono } from "hono";
