@@ -1,7 +1,15 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { nowIso } from "../clock";
 import { conditionFailed, db, queryByPrefix } from "../db/client";
-import { ERASE_DUE_ATTRIBUTES, type Erasable, type Erasure, type PersonRecord } from "../record/erasure";
+import {
+  dropEraseDueMark,
+  ERASE_DUE_ATTRIBUTES,
+  type Erasable,
+  type Erasure,
+  eraseTrailNotes,
+  type PersonRecord,
+  withoutKeys,
+} from "../record/erasure";
 import { eventItem } from "../record/trail";
 import { tableName } from "../resources";
 import { mayReadDetails } from "./access";
@@ -50,11 +58,6 @@ const NOT_EXPORTED = new Set([
   "reporter",
 ]);
 
-const withoutKeys = (item: Record<string, unknown>) => {
-  const { pk: _pk, sk: _sk, entity: _entity, ...rest } = item;
-  return rest;
-};
-
 /** The subject's NIK never leaves in an export, not even encrypted or hashed. */
 function exported(found: Case): Record<string, unknown> {
   const { nikEncrypted: _encrypted, nikHash: _hash, ...subject } = found.subject;
@@ -97,16 +100,7 @@ async function findByNikHash(nikHash: string): Promise<string[]> {
 
 /** Staff notes and folded reports are free text that may name people: notes removed, reports deleted. */
 async function eraseTexts(id: string): Promise<void> {
-  const events = await queryByPrefix<{ pk: string; sk: string; note?: string }>(keys.eventPrefix(id));
-  for (const event of events.filter((e) => e.note !== undefined)) {
-    await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: { pk: event.pk, sk: event.sk },
-        UpdateExpression: "REMOVE note",
-      }),
-    );
-  }
+  await eraseTrailNotes(keys.trail(id));
   const reports = await queryByPrefix<{ pk: string; sk: string }>(keys.foldedReportPrefix(id));
   for (const report of reports) {
     await db().send(
@@ -125,14 +119,7 @@ async function erase(id: string, erasure: Erasure): Promise<boolean> {
   if (!found || found.erasedAt) return false;
   if (erasure.basis === "retention" && found.status !== "closed") {
     // Reopened since: the entry is stale, and only the entry goes.
-    await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.case(id),
-        UpdateExpression: `REMOVE ${ERASE_DUE_ATTRIBUTES.join(", ")}`,
-        ConditionExpression: "attribute_exists(pk)",
-      }),
-    );
+    await dropEraseDueMark(keys.case(id));
     return false;
   }
   await eraseTexts(id);

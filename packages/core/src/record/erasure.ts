@@ -1,5 +1,9 @@
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type RetentionPolicy, retentionPolicy } from "../config/durations";
+import { db, queryByPrefix } from "../db/client";
+import { tableName } from "../resources";
 import type { Staff } from "../staff/auth";
+import type { ItemKey, RecordTrail } from "./keys";
 import { retentionKeys } from "./retention-keys";
 
 /**
@@ -71,3 +75,35 @@ export const ERASE_DUE_ATTRIBUTES = ["gsi4pk", "gsi4sk"] as const;
 
 /** Retention erasures carry this reason; requests carry the officer's own. */
 export const RETENTION_REASON = "retention-period-ended";
+
+/** An item as an export shows it: without its table keys. */
+export function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {
+  const { pk: _pk, sk: _sk, entity: _entity, ...rest } = item;
+  return rest;
+}
+
+/** Staff notes are free text and may name the person: removed from every event of a record's trail. */
+export async function eraseTrailNotes(trail: RecordTrail): Promise<void> {
+  const events = await queryByPrefix<{ pk: string; sk: string; note?: string }>(trail.events);
+  for (const event of events.filter((e) => e.note !== undefined)) {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: { pk: event.pk, sk: event.sk },
+        UpdateExpression: "REMOVE note",
+      }),
+    );
+  }
+}
+
+/** A record no longer in its end state (reopened) leaves the erase-due index; nothing is erased. */
+export async function dropEraseDueMark(key: ItemKey): Promise<void> {
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: key,
+      UpdateExpression: `REMOVE ${ERASE_DUE_ATTRIBUTES.join(", ")}`,
+      ConditionExpression: "attribute_exists(pk)",
+    }),
+  );
+}

@@ -1,7 +1,15 @@
-import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { nowIso } from "../clock";
 import { conditionFailed, db, queryByPrefix } from "../db/client";
-import { ERASE_DUE_ATTRIBUTES, type Erasable, type Erasure, type PersonRecord } from "../record/erasure";
+import {
+  dropEraseDueMark,
+  ERASE_DUE_ATTRIBUTES,
+  type Erasable,
+  type Erasure,
+  eraseTrailNotes,
+  type PersonRecord,
+  withoutKeys,
+} from "../record/erasure";
 import { eventItem } from "../record/trail";
 import { tableName } from "../resources";
 import { registrationKeys as keys } from "./keys";
@@ -51,11 +59,6 @@ const NOT_EXPORTED = new Set([
 /** Registrations in a workflow: an officer rejects (or finishes) one before erasing it on request. */
 const OPEN_STATUSES = new Set<Registration["status"]>(["submitted", "candidate"]);
 
-const withoutKeys = (item: Record<string, unknown>) => {
-  const { pk: _pk, sk: _sk, entity: _entity, ...rest } = item;
-  return rest;
-};
-
 async function readRegistration(id: string): Promise<Registration | undefined> {
   const { Item } = await db().send(
     new GetCommand({ TableName: tableName(), Key: keys.registration(id), ConsistentRead: true }),
@@ -89,37 +92,16 @@ async function findByNikHash(nikHash: string): Promise<string[]> {
   return Item ? [String(Item.registrationId)] : [];
 }
 
-/** Staff notes are free text and may name the person: removed from every event of the trail. */
-async function eraseEventNotes(id: string): Promise<void> {
-  const events = await queryByPrefix<{ pk: string; sk: string; note?: string }>(keys.trail(id).events);
-  for (const event of events.filter((e) => e.note !== undefined)) {
-    await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: { pk: event.pk, sk: event.sk },
-        UpdateExpression: "REMOVE note",
-      }),
-    );
-  }
-}
-
 async function erase(id: string, erasure: Erasure): Promise<boolean> {
   const registration = await readRegistration(id);
   if (!registration || registration.erasedAt) return false;
   if (erasure.basis === "retention" && registration.status !== "rejected") {
     // Not in its end state any more: the entry is stale, and only the entry goes.
-    await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.registration(id),
-        UpdateExpression: `REMOVE ${ERASE_DUE_ATTRIBUTES.join(", ")}`,
-        ConditionExpression: "attribute_exists(pk)",
-      }),
-    );
+    await dropEraseDueMark(keys.registration(id));
     return false;
   }
   // Notes first: should the transaction then fail, the next attempt finds the record unerased.
-  await eraseEventNotes(id);
+  await eraseTrailNotes(keys.trail(id));
   const at = nowIso();
   const event: RegistrationEvent & Pick<Erasure, "basis" | "requestId"> = {
     at,
