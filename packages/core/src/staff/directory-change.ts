@@ -29,15 +29,6 @@ export interface DirectoryChange {
   moved: Array<{ subjectType: string; subjectId: string; step: string; holders: string }>;
 }
 
-/** Replaces a region's approvers: `changePeople(regionCode, "approver", …)`. */
-export function changeApprovers(
-  regionCode: string,
-  approvers: Approver[],
-  actor: Actor,
-): Promise<DirectoryChange> {
-  return changePeople(regionCode, "approver", approvers, actor);
-}
-
 /**
  * Replaces the people holding `duty` for a region and answers for it: the change goes into the
  * directory's audit trail with the directory itself (one transaction, refused if someone changed it
