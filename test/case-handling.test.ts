@@ -57,6 +57,11 @@ describe("case escalation: handling", () => {
     expect(mailAbout(c.id, KADES_CIKAJANG)).toHaveLength(3);
     await vi.advanceTimersByTimeAsync(60_000);
     await nthMail(c.id, KADES_CIKAJANG, 4);
+    // The second reminder is recorded (after its email) before the day of silence that follows it.
+    await until(
+      async () => (await events(c.id)).filter((e) => e === "reminder-sent").length === 2,
+      "the second reminder in the trail",
+    );
     await vi.advanceTimersByTimeAsync(DAY);
     // Not asked for the outcome of a handling it never took: asked to take the case in.
     const district = await nthMail(c.id, TPTD_GARUT, 1);
