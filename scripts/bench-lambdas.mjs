@@ -13,7 +13,10 @@ const handlers = {
   api: "packages/functions/src/api/lambda.ts",
   "task:notifications": "packages/functions/src/tasks/notifications.ts",
   "task:recruitment": "packages/functions/src/tasks/recruitment.ts",
+  "task:cases": "packages/functions/src/tasks/cases.ts",
   cron: "packages/functions/src/cron/scheduled.ts",
+  "events:execution-status": "packages/functions/src/events/execution-status.ts",
+  "mail:ses-feedback": "packages/functions/src/mail/ses-feedback.ts",
 };
 const RUNS = 7;
 const out = mkdtempSync(join(tmpdir(), "sigap-bench-"));
@@ -22,7 +25,7 @@ const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length
 console.log(
   `Lambda bundles (esbuild, esm, node22, minified); import time = median of ${RUNS} fresh processes\n`,
 );
-console.log("handler               bundle     gzip   import");
+console.log("handler                   bundle     gzip   import");
 for (const [name, entry] of Object.entries(handlers)) {
   const file = join(out, `${name.replace(":", "-")}.mjs`);
   await build({
@@ -52,7 +55,7 @@ for (const [name, entry] of Object.entries(handlers)) {
   const size = statSync(file).size;
   const gzip = gzipSync(readFileSync(file)).length;
   console.log(
-    `${name.padEnd(20)} ${`${(size / 1024).toFixed(0)} KB`.padStart(7)} ${`${(gzip / 1024).toFixed(0)} KB`.padStart(8)} ${`${median(times).toFixed(0)} ms`.padStart(8)}`,
+    `${name.padEnd(24)} ${`${(size / 1024).toFixed(0)} KB`.padStart(7)} ${`${(gzip / 1024).toFixed(0)} KB`.padStart(8)} ${`${median(times).toFixed(0)} ms`.padStart(8)}`,
   );
 }
 
