@@ -9,7 +9,7 @@ import { createCase, getCase, listEvents } from "@sigap/core/case/repository";
 import { validateCase } from "@sigap/core/case/schema";
 import { startCaseEscalation } from "@sigap/core/case/workflow";
 import { outbox } from "@sigap/core/mail/outbox";
-import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { type AppStack, startAppStack } from "./app-stack";
 import { actionLink, path, pump, until, useFakeWorkflowClock } from "./fake-clock";
 
