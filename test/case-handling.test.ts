@@ -153,6 +153,22 @@ describe("case escalation: handling", () => {
     expect(mailAbout(c.id).every((m) => m.to.includes(KADES_CIKAJANG))).toBe(true);
   });
 
+  it("never asks a reporter about their own action: a village head who reported and closed it", async () => {
+    const { case: c } = await report({
+      reporter: { kind: "resident", name: "Kepala Desa Cikajang", email: KADES_CIKAJANG },
+      subjectName: "Abah Udin Sumarna",
+    });
+    const request = await nthMail(c.id, KADES_CIKAJANG, 1);
+    await decideOk(actionLink(request), {
+      decision: "close-already-handled",
+      reason: "Sudah kami antar ke puskesmas.",
+    });
+    await until(async () => (await caseNow(c.id)).stage === "completed", "the case completed");
+    expect(await caseNow(c.id)).toMatchObject({ status: "closed", outcome: "already-handled" });
+    // Only the request itself: no "has your report been handled?" to the one who just closed it.
+    expect(mailAbout(c.id, KADES_CIKAJANG)).toHaveLength(1);
+  });
+
   it("extend: once, with a reason; the deadline starts again and the option is gone", async () => {
     const { case: c, handling } = await taken("emergency");
     await vi.advanceTimersByTimeAsync(2 * DAY);

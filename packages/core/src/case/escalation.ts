@@ -444,7 +444,11 @@ async function close(
   actor: Actor,
   from: CaseStep,
 ): Promise<NextStep> {
-  const ask = c.reporter.kind !== "anonymous" && Boolean(c.reporter.email);
+  // Nobody is told of their own action: a reporter who closed the case themselves (a village head or
+  // an officer reporting what they then handled) is not asked whether it is handled.
+  const closedByReporter =
+    c.reporter.email !== undefined && c.reporter.email.toLowerCase() === actor.email?.toLowerCase();
+  const ask = c.reporter.kind !== "anonymous" && Boolean(c.reporter.email) && !closedByReporter;
   await recordCaseTransition(c.id, {
     event: "closed",
     actor,
