@@ -2,10 +2,10 @@ import * as v from "valibot";
 import { AppError, type FieldError } from "../error";
 import { checkNik } from "../identity/nik";
 import { normalizeIndonesianPhone } from "../identity/phone";
-import { normalizeRegionCode, regionExists, regionLevel } from "../region/regions";
 import { parseOrThrow } from "../validation/parse";
+import { villageCode } from "../validation/region";
 import { personText } from "../validation/text";
-import type { Coordinates, ReporterKind, Urgency } from "./model";
+import type { Case, CaseReporter, CaseSubject, ReporterKind } from "./model";
 import { householdConditions, ppksType, ppksTypes } from "./ppks";
 
 /**
@@ -88,20 +88,11 @@ export const CaseForm = v.object({
     v.picklist(["emergency", "high", "normal"], "Tingkat kedaruratan harus emergency, high atau normal."),
     "normal",
   ),
-  villageCode: v.pipe(
+  villageCode: villageCode(
     v.string((issue) =>
       issue.received === "undefined"
         ? "Kode desa/kelurahan wajib diisi."
         : "Kode desa/kelurahan tidak valid: tulis sebagai teks, misalnya 32.05.22.2001.",
-    ),
-    v.transform((s) => normalizeRegionCode(s) ?? ""),
-    v.check(
-      (code) => regionLevel(code) === "village",
-      "Kode desa/kelurahan harus 10 digit, misalnya 32.05.22.2001.",
-    ),
-    v.check(
-      (code) => regionExists(code),
-      "Kode desa/kelurahan tidak ada dalam daftar wilayah Kemendagri terbaru.",
     ),
   ),
   location: lines("Lokasi (alamat atau patokan)", 3, 300),
@@ -189,16 +180,14 @@ export const CASE_FORM_FIELDS: readonly string[] = (() => {
 /** The one form field that may repeat (`conditions=a&conditions=b`). */
 const REPEATABLE_FORM_FIELDS: readonly string[] = ["conditions"];
 
-export interface CaseInput {
-  ppksType: string;
-  conditions: string[];
-  urgency: Urgency;
-  villageCode: string;
-  location: string;
-  coordinates?: Coordinates;
-  description: string;
-  subject: { name?: string; nik?: string; gender?: "L" | "P"; ageYears?: number; peopleCount?: number };
-  reporter: { kind: ReporterKind; name?: string; phone?: string; email?: string; memberNumber?: string };
+/** A validated report: the case's own fields as the reporter gave them (the NIK still in clear). */
+export interface CaseInput
+  extends Pick<
+    Case,
+    "ppksType" | "conditions" | "urgency" | "villageCode" | "location" | "coordinates" | "description"
+  > {
+  subject: Pick<CaseSubject, "name" | "gender" | "ageYears" | "peopleCount"> & { nik?: string };
+  reporter: Omit<CaseReporter, "psmRegistrationId">;
   /** Notes on plausible-but-odd data (e.g. a NIK from a split kecamatan), for the handler. */
   warnings: string[];
 }

@@ -2,10 +2,10 @@ import * as v from "valibot";
 import { AppError, type FieldError } from "../error";
 import { checkNik } from "../identity/nik";
 import { normalizeIndonesianPhone } from "../identity/phone";
-import { normalizeRegionCode, regionExists, regionLevel } from "../region/regions";
 import { localDate } from "../time";
 import { calendarDate } from "../validation/date";
 import { parseOrThrow } from "../validation/parse";
+import { villageCode } from "../validation/region";
 import { personText } from "../validation/text";
 
 const MINIMUM_AGE = 18;
@@ -54,18 +54,7 @@ export const RegistrationForm = v.object({
     ),
   ),
   address: lines("Alamat", 5, 300),
-  villageCode: v.pipe(
-    v.string("Kode desa/kelurahan wajib diisi."),
-    v.transform((s) => normalizeRegionCode(s) ?? ""),
-    v.check(
-      (code) => regionLevel(code) === "village",
-      "Kode desa/kelurahan harus 10 digit, misalnya 32.05.22.2001.",
-    ),
-    v.check(
-      (code) => regionExists(code),
-      "Kode desa/kelurahan tidak ada dalam daftar wilayah Kemendagri terbaru.",
-    ),
-  ),
+  villageCode: villageCode(v.string("Kode desa/kelurahan wajib diisi.")),
   education: line("Pendidikan terakhir", 2, 60),
   occupation: line("Pekerjaan", 2, 60),
   motivation: lines("Motivasi", 10, 1000),
