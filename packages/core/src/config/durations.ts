@@ -53,6 +53,22 @@ export const defaultPolicy = {
      */
     executionLifetimeSeconds: 180 * DAY,
   },
+  bimtek: {
+    /** Reminders to confirmed participants and speakers, as offsets before the start (H-7, H-1). */
+    firstReminderSeconds: 7 * DAY,
+    secondReminderSeconds: 1 * DAY,
+    /** Enrolment closes this long before the start unless the session says otherwise. */
+    enrolmentClosesBeforeSeconds: 1 * DAY,
+    /** How long someone offered a freed seat has to accept it before it goes to the next. */
+    offerClaimSeconds: 2 * DAY,
+    /** Attendance can be corrected this long after the end; then certificates go out. */
+    certificatesAfterSeconds: 3 * DAY,
+    /**
+     * The longest one execution waits for a session's next event: a session scheduled further
+     * ahead parks and the reconciler starts the next attempt, never near the one-year limit.
+     */
+    executionLifetimeSeconds: 180 * DAY,
+  },
 } as const;
 
 type DeepNumberRecord = { readonly [key: string]: number | DeepNumberRecord };

@@ -1,4 +1,11 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from "node:crypto";
 import { piiSecret } from "../resources";
 
 /**
@@ -7,7 +14,7 @@ import { piiSecret } from "../resources";
  * derived from one secret, so a leaked table alone reveals no NIK.
  */
 let keys:
-  | { hash: Buffer; receipt: Buffer; submission: Buffer; email: Buffer; encryption: Buffer }
+  | { hash: Buffer; receipt: Buffer; submission: Buffer; email: Buffer; encryption: Buffer; link: Buffer }
   | undefined;
 
 function derivedKeys() {
@@ -22,6 +29,7 @@ function derivedKeys() {
       submission: derive("submission-hash"),
       email: derive("email-hash"),
       encryption: derive("pii-encryption"),
+      link: derive("link-code"),
     };
   }
   return keys;
@@ -56,6 +64,22 @@ export function hashSubmission(fields: Record<string, unknown>): string {
 /** An email address (lower-cased) as a keyed hash: a key that names an address without storing it. */
 export function hashEmail(address: string): string {
   return createHmac("sha256", derivedKeys().email).update(address.trim().toLowerCase()).digest("base64url");
+}
+
+/**
+ * A secret link code derived from what it opens (`purpose` and the record's id): unguessable without
+ * the secret, never stored, and the same every time, so a retried email carries the same link.
+ * 128 bits, base64url.
+ */
+export function linkCode(purpose: string, id: string): string {
+  return createHmac("sha256", derivedKeys().link).update(`${purpose}:${id}`).digest("base64url").slice(0, 22);
+}
+
+/** Does `code` open `purpose` of `id`? In constant time. */
+export function linkCodeMatches(purpose: string, id: string, code: string): boolean {
+  const expected = Buffer.from(linkCode(purpose, id));
+  const given = Buffer.from(code);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 export function encrypt(plaintext: string): string {
