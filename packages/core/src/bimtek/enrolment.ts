@@ -639,7 +639,7 @@ export async function offerSeats(sessionId: string): Promise<Enrolment[]> {
   const offered: Enrolment[] = [];
   for (let round = 0; round < 500; round++) {
     const session = await getSession(sessionId);
-    if (!session || session.status !== "scheduled") break;
+    if (session?.status !== "scheduled") break;
     const waiting = await listWaiting(sessionId);
     let next: { e: Enrolment; seat: "quota" | "general" } | undefined;
     for (const e of waiting) {

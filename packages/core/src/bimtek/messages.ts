@@ -126,3 +126,15 @@ export function declinedEmail(r: Pick<Registration, "fullName">, session: Bimtek
     "Anda dapat mendaftar kembali pada sesi lain yang masih dibuka.",
   ]);
 }
+
+/** A name as lists and certificates show it: each word's first letter, the rest masked ("S*** R*****"). */
+export function maskName(fullName: string): string {
+  return fullName
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((word) => {
+      const [first = "", ...rest] = Array.from(word);
+      return `${first}${"*".repeat(rest.length)}`;
+    })
+    .join(" ");
+}
