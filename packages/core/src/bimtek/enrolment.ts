@@ -284,9 +284,7 @@ async function takeArrival(
       ":scheduled": "scheduled",
       ":now": at,
       ":one": 1,
-      ":zero": 0,
       ":seat": seat,
-      ":general": generalSeats(session),
     };
     const conditions = [
       "#status = :scheduled",
@@ -295,17 +293,28 @@ async function takeArrival(
       "attribute_not_exists(arrivalOf.#e)",
     ];
     const sets = ["arrivals = arrivals + :one", "arrivalOf.#e = arrivals + :one", "seatOf.#e = :seat"];
-    if (quota) {
+    // Only the names and values the chosen expression uses: DynamoDB refuses unused ones.
+    const useQuota = () => {
+      if (!quota) return;
       names["#k"] = quota;
       values[":quota"] = session.quotas[quota];
-    }
+      values[":zero"] = 0;
+    };
+    const useGeneral = () => {
+      values[":general"] = generalSeats(session);
+      values[":zero"] = 0;
+    };
     if (seat === "quota") {
+      useQuota();
       conditions.push("quotaHeld.#k < :quota", "waitingFrom.#k = :zero");
       sets.push("quotaHeld.#k = quotaHeld.#k + :one", "seatsHeld = seatsHeld + :one");
     } else if (seat === "general") {
+      useGeneral();
       conditions.push("generalHeld < :general", "waiting = :zero");
       sets.push("generalHeld = generalHeld + :one", "seatsHeld = seatsHeld + :one");
     } else {
+      useGeneral();
+      useQuota();
       // Only when no seat is to be had: a seat freed since the read sends us round again.
       conditions.push("(generalHeld >= :general OR waiting > :zero)");
       if (quota) conditions.push("(quotaHeld.#k >= :quota OR waitingFrom.#k > :zero)");
@@ -440,7 +449,6 @@ function releaseOnSession(session: BimtekSession, e: Enrolment): TransactItem {
   const values: Record<string, unknown> = { ":one": 1 };
   const sets: string[] = [];
   const quota = quotaKecamatan(session, e.kecamatanCode);
-  if (quota) names["#k"] = quota;
   if (e.status === "waitlisted") {
     sets.push("waiting = waiting - :one");
     if (quota) sets.push("waitingFrom.#k = waitingFrom.#k - :one");
@@ -449,6 +457,7 @@ function releaseOnSession(session: BimtekSession, e: Enrolment): TransactItem {
     if (e.seat === "quota" && quota) sets.push("quotaHeld.#k = quotaHeld.#k - :one");
     else sets.push("generalHeld = generalHeld - :one");
   }
+  if (quota && sets.some((set) => set.includes("#k"))) names["#k"] = quota;
   return {
     Update: {
       TableName: tableName(),
