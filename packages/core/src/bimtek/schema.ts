@@ -260,9 +260,24 @@ export function validateSession(raw: SessionInput): ValidSession {
   ];
   const levelRegion = levelRegionError(value?.level ?? raw.level, regionCode);
   if (levelRegion) cross.push(levelRegion);
-  if (value) cross.push(...quotaErrors(value.quotas, regionCode, value.capacity));
+  // The quotas are checked against the region and capacity even when another field is wrong.
+  const alone = <T extends v.GenericSchema>(schema: T, input: unknown) => {
+    const result = v.safeParse(schema, input);
+    return result.success ? (result.output as v.InferOutput<T>) : undefined;
+  };
+  const quotas = value?.quotas ?? alone(Quotas, raw.quotas);
+  const capacity = value?.capacity ?? alone(Capacity, raw.capacity);
+  if (quotas && typeof quotas === "object") {
+    cross.push(
+      ...quotaErrors(
+        quotas as Record<string, number>,
+        regionCode,
+        typeof capacity === "number" ? capacity : undefined,
+      ),
+    );
+  }
   if (!value || cross.length > 0) fail([...errors, ...cross]);
-  const quotas = Object.fromEntries(
+  const normalizedQuotas = Object.fromEntries(
     Object.entries(value.quotas).map(([code, seats]) => [normalizeRegionCode(code) ?? code, seats]),
   );
   return {
@@ -274,7 +289,7 @@ export function validateSession(raw: SessionInput): ValidSession {
     endsAt: value.endsAt,
     enrolmentClosesAt: value.enrolmentClosesAt ?? defaultEnrolmentClose(value.startsAt),
     capacity: value.capacity,
-    quotas,
+    quotas: normalizedQuotas,
     speakers: value.speakers,
   };
 }
