@@ -154,17 +154,17 @@ export async function recordAttendance(
     const enrolment = enrolments.get(record.enrollmentId);
     if (enrolment?.status !== "confirmed") {
       errors.push({
-        field: `records[${index}].enrollmentId`,
+        field: `records.${index}.enrollmentId`,
         message: "Bukan peserta terkonfirmasi pada sesi ini.",
       });
     } else if (seen.has(record.enrollmentId)) {
-      errors.push({ field: `records[${index}].enrollmentId`, message: "Peserta ini disebut dua kali." });
+      errors.push({ field: `records.${index}.enrollmentId`, message: "Peserta ini disebut dua kali." });
     }
     seen.add(record.enrollmentId);
     const outside = record.days.filter((day) => !Number.isInteger(day) || day < 1 || day > dayCount);
     if (outside.length > 0) {
       errors.push({
-        field: `records[${index}].days`,
+        field: `records.${index}.days`,
         message: `Hari harus antara 1 dan ${dayCount} (hari sesi menurut waktu setempat).`,
       });
     }
