@@ -3,7 +3,9 @@ import { AppError } from "@sigap/core/error";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { actions } from "./actions";
+import { bimtekAttendance } from "./bimtek-attendance";
 import { cases } from "./cases";
+import { certificates } from "./certificates";
 import { devMail } from "./dev-mail";
 import { health } from "./health";
 import { problemResponse, toProblem } from "./problem";
@@ -31,6 +33,8 @@ export function createApp(config: Settings = settings()): Hono {
   app.route("/v1/registrations", registrations);
   app.route("/v1/cases", cases);
   app.route("/v1/actions", actions);
+  app.route("/v1/bimtek/attendance", bimtekAttendance);
+  app.route("/v1/certificates", certificates);
   app.route("/v1/staff", staff);
   if (config.mailTransport === "outbox") app.route("/_dev/mail", devMail);
   app.notFound((c) =>
