@@ -17,14 +17,16 @@ import type { BimtekSession } from "./model";
  * - `certificates` (the policy's delay after the end): certificates for whoever attended every day;
  * - `cancellation` (a cancelled session, instead of all the above): everyone active is told once.
  */
-export type SessionEvent =
-  | "reschedule-notice"
-  | "reminder-7"
-  | "close-enrolment"
-  | "reminder-1"
-  | "attendance"
-  | "certificates"
-  | "cancellation";
+export const SESSION_EVENTS = [
+  "reschedule-notice",
+  "reminder-7",
+  "close-enrolment",
+  "reminder-1",
+  "attendance",
+  "certificates",
+  "cancellation",
+] as const;
+export type SessionEvent = (typeof SESSION_EVENTS)[number];
 
 export interface TimelineEvent {
   event: SessionEvent;
