@@ -51,7 +51,9 @@ export const OfferSeatTask = v.object({
  * (`answerStaffRequest`, no action link), valid until the claim window closes; then the offer
  * email, once per enrolment. A restarted execution re-binds the request or gets the answer given.
  */
-export async function offerSeat(task: v.InferOutput<typeof OfferSeatTask>): Promise<{ actionRefs: string[] }> {
+export async function offerSeat(
+  task: v.InferOutput<typeof OfferSeatTask>,
+): Promise<{ actionRefs: string[] }> {
   const enrolment = await getEnrolment(task.enrolmentId);
   const session = enrolment ? await getSession(enrolment.sessionId) : undefined;
   if (!enrolment || !session) throw new AppError("not-found", `Enrolment ${task.enrolmentId} does not exist`);
@@ -102,7 +104,11 @@ export async function applyOffer(
     }
   }
   await markDecisionApplied(offerSubject(enrolmentId));
-  logger.info("Bimtek seat offer answered", { enrollmentId: enrolmentId, decision: decision.decision, status });
+  logger.info("Bimtek seat offer answered", {
+    enrollmentId: enrolmentId,
+    decision: decision.decision,
+    status,
+  });
   return { status };
 }
 

@@ -70,7 +70,11 @@ export async function runEvent(task: v.InferOutput<typeof RunEventTask>): Promis
   if (session.eventsDone?.includes(key)) return { ran: false };
   await eventHandlers[task.event](session, key);
   await addOnce(bimtekKeys.session(session.id), "eventsDone", key);
-  logger.info("Bimtek session event done", { sessionId: session.id, event: task.event, version: task.version });
+  logger.info("Bimtek session event done", {
+    sessionId: session.id,
+    event: task.event,
+    version: task.version,
+  });
   return { ran: true };
 }
 
@@ -80,9 +84,19 @@ const eventHandlers: Record<SessionEvent, EventHandler> = {
   "reschedule-notice": (session, key) =>
     tellEveryone(session, key, isActiveEnrolment, (r) => rescheduledEmail(r, session)),
   "reminder-7": (session, key) =>
-    tellEveryone(session, key, (e) => e.status === "confirmed", (r) => reminderEmail(r, session)),
+    tellEveryone(
+      session,
+      key,
+      (e) => e.status === "confirmed",
+      (r) => reminderEmail(r, session),
+    ),
   "reminder-1": (session, key) =>
-    tellEveryone(session, key, (e) => e.status === "confirmed", (r) => reminderEmail(r, session)),
+    tellEveryone(
+      session,
+      key,
+      (e) => e.status === "confirmed",
+      (r) => reminderEmail(r, session),
+    ),
   async "close-enrolment"(session) {
     await closeEnrolment(session.id);
     await offerFreedSeats(session.id);
@@ -123,11 +137,16 @@ async function tellEveryone(
     if (!registration?.email || registration.erasedAt) continue;
     const to = registration.email;
     const recipient: Recipient = { kind: "participant", name: registration.fullName, enrolment: e };
-    await doOnce(bimtekKeys.enrolment(e.id), "notified", key, () => sendMail({ to: [to], ...email(recipient) }));
+    await doOnce(bimtekKeys.enrolment(e.id), "notified", key, () =>
+      sendMail({ to: [to], ...email(recipient) }),
+    );
   }
   for (const speaker of session.speakers) {
-    await doOnce(bimtekKeys.session(session.id), "notified", `${key}:speaker:${speaker.email.toLowerCase()}`, () =>
-      sendMail({ to: [speaker.email], ...email({ kind: "speaker", name: speaker.name }) }),
+    await doOnce(
+      bimtekKeys.session(session.id),
+      "notified",
+      `${key}:speaker:${speaker.email.toLowerCase()}`,
+      () => sendMail({ to: [speaker.email], ...email({ kind: "speaker", name: speaker.name }) }),
     );
   }
 }

@@ -11,7 +11,9 @@ import type { BimtekSession, Enrolment } from "./model";
  */
 
 /** Who is told: a participant (by their enrolment) or a speaker. */
-export type Recipient = { kind: "participant"; name: string; enrolment: Enrolment } | { kind: "speaker"; name: string };
+export type Recipient =
+  | { kind: "participant"; name: string; enrolment: Enrolment }
+  | { kind: "speaker"; name: string };
 
 function sessionEmail(
   recipient: Recipient,

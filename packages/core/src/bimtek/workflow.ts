@@ -1,9 +1,7 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { deliverStoredDecision } from "../action/decision";
 import { workflowPolicy } from "../config/durations";
-import { db } from "../db/client";
-import { tableName } from "../resources";
 import { attemptOf, defineReconciler, lifetimeEnd } from "../workflow/executions";
+import { getEnrolment } from "./enrolment";
 import { bimtekKeys } from "./keys";
 import {
   type BimtekSession,
@@ -13,6 +11,7 @@ import {
   OFFER_WORKFLOW,
   SESSION_WORKFLOW,
 } from "./model";
+import { getSession } from "./sessions";
 import { isTimelineOpen } from "./timeline";
 
 /**
@@ -22,15 +21,6 @@ import { isTimelineOpen } from "./timeline";
  * save; whatever they miss (a crash between the save and the start, an execution that failed or
  * parked) the reconcilers start from the marker the save set.
  */
-
-async function load<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
-  const { Item } = await db().send(
-    new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }),
-  );
-  return Item as T | undefined;
-}
-export const loadSession = (id: string) => load<BimtekSession>(bimtekKeys.session(id));
-export const loadEnrolment = (id: string) => load<Enrolment>(bimtekKeys.enrolment(id));
 
 /**
  * The session execution's input: ids and policy only (never personal data, never link codes).
@@ -50,7 +40,7 @@ export const sessionReconciler = defineReconciler<BimtekSession>({
   workflow: SESSION_WORKFLOW,
   executionPrefix: "session",
   key: bimtekKeys.session,
-  load: loadSession,
+  load: getSession,
   // Scheduled with events left, or cancelled and not yet announced.
   isOpen: (session) => isTimelineOpen(session, workflowPolicy().bimtek),
   input: async (session, attempt) => sessionInput(session, attempt),
@@ -80,7 +70,7 @@ export const offerReconciler = defineReconciler<Enrolment>({
   workflow: OFFER_WORKFLOW,
   executionPrefix: "offer",
   key: bimtekKeys.enrolment,
-  load: loadEnrolment,
+  load: getEnrolment,
   isOpen: (enrolment) => enrolment.status === "offered",
   input: async (enrolment, attempt) => offerInput(enrolment, attempt),
   // An answer stored while Step Functions could not take it: hand it over now.

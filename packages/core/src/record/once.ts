@@ -50,7 +50,12 @@ export async function doOnce(
 /** Removes a claimed value again (only if it is still where it was found). */
 async function giveBack(key: ItemKey, attribute: string, value: string): Promise<void> {
   const { Item } = await db().send(
-    new GetCommand({ TableName: tableName(), Key: key, ProjectionExpression: "#list", ExpressionAttributeNames: { "#list": attribute } }),
+    new GetCommand({
+      TableName: tableName(),
+      Key: key,
+      ProjectionExpression: "#list",
+      ExpressionAttributeNames: { "#list": attribute },
+    }),
   );
   const index = ((Item?.[attribute] as string[] | undefined) ?? []).indexOf(value);
   if (index < 0) return;
