@@ -71,6 +71,27 @@ export async function deliverDecision(
   }
 }
 
+/**
+ * The step's decision that was recorded but not yet applied by the workflow (an answer given while
+ * Step Functions could not take it, or just before a timeout): a timeout handler lets it win over
+ * silence, a reconciler hands it over.
+ */
+export async function storedDecision(subject: RequestSubject): Promise<Action | undefined> {
+  return unappliedDecision(await getCurrentRequest(subject));
+}
+
+/**
+ * A reconciler's `whileRunning`: a decision stored while Step Functions could not take it is handed
+ * to the running execution now (its task closed meanwhile? then the step's next ask applies it),
+ * and the request's other links are closed in case its page crashed before closing them.
+ */
+export async function deliverStoredDecision(subject: RequestSubject | undefined): Promise<void> {
+  const decided = subject ? await storedDecision(subject) : undefined;
+  if (!decided) return;
+  await deliverDecision(decided);
+  await closeOthers(decided);
+}
+
 export type AskPreparation =
   /** A decision was already recorded: handed to this task; nobody is asked. */
   | { kind: "decided"; action: Action }

@@ -1,11 +1,84 @@
-// placeholder until h2-workflows merges
-import type { BimtekSession, Enrolment } from "./model";
+import { deliverStoredDecision } from "../action/decision";
+import { workflowPolicy } from "../config/durations";
+import { attemptOf, defineReconciler, lifetimeEnd } from "../workflow/executions";
+import { getEnrolment } from "./enrolment";
+import { bimtekKeys } from "./keys";
+import {
+  type BimtekSession,
+  ENROLMENT_SUBJECT,
+  type Enrolment,
+  OFFER_STEP,
+  OFFER_WORKFLOW,
+  SESSION_WORKFLOW,
+} from "./model";
+import { getSession } from "./sessions";
+import { isTimelineOpen } from "./timeline";
 
-/** Starts the session's timeline execution (H2). */
-export async function startSessionWorkflow(_session: BimtekSession): Promise<void> {}
+/**
+ * The Bimtek domain's two workflows as the executions module carries them: one `bimtek-session`
+ * execution per session and attempt (`session-<id>-<attempt>`), one `bimtek-offer` per offered
+ * enrolment and attempt (`offer-<id>-<attempt>`). Routes call the start functions after their
+ * save; whatever they miss (a crash between the save and the start, an execution that failed or
+ * parked) the reconcilers start from the marker the save set.
+ */
 
-/** Stops the previous attempt's execution and starts the session's current attempt (H2). */
-export async function supersedeSessionWorkflow(_session: BimtekSession): Promise<void> {}
+/**
+ * The session execution's input: ids and policy only (never personal data, never link codes).
+ * Everything else — the times, the version, what is done — is read from the record by its tasks.
+ */
+function sessionInput(session: BimtekSession, attempt = attemptOf(session)): Record<string, unknown> {
+  const policy = workflowPolicy();
+  return {
+    sessionId: session.id,
+    attempt,
+    parkAfter: lifetimeEnd(policy.bimtek.executionLifetimeSeconds),
+    policy,
+  };
+}
 
-/** Starts the seat offer's execution (H2). */
-export async function startOffer(_enrolment: Enrolment): Promise<void> {}
+export const sessionReconciler = defineReconciler<BimtekSession>({
+  workflow: SESSION_WORKFLOW,
+  executionPrefix: "session",
+  key: bimtekKeys.session,
+  load: getSession,
+  // Scheduled with events left, or cancelled and not yet announced.
+  isOpen: (session) => isTimelineOpen(session, workflowPolicy().bimtek),
+  input: async (session, attempt) => sessionInput(session, attempt),
+});
+
+/** Starts a new session's timeline and clears its start marker (the create route, after the save). */
+export function startSessionWorkflow(session: BimtekSession): Promise<string> {
+  return sessionReconciler.start(session, sessionInput(session));
+}
+
+/**
+ * A rescheduled or cancelled session (saved with `workflowAttempt + 1` and its marker): the previous
+ * attempt's execution is stopped — its Wait cannot be moved — and the new attempt starts from the
+ * record, announcing the change once. The stopped execution is an older attempt: no failure.
+ */
+export function supersedeSessionWorkflow(session: BimtekSession): Promise<string> {
+  return sessionReconciler.supersede(session, sessionInput(session));
+}
+
+/** The offer execution's input: ids only (the claim window is the enrolment's `offerExpiresAt`). */
+const offerInput = (enrolment: Enrolment, attempt = attemptOf(enrolment)) => ({
+  enrolmentId: enrolment.id,
+  attempt,
+});
+
+export const offerReconciler = defineReconciler<Enrolment>({
+  workflow: OFFER_WORKFLOW,
+  executionPrefix: "offer",
+  key: bimtekKeys.enrolment,
+  load: getEnrolment,
+  isOpen: (enrolment) => enrolment.status === "offered",
+  input: async (enrolment, attempt) => offerInput(enrolment, attempt),
+  // An answer stored while Step Functions could not take it: hand it over now.
+  whileRunning: (enrolment) =>
+    deliverStoredDecision({ subjectType: ENROLMENT_SUBJECT, subjectId: enrolment.id, step: OFFER_STEP }),
+});
+
+/** Starts the offer of a seat just offered (`offerSeats`), and clears its start marker. */
+export function startOffer(enrolment: Enrolment): Promise<string> {
+  return offerReconciler.start(enrolment, offerInput(enrolment));
+}

@@ -21,7 +21,7 @@ import {
   type RequestSubject,
   unappliedDecision,
 } from "../action/repository";
-import { now, nowIso } from "../clock";
+import { nowIso } from "../clock";
 import { workflowPolicy } from "../config/durations";
 import { AppError } from "../error";
 import { logger } from "../log";
@@ -29,6 +29,7 @@ import { sendMail } from "../mail/send";
 import { addOnce } from "../record/once";
 import { listRegistrations } from "../registration/repository";
 import { type Approver, regionAtLevel } from "../staff/directory";
+import { lifetimeEnd } from "../workflow/executions";
 import { caseKeys } from "./keys";
 import { assignedPsmEmail } from "./messages";
 import type { Actor, Case, CaseLevel, CaseOutcome, CaseStage } from "./model";
@@ -132,7 +133,7 @@ export async function nextOf(c: Case): Promise<NextStep> {
  */
 export async function escalationInput(c: Case): Promise<Record<string, unknown>> {
   const policy = workflowPolicy();
-  const parkAfter = new Date(now().getTime() + policy.cases.executionLifetimeSeconds * 1000).toISOString();
+  const parkAfter = lifetimeEnd(policy.cases.executionLifetimeSeconds);
   return { caseId: c.id, policy, sla: caseSla(c), next: await nextOf(c), parkAfter };
 }
 

@@ -1,5 +1,4 @@
-import { deliverDecision } from "../action/decision";
-import { closeOthers, getCurrentRequest, unappliedDecision } from "../action/repository";
+import { deliverStoredDecision } from "../action/decision";
 import { queryPages } from "../db/client";
 import { tableName } from "../resources";
 import { defineReconciler } from "../workflow/executions";
@@ -38,16 +37,10 @@ export const caseReconciler = defineReconciler<Case>({
   load: getCase,
   isOpen: isCaseOpen,
   input: (c) => escalationInput(c),
-  async whileRunning(c) {
-    if (c.stage === "completed") return;
-    // A decision stored while Step Functions could not take it: hand it over now.
-    const decided = await unappliedDecision(
-      await getCurrentRequest({ subjectType: "case", subjectId: c.id, step: c.stage }),
-    );
-    if (!decided) return;
-    await deliverDecision(decided);
-    await closeOthers(decided);
-  },
+  whileRunning: (c) =>
+    deliverStoredDecision(
+      c.stage === "completed" ? undefined : { subjectType: "case", subjectId: c.id, step: c.stage },
+    ),
   openItems: openCasePages,
 });
 

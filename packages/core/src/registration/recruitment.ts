@@ -7,12 +7,8 @@ import {
   awaitStaffAnswer,
   resolveApprovalLevel,
 } from "../action/ask";
-import {
-  type ActionOption,
-  getCurrentRequest,
-  markDecisionApplied,
-  unappliedDecision,
-} from "../action/repository";
+import { storedDecision } from "../action/decision";
+import { type ActionOption, markDecisionApplied } from "../action/repository";
 import { now } from "../clock";
 import { workflowPolicy } from "../config/durations";
 import { AppError } from "../error";
@@ -282,10 +278,7 @@ export async function answerTraining(
  */
 export async function trainingOverdue(registrationId: string): Promise<void> {
   const r = await mustGet(registrationId);
-  const stored = await unappliedDecision(
-    await getCurrentRequest({ subjectType: "registration", subjectId: r.id, step: "basic-training" }),
-  );
-  if (stored) return;
+  if (await storedDecision({ subjectType: "registration", subjectId: r.id, step: TRAINING_STEP })) return;
   const round = `training-overdue:${r.workflowAttempt ?? 1}`;
   if (r.notified?.includes(round)) return;
   const organisers = await resolveDuty(r.villageCode, "district", "bimtek-organiser");

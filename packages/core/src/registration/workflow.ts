@@ -1,5 +1,5 @@
-import { approvalToResume, deliverDecision, type ResumedApproval } from "../action/decision";
-import { type CurrentRequest, closeOthers, getCurrentRequest, unappliedDecision } from "../action/repository";
+import { approvalToResume, deliverStoredDecision, type ResumedApproval } from "../action/decision";
+import { type CurrentRequest, getCurrentRequest } from "../action/repository";
 import { workflowPolicy } from "../config/durations";
 import { defineReconciler, type ReconcileCounts, type Reconciled } from "../workflow/executions";
 import { registrationKeys } from "./keys";
@@ -52,15 +52,12 @@ export const recruitmentReconciler = defineReconciler<Registration>({
     const resume = attempt > 1 || current !== undefined || (await listEvents(registration.id)).length > 1;
     return recruitmentInput(registration, resume, approvalToResume(current));
   },
-  async whileRunning(registration) {
-    // A decision stored while Step Functions could not take it: hand it over now. (Its task
-    // closed meanwhile? Then the step's next ask applies it.)
-    const decided = await unappliedDecision(await currentRequestOf(registration));
-    if (!decided) return;
-    await deliverDecision(decided);
-    // Its page may have crashed before closing the other links: close them now.
-    await closeOthers(decided);
-  },
+  whileRunning: (registration) =>
+    deliverStoredDecision(
+      approvalSteps.has(registration.stage)
+        ? { subjectType: "registration", subjectId: registration.id, step: registration.stage }
+        : undefined,
+    ),
   openItems: openRegistrationPages,
 });
 

@@ -3,9 +3,10 @@ import {
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
   StartExecutionCommand,
+  StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { nowIso } from "../clock";
+import { now, nowIso } from "../clock";
 import { forEachConcurrently } from "../concurrency";
 import { conditionFailed, db, queryPages } from "../db/client";
 import { logger } from "../log";
@@ -54,6 +55,14 @@ function failuresAfter(item: WorkflowItem, status: string | undefined): number {
   const before = item.workflowFailures ?? 0;
   if (status === "SUCCEEDED") return 0;
   return status === "FAILED" || status === "TIMED_OUT" || status === "ABORTED" ? before + 1 : before;
+}
+
+/**
+ * The `parkAfter` of an execution starting now: past it, the execution ends in `Parked` at its next
+ * boundary and the reconciler starts the next attempt, so none nears Step Functions' one-year limit.
+ */
+export function lifetimeEnd(lifetimeSeconds: number): string {
+  return new Date(now().getTime() + lifetimeSeconds * 1000).toISOString();
 }
 
 export function executionName(prefix: string, id: string, attempt: number): string {
@@ -123,6 +132,15 @@ export interface Reconciler<T extends WorkflowItem> {
   executionName(item: T): string;
   /** Starts the item's current attempt with `input` and clears its marker. */
   start(item: T, input: Record<string, unknown>): Promise<string>;
+  /**
+   * The item was changed in a way its running execution cannot follow (a Wait cannot be moved):
+   * the caller already bumped `workflowAttempt` and marked it (one conditional update); this stops
+   * the previous attempt's execution and starts the current one. The stopped execution is of an
+   * older attempt, so its ABORTED event is no failure of the item (`executionEnded` ignores it).
+   */
+  supersede(item: T, input: Record<string, unknown>): Promise<string>;
+  /** Stops the item's current execution, if it runs: the item was closed from outside the workflow. */
+  stop(item: T, cause: string): Promise<void>;
   /** Makes sure one item has a running execution (or learns it needs none). */
   reconcileItem(item: T): Promise<Reconciled>;
   /** Scheduled job: every marked item of the workflow gets its execution. Reads only the markers. */
@@ -162,6 +180,17 @@ export function defineReconciler<T extends WorkflowItem>(definition: ReconcilerD
       }),
     );
     return arn ?? name;
+  }
+
+  /** Stops an execution that may have ended already (or never started: a crash before its start). */
+  async function stopExecution(name: string, cause: string): Promise<void> {
+    try {
+      await sfn().send(
+        new StopExecutionCommand({ executionArn: executionArn(workflow, name), error: "Superseded", cause }),
+      );
+    } catch (error) {
+      if (!(error instanceof ExecutionDoesNotExist)) throw error;
+    }
   }
 
   /** Clears the item's own marker, unless a later attempt marked it again meanwhile. */
@@ -347,6 +376,14 @@ export function defineReconciler<T extends WorkflowItem>(definition: ReconcilerD
       await clearOwnMarker(item);
       return arn;
     },
+    async supersede(item, input) {
+      const attempt = attemptOf(item);
+      if (attempt > 1) await stopExecution(nameOf(item, attempt - 1), "Superseded by the next attempt");
+      const arn = await startExecution(item, input);
+      await clearOwnMarker(item);
+      return arn;
+    },
+    stop: (item, cause) => stopExecution(nameOf(item), cause),
     reconcileItem,
     reconcile: (options = {}) => reconcilePages(markedPages(), options, "Workflow items reconciled"),
     async recoverAll(options = {}) {

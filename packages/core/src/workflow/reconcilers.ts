@@ -1,3 +1,4 @@
+import { offerReconciler, sessionReconciler } from "../bimtek/workflow";
 import { caseReconciler } from "../case/workflow";
 import { recruitmentReconciler } from "../registration/workflow";
 import {
@@ -13,7 +14,12 @@ import {
  * workflow adds its reconciler here, and the scheduled job, local start-up and status-change
  * events cover it.
  */
-export const reconcilers: ReadonlyArray<Reconciler<WorkflowItem>> = [recruitmentReconciler, caseReconciler];
+export const reconcilers: ReadonlyArray<Reconciler<WorkflowItem>> = [
+  recruitmentReconciler,
+  caseReconciler,
+  sessionReconciler,
+  offerReconciler,
+];
 
 async function eachWorkflow(
   run: (reconciler: Reconciler<WorkflowItem>) => Promise<ReconcileCounts>,

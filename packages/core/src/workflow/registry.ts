@@ -1,3 +1,5 @@
+import { offerWorkflow } from "../bimtek/offer.workflow";
+import { sessionWorkflow } from "../bimtek/session.workflow";
 import { caseEscalationWorkflow } from "../case/escalation.workflow";
 import { recruitmentWorkflow } from "../registration/recruitment.workflow";
 import { systemCheckWorkflow } from "../system/system-check.workflow";
@@ -8,4 +10,6 @@ export const workflows: readonly Workflow[] = [
   systemCheckWorkflow,
   recruitmentWorkflow,
   caseEscalationWorkflow,
+  sessionWorkflow,
+  offerWorkflow,
 ];

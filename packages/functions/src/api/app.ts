@@ -4,7 +4,9 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { actions } from "./actions";
 import { bimtek } from "./bimtek";
+import { bimtekAttendance } from "./bimtek-attendance";
 import { cases } from "./cases";
+import { certificates } from "./certificates";
 import { devMail } from "./dev-mail";
 import { health } from "./health";
 import { problemResponse, toProblem } from "./problem";
@@ -31,8 +33,11 @@ export function createApp(config: Settings = settings()): Hono {
   app.route("/health", health);
   app.route("/v1/registrations", registrations);
   app.route("/v1/cases", cases);
+  // The organisers' attendance page before the public Bimtek routes, which own the rest of /v1/bimtek.
+  app.route("/v1/bimtek/attendance", bimtekAttendance);
   app.route("/v1/bimtek", bimtek);
   app.route("/v1/actions", actions);
+  app.route("/v1/certificates", certificates);
   app.route("/v1/staff", staff);
   if (config.mailTransport === "outbox") app.route("/_dev/mail", devMail);
   app.notFound((c) =>

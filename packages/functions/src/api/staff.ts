@@ -28,6 +28,7 @@ import { parseOrThrow } from "@sigap/core/validation/parse";
 import { personText } from "@sigap/core/validation/text";
 import { Hono } from "hono";
 import * as v from "valibot";
+import { staffBimtekAttendance } from "./bimtek-attendance";
 import { readBody } from "./body";
 import { requestedPage } from "./paging";
 import { RegionCode, RegistrationId, validParams } from "./params";
@@ -272,4 +273,5 @@ export const staff = new Hono<StaffEnv>()
     const change = await changePeople(code, duty, people, actorOf(me));
     return c.json({ ...directoryView(code, level, duty, people), movedRequests: change.moved.length });
   })
-  .route("/", staffCases);
+  .route("/", staffCases)
+  .route("/", staffBimtekAttendance);

@@ -1,0 +1,299 @@
+import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { now, nowIso } from "../clock";
+import { conditionFailed, db, queryAll } from "../db/client";
+import { logger } from "../log";
+import { sendMail } from "../mail/send";
+import { nextNumber } from "../record/counter";
+import { addOnce } from "../record/once";
+import { appendEvent, type TrailEvent } from "../record/trail";
+import { writeTransition } from "../record/transition";
+import type { Registration } from "../registration/model";
+import { answerTraining } from "../registration/recruitment";
+import { getRegistration } from "../registration/repository";
+import { tableName } from "../resources";
+import { localDate } from "../time";
+import { attendedEveryDay, getSessionRecord, sessionEnrolments } from "./attendance";
+import { certificateEmail, incompleteEmail, type NextSession } from "./attendance-messages";
+import { bimtekKeys } from "./keys";
+import { certificateCode, certificateCodeHash } from "./links";
+import type { BimtekSession, Certificate, Enrolment } from "./model";
+
+/**
+ * Certificates: when attendance can no longer be corrected (the session workflow's `certificates`
+ * event), whoever attended every day completes the session — a numbered certificate behind a
+ * derived verification code, an email, and for Bimtek dasar the recruitment's training wait
+ * answered — and whoever missed a day is told where to enrol again. Every step is once per
+ * participant (status conditions and `notified` markers), so a crash and a retry owe nobody twice.
+ */
+
+/** A name as the public may see it: each word's first letter, the rest hidden ("S*** A***"). */
+export function maskName(fullName: string | undefined): string {
+  const words = (fullName ?? "").trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return "***";
+  return words.map((word) => `${[...word][0]?.toUpperCase()}***`).join(" ");
+}
+
+/** `BIMTEK-DASAR/3205/2026/0001`: per level, organiser and the organiser's local year. */
+async function nextCertificateNumber(session: BimtekSession): Promise<string> {
+  const year = localDate(new Date(session.endsAt), session.regionCode).slice(0, 4);
+  const sequence = await nextNumber(bimtekKeys.certificateCounter(session.level, session.regionCode, year));
+  const digits = session.regionCode.replace(/\D/g, "");
+  return `BIMTEK-${session.level.toUpperCase()}/${digits}/${year}/${String(sequence).padStart(4, "0")}`;
+}
+
+/** Who records a completion on the registration: the session itself. */
+const systemRecorder = (sessionId: string) => ({
+  email: "sistem",
+  role: "system",
+  sub: `bimtek:${sessionId}`,
+});
+
+interface CertificatesEvent extends TrailEvent {
+  completed: number;
+  incomplete: number;
+}
+
+/**
+ * Issues the session's certificates. Attendance is closed first (`certifiedAt`, which every
+ * attendance write is conditional on), then each confirmed participant is completed or marked
+ * incomplete, then the session is `completed`. Safe to repeat: a participant already handled only
+ * gets what is still owed (an email, the training answer).
+ */
+export async function issueCertificates(
+  session: Pick<BimtekSession, "id">,
+): Promise<{ completed: number; incomplete: number }> {
+  const current = await closeAttendance(session.id);
+  if (!current) return { completed: 0, incomplete: 0 };
+  const next = await nextOpenSession(current);
+  let completed = 0;
+  let incomplete = 0;
+  for (const enrolment of await sessionEnrolments(current.id)) {
+    let participant = enrolment;
+    if (participant.status === "confirmed") {
+      participant = attendedEveryDay(current, participant)
+        ? await complete(current, participant)
+        : await markIncomplete(current, participant);
+    }
+    if (participant.status === "completed") {
+      await deliverCertificate(current, participant);
+      completed += 1;
+    } else if (participant.status === "incomplete") {
+      await tellIncomplete(current, participant, next);
+      incomplete += 1;
+    }
+  }
+  await writeTransition<CertificatesEvent>({
+    key: bimtekKeys.session(current.id),
+    trail: bimtekKeys.trail(current.id),
+    set: { status: "completed", updatedAt: nowIso() },
+    expect: { status: "scheduled" },
+    event: { at: nowIso(), event: "certificates-issued", actor: { kind: "system" }, completed, incomplete },
+  });
+  return { completed, incomplete };
+}
+
+/** Sets `certifiedAt` once (attendance is read-only from then on); undefined for a cancelled session. */
+async function closeAttendance(sessionId: string): Promise<BimtekSession | undefined> {
+  const session = await getSessionRecord(sessionId);
+  if (!session || session.status === "cancelled") return undefined;
+  if (session.certifiedAt) return session;
+  const at = nowIso();
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: bimtekKeys.session(sessionId),
+        UpdateExpression: "SET certifiedAt = :at, updatedAt = :at",
+        ConditionExpression: "attribute_not_exists(certifiedAt) AND #status = :scheduled",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":at": at, ":scheduled": "scheduled" },
+      }),
+    );
+    await appendEvent(bimtekKeys.trail(sessionId), {
+      at,
+      event: "attendance-closed",
+      actor: { kind: "system" },
+    });
+  } catch (error) {
+    if (!conditionFailed(error)) throw error;
+  }
+  const closed = await getSessionRecord(sessionId);
+  return closed && closed.status !== "cancelled" && closed.certifiedAt ? closed : undefined;
+}
+
+/** Completed: the number and the certificate item, with the enrolment's status, in one transaction. */
+async function complete(session: BimtekSession, enrolment: Enrolment): Promise<Enrolment> {
+  const registration = await getRegistration(enrolment.registrationId);
+  const number = await nextCertificateNumber(session);
+  const at = nowIso();
+  const certificate: Certificate = {
+    number,
+    enrollmentId: enrolment.id,
+    sessionId: session.id,
+    level: session.level,
+    nameMasked: maskName(registration?.fullName),
+    sessionTitle: session.title,
+    regionCode: session.regionCode,
+    startsAt: session.startsAt,
+    endsAt: session.endsAt,
+    issuedAt: at,
+  };
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tableName(),
+              Key: bimtekKeys.enrolment(enrolment.id),
+              UpdateExpression: "SET #status = :completed, certificateNumber = :number, updatedAt = :at",
+              ConditionExpression: "#status = :confirmed",
+              ExpressionAttributeNames: { "#status": "status" },
+              ExpressionAttributeValues: {
+                ":completed": "completed",
+                ":confirmed": "confirmed",
+                ":number": number,
+                ":at": at,
+              },
+            },
+          },
+          {
+            Put: {
+              TableName: tableName(),
+              Item: {
+                ...bimtekKeys.certificate(certificateCodeHash(certificateCode(enrolment.id))),
+                entity: "bimtek-certificate",
+                ...certificate,
+              },
+              ConditionExpression: "attribute_not_exists(pk)",
+            },
+          },
+        ],
+      }),
+    );
+    return { ...enrolment, status: "completed", certificateNumber: number, updatedAt: at };
+  } catch (error) {
+    // Handled by a concurrent run (the number drawn here stays unused: a gap, never a duplicate).
+    if (!conditionFailed(error)) throw error;
+    return (await freshEnrolment(enrolment.id)) ?? enrolment;
+  }
+}
+
+async function markIncomplete(session: BimtekSession, enrolment: Enrolment): Promise<Enrolment> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: bimtekKeys.enrolment(enrolment.id),
+        UpdateExpression: "SET #status = :incomplete, updatedAt = :at",
+        ConditionExpression: "#status = :confirmed AND sessionId = :session",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: {
+          ":incomplete": "incomplete",
+          ":confirmed": "confirmed",
+          ":session": session.id,
+          ":at": nowIso(),
+        },
+      }),
+    );
+    return { ...enrolment, status: "incomplete" };
+  } catch (error) {
+    if (!conditionFailed(error)) throw error;
+    return (await freshEnrolment(enrolment.id)) ?? enrolment;
+  }
+}
+
+async function freshEnrolment(id: string): Promise<Enrolment | undefined> {
+  const { Item } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: bimtekKeys.enrolment(id), ConsistentRead: true }),
+  );
+  return Item as Enrolment | undefined;
+}
+
+const CERTIFICATE_MAILED = "certificate";
+const TRAINING_ANSWERED = "training-answered";
+const INCOMPLETE_TOLD = "incomplete";
+
+/** What a completed participant is owed: the email, and for dasar the recruitment's training answer. */
+async function deliverCertificate(session: BimtekSession, enrolment: Enrolment): Promise<void> {
+  const registration = await getRegistration(enrolment.registrationId);
+  const key = bimtekKeys.enrolment(enrolment.id);
+  if (!enrolment.notified?.includes(CERTIFICATE_MAILED)) {
+    if (registration?.email && enrolment.certificateNumber) {
+      await sendMail({
+        to: [registration.email],
+        ...certificateEmail(session, registration, enrolment.id, enrolment.certificateNumber),
+      });
+    }
+    await addOnce(key, "notified", CERTIFICATE_MAILED);
+  }
+  if (session.level !== "dasar" || !registration || enrolment.notified?.includes(TRAINING_ANSWERED)) return;
+  const outcome = await answerTraining(registration, {
+    completedAt: localDate(new Date(session.endsAt), session.regionCode),
+    recordedBy: systemRecorder(session.id),
+    note: `Sertifikat ${enrolment.certificateNumber ?? ""}`.trim(),
+  });
+  if (outcome === "not-waiting" && registration.stage === "basic-training") {
+    // The recruitment execution has not recorded its wait yet: fail so the task is retried, rather
+    // than drop the completion.
+    throw new Error(`Registration ${registration.id} is not waiting for its training answer yet`);
+  }
+  logger.info("bimtek training answered", {
+    enrollmentId: enrolment.id,
+    registrationId: registration.id,
+    outcome,
+  });
+  await addOnce(key, "notified", TRAINING_ANSWERED);
+}
+
+async function tellIncomplete(
+  session: BimtekSession,
+  enrolment: Enrolment,
+  next: NextSession | undefined,
+): Promise<void> {
+  if (enrolment.notified?.includes(INCOMPLETE_TOLD)) return;
+  const registration: Registration | undefined = await getRegistration(enrolment.registrationId);
+  if (registration?.email) {
+    await sendMail({ to: [registration.email], ...incompleteEmail(session, registration, next) });
+  }
+  await addOnce(bimtekKeys.enrolment(enrolment.id), "notified", INCOMPLETE_TOLD);
+}
+
+/** The next session of the same level and organiser still open for enrolment, if any. */
+async function nextOpenSession(session: BimtekSession): Promise<NextSession | undefined> {
+  const upcoming = await queryAll<BimtekSession>({
+    TableName: tableName(),
+    IndexName: "gsi1",
+    KeyConditionExpression: "gsi1pk = :pk AND gsi1sk > :now",
+    ExpressionAttributeValues: {
+      ":pk": bimtekKeys.regionPartition(session.level, session.regionCode),
+      ":now": nowIso(),
+    },
+  });
+  const at = now().getTime();
+  return upcoming.find(
+    (s) => s.id !== session.id && s.status === "scheduled" && Date.parse(s.enrolmentClosesAt) > at,
+  );
+}
+
+/** The public view of a certificate by its verification code; undefined for an unknown code. */
+export async function getCertificate(code: string): Promise<Certificate | undefined> {
+  if (!/^[A-Za-z0-9_-]{22}$/.test(code)) return undefined;
+  const { Item } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: bimtekKeys.certificate(certificateCodeHash(code)) }),
+  );
+  if (!Item) return undefined;
+  const c = Item as Certificate;
+  return {
+    number: c.number,
+    enrollmentId: c.enrollmentId,
+    sessionId: c.sessionId,
+    level: c.level,
+    nameMasked: c.nameMasked,
+    sessionTitle: c.sessionTitle,
+    regionCode: c.regionCode,
+    startsAt: c.startsAt,
+    endsAt: c.endsAt,
+    issuedAt: c.issuedAt,
+  };
+}

@@ -1,0 +1,167 @@
+import * as v from "valibot";
+import { nowIso } from "../clock";
+import { logger } from "../log";
+import type { RenderedEmail } from "../mail/render";
+import { sendMail } from "../mail/send";
+import { addOnce, doOnce } from "../record/once";
+import { getRegistration } from "../registration/repository";
+import { attemptOf } from "../workflow/executions";
+import { requestAttendance } from "./attendance";
+import { issueCertificates } from "./certificates";
+import { closeEnrolment, endSessionEnrolments, listEnrolments, offerSeats } from "./enrolment";
+import { bimtekKeys } from "./keys";
+import { type BimtekSession, type Enrolment, isActiveEnrolment } from "./model";
+import { type Recipient, reminderEmail, rescheduledEmail, sessionCancelledEmail } from "./session-messages";
+import { getSession } from "./sessions";
+import { type BimtekPolicy, eventKey, nextEvent, SESSION_EVENTS, type SessionEvent } from "./timeline";
+import { offerReconciler, startOffer } from "./workflow";
+
+/** The `bimtek-session` workflow's tasks (session.workflow.ts). Each is safe to repeat. */
+
+const Positive = v.pipe(v.number(), v.integer(), v.minValue(1));
+export const SessionTaskSubject = { sessionId: v.string(), attempt: Positive };
+
+export const NextEventTask = v.object({
+  ...SessionTaskSubject,
+  policy: v.object({
+    firstReminderSeconds: Positive,
+    secondReminderSeconds: Positive,
+    certificatesAfterSeconds: Positive,
+    executionLifetimeSeconds: Positive,
+    offerClaimSeconds: Positive,
+    enrolmentClosesBeforeSeconds: Positive,
+  }),
+});
+
+export type NextStep =
+  | { event: "done" | "superseded"; at: string; version: number }
+  | { event: string; at: string; version: number };
+
+/**
+ * What the execution waits for next, read from the session record: its next event not yet done,
+ * `done` when the timeline is over, or `superseded` when a newer attempt carries the session.
+ */
+export async function planNextEvent(task: v.InferOutput<typeof NextEventTask>): Promise<NextStep> {
+  const session = await getSession(task.sessionId);
+  if (!session) return { event: "done", at: nowIso(), version: 0 };
+  const version = session.scheduleVersion;
+  if (attemptOf(session) !== task.attempt) return { event: "superseded", at: nowIso(), version };
+  const next = nextEvent(session, task.policy as BimtekPolicy);
+  return next ? { ...next, version } : { event: "done", at: nowIso(), version };
+}
+
+export const RunEventTask = v.object({
+  ...SessionTaskSubject,
+  event: v.picklist(SESSION_EVENTS),
+  version: Positive,
+});
+
+/**
+ * Does one event of the session's timeline, once per schedule version (`eventsDone`), each person
+ * told once (markers per person and event). An older attempt's or version's task does nothing:
+ * the next `nextEvent` answers `superseded` and its execution ends.
+ */
+export async function runEvent(task: v.InferOutput<typeof RunEventTask>): Promise<{ ran: boolean }> {
+  const session = await getSession(task.sessionId);
+  if (!session || attemptOf(session) !== task.attempt || session.scheduleVersion !== task.version) {
+    return { ran: false };
+  }
+  const key = eventKey(task.event, task.version);
+  if (session.eventsDone?.includes(key)) return { ran: false };
+  await eventHandlers[task.event](session, key);
+  await addOnce(bimtekKeys.session(session.id), "eventsDone", key);
+  logger.info("Bimtek session event done", {
+    sessionId: session.id,
+    event: task.event,
+    version: task.version,
+  });
+  return { ran: true };
+}
+
+type EventHandler = (session: BimtekSession, key: string) => Promise<void>;
+
+const eventHandlers: Record<SessionEvent, EventHandler> = {
+  "reschedule-notice": (session, key) =>
+    tellEveryone(session, key, isActiveEnrolment, (r) => rescheduledEmail(r, session)),
+  "reminder-7": (session, key) =>
+    tellEveryone(
+      session,
+      key,
+      (e) => e.status === "confirmed",
+      (r) => reminderEmail(r, session),
+    ),
+  "reminder-1": (session, key) =>
+    tellEveryone(
+      session,
+      key,
+      (e) => e.status === "confirmed",
+      (r) => reminderEmail(r, session),
+    ),
+  async "close-enrolment"(session) {
+    await closeEnrolment(session.id);
+    await offerFreedSeats(session.id);
+  },
+  async attendance(session) {
+    await requestAttendance(session);
+  },
+  async certificates(session) {
+    await issueCertificates(session);
+  },
+  async cancellation(session, key) {
+    // Told first (each once), then ended: a crash in between tells the rest on the retry.
+    await tellEveryone(session, key, isActiveEnrolment, (r) => sessionCancelledEmail(r, session));
+    await endSessionEnrolments(session.id, "session-cancelled");
+    // Offers still waiting for an answer end with the session (stopping an ended one changes nothing).
+    for (const e of await listEnrolments(session.id)) {
+      if (e.status === "session-cancelled" && e.offerExpiresAt) {
+        await offerReconciler.stop(e, "The session was cancelled");
+      }
+    }
+  },
+};
+
+/**
+ * Emails the session's enrolled people who `match` (their enrolment's `notified` marks `key`) and
+ * its speakers (the session's `notified` marks `key:speaker:<email>`), each once. Someone without
+ * an email address, or whose data was erased, has nobody to tell: their page shows the status.
+ */
+async function tellEveryone(
+  session: BimtekSession,
+  key: string,
+  match: (e: Enrolment) => boolean,
+  email: (recipient: Recipient) => RenderedEmail,
+): Promise<void> {
+  for (const e of await listEnrolments(session.id)) {
+    if (!match(e) || e.notified?.includes(key)) continue;
+    const registration = await getRegistration(e.registrationId);
+    if (!registration?.email || registration.erasedAt) continue;
+    const to = registration.email;
+    const recipient: Recipient = { kind: "participant", name: registration.fullName, enrolment: e };
+    await doOnce(bimtekKeys.enrolment(e.id), "notified", key, () =>
+      sendMail({ to: [to], ...email(recipient) }),
+    );
+  }
+  for (const speaker of session.speakers) {
+    await doOnce(
+      bimtekKeys.session(session.id),
+      "notified",
+      `${key}:speaker:${speaker.email.toLowerCase()}`,
+      () => sendMail({ to: [speaker.email], ...email({ kind: "speaker", name: speaker.name }) }),
+    );
+  }
+}
+
+/**
+ * Freed seats go to the waiting list in order (`offerSeats`), each offer carried by its own
+ * execution. A start that fails is logged; the offer's marker makes the reconciler start it.
+ */
+export async function offerFreedSeats(sessionId: string): Promise<void> {
+  for (const offered of await offerSeats(sessionId)) {
+    await startOffer(offered).catch((error: unknown) => {
+      logger.warn("Offer workflow not started; the reconciler will", {
+        enrollmentId: offered.id,
+        error: error as Error,
+      });
+    });
+  }
+}
