@@ -374,7 +374,7 @@ describe("bimtek attendance and certificates", () => {
     const before = outbox().list().length;
     expect(await pump(issueCertificates(s))).toEqual({ completed: 1, incomplete: 1 });
     expect(outbox().list().length).toBe(before);
-    const trail = (await pump(sessionEvents<{ event: string }>(bimtekKeys.trail(s.id)))).map((e) => e.event);
+    const trail = (await pump(sessionEvents(bimtekKeys.trail(s.id)))).map((e) => e.event);
     expect(trail).toEqual([
       "attendance-recorded",
       "attendance-recorded",
