@@ -3,6 +3,7 @@ import { AppError } from "@sigap/core/error";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { actions } from "./actions";
+import { bimtek } from "./bimtek";
 import { bimtekAttendance } from "./bimtek-attendance";
 import { cases } from "./cases";
 import { certificates } from "./certificates";
@@ -32,8 +33,10 @@ export function createApp(config: Settings = settings()): Hono {
   app.route("/health", health);
   app.route("/v1/registrations", registrations);
   app.route("/v1/cases", cases);
-  app.route("/v1/actions", actions);
+  // The organisers' attendance page before the public Bimtek routes it shares a prefix with.
   app.route("/v1/bimtek/attendance", bimtekAttendance);
+  app.route("/v1/bimtek", bimtek);
+  app.route("/v1/actions", actions);
   app.route("/v1/certificates", certificates);
   app.route("/v1/staff", staff);
   if (config.mailTransport === "outbox") app.route("/_dev/mail", devMail);

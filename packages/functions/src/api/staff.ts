@@ -33,6 +33,7 @@ import { readBody } from "./body";
 import { requestedPage } from "./paging";
 import { RegionCode, RegistrationId, validParams } from "./params";
 import { requireStaff, type StaffEnv } from "./staff-auth";
+import { staffBimtek } from "./staff-bimtek";
 import { allProvinces, staffCases } from "./staff-cases";
 import { staffPrivacy } from "./staff-privacy";
 
@@ -152,6 +153,7 @@ const directoryView = (code: string, level: Level, duty: Duty, people: Approver[
 export const staff = new Hono<StaffEnv>()
   .use(requireStaff)
   .route("/data-requests", staffPrivacy)
+  .route("/bimtek", staffBimtek)
   .get("/registrations", async (c) => {
     const me = c.get("staff");
     const status = c.req.query("status");

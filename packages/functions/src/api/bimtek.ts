@@ -1,0 +1,276 @@
+import { answerStaffRequest } from "@sigap/core/action/ask";
+import {
+  acceptOffer,
+  cancelEnrolment,
+  enrol,
+  getEnrolment,
+  offerSeats,
+  releaseOffer,
+  waitingPosition,
+} from "@sigap/core/bimtek/enrolment";
+import { ENROLLMENT_ID_PATTERN, SESSION_ID_PATTERN } from "@sigap/core/bimtek/keys";
+import { enrolmentCodeMatches, enrolmentUrl } from "@sigap/core/bimtek/links";
+import { enrolmentStatusLabels, levelLabels, sessionFacts } from "@sigap/core/bimtek/messages";
+import {
+  BIMTEK_LEVELS,
+  type BimtekLevel,
+  type BimtekSession,
+  ENROLMENT_SUBJECT,
+  type Enrolment,
+  OFFER_STEP,
+} from "@sigap/core/bimtek/model";
+import { EnrolmentForm } from "@sigap/core/bimtek/schema";
+import { getSession, listSessions, seatsLeft } from "@sigap/core/bimtek/sessions";
+import { startOffer } from "@sigap/core/bimtek/workflow";
+import { nowIso } from "@sigap/core/clock";
+import { AppError } from "@sigap/core/error";
+import { logger } from "@sigap/core/log";
+import { describeRegion, normalizeRegionCode, regionExists, regionLevel } from "@sigap/core/region/regions";
+import { formatLocalTime } from "@sigap/core/time";
+import { parseOrThrow } from "@sigap/core/validation/parse";
+import type { Context as LambdaContext } from "aws-lambda";
+import { type Context, Hono } from "hono";
+import * as v from "valibot";
+import { readBody } from "./body";
+import { idempotencyKey, idempotent } from "./idempotency";
+import { escapeHtml, facts, page } from "./pages";
+import { validParams } from "./params";
+
+/**
+ * Public Bimtek routes: the list of open sessions, enrolment (JSON or a plain form), and the
+ * participant's own page behind the derived link code (status; cancel; accept or decline an offered
+ * seat). The code is never logged: only ids are.
+ */
+
+const SessionId = v.pipe(v.string(), v.regex(SESSION_ID_PATTERN));
+const EnrollmentId = v.pipe(v.string(), v.regex(ENROLLMENT_ID_PATTERN));
+const LinkCode = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/));
+
+const sessionNotFound = () => new AppError("not-found", "Sesi Bimtek tidak ditemukan");
+
+/** A session as the public list shows it. */
+export const publicSession = (s: BimtekSession) => ({
+  id: s.id,
+  level: s.level,
+  levelLabel: levelLabels[s.level],
+  title: s.title,
+  regionCode: s.regionCode,
+  region: describeRegion(s.regionCode),
+  venue: s.venue,
+  startsAt: s.startsAt,
+  endsAt: s.endsAt,
+  enrolmentClosesAt: s.enrolmentClosesAt,
+  capacity: s.capacity,
+  seatsLeft: seatsLeft(s),
+  waiting: s.waiting,
+  speakers: s.speakers.map((speaker) => ({ name: speaker.name })),
+});
+
+interface Enrolled {
+  enrollmentId: string;
+  status: Enrolment["status"];
+  position: number | null;
+}
+
+/** What the idempotency record keeps: no link code (it is derived on the way out). */
+async function enrolOperation(body: { sessionId: string; registrationId: string; receiptCode: string }) {
+  const { enrolment, position } = await enrol(body);
+  return {
+    enrollmentId: enrolment.id,
+    status: enrolment.status,
+    position: position ?? null,
+  } satisfies Enrolled;
+}
+const enrolOnce = idempotent("bimtek-enrolments", enrolOperation);
+
+const wantsJson = (c: Context) => (c.req.header("Accept") ?? "").includes("application/json");
+const isForm = (c: Context) =>
+  !(c.req.header("Content-Type") ?? "").toLowerCase().startsWith("application/json");
+
+function missingPage(c: Context) {
+  return c.html(
+    page(
+      "Pendaftaran tidak ditemukan",
+      "<h1>Pendaftaran tidak ditemukan</h1><p>Periksa kembali tautan pada email Anda; mungkin terpotong.</p>",
+    ),
+    404,
+  );
+}
+
+/** The enrolment behind the link, or undefined for an unknown id or a wrong code (answered alike). */
+async function linkedEnrolment(c: Context): Promise<Enrolment | undefined> {
+  const id = c.req.param("id") ?? "";
+  const code = c.req.query("code") ?? "";
+  if (!v.is(LinkCode, code) || !enrolmentCodeMatches(id, code)) return undefined;
+  return getEnrolment(id);
+}
+
+const validEnrolmentLink = validParams({ id: EnrollmentId }, missingPage, { code: LinkCode });
+
+function offerOpen(e: Enrolment): boolean {
+  return e.status === "offered" && e.offerExpiresAt !== undefined && nowIso() < e.offerExpiresAt;
+}
+
+/** The participant's page: status, session, position, and the forms that apply. */
+async function enrolmentPage(c: Context, e: Enrolment, notice?: string, status: 200 | 409 | 410 = 200) {
+  const session = await getSession(e.sessionId);
+  const position = await waitingPosition(e);
+  const action = (what: string) => `${enrolmentUrl(e.id).replace("?", `/${what}?`)}`;
+  if (wantsJson(c)) {
+    return c.json(
+      {
+        enrollmentId: e.id,
+        status: e.status,
+        statusLabel: enrolmentStatusLabels[e.status],
+        position: position ?? null,
+        ...(e.offerExpiresAt && e.status === "offered" ? { offerExpiresAt: e.offerExpiresAt } : {}),
+        session: session ? publicSession(session) : null,
+        ...(notice ? { notice } : {}),
+      },
+      status,
+    );
+  }
+  const rows = [
+    { label: "Nomor pendaftaran Bimtek", value: e.id },
+    { label: "Status", value: enrolmentStatusLabels[e.status] },
+    ...(position ? [{ label: "Urutan dalam daftar tunggu", value: String(position) }] : []),
+    ...(session && e.status === "offered" && e.offerExpiresAt
+      ? [{ label: "Batas menjawab tawaran", value: formatLocalTime(e.offerExpiresAt, session.regionCode) }]
+      : []),
+    ...(session ? sessionFacts(session) : []),
+  ];
+  const offerForm = offerOpen(e)
+    ? `<form method="post" action="${escapeHtml(action("offer"))}"><fieldset><legend>Kursi tersedia untuk Anda</legend>
+<label><input type="radio" name="decision" value="accept" required> Terima kursi</label>
+<label><input type="radio" name="decision" value="decline"> Tolak kursi</label></fieldset>
+<p><button type="submit">Kirim jawaban</button></p></form>`
+    : "";
+  const cancelForm = ["confirmed", "waitlisted", "offered"].includes(e.status)
+    ? `<form method="post" action="${escapeHtml(action("cancellation"))}"><p class="note">Berhalangan hadir? Batalkan pendaftaran agar kursi dapat ditawarkan kepada peserta lain.</p>
+<p><button type="submit">Batalkan pendaftaran</button></p></form>`
+    : "";
+  return c.html(
+    page(
+      "Pendaftaran Bimtek",
+      `<h1>Pendaftaran Bimtek Anda</h1>${notice ? `<p class="gone">${escapeHtml(notice)}</p>` : ""}${facts(rows)}${offerForm}${cancelForm}`,
+    ),
+    status,
+  );
+}
+
+/** After a seat was freed: the next on the list are offered it, and their offer workflows started. */
+async function offerFreedSeats(sessionId: string): Promise<void> {
+  try {
+    for (const offered of await offerSeats(sessionId)) {
+      await startOffer(offered).catch((error: unknown) => {
+        logger.warn("Offer workflow not started; the reconciler will start it", {
+          enrollmentId: offered.id,
+          error: error as Error,
+        });
+      });
+    }
+  } catch (error) {
+    // The seat is free and the session workflow's close-enrolment step offers it again.
+    logger.warn("Freed seats not offered yet", { sessionId, error: error as Error });
+  }
+}
+
+const ListQuery = v.object({
+  regionCode: v.pipe(
+    v.string("Kode wilayah wajib diisi."),
+    v.transform((code) => normalizeRegionCode(code) ?? ""),
+    v.check(
+      (code) =>
+        code !== "" && regionExists(code) && ["district", "province"].includes(regionLevel(code) ?? ""),
+      "Gunakan kode kabupaten/kota (Bimtek dasar) atau provinsi (Bimtek lanjutan) yang terdaftar.",
+    ),
+  ),
+  level: v.optional(v.picklist(BIMTEK_LEVELS, "Tingkat Bimtek harus dasar atau lanjutan.")),
+});
+
+export const bimtek = new Hono()
+  .get("/", async (c) => {
+    const query = parseOrThrow(ListQuery, {
+      regionCode: c.req.query("regionCode"),
+      ...(c.req.query("level") !== undefined ? { level: c.req.query("level") } : {}),
+    });
+    // A kabupaten/kota organises dasar, a province lanjutan.
+    const level: BimtekLevel =
+      query.level ?? (regionLevel(query.regionCode) === "province" ? "lanjutan" : "dasar");
+    const sessions = await listSessions({ level, regionCode: query.regionCode, openOnly: true });
+    return c.json({ items: sessions.map(publicSession) });
+  })
+  .post(
+    "/:id/enrollments",
+    validParams({ id: SessionId }, () => {
+      throw sessionNotFound();
+    }),
+    async (c) => {
+      const key = idempotencyKey(c.req.header("Idempotency-Key"));
+      const form = parseOrThrow(EnrolmentForm, await readBody(c));
+      const body = { sessionId: c.req.param("id"), ...form };
+      const lambdaContext = (c.env as { lambdaContext?: LambdaContext } | undefined)?.lambdaContext;
+      const enrolled = key
+        ? await enrolOnce(key, body, undefined, lambdaContext)
+        : await enrolOperation(body);
+      const statusUrl = enrolmentUrl(enrolled.enrollmentId);
+      // A plain HTML form lands on the participant's own page.
+      if (isForm(c) && !wantsJson(c)) return c.redirect(statusUrl, 303);
+      return c.json({ ...enrolled, statusUrl }, 201, { Location: statusUrl });
+    },
+  )
+  .get("/enrollments/:id", validEnrolmentLink, async (c) => {
+    const e = await linkedEnrolment(c);
+    if (!e) return missingPage(c);
+    return enrolmentPage(c, e);
+  })
+  .post("/enrollments/:id/cancellation", validEnrolmentLink, async (c) => {
+    const e = await linkedEnrolment(c);
+    if (!e) return missingPage(c);
+    if (!["confirmed", "waitlisted", "offered"].includes(e.status)) {
+      return enrolmentPage(c, e, "Pendaftaran ini sudah berakhir; tidak ada yang dibatalkan.", 409);
+    }
+    const sessionId = await cancelEnrolment(e.id, "participant");
+    await offerFreedSeats(sessionId);
+    const now = (await getEnrolment(e.id)) ?? e;
+    return enrolmentPage(c, now, "Pendaftaran Anda sudah dibatalkan.");
+  })
+  .post("/enrollments/:id/offer", validEnrolmentLink, async (c) => {
+    const e = await linkedEnrolment(c);
+    if (!e) return missingPage(c);
+    const form = await readBody(c);
+    const decision = form.decision;
+    if (decision !== "accept" && decision !== "decline") {
+      throw new AppError("validation", "Jawaban belum dipilih", "Pilih terima atau tolak.", [
+        { field: "decision", message: "Pilih terima (accept) atau tolak (decline)." },
+      ]);
+    }
+    if (e.status !== "offered") {
+      return enrolmentPage(c, e, "Tawaran kursi ini sudah dijawab atau sudah berakhir.", 409);
+    }
+    if (!offerOpen(e)) {
+      return enrolmentPage(c, e, "Batas waktu untuk menjawab tawaran ini sudah lewat.", 410);
+    }
+    // The one decide path: stored first, then handed to the waiting offer workflow.
+    const outcome = await answerStaffRequest(
+      { subjectType: ENROLMENT_SUBJECT, subjectId: e.id, step: OFFER_STEP },
+      { decision, decidedBy: "participant" },
+    );
+    if (outcome && !outcome.recorded) {
+      return enrolmentPage(c, e, "Tawaran kursi ini sudah dijawab.", 409);
+    }
+    if (!outcome) {
+      // Its workflow has not asked yet (starting, or restarting): the answer is applied here; the
+      // workflow, once it runs, finds the offer no longer open.
+      if (decision === "accept") await acceptOffer(e.id);
+      else if (await releaseOffer(e.id, "declined")) await offerFreedSeats(e.sessionId);
+    }
+    const now = (await getEnrolment(e.id)) ?? e;
+    return enrolmentPage(
+      c,
+      now,
+      decision === "accept"
+        ? "Terima kasih, jawaban Anda tercatat: Anda menerima kursi ini."
+        : "Terima kasih, jawaban Anda tercatat: Anda menolak kursi ini.",
+    );
+  });
