@@ -345,4 +345,144 @@ describe("bimtek attendance and certificates", () => {
       "certificates-issued",
     ]);
   });
+  it("a crash in the middle (a mail that could not go out) is finished by the retry, nobody told twice", async () => {
+    const first = await candidate();
+    const second = await candidate();
+    const missed = await candidate();
+    const s = await session();
+    const [a, b, c] = [await enrol(s, first), await enrol(s, second), await enrol(s, missed)];
+    await vi.advanceTimersByTimeAsync(4 * DAY);
+    const saved = await putAttendance(s.id, [
+      { enrollmentId: a.id, days: [1, 2] },
+      { enrollmentId: b.id, days: [2, 1, 2] },
+      { enrollmentId: c.id, days: [] },
+    ]);
+    expect(saved.status).toBe(200);
+
+    // The first participant's certificate mail fails once: the task fails (and would be retried).
+    const mailbox = outbox();
+    const deliver = mailbox.add.bind(mailbox);
+    let failed = false;
+    const spy = vi.spyOn(mailbox, "add").mockImplementation((mail) => {
+      if (!failed && mail.to.includes(first.email)) {
+        failed = true;
+        throw new Error("SES unavailable");
+      }
+      return deliver(mail);
+    });
+    try {
+      const outcome = await pump(
+        issueCertificates(s).then(
+          () => "issued",
+          (error: Error) => error.name,
+        ),
+      );
+      expect(outcome).toBe("MailDeliveryFailed");
+    } finally {
+      spy.mockRestore();
+    }
+    const half = await enrolmentOf(a.id);
+    expect(half.status).toBe("completed");
+    expect((await enrolmentOf(b.id)).status).toBe("confirmed");
+    expect((await registration(first.id)).stage).toBe("basic-training");
+    // Attendance is closed from the first attempt on.
+    expect((await putAttendance(s.id, [{ enrollmentId: c.id, days: [1, 2] }])).status).toBe(409);
+
+    expect(await pump(issueCertificates(s))).toEqual({ completed: 2, incomplete: 1 });
+    const done = await enrolmentOf(a.id);
+    expect(done.certificateNumber).toBe(half.certificateNumber);
+    expect((await enrolmentOf(b.id)).certificateNumber).not.toBe(done.certificateNumber);
+    for (const person of [first, second]) {
+      expect(
+        mailTo(person.email).filter((m) => m.subject.startsWith("Sertifikat Bimtek dasar")),
+      ).toHaveLength(1);
+      await until(
+        () => mailAbout(`Verifikasi calon PSM: ${person.name}`, DINSOS_GARUT)[0],
+        "the verification request",
+      );
+    }
+    expect(
+      mailTo(missed.email).filter((m) => m.subject.startsWith("Bimtek dasar belum selesai")),
+    ).toHaveLength(1);
+    expect((await registration(missed.id)).stage).toBe("basic-training");
+    expect((await pump(getSession(s.id)))?.status).toBe("completed");
+  });
+
+  it("Bimtek lanjutan: the province's organisers are asked, the PSM certified, the recruitment untouched", async () => {
+    // An active PSM: Bimtek dasar through a session, then the district approves.
+    const person = await candidate();
+    const dasar = await session();
+    const seat = await enrol(dasar, person);
+    await vi.advanceTimersByTimeAsync(4 * DAY);
+    expect((await putAttendance(dasar.id, [{ enrollmentId: seat.id, days: [1, 2] }])).status).toBe(200);
+    await pump(issueCertificates(dasar));
+    const verification = await until(
+      () => mailAbout(`Verifikasi calon PSM: ${person.name}`, DINSOS_GARUT)[0],
+      "the verification request",
+    );
+    const approved = await pump(
+      stack.app.request(path(actionLink(verification)), {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ decision: "approve" }).toString(),
+      }),
+    );
+    expect(approved.status).toBe(200);
+    await until(async () => (await registration(person.id)).status === "active", "the active PSM");
+    const events = (await pump(listEvents(person.id))).length;
+
+    const created = await pump(
+      stack.app.request("/v1/staff/bimtek", {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/json",
+          Authorization: `Bearer ${await staffToken("province", "32")}`,
+        },
+        body: JSON.stringify({
+          level: "lanjutan",
+          title: "Bimtek Lanjutan PSM Jawa Barat",
+          regionCode: "32",
+          venue: "Balai Diklat Kesejahteraan Sosial Bandung",
+          startsAt: "2026-12-08T08:00:00+07:00",
+          endsAt: "2026-12-10T16:00:00+07:00",
+          capacity: 100,
+        }),
+      }),
+    );
+    expect(created.status).toBe(201);
+    const lanjutan = (await pump(getSession(((await created.json()) as { id: string }).id))) as BimtekSession;
+    const advanced = await enrol(lanjutan, person);
+    await vi.advanceTimersByTimeAsync(14 * DAY);
+
+    await pump(requestAttendance(lanjutan));
+    const asked = mailAbout(lanjutan.title).filter((m) => m.subject.startsWith("Isi daftar hadir"));
+    // Nobody holds the province's bimtek-organiser duty: the province officer stands in, beside the creator.
+    expect(asked.map((m) => m.to[0]).sort()).toEqual([
+      "dinsos.prov@jabarprov.example.go.id",
+      "province@example.go.id",
+    ]);
+    // Three local days; a district officer of a kabupaten in the province may not record them.
+    expect(
+      (await putAttendance(lanjutan.id, [{ enrollmentId: advanced.id, days: [1, 2, 3] }], "32.05")).status,
+    ).toBe(404);
+    const recorded = await pump(
+      stack.app.request(`/v1/staff/bimtek/${lanjutan.id}/attendance`, {
+        method: "PUT",
+        headers: {
+          "Content-Type": "application/json",
+          Authorization: `Bearer ${await staffToken("province", "32")}`,
+        },
+        body: JSON.stringify({ records: [{ enrollmentId: advanced.id, days: [1, 2, 3] }] }),
+      }),
+    );
+    expect(recorded.status).toBe(200);
+    expect(await pump(issueCertificates(lanjutan))).toEqual({ completed: 1, incomplete: 0 });
+    expect((await enrolmentOf(advanced.id)).certificateNumber).toMatch(/^BIMTEK-LANJUTAN\/32\/2026\/\d{4}$/);
+    expect(
+      mailTo(person.email).filter((m) => m.subject.startsWith("Sertifikat Bimtek lanjutan")),
+    ).toHaveLength(1);
+    const member = await registration(person.id);
+    expect(member.status).toBe("active");
+    expect((await pump(listEvents(person.id))).length).toBe(events);
+  });
 });
