@@ -208,7 +208,11 @@ describe("bimtek attendance and certificates", () => {
     expect(asked[0]?.text).not.toContain(present.name);
 
     // The page names the participants to the organiser; a wrong code is a 404 like an unknown session.
-    const sheet = await pump(stack.app.request(attendancePath(s.id)));
+    let sheet = new Response();
+    const pageLogs = await capturedLogs(async () => {
+      sheet = await pump(stack.app.request(attendancePath(s.id)));
+    });
+    expect(pageLogs).not.toContain(new URL(attendanceUrl(s.id)).searchParams.get("code"));
     expect(sheet.status).toBe(200);
     expect(sheet.headers.get("Cache-Control")).toBe("no-store");
     expect(sheet.headers.get("Referrer-Policy")).toBe("no-referrer");
@@ -249,6 +253,17 @@ describe("bimtek attendance and certificates", () => {
     const corrected = await putAttendance(s.id, [{ enrollmentId: partial.id, days: [2] }]);
     expect(corrected.status).toBe(200);
     expect((await enrolmentOf(partial.id)).days).toEqual([2]);
+    const staffAnswer = await pump(
+      stack.app.request(`/v1/staff/bimtek/${s.id}`, {
+        headers: { Authorization: `Bearer ${await staffToken("district", "32.05")}` },
+      }),
+    );
+    const staffView = (await staffAnswer.json()) as {
+      attendanceDays: string[];
+      participants: Array<{ enrollmentId: string; days: number[] }>;
+    };
+    expect(staffView.attendanceDays).toEqual(["2026-11-25", "2026-11-26"]);
+    expect(staffView.participants.find((p) => p.enrollmentId === partial.id)?.days).toEqual([2]);
 
     // Certificates: the code appears in no log line.
     const logs = await capturedLogs(async () => {

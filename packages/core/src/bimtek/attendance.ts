@@ -168,6 +168,7 @@ export async function recordAttendance(
     }
   });
   if (errors.length > 0) throw new AppError("validation", "Data kehadiran tidak valid", undefined, errors);
+  if (records.length === 0) return { recorded: 0 };
 
   const at = nowIso();
   for (let start = 0; start < records.length; start += RECORDS_PER_TRANSACTION) {

@@ -7,7 +7,7 @@ import {
 } from "@sigap/core/bimtek/attendance";
 import { ENROLLMENT_ID_PATTERN, SESSION_ID_PATTERN } from "@sigap/core/bimtek/keys";
 import { attendanceCodeMatches } from "@sigap/core/bimtek/links";
-import { levelLabels } from "@sigap/core/bimtek/messages";
+import { enrolmentStatusLabels, levelLabels } from "@sigap/core/bimtek/messages";
 import { getSession, scopedSession } from "@sigap/core/bimtek/sessions";
 import { AppError } from "@sigap/core/error";
 import { describeRegion } from "@sigap/core/region/regions";
@@ -72,8 +72,9 @@ function sheetPage(
         sheet.open && row.status === "confirmed"
           ? `<input type="hidden" name="${LISTED}" value="${escapeHtml(row.enrollmentId)}">`
           : "";
+      const standing = row.status === "confirmed" ? "" : ` · ${enrolmentStatusLabels[row.status]}`;
       return `<tr><th scope="row">${escapeHtml(row.name)}<br><span class="note">${escapeHtml(
-        describeRegion(row.villageCode),
+        `${describeRegion(row.villageCode)}${standing}`,
       )}</span>${hidden}</th>${cells}</tr>`;
     })
     .join("");
