@@ -500,4 +500,26 @@ describe("bimtek attendance and certificates", () => {
     expect(member.status).toBe("active");
     expect((await pump(listEvents(person.id))).length).toBe(events);
   });
+  it("a save racing the certificates either counts or is refused, never lost", async () => {
+    const people = [await candidate(), await candidate(), await candidate(), await candidate()];
+    const s = await session();
+    const seats: Enrolment[] = [];
+    for (const person of people) seats.push(await enrol(s, person));
+    await vi.advanceTimersByTimeAsync(4 * DAY);
+
+    const save = (index: number) => putAttendance(s.id, [{ enrollmentId: seats[index]?.id, days: [1, 2] }]);
+    // One save lands before, two race the certificates, one comes after.
+    const before = await save(0);
+    const [issued, ...racing] = await pump(Promise.all([issueCertificates(s), save(1), save(2)]));
+    const after = await save(3);
+    const saves = [before, ...racing, after];
+    expect(before.status).toBe(200);
+    expect(after.status).toBe(409);
+    expect(issued.completed + issued.incomplete).toBe(seats.length);
+    for (const [index, seat] of seats.entries()) {
+      const status = (await enrolmentOf(seat.id)).status;
+      expect([200, 409]).toContain(saves[index]?.status);
+      expect(status).toBe(saves[index]?.status === 200 ? "completed" : "incomplete");
+    }
+  });
 });
