@@ -379,7 +379,7 @@ describe("bimtek attendance and certificates", () => {
     const deliver = mailbox.add.bind(mailbox);
     let failed = false;
     const spy = vi.spyOn(mailbox, "add").mockImplementation((mail) => {
-      if (!failed && mail.to.includes(first.email)) {
+      if (!failed && mail.to.includes(first.email) && mail.subject.startsWith("Sertifikat")) {
         failed = true;
         throw new Error("SES unavailable");
       }
