@@ -106,7 +106,9 @@ const mailTo = (address: string) =>
     .filter((m) => m.to.includes(address));
 
 /** A two-day session of the Garut Dinsos (08:00 WIB on the 25th to 16:00 WIB on the 26th), by its district officer. */
-async function session(): Promise<BimtekSession> {
+async function session(
+  times = { startsAt: "2026-11-25T08:00:00+07:00", endsAt: "2026-11-26T16:00:00+07:00" },
+): Promise<BimtekSession> {
   serial += 1;
   const response = await pump(
     stack.app.request("/v1/staff/bimtek", {
@@ -120,8 +122,7 @@ async function session(): Promise<BimtekSession> {
         title: `Bimtek Dasar PSM Garut angkatan ${serial}`,
         regionCode: "32.05",
         venue: "Aula Dinas Sosial Garut",
-        startsAt: "2026-11-25T08:00:00+07:00",
-        endsAt: "2026-11-26T16:00:00+07:00",
+        ...times,
         capacity: 75,
       }),
     }),
@@ -195,6 +196,9 @@ describe("bimtek attendance and certificates", () => {
     // Before the session ended, nobody records attendance.
     const early = await putAttendance(s.id, [{ enrollmentId: full.id, days: [1, 2] }]);
     expect(early.status).toBe(409);
+    // Nor are certificates issued for a session not yet held.
+    expect(await pump(issueCertificates(s))).toEqual({ completed: 0, incomplete: 0 });
+    expect((await pump(getSession(s.id)))?.certifiedAt).toBeUndefined();
 
     await vi.advanceTimersByTimeAsync(4 * DAY);
 
@@ -265,6 +269,11 @@ describe("bimtek attendance and certificates", () => {
     expect(staffView.attendanceDays).toEqual(["2026-11-25", "2026-11-26"]);
     expect(staffView.participants.find((p) => p.enrollmentId === partial.id)?.days).toEqual([2]);
 
+    // The next session the one who missed a day is pointed to.
+    const next = await session({
+      startsAt: "2026-12-07T08:00:00+07:00",
+      endsAt: "2026-12-08T16:00:00+07:00",
+    });
     // Certificates: the code appears in no log line.
     const logs = await capturedLogs(async () => {
       expect(await pump(issueCertificates(s))).toEqual({ completed: 1, incomplete: 1 });
@@ -295,6 +304,8 @@ describe("bimtek attendance and certificates", () => {
     expect((await enrolmentOf(partial.id)).status).toBe("incomplete");
     const told = mailTo(absent.email).filter((m) => m.subject.startsWith("Bimtek dasar belum selesai"));
     expect(told).toHaveLength(1);
+    expect(told[0]?.text).toContain(next.title);
+    expect(told[0]?.text).toContain(next.id);
     expect((await registration(absent.id)).stage).toBe("basic-training");
     expect(mailAbout(`Verifikasi calon PSM: ${absent.name}`)).toHaveLength(0);
 

@@ -53,6 +53,7 @@ export function certificateEmail(
 
 /** The next open session a participant who missed a day may enrol in. */
 export interface NextSession {
+  id: string;
   title: string;
   startsAt: string;
   regionCode: string;
@@ -76,7 +77,7 @@ export function incompleteEmail(
         : "Belum ada sesi berikutnya yang dibuka. Sesi baru akan tampil pada daftar sesi di bawah.",
       "Jika daftar hadir keliru, silakan hubungi penyelenggara.",
     ],
-    facts: sessionFacts(s),
+    facts: [...sessionFacts(s), ...(next ? [{ label: "Nomor sesi berikutnya", value: next.id }] : [])],
     actions: [{ label: "Lihat sesi yang dibuka", url: listUrl }],
   });
 }

@@ -15,7 +15,7 @@ import { attendanceRequestEmail } from "./attendance-messages";
 import { enrolmentFromItem, listEnrolments } from "./enrolment";
 import { bimtekKeys } from "./keys";
 import type { BimtekSession, Enrolment } from "./model";
-import { getSession, getSessionItem } from "./sessions";
+import { getSession, getSessionItem, sessionFromItem } from "./sessions";
 
 /**
  * Attendance of a session: the organisers are asked for it when the session ends, record it per
@@ -71,7 +71,7 @@ export const attendedEveryDay = (session: BimtekSession, enrolment: Pick<Enrolme
  */
 export async function requestAttendance(session: Pick<BimtekSession, "id">): Promise<{ asked: number }> {
   const item = await getSessionItem(session.id);
-  const current = item ? await getSession(session.id) : undefined;
+  const current = item ? sessionFromItem(item) : undefined;
   if (!item || !current || current.status === "cancelled" || current.certifiedAt) return { asked: 0 };
   const alreadyAsked = (item[ATTENDANCE_ASKED] as string[] | undefined) ?? [];
   const level = current.level === "dasar" ? "district" : "province";

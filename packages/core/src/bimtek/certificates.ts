@@ -1,5 +1,5 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { nowIso } from "../clock";
+import { now, nowIso } from "../clock";
 import { conditionFailed, db } from "../db/client";
 import { logger } from "../log";
 import { sendMail } from "../mail/send";
@@ -58,6 +58,12 @@ interface CertificatesEvent extends TrailEvent {
 export async function issueCertificates(
   session: Pick<BimtekSession, "id">,
 ): Promise<{ completed: number; incomplete: number }> {
+  const held = await getSession(session.id);
+  if (held && now().getTime() < Date.parse(held.endsAt)) {
+    // A session not yet held certifies nobody (a stale caller; the current schedule's timeline will call again).
+    logger.warn("Certificates not issued: the session has not ended", { sessionId: session.id });
+    return { completed: 0, incomplete: 0 };
+  }
   const current = await closeAttendance(session.id);
   if (!current) return { completed: 0, incomplete: 0 };
   const next = await nextOpenSession(current);
