@@ -254,6 +254,12 @@ describe("bimtek attendance and certificates", () => {
       expect.objectContaining({ field: "records.0.days" }),
     ]);
     expect((await putAttendance(s.id, [{ enrollmentId: partial.id, days: [1] }], "32.04")).status).toBe(404);
+    const malformed = await putAttendance(s.id, [{ enrollmentId: "x", days: ["satu"] }]);
+    expect(malformed.status).toBe(422);
+    expect(
+      ((await malformed.json()) as { errors: Array<{ field: string }> }).errors.map((e) => e.field),
+    ).toEqual(["records.0.enrollmentId", "records.0.days.0"]);
+    expect((await putAttendance(s.id, "semua hadir")).status).toBe(422);
     const corrected = await putAttendance(s.id, [{ enrollmentId: partial.id, days: [2] }]);
     expect(corrected.status).toBe(200);
     expect((await enrolmentOf(partial.id)).days).toEqual([2]);
@@ -334,6 +340,7 @@ describe("bimtek attendance and certificates", () => {
     expect(pageHtml).not.toContain(present.name);
     expect(pageHtml).not.toContain(present.nik.slice(0, 6));
     expect((await pump(stack.app.request(`/v1/certificates/${"B".repeat(22)}`))).status).toBe(404);
+    expect((await pump(stack.app.request(`/v1/certificates/${"B".repeat(3000)}`))).status).toBe(404);
     expect((await pump(stack.app.request(`/v1/certificates/${completed.certificateNumber}`))).status).toBe(
       404,
     );
