@@ -1,27 +1,13 @@
 import { workflowPolicy } from "../config/durations";
 import { settings } from "../config/settings";
 import { type RenderedEmail, renderEmail } from "../mail/render";
-import { describeRegion } from "../region/regions";
 import type { Registration } from "../registration/model";
 import { formatLocalTime } from "../time";
 import { attendanceUrl, certificateUrl } from "./links";
+import { levelLabels, sessionFacts } from "./messages";
 import type { BimtekLevel, BimtekSession } from "./model";
 
 /** Emails of attendance and certificates, in Bahasa Indonesia, times in the organiser's zone. */
-
-export const levelLabels: Record<BimtekLevel, string> = {
-  dasar: "Bimtek dasar",
-  lanjutan: "Bimtek lanjutan",
-};
-
-const sessionFacts = (s: BimtekSession) => [
-  { label: "Sesi", value: s.title },
-  { label: "Tingkat", value: levelLabels[s.level] },
-  { label: "Penyelenggara", value: describeRegion(s.regionCode) },
-  { label: "Tempat", value: s.venue },
-  { label: "Mulai", value: formatLocalTime(s.startsAt, s.regionCode) },
-  { label: "Selesai", value: formatLocalTime(s.endsAt, s.regionCode) },
-];
 
 /** To an organiser when the session ends: the attendance link (no participant named in the mail). */
 export function attendanceRequestEmail(s: BimtekSession, recipientName?: string): RenderedEmail {
@@ -67,6 +53,7 @@ export function certificateEmail(
 
 /** The next open session a participant who missed a day may enrol in. */
 export interface NextSession {
+  id: string;
   title: string;
   startsAt: string;
   regionCode: string;
@@ -90,7 +77,7 @@ export function incompleteEmail(
         : "Belum ada sesi berikutnya yang dibuka. Sesi baru akan tampil pada daftar sesi di bawah.",
       "Jika daftar hadir keliru, silakan hubungi penyelenggara.",
     ],
-    facts: sessionFacts(s),
+    facts: [...sessionFacts(s), ...(next ? [{ label: "Nomor sesi berikutnya", value: next.id }] : [])],
     actions: [{ label: "Lihat sesi yang dibuka", url: listUrl }],
   });
 }

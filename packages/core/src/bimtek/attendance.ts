@@ -1,6 +1,6 @@
-import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { now, nowIso } from "../clock";
-import { conditionFailed, db, getMany, queryAll } from "../db/client";
+import { conditionFailed, db, getMany } from "../db/client";
 import { AppError, type FieldError } from "../error";
 import { hashEmail } from "../identity/protect";
 import { sendMail } from "../mail/send";
@@ -12,8 +12,10 @@ import { tableName } from "../resources";
 import { resolveDuty } from "../staff/directory";
 import { localDate } from "../time";
 import { attendanceRequestEmail } from "./attendance-messages";
+import { enrolmentFromItem, listEnrolments } from "./enrolment";
 import { bimtekKeys } from "./keys";
 import type { BimtekSession, Enrolment } from "./model";
+import { getSession, getSessionItem, sessionFromItem } from "./sessions";
 
 /**
  * Attendance of a session: the organisers are asked for it when the session ends, record it per
@@ -21,29 +23,23 @@ import type { BimtekSession, Enrolment } from "./model";
  * certificates go out (certificates.ts reads it then).
  */
 
-/** What the session record carries for attendance beside its model: who was already asked. */
-interface AttendanceMarkers {
-  /** Keyed hashes of the addresses already sent the attendance link (a retried task mails nobody twice). */
-  attendanceRequestedTo?: string[];
-}
+/**
+ * The addresses already sent a session's attendance link, as keyed hashes, on the session item
+ * beside its bookkeeping (a retried task mails nobody twice).
+ */
+const ATTENDANCE_ASKED = "attendanceRequestedTo";
 
-export async function getSessionRecord(id: string): Promise<(BimtekSession & AttendanceMarkers) | undefined> {
-  const { Item } = await db().send(
-    new GetCommand({ TableName: tableName(), Key: bimtekKeys.session(id), ConsistentRead: true }),
-  );
-  return Item as (BimtekSession & AttendanceMarkers) | undefined;
-}
-
-/** A session's enrolments in arrival order, re-read consistently (the index may lag a write). */
+/**
+ * A session's enrolments in arrival order, each re-read consistently: the index may lag a write
+ * of a moment ago (attendance just saved, an offer just accepted).
+ */
 export async function sessionEnrolments(sessionId: string): Promise<Enrolment[]> {
-  const listed = await queryAll<Enrolment>({
-    TableName: tableName(),
-    IndexName: "gsi2",
-    KeyConditionExpression: "gsi2pk = :pk",
-    ExpressionAttributeValues: { ":pk": bimtekKeys.sessionPartition(sessionId) },
-  });
-  const fresh = await getMany<Enrolment>(listed.map((e) => bimtekKeys.enrolment(e.id)));
-  return fresh.filter((e) => e.sessionId === sessionId).sort((a, b) => a.arrival - b.arrival);
+  const listed = await listEnrolments(sessionId);
+  const fresh = await getMany<Record<string, unknown>>(listed.map((e) => bimtekKeys.enrolment(e.id)));
+  return fresh
+    .map(enrolmentFromItem)
+    .filter((e) => e.sessionId === sessionId)
+    .sort((a, b) => a.arrival - b.arrival);
 }
 
 /**
@@ -74,8 +70,10 @@ export const attendedEveryDay = (session: BimtekSession, enrolment: Pick<Enrolme
  * session — get the attendance link, each once (a retried task mails nobody twice).
  */
 export async function requestAttendance(session: Pick<BimtekSession, "id">): Promise<{ asked: number }> {
-  const current = await getSessionRecord(session.id);
-  if (!current || current.status === "cancelled" || current.certifiedAt) return { asked: 0 };
+  const item = await getSessionItem(session.id);
+  const current = item ? sessionFromItem(item) : undefined;
+  if (!item || !current || current.status === "cancelled" || current.certifiedAt) return { asked: 0 };
+  const alreadyAsked = (item[ATTENDANCE_ASKED] as string[] | undefined) ?? [];
   const level = current.level === "dasar" ? "district" : "province";
   const organisers = await resolveDuty(current.regionCode, level, "bimtek-organiser");
   const recipients = new Map<string, string | undefined>();
@@ -86,9 +84,9 @@ export async function requestAttendance(session: Pick<BimtekSession, "id">): Pro
   let asked = 0;
   for (const [email, name] of recipients) {
     const marker = hashEmail(email);
-    if (current.attendanceRequestedTo?.includes(marker)) continue;
+    if (alreadyAsked.includes(marker)) continue;
     await sendMail({ to: [email], ...attendanceRequestEmail(current, name) });
-    await addOnce(bimtekKeys.session(current.id), "attendanceRequestedTo", marker);
+    await addOnce(bimtekKeys.session(current.id), ATTENDANCE_ASKED, marker);
     asked += 1;
   }
   return { asked };
@@ -142,7 +140,7 @@ export async function recordAttendance(
   records: AttendanceRecord[],
   actor: AttendanceActor,
 ): Promise<{ recorded: number }> {
-  const session = await getSessionRecord(sessionId);
+  const session = await getSession(sessionId);
   if (!session) throw new AppError("not-found", "Sesi tidak ditemukan");
   assertAttendanceOpen(session);
   const dayCount = sessionDays(session).length;
@@ -170,6 +168,7 @@ export async function recordAttendance(
     }
   });
   if (errors.length > 0) throw new AppError("validation", "Data kehadiran tidak valid", undefined, errors);
+  if (records.length === 0) return { recorded: 0 };
 
   const at = nowIso();
   for (let start = 0; start < records.length; start += RECORDS_PER_TRANSACTION) {
@@ -252,7 +251,7 @@ export interface AttendanceSheet {
  * recorded on the session's access trail.
  */
 export async function attendanceSheet(sessionId: string, reader: AttendanceActor): Promise<AttendanceSheet> {
-  const session = await getSessionRecord(sessionId);
+  const session = await getSession(sessionId);
   if (!session) throw new AppError("not-found", "Sesi tidak ditemukan");
   const participants = (await sessionEnrolments(sessionId)).filter((e) =>
     ["confirmed", "completed", "incomplete"].includes(e.status),

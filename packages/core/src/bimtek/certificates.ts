@@ -1,6 +1,6 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { now, nowIso } from "../clock";
-import { conditionFailed, db, queryAll } from "../db/client";
+import { conditionFailed, db } from "../db/client";
 import { logger } from "../log";
 import { sendMail } from "../mail/send";
 import { nextNumber } from "../record/counter";
@@ -12,11 +12,14 @@ import { answerTraining } from "../registration/recruitment";
 import { getRegistration } from "../registration/repository";
 import { tableName } from "../resources";
 import { localDate } from "../time";
-import { attendedEveryDay, getSessionRecord, sessionEnrolments } from "./attendance";
+import { attendedEveryDay, sessionEnrolments } from "./attendance";
 import { certificateEmail, incompleteEmail, type NextSession } from "./attendance-messages";
+import { getEnrolment } from "./enrolment";
 import { bimtekKeys } from "./keys";
 import { certificateCode, certificateCodeHash } from "./links";
+import { maskName } from "./messages";
 import type { BimtekSession, Certificate, Enrolment } from "./model";
+import { getSession, listSessions } from "./sessions";
 
 /**
  * Certificates: when attendance can no longer be corrected (the session workflow's `certificates`
@@ -25,13 +28,6 @@ import type { BimtekSession, Certificate, Enrolment } from "./model";
  * answered — and whoever missed a day is told where to enrol again. Every step is once per
  * participant (status conditions and `notified` markers), so a crash and a retry owe nobody twice.
  */
-
-/** A name as the public may see it: each word's first letter, the rest hidden ("S*** A***"). */
-export function maskName(fullName: string | undefined): string {
-  const words = (fullName ?? "").trim().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return "***";
-  return words.map((word) => `${[...word][0]?.toUpperCase()}***`).join(" ");
-}
 
 /** `BIMTEK-DASAR/3205/2026/0001`: per level, organiser and the organiser's local year. */
 async function nextCertificateNumber(session: BimtekSession): Promise<string> {
@@ -62,6 +58,12 @@ interface CertificatesEvent extends TrailEvent {
 export async function issueCertificates(
   session: Pick<BimtekSession, "id">,
 ): Promise<{ completed: number; incomplete: number }> {
+  const held = await getSession(session.id);
+  if (held && now().getTime() < Date.parse(held.endsAt)) {
+    // A session not yet held certifies nobody (a stale caller; the current schedule's timeline will call again).
+    logger.warn("Certificates not issued: the session has not ended", { sessionId: session.id });
+    return { completed: 0, incomplete: 0 };
+  }
   const current = await closeAttendance(session.id);
   if (!current) return { completed: 0, incomplete: 0 };
   const next = await nextOpenSession(current);
@@ -94,7 +96,7 @@ export async function issueCertificates(
 
 /** Sets `certifiedAt` once (attendance is read-only from then on); undefined for a cancelled session. */
 async function closeAttendance(sessionId: string): Promise<BimtekSession | undefined> {
-  const session = await getSessionRecord(sessionId);
+  const session = await getSession(sessionId);
   if (!session || session.status === "cancelled") return undefined;
   if (session.certifiedAt) return session;
   const at = nowIso();
@@ -117,7 +119,7 @@ async function closeAttendance(sessionId: string): Promise<BimtekSession | undef
   } catch (error) {
     if (!conditionFailed(error)) throw error;
   }
-  const closed = await getSessionRecord(sessionId);
+  const closed = await getSession(sessionId);
   return closed && closed.status !== "cancelled" && closed.certifiedAt ? closed : undefined;
 }
 
@@ -131,7 +133,7 @@ async function complete(session: BimtekSession, enrolment: Enrolment): Promise<E
     enrollmentId: enrolment.id,
     sessionId: session.id,
     level: session.level,
-    nameMasked: maskName(registration?.fullName),
+    nameMasked: registration?.fullName ? maskName(registration.fullName) : "***",
     sessionTitle: session.title,
     regionCode: session.regionCode,
     startsAt: session.startsAt,
@@ -175,7 +177,7 @@ async function complete(session: BimtekSession, enrolment: Enrolment): Promise<E
   } catch (error) {
     // Handled by a concurrent run (the number drawn here stays unused: a gap, never a duplicate).
     if (!conditionFailed(error)) throw error;
-    return (await freshEnrolment(enrolment.id)) ?? enrolment;
+    return (await getEnrolment(enrolment.id)) ?? enrolment;
   }
 }
 
@@ -199,15 +201,8 @@ async function markIncomplete(session: BimtekSession, enrolment: Enrolment): Pro
     return { ...enrolment, status: "incomplete" };
   } catch (error) {
     if (!conditionFailed(error)) throw error;
-    return (await freshEnrolment(enrolment.id)) ?? enrolment;
+    return (await getEnrolment(enrolment.id)) ?? enrolment;
   }
-}
-
-async function freshEnrolment(id: string): Promise<Enrolment | undefined> {
-  const { Item } = await db().send(
-    new GetCommand({ TableName: tableName(), Key: bimtekKeys.enrolment(id), ConsistentRead: true }),
-  );
-  return Item as Enrolment | undefined;
 }
 
 const CERTIFICATE_MAILED = "certificate";
@@ -261,19 +256,8 @@ async function tellIncomplete(
 
 /** The next session of the same level and organiser still open for enrolment, if any. */
 async function nextOpenSession(session: BimtekSession): Promise<NextSession | undefined> {
-  const upcoming = await queryAll<BimtekSession>({
-    TableName: tableName(),
-    IndexName: "gsi1",
-    KeyConditionExpression: "gsi1pk = :pk AND gsi1sk > :now",
-    ExpressionAttributeValues: {
-      ":pk": bimtekKeys.regionPartition(session.level, session.regionCode),
-      ":now": nowIso(),
-    },
-  });
-  const at = now().getTime();
-  return upcoming.find(
-    (s) => s.id !== session.id && s.status === "scheduled" && Date.parse(s.enrolmentClosesAt) > at,
-  );
+  const open = await listSessions({ level: session.level, regionCode: session.regionCode, openOnly: true });
+  return open.find((s) => s.id !== session.id);
 }
 
 /** The public view of a certificate by its verification code; undefined for an unknown code. */

@@ -3,15 +3,14 @@ import {
   type AttendanceRecord,
   type AttendanceSheet,
   attendanceSheet,
-  getSessionRecord,
   recordAttendance,
 } from "@sigap/core/bimtek/attendance";
-import { levelLabels } from "@sigap/core/bimtek/attendance-messages";
 import { ENROLLMENT_ID_PATTERN, SESSION_ID_PATTERN } from "@sigap/core/bimtek/keys";
 import { attendanceCodeMatches } from "@sigap/core/bimtek/links";
+import { enrolmentStatusLabels, levelLabels } from "@sigap/core/bimtek/messages";
+import { getSession, scopedSession } from "@sigap/core/bimtek/sessions";
 import { AppError } from "@sigap/core/error";
 import { describeRegion } from "@sigap/core/region/regions";
-import { assertAccess } from "@sigap/core/staff/auth";
 import { formatDate, formatLocalTime } from "@sigap/core/time";
 import { parseOrThrow } from "@sigap/core/validation/parse";
 import { type Context, Hono } from "hono";
@@ -73,8 +72,9 @@ function sheetPage(
         sheet.open && row.status === "confirmed"
           ? `<input type="hidden" name="${LISTED}" value="${escapeHtml(row.enrollmentId)}">`
           : "";
+      const standing = row.status === "confirmed" ? "" : ` · ${enrolmentStatusLabels[row.status]}`;
       return `<tr><th scope="row">${escapeHtml(row.name)}<br><span class="note">${escapeHtml(
-        describeRegion(row.villageCode),
+        `${describeRegion(row.villageCode)}${standing}`,
       )}</span>${hidden}</th>${cells}</tr>`;
     })
     .join("");
@@ -131,7 +131,7 @@ async function sessionOfLink(c: Context): Promise<string | undefined> {
   // Unknown session and wrong code answer alike; the code is checked before anything is read.
   if (!v.is(LinkCode, code) || !attendanceCodeMatches(id, code)) return undefined;
   c.header("Cache-Control", "no-store");
-  return (await getSessionRecord(id)) ? id : undefined;
+  return (await getSession(id)) ? id : undefined;
 }
 
 /** `/v1/bimtek/attendance/:sessionId?code=`: the organisers' page from their email. */
@@ -193,9 +193,7 @@ export const staffBimtekAttendance = new Hono<StaffEnv>().put(
   }),
   async (c) => {
     const me = c.get("staff");
-    const session = await getSessionRecord(c.req.param("id"));
-    if (!session) throw new AppError("not-found", "Data tidak ditemukan");
-    assertAccess(me, session.regionCode);
+    const session = await scopedSession(me, c.req.param("id"));
     const { records } = parseOrThrow(AttendanceBody, await readBody(c), "Data kehadiran tidak valid");
     const { recorded } = await recordAttendance(session.id, records, {
       kind: "staff",

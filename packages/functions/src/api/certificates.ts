@@ -1,5 +1,5 @@
-import { levelLabels } from "@sigap/core/bimtek/attendance-messages";
 import { getCertificate } from "@sigap/core/bimtek/certificates";
+import { levelLabels } from "@sigap/core/bimtek/messages";
 import type { Certificate } from "@sigap/core/bimtek/model";
 import { AppError } from "@sigap/core/error";
 import { describeRegion } from "@sigap/core/region/regions";

@@ -1,3 +1,4 @@
+import { sessionDays } from "@sigap/core/bimtek/attendance";
 import { listEnrolments, listWaiting } from "@sigap/core/bimtek/enrolment";
 import { SESSION_ID_PATTERN } from "@sigap/core/bimtek/keys";
 import { enrolmentStatusLabels, maskName } from "@sigap/core/bimtek/messages";
@@ -116,6 +117,7 @@ export const staffBimtek = new Hono<StaffEnv>()
     const waiting = await listWaiting(session.id);
     return c.json({
       session: sessionView(session),
+      attendanceDays: sessionDays(session),
       participants: enrolments.filter((e) => e.status !== "waitlisted").map(participantOf),
       waitingList: waiting.map((e, index) => ({
         position: index + 1,
