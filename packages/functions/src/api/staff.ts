@@ -34,6 +34,7 @@ import { RegionCode, RegistrationId, validParams } from "./params";
 import { requireStaff, type StaffEnv } from "./staff-auth";
 import { allProvinces, staffCases } from "./staff-cases";
 import { staffPrivacy } from "./staff-privacy";
+import { staffReports } from "./staff-reports";
 
 const STATUSES: RegistrationStatus[] = ["submitted", "candidate", "active", "rejected"];
 const summary = (r: Registration) => ({
@@ -151,6 +152,7 @@ const directoryView = (code: string, level: Level, duty: Duty, people: Approver[
 export const staff = new Hono<StaffEnv>()
   .use(requireStaff)
   .route("/data-requests", staffPrivacy)
+  .route("/reports", staffReports)
   .get("/registrations", async (c) => {
     const me = c.get("staff");
     const status = c.req.query("status");
