@@ -47,6 +47,11 @@ export interface BimtekSession extends WorkflowItem {
   quotaHeld: Record<string, number>;
   /** On the waiting list and not yet offered a seat. */
   waiting: number;
+  /**
+   * Of those waiting, how many come from each quota kecamatan: a newcomer takes a free quota seat
+   * only when nobody of that kecamatan waits for it (nobody jumps the list).
+   */
+  waitingFrom?: Record<string, number>;
   /** Arrival counter: each enrolment takes the next number (its place in arrival order). */
   arrivals: number;
   /** 1, then one more per reschedule: reminders and notices are once per version. */

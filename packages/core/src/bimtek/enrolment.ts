@@ -1,0 +1,816 @@
+import { randomInt } from "node:crypto";
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { nowIso } from "../clock";
+import { workflowPolicy } from "../config/durations";
+import { conditionFailed, db, queryAll } from "../db/client";
+import { AppError } from "../error";
+import { logger } from "../log";
+import { sendMail } from "../mail/send";
+import { isWithin, parentRegion } from "../region/regions";
+import type { Registration } from "../registration/model";
+import { getRegistration, listRegistrations, receiptMatches } from "../registration/repository";
+import { tableName } from "../resources";
+import { startPending } from "../workflow/executions";
+import { executionKeys } from "../workflow/keys";
+import { bimtekKeys as keys } from "./keys";
+import {
+  cancelledByYouEmail,
+  confirmedEmail,
+  declinedEmail,
+  offerEmail,
+  offerLapsedEmail,
+  waitlistedEmail,
+} from "./messages";
+import {
+  type BimtekSession,
+  type Enrolment,
+  type EnrolmentStatus,
+  isActiveEnrolment,
+  OFFER_WORKFLOW,
+} from "./model";
+import { enrolmentOpen, getSession, getSessionItem, sessionFromItem } from "./sessions";
+
+/**
+ * Enrolment in a Bimtek session. Seats are decided by one conditional update of the session item
+ * (DynamoDB applies updates of one item one after another), so capacity and quotas hold exactly
+ * however many enrol at once, and the order of those updates is the arrival order:
+ *
+ * - a quota seat when the participant's kecamatan has one free and nobody of it waits;
+ * - else a general seat when one is free and nobody waits (a newcomer never jumps the list);
+ * - else the waiting list (villages without an active PSM first, then arrival).
+ *
+ * The decision is recorded on the session under the enrolment id (`arrivalOf`, `seatOf`), so a
+ * retried or doubled submission finds its first answer instead of taking a second seat; one
+ * active enrolment per person and level is the `personLevel` item, claimed first.
+ */
+
+const ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+const newEnrolmentId = () =>
+  `e${Array.from({ length: 12 }, () => ID_ALPHABET[randomInt(ID_ALPHABET.length)]).join("")}`;
+
+type SeatDecision = "quota" | "general" | "waiting";
+
+const STORAGE_ATTRIBUTES = [
+  "pk",
+  "sk",
+  "entity",
+  "gsi1pk",
+  "gsi1sk",
+  "gsi2pk",
+  "gsi2sk",
+  ...executionKeys.attributes,
+] as const;
+
+export function enrolmentFromItem(item: Record<string, unknown>): Enrolment {
+  const enrolment = { ...item };
+  for (const attribute of STORAGE_ATTRIBUTES) delete enrolment[attribute];
+  return enrolment as unknown as Enrolment;
+}
+
+export async function getEnrolment(id: string): Promise<Enrolment | undefined> {
+  const { Item } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.enrolment(id), ConsistentRead: true }),
+  );
+  return Item ? enrolmentFromItem(Item) : undefined;
+}
+
+/** A session's enrolments in arrival order (gsi2). */
+export async function listEnrolments(sessionId: string): Promise<Enrolment[]> {
+  const items = await queryAll<Record<string, unknown>>({
+    TableName: tableName(),
+    IndexName: "gsi2",
+    KeyConditionExpression: "gsi2pk = :pk",
+    ExpressionAttributeValues: { ":pk": keys.sessionPartition(sessionId) },
+  });
+  return items.map(enrolmentFromItem);
+}
+
+/** The waiting list in the order seats are offered (gsi1 while waitlisted). */
+export async function listWaiting(sessionId: string): Promise<Enrolment[]> {
+  const items = await queryAll<Record<string, unknown>>({
+    TableName: tableName(),
+    IndexName: "gsi1",
+    KeyConditionExpression: "gsi1pk = :pk",
+    ExpressionAttributeValues: { ":pk": keys.waitingPartition(sessionId) },
+  });
+  return items.map(enrolmentFromItem).filter((e) => e.status === "waitlisted");
+}
+
+/** 1-based place on the waiting list, counted now; undefined when not waiting. */
+export async function waitingPosition(e: Enrolment): Promise<number | undefined> {
+  if (e.status !== "waitlisted") return undefined;
+  const mine = keys.waiting(e.sessionId, e.priority, e.arrival);
+  const { Count } = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :pk AND gsi1sk < :mine",
+      ExpressionAttributeValues: { ":pk": mine.gsi1pk, ":mine": mine.gsi1sk },
+      Select: "COUNT",
+    }),
+  );
+  return (Count ?? 0) + 1;
+}
+
+/** DynamoDB cancels a transaction that meets another on the same item: try again after a jittered pause. */
+async function withConflictRetry<T>(work: () => Promise<T>, attempts = 8): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const name = (error as Error).name;
+      const conflict =
+        name === "TransactionConflictException" ||
+        (name === "TransactionCanceledException" && !conditionFailed(error));
+      if (!conflict || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, randomInt(5, 20 * 2 ** Math.min(attempt, 5))));
+    }
+  }
+}
+
+const quotaKecamatan = (session: BimtekSession, kecamatanCode: string) =>
+  session.quotas[kecamatanCode] !== undefined ? kecamatanCode : undefined;
+const generalSeats = (session: BimtekSession) =>
+  session.capacity - Object.values(session.quotas).reduce((sum, n) => sum + n, 0);
+
+// ---------------------------------------------------------------------------------------------
+// Eligibility
+
+const notEligible = (message: string) =>
+  new AppError("validation", "Belum memenuhi syarat untuk sesi ini", message, [
+    { field: "registrationId", message },
+  ]);
+
+function assertEligible(session: BimtekSession, r: Registration): void {
+  if (!isWithin(r.villageCode, session.regionCode)) {
+    throw notEligible(
+      session.level === "dasar"
+        ? "Bimtek dasar ini hanya untuk calon PSM dari kabupaten/kota penyelenggara."
+        : "Bimtek lanjutan ini hanya untuk PSM aktif dari provinsi penyelenggara.",
+    );
+  }
+  if (session.level === "dasar" && (r.status !== "candidate" || r.stage !== "basic-training")) {
+    throw notEligible("Bimtek dasar hanya untuk calon PSM yang sudah direkomendasikan kepala desa/lurah.");
+  }
+  if (session.level === "lanjutan" && r.status !== "active") {
+    throw notEligible("Bimtek lanjutan hanya untuk PSM aktif yang sudah menyelesaikan Bimtek dasar.");
+  }
+}
+
+/** 0 when the village has no active PSM yet (its candidates are offered freed seats first). */
+async function priorityOf(session: BimtekSession, r: Registration): Promise<0 | 1> {
+  if (session.level !== "dasar") return 1;
+  const active = await listRegistrations(r.villageCode, "active");
+  return active.length === 0 ? 0 : 1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Enrol
+
+export interface EnrolRequest {
+  sessionId: string;
+  registrationId: string;
+  receiptCode: string;
+}
+
+export interface EnrolResult {
+  enrolment: Enrolment;
+  /** Place on the waiting list as of the answer; undefined when a seat is held. */
+  position: number | undefined;
+}
+
+const wrongCredentials = () => {
+  const message = "Nomor pendaftaran atau kode tanda terima tidak cocok.";
+  return new AppError("validation", "Data pendaftaran tidak cocok", message, [
+    { field: "receiptCode", message },
+  ]);
+};
+
+const enrolmentClosed = () =>
+  new AppError("conflict", "Pendaftaran sudah ditutup", "Pendaftaran untuk sesi ini sudah ditutup.");
+
+const sessionNotFound = () => new AppError("not-found", "Sesi Bimtek tidak ditemukan");
+
+/**
+ * Claims the person's one active enrolment of the level for this session: the id of the new (or,
+ * for the same session, the earlier) enrolment; 409 when they hold one in another session.
+ */
+async function claimPersonLevel(session: BimtekSession, registrationId: string): Promise<string> {
+  const key = keys.personLevel(registrationId, session.level);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const enrollmentId = newEnrolmentId();
+    try {
+      await db().send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: {
+            ...key,
+            entity: "bimtek-person-level",
+            enrollmentId,
+            sessionId: session.id,
+            createdAt: nowIso(),
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+      return enrollmentId;
+    } catch (error) {
+      if (!conditionFailed(error)) throw error;
+    }
+    const { Item: claim } = await db().send(
+      new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }),
+    );
+    // Released meanwhile (a cancellation): claim again.
+    if (!claim) continue;
+    if (claim.sessionId === session.id) return String(claim.enrollmentId);
+    throw new AppError(
+      "conflict",
+      "Sudah terdaftar pada sesi lain",
+      `Anda sudah terdaftar atau menunggu pada sesi ${session.level === "dasar" ? "Bimtek dasar" : "Bimtek lanjutan"} lain. Batalkan pendaftaran itu terlebih dahulu jika ingin pindah sesi.`,
+    );
+  }
+  throw new AppError("conflict", "Pendaftaran sedang berubah", "Coba lagi sebentar lagi.");
+}
+
+/** Which seat the session, as read, would give: what the conditional update then insists on. */
+function seatFor(session: BimtekSession, kecamatanCode: string): SeatDecision {
+  const quota = quotaKecamatan(session, kecamatanCode);
+  if (
+    quota &&
+    (session.quotaHeld[quota] ?? 0) < (session.quotas[quota] ?? 0) &&
+    (session.waitingFrom?.[quota] ?? 0) === 0
+  ) {
+    return "quota";
+  }
+  if (session.generalHeld < generalSeats(session) && session.waiting === 0) return "general";
+  return "waiting";
+}
+
+/**
+ * The seat decision: one conditional update of the session (arrival number, seat counters, and
+ * the decision under the enrolment id), retried on a changed session. A decision already made for
+ * this enrolment id (a retried submission) is returned as it was.
+ */
+async function takeArrival(
+  sessionId: string,
+  enrollmentId: string,
+  kecamatanCode: string,
+): Promise<{ arrival: number; seat: SeatDecision }> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const item = await getSessionItem(sessionId);
+    if (!item) throw sessionNotFound();
+    const recorded = (item.arrivalOf as Record<string, number> | undefined)?.[enrollmentId];
+    if (recorded !== undefined) {
+      return {
+        arrival: recorded,
+        seat: (item.seatOf as Record<string, SeatDecision>)[enrollmentId] ?? "waiting",
+      };
+    }
+    const session = sessionFromItem(item);
+    const at = nowIso();
+    if (!enrolmentOpen(session, at)) throw enrolmentClosed();
+    const seat = seatFor(session, kecamatanCode);
+    const quota = quotaKecamatan(session, kecamatanCode);
+    const names: Record<string, string> = { "#status": "status", "#e": enrollmentId };
+    const values: Record<string, unknown> = {
+      ":scheduled": "scheduled",
+      ":now": at,
+      ":one": 1,
+      ":zero": 0,
+      ":seat": seat,
+      ":general": generalSeats(session),
+    };
+    const conditions = [
+      "#status = :scheduled",
+      "attribute_not_exists(enrolmentClosed)",
+      "enrolmentClosesAt > :now",
+      "attribute_not_exists(arrivalOf.#e)",
+    ];
+    const sets = ["arrivals = arrivals + :one", "arrivalOf.#e = arrivals + :one", "seatOf.#e = :seat"];
+    if (quota) {
+      names["#k"] = quota;
+      values[":quota"] = session.quotas[quota];
+    }
+    if (seat === "quota") {
+      conditions.push("quotaHeld.#k < :quota", "waitingFrom.#k = :zero");
+      sets.push("quotaHeld.#k = quotaHeld.#k + :one", "seatsHeld = seatsHeld + :one");
+    } else if (seat === "general") {
+      conditions.push("generalHeld < :general", "waiting = :zero");
+      sets.push("generalHeld = generalHeld + :one", "seatsHeld = seatsHeld + :one");
+    } else {
+      // Only when no seat is to be had: a seat freed since the read sends us round again.
+      conditions.push("(generalHeld >= :general OR waiting > :zero)");
+      if (quota) conditions.push("(quotaHeld.#k >= :quota OR waitingFrom.#k > :zero)");
+      sets.push("waiting = waiting + :one");
+      if (quota) sets.push("waitingFrom.#k = waitingFrom.#k + :one");
+    }
+    try {
+      const { Attributes } = await db().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.session(sessionId),
+          UpdateExpression: `SET ${sets.join(", ")}`,
+          ConditionExpression: conditions.join(" AND "),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: "UPDATED_NEW",
+        }),
+      );
+      return { arrival: Number(Attributes?.arrivals), seat };
+    } catch (error) {
+      if (!conditionFailed(error)) throw error;
+    }
+  }
+  throw new AppError(
+    "unavailable",
+    "Layanan sedang sibuk",
+    "Terlalu banyak pendaftaran bersamaan. Coba lagi.",
+  );
+}
+
+/**
+ * Enrols a registered person (their receipt code proves it is them): confirmed on a free seat,
+ * otherwise waitlisted. The same person and session again answers with the first enrolment (a
+ * double submission), never a second seat and never a 409.
+ */
+export async function enrol(request: EnrolRequest): Promise<EnrolResult> {
+  const session = await getSession(request.sessionId);
+  if (!session) throw sessionNotFound();
+  const registration = await getRegistration(request.registrationId);
+  if (!registration || registration.erasedAt || !receiptMatches(registration, request.receiptCode)) {
+    throw wrongCredentials();
+  }
+  assertEligible(session, registration);
+  const enrollmentId = await claimPersonLevel(session, registration.id);
+  const earlier = await getEnrolment(enrollmentId);
+  if (earlier) return { enrolment: earlier, position: await waitingPosition(earlier) };
+  if (!enrolmentOpen(session)) throw enrolmentClosed();
+
+  const priority = await priorityOf(session, registration);
+  const kecamatanCode = parentRegion(registration.villageCode) ?? registration.villageCode;
+  let decision: { arrival: number; seat: SeatDecision };
+  try {
+    decision = await takeArrival(session.id, enrollmentId, kecamatanCode);
+  } catch (error) {
+    // No seat decision was made: the person's claim is released so they may enrol elsewhere.
+    if (error instanceof AppError && error.kind !== "unavailable") {
+      await releaseClaim(registration.id, session.level, enrollmentId);
+    }
+    throw error;
+  }
+  const at = nowIso();
+  const enrolment: Enrolment = {
+    id: enrollmentId,
+    sessionId: session.id,
+    level: session.level,
+    registrationId: registration.id,
+    villageCode: registration.villageCode,
+    kecamatanCode,
+    status: decision.seat === "waiting" ? "waitlisted" : "confirmed",
+    ...(decision.seat === "waiting" ? {} : { seat: decision.seat }),
+    priority,
+    arrival: decision.arrival,
+    createdAt: at,
+    updatedAt: at,
+  };
+  try {
+    await db().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          ...keys.enrolment(enrollmentId),
+          ...keys.bySession(session.id, decision.arrival),
+          ...(decision.seat === "waiting" ? keys.waiting(session.id, priority, decision.arrival) : {}),
+          entity: "bimtek-enrolment",
+          ...enrolment,
+        },
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    );
+  } catch (error) {
+    if (!conditionFailed(error)) throw error;
+    // The doubled submission wrote it first.
+    const first = await getEnrolment(enrollmentId);
+    if (first) return { enrolment: first, position: await waitingPosition(first) };
+    throw error;
+  }
+  const position = await waitingPosition(enrolment);
+  await notifyParticipant(enrolment, enrolment.status === "confirmed" ? "confirmed" : "waitlisted", {
+    session,
+    registration,
+    position,
+  }).catch((error: unknown) => {
+    logger.warn("Enrolment email not sent", { enrollmentId, error: error as Error });
+  });
+  logger.info("Bimtek enrolment", { enrollmentId, sessionId: session.id, status: enrolment.status });
+  return { enrolment, position };
+}
+
+async function releaseClaim(registrationId: string, level: Enrolment["level"], enrollmentId: string) {
+  await db()
+    .send(
+      new DeleteCommand({
+        TableName: tableName(),
+        Key: keys.personLevel(registrationId, level),
+        ConditionExpression: "enrollmentId = :id",
+        ExpressionAttributeValues: { ":id": enrollmentId },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!conditionFailed(error)) throw error;
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Leaving: cancel, decline, lapse, session cancelled
+
+type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
+
+/** The session update giving back what an enrolment held: its seat, or its place in the list. */
+function releaseOnSession(session: BimtekSession, e: Enrolment): TransactItem {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ":one": 1 };
+  const sets: string[] = [];
+  const quota = quotaKecamatan(session, e.kecamatanCode);
+  if (quota) names["#k"] = quota;
+  if (e.status === "waitlisted") {
+    sets.push("waiting = waiting - :one");
+    if (quota) sets.push("waitingFrom.#k = waitingFrom.#k - :one");
+  } else {
+    sets.push("seatsHeld = seatsHeld - :one");
+    if (e.seat === "quota" && quota) sets.push("quotaHeld.#k = quotaHeld.#k - :one");
+    else sets.push("generalHeld = generalHeld - :one");
+  }
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: keys.session(session.id),
+      UpdateExpression: `SET ${sets.join(", ")}`,
+      ConditionExpression: "attribute_exists(pk)",
+      ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+      ExpressionAttributeValues: values,
+    },
+  };
+}
+
+/**
+ * Ends an active enrolment with `status` (seat or place given back, person free to enrol again), if
+ * it still is `expected`. Returns the ended enrolment, or undefined when it had changed.
+ */
+async function endEnrolment(
+  e: Enrolment,
+  status: EnrolmentStatus,
+  options: { releaseSeat: boolean; session?: BimtekSession },
+): Promise<Enrolment | undefined> {
+  const at = nowIso();
+  const session = options.session ?? (await getSession(e.sessionId));
+  if (!session) throw sessionNotFound();
+  const items: TransactItem[] = [
+    {
+      Update: {
+        TableName: tableName(),
+        Key: keys.enrolment(e.id),
+        UpdateExpression: `SET #status = :status, updatedAt = :at REMOVE gsi1pk, gsi1sk, ${executionKeys.attributes.join(", ")}`,
+        ConditionExpression: "#status = :was",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":status": status, ":at": at, ":was": e.status },
+      },
+    },
+    {
+      Delete: {
+        TableName: tableName(),
+        Key: keys.personLevel(e.registrationId, e.level),
+        ConditionExpression: "attribute_not_exists(pk) OR enrollmentId = :id",
+        ExpressionAttributeValues: { ":id": e.id },
+      },
+    },
+  ];
+  if (options.releaseSeat) items.push(releaseOnSession(session, e));
+  try {
+    await withConflictRetry(() => db().send(new TransactWriteCommand({ TransactItems: items })));
+  } catch (error) {
+    if (conditionFailed(error, 0)) return undefined;
+    throw error;
+  }
+  return { ...e, status, updatedAt: at };
+}
+
+/**
+ * The participant (or staff) cancels a confirmed, waitlisted or offered enrolment: the seat is
+ * freed. Returns the session id so the caller offers the seat on. Already cancelled: the same answer.
+ */
+export async function cancelEnrolment(
+  id: string,
+  by: "participant" | "staff" = "participant",
+): Promise<string> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const e = await getEnrolment(id);
+    if (!e) throw new AppError("not-found", "Pendaftaran Bimtek tidak ditemukan");
+    if (e.status === "cancelled") return e.sessionId;
+    if (!isActiveEnrolment(e)) {
+      throw new AppError(
+        "conflict",
+        "Pendaftaran tidak dapat dibatalkan",
+        "Pendaftaran ini sudah berakhir dan tidak dapat dibatalkan lagi.",
+      );
+    }
+    const ended = await endEnrolment(e, "cancelled", { releaseSeat: true });
+    if (!ended) continue; // it changed meanwhile (offered, accepted): look again
+    logger.info("Bimtek enrolment cancelled", { enrollmentId: id, sessionId: e.sessionId, by });
+    if (by === "participant") {
+      await notifyParticipant(ended, "cancelled").catch((error: unknown) => {
+        logger.warn("Cancellation email not sent", { enrollmentId: id, error: error as Error });
+      });
+    }
+    return e.sessionId;
+  }
+  throw new AppError("conflict", "Pendaftaran sedang berubah", "Coba lagi sebentar lagi.");
+}
+
+/** An offered seat is declined or its claim window passed: the seat is freed. Idempotent. */
+export async function releaseOffer(
+  id: string,
+  reason: "declined" | "lapsed",
+): Promise<Enrolment | undefined> {
+  const e = await getEnrolment(id);
+  if (!e) return undefined;
+  if (e.status !== "offered") return e.status === reason ? e : undefined;
+  const ended = await endEnrolment(e, reason, { releaseSeat: true });
+  if (!ended) {
+    const now = await getEnrolment(id);
+    return now?.status === reason ? now : undefined;
+  }
+  logger.info("Bimtek seat offer released", { enrollmentId: id, sessionId: e.sessionId, reason });
+  return ended;
+}
+
+/** An offered seat is accepted: confirmed. Idempotent (already confirmed: the same answer). */
+export async function acceptOffer(id: string): Promise<Enrolment> {
+  const e = await getEnrolment(id);
+  if (!e) throw new AppError("not-found", "Pendaftaran Bimtek tidak ditemukan");
+  if (e.status === "confirmed") return e;
+  if (e.status !== "offered") {
+    throw new AppError("conflict", "Tawaran tidak berlaku lagi", "Tawaran kursi ini sudah berakhir.");
+  }
+  const at = nowIso();
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.enrolment(id),
+        UpdateExpression: "SET #status = :confirmed, updatedAt = :at",
+        ConditionExpression: "#status = :offered",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":confirmed": "confirmed", ":offered": "offered", ":at": at },
+      }),
+    );
+  } catch (error) {
+    if (!conditionFailed(error)) throw error;
+    const now = await getEnrolment(id);
+    if (now?.status === "confirmed") return now;
+    throw new AppError("conflict", "Tawaran tidak berlaku lagi", "Tawaran kursi ini sudah berakhir.");
+  }
+  return { ...e, status: "confirmed", updatedAt: at };
+}
+
+/**
+ * Every active enrolment of a session ends with `status` (the session was cancelled): no seat is
+ * given back (there is no session to give it to), the people are free to enrol elsewhere. Returns
+ * those ended now; a repeat ends nobody twice.
+ */
+export async function endSessionEnrolments(sessionId: string, status: EnrolmentStatus): Promise<Enrolment[]> {
+  const session = await getSession(sessionId);
+  if (!session) return [];
+  const ended: Enrolment[] = [];
+  for (const e of await listEnrolments(sessionId)) {
+    if (!isActiveEnrolment(e)) continue;
+    const done = await endEnrolment(e, status, { releaseSeat: false, session });
+    if (done) ended.push(done);
+  }
+  return ended;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Offers
+
+/** Enrolment closed: every quota seat not taken becomes a general seat. Idempotent. */
+export async function closeEnrolment(sessionId: string): Promise<BimtekSession | undefined> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.session(sessionId),
+        UpdateExpression: "SET enrolmentClosed = :yes, updatedAt = :at",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":yes": true, ":at": nowIso() },
+      }),
+    );
+  } catch (error) {
+    if (conditionFailed(error)) return undefined;
+    throw error;
+  }
+  return getSession(sessionId);
+}
+
+/** The seat a waiting person could take now, if any. */
+function offerableSeat(session: BimtekSession, e: Enrolment): "quota" | "general" | undefined {
+  const quota = quotaKecamatan(session, e.kecamatanCode);
+  if (session.enrolmentClosed) return session.seatsHeld < session.capacity ? "general" : undefined;
+  if (quota && (session.quotaHeld[quota] ?? 0) < (session.quotas[quota] ?? 0)) return "quota";
+  return session.generalHeld < generalSeats(session) ? "general" : undefined;
+}
+
+/**
+ * While a seat is free and someone waits who may take it, the first of them (priority, arrival)
+ * is offered it: `offered`, the claim window from the policy, the offer workflow's start-pending
+ * marker, and the seat held — in one transaction conditional on the seat still being free.
+ * Returns the newly offered; the caller starts their offer workflows (the reconciler starts any
+ * it misses).
+ */
+export async function offerSeats(sessionId: string): Promise<Enrolment[]> {
+  const offered: Enrolment[] = [];
+  for (let round = 0; round < 500; round++) {
+    const session = await getSession(sessionId);
+    if (!session || session.status !== "scheduled") break;
+    const waiting = await listWaiting(sessionId);
+    let next: { e: Enrolment; seat: "quota" | "general" } | undefined;
+    for (const e of waiting) {
+      const seat = offerableSeat(session, e);
+      if (seat) {
+        next = { e, seat };
+        break;
+      }
+    }
+    if (!next) break;
+    const made = await offer(session, next.e, next.seat);
+    if (made) offered.push(made);
+  }
+  return offered;
+}
+
+async function offer(
+  session: BimtekSession,
+  e: Enrolment,
+  seat: "quota" | "general",
+): Promise<Enrolment | undefined> {
+  const at = nowIso();
+  const offerExpiresAt = new Date(
+    Date.parse(at) + workflowPolicy().bimtek.offerClaimSeconds * 1000,
+  ).toISOString();
+  const marker = startPending(OFFER_WORKFLOW, e.id);
+  const quota = quotaKecamatan(session, e.kecamatanCode);
+  const names: Record<string, string> = { "#status": "status" };
+  const values: Record<string, unknown> = { ":one": 1, ":scheduled": "scheduled" };
+  const sets = ["waiting = waiting - :one", "seatsHeld = seatsHeld + :one"];
+  const conditions = ["#status = :scheduled"];
+  if (quota) {
+    names["#k"] = quota;
+    sets.push("waitingFrom.#k = waitingFrom.#k - :one");
+  }
+  if (seat === "quota" && quota) {
+    values[":quota"] = session.quotas[quota];
+    sets.push("quotaHeld.#k = quotaHeld.#k + :one");
+    conditions.push("quotaHeld.#k < :quota", "attribute_not_exists(enrolmentClosed)");
+  } else {
+    sets.push("generalHeld = generalHeld + :one");
+    if (session.enrolmentClosed) {
+      values[":capacity"] = session.capacity;
+      conditions.push("seatsHeld < :capacity");
+    } else {
+      values[":general"] = generalSeats(session);
+      conditions.push("generalHeld < :general");
+    }
+  }
+  try {
+    await withConflictRetry(() =>
+      db().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: tableName(),
+                Key: keys.enrolment(e.id),
+                UpdateExpression:
+                  "SET #status = :offered, seat = :seat, offerExpiresAt = :expires, updatedAt = :at, gsi3pk = :g3pk, gsi3sk = :g3sk REMOVE gsi1pk, gsi1sk",
+                ConditionExpression: "#status = :waitlisted",
+                ExpressionAttributeNames: { "#status": "status" },
+                ExpressionAttributeValues: {
+                  ":offered": "offered",
+                  ":waitlisted": "waitlisted",
+                  ":seat": seat,
+                  ":expires": offerExpiresAt,
+                  ":at": at,
+                  ":g3pk": marker.gsi3pk,
+                  ":g3sk": marker.gsi3sk,
+                },
+              },
+            },
+            {
+              Update: {
+                TableName: tableName(),
+                Key: keys.session(session.id),
+                UpdateExpression: `SET ${sets.join(", ")}`,
+                ConditionExpression: conditions.join(" AND "),
+                ExpressionAttributeNames: names,
+                ExpressionAttributeValues: values,
+              },
+            },
+          ],
+        }),
+      ),
+    );
+  } catch (error) {
+    // Someone else took the seat, or the person left the list: the caller looks again.
+    if (conditionFailed(error)) return undefined;
+    throw error;
+  }
+  logger.info("Bimtek seat offered", { enrollmentId: e.id, sessionId: session.id });
+  return { ...e, status: "offered", seat, offerExpiresAt, updatedAt: at };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Telling the participant
+
+export type ParticipantMessage =
+  | "confirmed"
+  | "waitlisted"
+  | "offer"
+  | "offer-lapsed"
+  | "declined"
+  | "cancelled";
+
+/**
+ * Emails the participant once per message and enrolment (marker in `notified`, claimed before the
+ * send and given back if it fails, so a retry neither repeats nor loses it). No email address (or
+ * erased data): nobody to tell; their page shows the status.
+ */
+export async function notifyParticipant(
+  e: Enrolment,
+  message: ParticipantMessage,
+  context: { session?: BimtekSession; registration?: Registration; position?: number } = {},
+): Promise<boolean> {
+  const registration = context.registration ?? (await getRegistration(e.registrationId));
+  if (!registration?.email || registration.erasedAt) return false;
+  const session = context.session ?? (await getSession(e.sessionId));
+  if (!session) return false;
+  const marker = `${message}:${e.id}`;
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.enrolment(e.id),
+        UpdateExpression: "SET notified = list_append(if_not_exists(notified, :none), :item)",
+        ConditionExpression: "attribute_exists(pk) AND NOT contains(notified, :marker)",
+        ExpressionAttributeValues: { ":none": [], ":item": [marker], ":marker": marker },
+      }),
+    );
+  } catch (error) {
+    if (conditionFailed(error)) return false;
+    throw error;
+  }
+  const email = (() => {
+    switch (message) {
+      case "confirmed":
+        return confirmedEmail(registration, session, e);
+      case "waitlisted":
+        return waitlistedEmail(registration, session, e, context.position ?? 1);
+      case "offer":
+        return offerEmail(registration, session, e);
+      case "offer-lapsed":
+        return offerLapsedEmail(registration, session, e);
+      case "declined":
+        return declinedEmail(registration, session, e);
+      case "cancelled":
+        return cancelledByYouEmail(registration, session, e);
+    }
+  })();
+  try {
+    await sendMail({ to: [registration.email], ...email });
+  } catch (error) {
+    const current = await getEnrolment(e.id);
+    const index = current?.notified?.indexOf(marker) ?? -1;
+    if (index >= 0) {
+      await db()
+        .send(
+          new UpdateCommand({
+            TableName: tableName(),
+            Key: keys.enrolment(e.id),
+            UpdateExpression: `REMOVE notified[${index}]`,
+            ConditionExpression: `notified[${index}] = :marker`,
+            ExpressionAttributeValues: { ":marker": marker },
+          }),
+        )
+        .catch(() => undefined);
+    }
+    throw error;
+  }
+  return true;
+}
