@@ -24,7 +24,11 @@ const { values: args } = parseArgs({
     concurrency: { type: "string", default: process.env.BENCH_CONCURRENCY ?? "32" },
   },
 });
-const options = { count: Number(args.count), repeats: Number(args.repeats), concurrency: Number(args.concurrency) };
+const options = {
+  count: Number(args.count),
+  repeats: Number(args.repeats),
+  concurrency: Number(args.concurrency),
+};
 
 const ports = { api: await freePort(), dynamodb: await freePort(), stepFunctions: await freePort() };
 const dataDirectory = mkdtempSync(join(tmpdir(), "sigap-bench-"));
@@ -34,7 +38,9 @@ const apiUrl = `http://127.0.0.1:${ports.api}`;
 function apiPid(npmPid: number | undefined): number | undefined {
   if (npmPid === undefined) return undefined;
   try {
-    const children = execFileSync("pgrep", ["-P", String(npmPid)], { encoding: "utf8" }).trim().split("\n");
+    const children = execFileSync("pgrep", ["-P", String(npmPid)], { encoding: "utf8" })
+      .trim()
+      .split("\n");
     return children.length === 1 && children[0] ? Number(children[0]) : undefined;
   } catch {
     return undefined;

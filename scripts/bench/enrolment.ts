@@ -4,6 +4,7 @@
 // one call per item (PutItem, UpdateItem) and once as one TransactWriteItems. The raw items are
 // copied from what the application itself wrote (read back after a warm-up), with fresh ids.
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import {
   GetCommand,
   PutCommand,
@@ -11,6 +12,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { enrol } from "../../packages/core/src/bimtek/enrolment";
 import { bimtekKeys } from "../../packages/core/src/bimtek/keys";
 import { createSession } from "../../packages/core/src/bimtek/sessions";
 import { db } from "../../packages/core/src/db/client";
@@ -41,7 +43,12 @@ interface Candidate {
   receiptCode: string;
 }
 
-const newId = (prefix: string) => `${prefix}${randomBytes(9).toString("base64url").toLowerCase().replace(/[^a-z0-9]/g, "0").slice(0, 12)}`;
+const newId = (prefix: string) =>
+  `${prefix}${randomBytes(9)
+    .toString("base64url")
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "0")
+    .slice(0, 12)}`;
 
 /** Registered, recommended and waiting for Bimtek dasar — as the recruitment workflow leaves them. */
 async function seedCandidates(count: number, offset: number): Promise<Candidate[]> {
@@ -95,7 +102,10 @@ const getItem = async (key: { pk: string; sk: string }) =>
   (await db().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }))).Item;
 
 /** Replaces every occurrence of the old ids in an item (keys and attributes alike). */
-function withIds(item: Record<string, unknown>, replacements: Array<[string, string]>): Record<string, unknown> {
+function withIds(
+  item: Record<string, unknown>,
+  replacements: Array<[string, string]>,
+): Record<string, unknown> {
   let text = JSON.stringify(item);
   for (const [from, to] of replacements) text = text.replaceAll(from, to);
   return JSON.parse(text) as Record<string, unknown>;
@@ -108,10 +118,16 @@ export async function enrolmentComparison(options: {
   concurrency: number;
 }): Promise<Comparison> {
   const { count, repeats } = options;
+  const publicRoute = existsSync(new URL("../../packages/functions/src/api/bimtek.ts", import.meta.url));
+  const inProcess: typeof post = async (sessionId, who) => {
+    const { enrolment } = await enrol({ sessionId, ...who });
+    return { enrollmentId: enrolment.id, status: enrolment.status };
+  };
   const capacity = Math.max(1, Math.min(500, Math.round(count * CAPACITY_SHARE)));
   const warmUp = options.concurrency * 2;
-  process.stderr.write(`seeding ${2 * count * repeats + warmUp} candidates … `);
-  const candidates = await seedCandidates(2 * count * repeats + warmUp, 1);
+  const variantsUsingPeople = publicRoute ? 3 : 1;
+  process.stderr.write(`seeding ${variantsUsingPeople * count * repeats + warmUp} candidates … `);
+  const candidates = await seedCandidates(variantsUsingPeople * count * repeats + warmUp, 1);
   process.stderr.write("done\n");
   let taken = 0;
   const take = (n: number) => {
@@ -122,6 +138,11 @@ export async function enrolmentComparison(options: {
 
   /** One enrolment over HTTP, as the public form (JSON) posts it. */
   const post = async (sessionId: string, who: Candidate, keyed: boolean) => {
+    if (!publicRoute) {
+      // Until the public route is mounted: the core function, in this process.
+      const { enrolment } = await enrol({ sessionId, ...who });
+      return { enrollmentId: enrolment.id, status: enrolment.status };
+    }
     const response = await fetch(`${options.apiUrl}/v1/bimtek/${sessionId}/enrollments`, {
       method: "POST",
       headers: {
@@ -135,7 +156,7 @@ export async function enrolmentComparison(options: {
     return JSON.parse(body) as { enrollmentId: string; status: string };
   };
 
-  const apiVariant = (name: string, keyed: boolean): Variant => {
+  const apiVariant = (name: string, keyed: boolean, run: typeof post = post): Variant => {
     let sessionId = "";
     let people: Candidate[] = [];
     return {
@@ -147,7 +168,7 @@ export async function enrolmentComparison(options: {
       async run(i) {
         const who = people[i];
         if (!who) throw new Error("not enough seeded candidates");
-        await post(sessionId, who, keyed);
+        await run(sessionId, who, keyed);
       },
     };
   };
@@ -169,12 +190,14 @@ export async function enrolmentComparison(options: {
 
   /** The same three items for raw operation `i` of a raw session. */
   const rawItems = (sessionId: string, i: number) => {
+    const enrollmentId = newId("e");
     const ids: Array<[string, string]> = [
-      [sample?.enrollmentId ?? "", newId("e")],
+      [sample?.enrollmentId ?? "", enrollmentId],
       [sample?.registrationId ?? "", newId("")],
       [warmSession, sessionId],
     ];
     return {
+      enrollmentId,
       enrolment: { ...withIds(enrolmentItem, ids), arrival: i + 1 },
       claim: withIds(claimItem, ids),
       session: bimtekKeys.session(sessionId),
@@ -185,18 +208,23 @@ export async function enrolmentComparison(options: {
     await db().send(
       new PutCommand({
         TableName: tableName(),
-        Item: { ...withIds(sessionItem, [[warmSession, id]]), seatsHeld: 0, generalHeld: 0, waiting: 0, arrivals: 0 },
+        Item: {
+          ...withIds(sessionItem, [[warmSession, id]]),
+          ...{ seatsHeld: 0, generalHeld: 0, waiting: 0, arrivals: 0, arrivalOf: {}, seatOf: {} },
+        },
       }),
     );
     return id;
   };
-  /** The session's counters, as an enrolment moves them: one more arrival, one more seat held. */
-  const counterUpdate = (key: { pk: string; sk: string }) => ({
+  /** The session's seat decision, as enrol() writes it: next arrival, a general seat, both kept per enrolment. */
+  const seatUpdate = (key: { pk: string; sk: string }, enrollmentId: string) => ({
     TableName: tableName(),
     Key: key,
-    UpdateExpression: "ADD arrivals :one, seatsHeld :one, generalHeld :one",
-    ConditionExpression: "attribute_exists(pk)",
-    ExpressionAttributeValues: { ":one": 1 },
+    UpdateExpression:
+      "SET arrivals = arrivals + :one, arrivalOf.#e = arrivals + :one, seatOf.#e = :seat, generalHeld = generalHeld + :one, seatsHeld = seatsHeld + :one",
+    ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(arrivalOf.#e)",
+    ExpressionAttributeNames: { "#e": enrollmentId },
+    ExpressionAttributeValues: { ":one": 1, ":seat": "general" },
   });
   const newItem = { ConditionExpression: "attribute_not_exists(pk)" };
 
@@ -214,7 +242,7 @@ export async function enrolmentComparison(options: {
     const items = rawItems(sessionId, i);
     await db().send(new PutCommand({ TableName: tableName(), Item: items.claim, ...newItem }));
     await db().send(new PutCommand({ TableName: tableName(), Item: items.enrolment, ...newItem }));
-    await db().send(new UpdateCommand(counterUpdate(items.session)));
+    await db().send(new UpdateCommand(seatUpdate(items.session, items.enrollmentId)));
   });
   const transaction = rawVariant("raw TransactWriteItems (3 items)", async (sessionId, i) => {
     const items = rawItems(sessionId, i);
@@ -222,7 +250,7 @@ export async function enrolmentComparison(options: {
       TransactItems: [
         { Put: { TableName: tableName(), Item: items.claim, ...newItem } },
         { Put: { TableName: tableName(), Item: items.enrolment, ...newItem } },
-        { Update: counterUpdate(items.session) },
+        { Update: seatUpdate(items.session, items.enrollmentId) },
       ],
     };
     // Every write touches the one session item: conflicts are retried, as the application must.
@@ -231,7 +259,9 @@ export async function enrolmentComparison(options: {
         await db().send(new TransactWriteCommand(input));
         return;
       } catch (error) {
-        const conflict = error instanceof Error && /TransactionConflict|TransactionCanceled.*Conflict/.test(`${error.name} ${error.message}`);
+        const conflict =
+          error instanceof Error &&
+          /TransactionConflict|TransactionCanceled.*Conflict/.test(`${error.name} ${error.message}`);
         if (!conflict || attempt >= 10) throw error;
         await new Promise((r) => setTimeout(r, Math.random() * 10 * 2 ** Math.min(attempt, 4)));
       }
@@ -242,11 +272,15 @@ export async function enrolmentComparison(options: {
     title: `Bimtek enrolment (${count}/block, capacity ${capacity})`,
     baseline: transaction.name,
     variants: [
-      apiVariant("POST /v1/bimtek/{id}/enrollments + Idempotency-Key", true),
-      apiVariant("POST /v1/bimtek/{id}/enrollments", false),
+      ...(publicRoute
+        ? [
+            apiVariant("POST /v1/bimtek/{id}/enrollments + Idempotency-Key", true),
+            apiVariant("POST /v1/bimtek/{id}/enrollments", false),
+          ]
+        : []),
+      apiVariant("enrol() in this process", false, inProcess),
       transaction,
       singleWrites,
     ],
   };
-
 }

@@ -104,7 +104,9 @@ export async function runBlock(
 }
 
 const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN);
+  sorted.length === 0
+    ? Number.NaN
+    : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN);
 
 /**
  * Runs every variant of a comparison in `repeats` interleaved rounds of one block each, and folds
@@ -121,7 +123,10 @@ export async function compare(
       await variant.beforeBlock?.(round);
       const result = await runBlock(variant, options);
       if (result.failures > 0) {
-        console.error(`${comparison.title} / ${variant.name}: ${result.failures} failed, first:`, result.firstFailure);
+        console.error(
+          `${comparison.title} / ${variant.name}: ${result.failures} failed, first:`,
+          result.firstFailure,
+        );
       }
       blocks.get(variant.name)?.push(result);
       process.stderr.write(".");
@@ -193,7 +198,9 @@ export function formatTable(
   ];
   const lines = [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`];
   for (const row of rows) {
-    const base = rows.find((r) => r.comparison === row.comparison && r.variant === baselines.get(row.comparison));
+    const base = rows.find(
+      (r) => r.comparison === row.comparison && r.variant === baselines.get(row.comparison),
+    );
     lines.push(
       `| ${[
         row.comparison,
