@@ -228,6 +228,7 @@ export async function enrolmentComparison(options: {
   });
   const newItem = { ConditionExpression: "attribute_not_exists(pk)" };
 
+  let conflictRetries = 0;
   const rawVariant = (name: string, write: (sessionId: string, i: number) => Promise<void>): Variant => {
     let sessionId = "";
     return {
@@ -263,6 +264,7 @@ export async function enrolmentComparison(options: {
           error instanceof Error &&
           /TransactionConflict|TransactionCanceled.*Conflict/.test(`${error.name} ${error.message}`);
         if (!conflict || attempt >= 10) throw error;
+        conflictRetries++;
         await new Promise((r) => setTimeout(r, Math.random() * 10 * 2 ** Math.min(attempt, 4)));
       }
     }
@@ -271,6 +273,7 @@ export async function enrolmentComparison(options: {
   return {
     title: `Bimtek enrolment (${count}/block, capacity ${capacity})`,
     baseline: transaction.name,
+    notes: (variant) => (variant === transaction.name ? `${conflictRetries} conflict retries in all` : ""),
     variants: [
       ...(publicRoute
         ? [
