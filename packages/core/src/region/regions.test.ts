@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  childRegions,
   describeRegion,
   isWithin,
   normalizeRegionCode,
@@ -49,5 +50,17 @@ describe("region codes", () => {
     expect(describeRegion("32.05.01.1001")).toBe(
       "Kelurahan Kota Kulon, Kecamatan Garut Kota, Kabupaten Garut, Jawa Barat",
     );
+  });
+
+  it("lists the regions directly inside a region, in code order", () => {
+    const cikajang = childRegions("32.05.22");
+    expect(cikajang).toHaveLength(12);
+    expect(cikajang[0]).toBe("32.05.22.2001");
+    expect(cikajang.at(-1)).toBe("32.05.22.2012");
+    expect(childRegions("32.05")).toHaveLength(42); // kecamatan of Garut
+    expect(childRegions("32")).toHaveLength(27); // kabupaten/kota of Jawa Barat
+    expect(childRegions("32.05").every((code) => parentRegion(code) === "32.05")).toBe(true);
+    expect(childRegions("32.05.22.2001")).toEqual([]);
+    expect(childRegions("99")).toEqual([]);
   });
 });

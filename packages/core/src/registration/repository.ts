@@ -227,8 +227,11 @@ export async function recordTransition(id: string, transition: Transition): Prom
   return { ...current, ...transition.set, status, stage, updatedAt: at };
 }
 
-/** The gsi2 query of the registrations inside a region (any level), optionally with one status. */
-function regionQuery(regionCode: string, status?: RegistrationStatus) {
+/**
+ * The gsi2 query of the registrations inside a region (any level), optionally with one status.
+ * Exported for reports that narrow it further (registration/coverage.ts).
+ */
+export function regionQuery(regionCode: string, status?: RegistrationStatus) {
   // The partition is the province; below it, the village code prefix narrows the sort key.
   const wholeProvince = regionCode.length === 2;
   return {

@@ -50,7 +50,7 @@ const sessionView = (s: BimtekSession) => {
 };
 
 /** Starting (or superseding) the workflow after the save: should it fail, the reconciler does it. */
-async function afterSave(work: () => Promise<void>, sessionId: string, what: string): Promise<void> {
+async function afterSave(work: () => Promise<unknown>, sessionId: string, what: string): Promise<void> {
   try {
     await work();
   } catch (error) {

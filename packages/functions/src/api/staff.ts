@@ -36,6 +36,7 @@ import { requireStaff, type StaffEnv } from "./staff-auth";
 import { staffBimtek } from "./staff-bimtek";
 import { allProvinces, staffCases } from "./staff-cases";
 import { staffPrivacy } from "./staff-privacy";
+import { staffReports } from "./staff-reports";
 
 const STATUSES: RegistrationStatus[] = ["submitted", "candidate", "active", "rejected"];
 const summary = (r: Registration) => ({
@@ -154,6 +155,7 @@ export const staff = new Hono<StaffEnv>()
   .use(requireStaff)
   .route("/data-requests", staffPrivacy)
   .route("/bimtek", staffBimtek)
+  .route("/reports", staffReports)
   .get("/registrations", async (c) => {
     const me = c.get("staff");
     const status = c.req.query("status");
