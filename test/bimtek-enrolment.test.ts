@@ -130,7 +130,9 @@ describe("100 concurrent enrolments for 75 seats (10 reserved for Kecamatan Cika
       people.push(await person(villages[i % villages.length] as string));
     }
     const responses = await Promise.all(people.map((p) => enrolOk(session.id, p)));
-    responses.forEach((answer, i) => answers.set((people[i] as Person).id, answer));
+    responses.forEach((answer, i) => {
+      answers.set((people[i] as Person).id, answer);
+    });
   }, 120_000);
 
   it("confirms exactly 75 and waitlists 25, the quota held exactly", async () => {
