@@ -147,8 +147,9 @@ describe("changing a session", () => {
     expect(await response.json()).toMatchObject({
       status: "cancelled",
       scheduleVersion: 2,
-      workflowAttempt: 2,
+      cancellationReason: "Gedung tidak dapat dipakai.",
     });
+    expect(await getSession(session.id)).toMatchObject({ workflowAttempt: 2 });
     expect((await send("POST", url, "district", "32.05", { reason: "Lagi dibatalkan." })).status).toBe(409);
     expect((await send("PATCH", `/v1/staff/bimtek/${session.id}`, "district", "32.05", valid())).status).toBe(
       409,

@@ -66,6 +66,8 @@ export interface BimtekSession extends WorkflowItem {
   certifiedAt?: string;
   cancelledAt?: string;
   cancellationReason?: string;
+  /** Flags for staff (e.g. `workflow-gave-up`: its executions kept failing). */
+  flags?: string[];
   createdBy: SessionCreator;
   createdAt: string;
   updatedAt: string;

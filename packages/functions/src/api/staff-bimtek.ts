@@ -11,20 +11,20 @@ import {
   listSessionEvents,
   rescheduleSession,
   scopedSession,
-  seatsLeft,
 } from "@sigap/core/bimtek/sessions";
 import { startSessionWorkflow, supersedeSessionWorkflow } from "@sigap/core/bimtek/workflow";
 import { getMany } from "@sigap/core/db/client";
 import { AppError } from "@sigap/core/error";
 
 import { logger } from "@sigap/core/log";
-import { describeRegion, normalizeRegionCode, regionExists, regionLevel } from "@sigap/core/region/regions";
+import { normalizeRegionCode, regionExists, regionLevel } from "@sigap/core/region/regions";
 import { registrationKeys } from "@sigap/core/registration/keys";
 import type { Registration } from "@sigap/core/registration/model";
 import { assertAccess } from "@sigap/core/staff/auth";
 import { parseOrThrow } from "@sigap/core/validation/parse";
 import { Hono } from "hono";
 import * as v from "valibot";
+import { publicSession } from "./bimtek";
 import { readBody } from "./body";
 import { validParams } from "./params";
 import type { StaffEnv } from "./staff-auth";
@@ -40,14 +40,26 @@ const validSession = validParams({ id: v.pipe(v.string(), v.regex(SESSION_ID_PAT
   throw notFound();
 });
 
-const sessionView = (s: BimtekSession) => {
-  const {
-    arrivalOf: _a,
-    seatOf: _s,
-    ...session
-  } = s as BimtekSession & { arrivalOf?: unknown; seatOf?: unknown };
-  return { ...session, region: describeRegion(s.regionCode), seatsLeft: seatsLeft(s) };
-};
+/**
+ * A session as its organisers see it: what they set, where its seats stand and where its course is;
+ * not the bookkeeping the workflow and the seat decisions keep on the item.
+ */
+const sessionView = (s: BimtekSession) => ({
+  ...publicSession(s),
+  status: s.status,
+  quotas: s.quotas,
+  quotaSeatsHeld: s.quotaHeld,
+  seatsHeld: s.seatsHeld,
+  speakers: s.speakers,
+  scheduleVersion: s.scheduleVersion,
+  enrolmentClosed: s.enrolmentClosed ?? false,
+  ...(s.certifiedAt ? { certifiedAt: s.certifiedAt } : {}),
+  ...(s.cancelledAt ? { cancelledAt: s.cancelledAt, cancellationReason: s.cancellationReason } : {}),
+  ...(s.flags?.length ? { flags: s.flags } : {}),
+  createdBy: s.createdBy,
+  createdAt: s.createdAt,
+  updatedAt: s.updatedAt,
+});
 
 /** Starting (or superseding) the workflow after the save: should it fail, the reconciler does it. */
 async function afterSave(work: () => Promise<unknown>, sessionId: string, what: string): Promise<void> {
