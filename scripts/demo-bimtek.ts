@@ -117,11 +117,12 @@ const run = Date.now() % 10_000;
 
 async function candidate(i: number) {
   const email = `calon${i}.${run}@example.com`;
+  const fullName = `Calon Peserta ${["Satu", "Dua", "Tiga", "Empat", "Lima"][i]}`;
   const nik = `320501${String(15 + 40).padStart(2, "0")}0795${String((run * 10 + i) % 10_000).padStart(4, "0")}`;
   const since = new Date().toISOString();
   const registered = await call("POST", "/v1/registrations", {
     nik,
-    fullName: `Calon Peserta ${["Satu", "Dua", "Tiga", "Empat", "Lima"][i]}`,
+    fullName,
     birthPlace: "Garut",
     birthDate: "1995-07-15",
     gender: "P",
@@ -142,7 +143,7 @@ async function candidate(i: number) {
   if (!link) throw new Error("No action link in the village head's email");
   const decided = await form(link, { decision: "recommend", reason: "", note: "" });
   expectStatus("recommendation", decided.status, 200, decided.text.slice(0, 200));
-  return { id, email, receiptCode: String(registered.json.receiptCode) };
+  return { id, email, fullName, receiptCode: String(registered.json.receiptCode) };
 }
 
 async function main() {
@@ -252,13 +253,16 @@ async function main() {
     const shown = verify ? await call("GET", new URL(verify).pathname) : undefined;
     say(`certificate to ${p.email}: ${shown?.json?.number ?? "?"} (${shown?.status})`);
   }
-  const verification = await mailTo(
-    DISTRICT_APPROVER,
-    /.*/,
-    new Date(Date.now() - 30_000).toISOString(),
-    60_000,
-  );
-  say(`district verification asked of ${DISTRICT_APPROVER}: "${verification.subject}"`);
+  // Bimtek dasar completed: each one's recruitment moves on to district verification.
+  for (const p of participants) {
+    const verification = await mailTo(
+      DISTRICT_APPROVER,
+      new RegExp(`Verifikasi.*${p.fullName}`),
+      cancelledAt,
+      60_000,
+    );
+    say(`district verification of ${p.fullName} asked of ${DISTRICT_APPROVER} at ${verification.sentAt}`);
+  }
   say("done");
 }
 
