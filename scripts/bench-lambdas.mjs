@@ -14,6 +14,7 @@ const handlers = {
   "task:notifications": "packages/functions/src/tasks/notifications.ts",
   "task:recruitment": "packages/functions/src/tasks/recruitment.ts",
   "task:cases": "packages/functions/src/tasks/cases.ts",
+  "task:bimtek": "packages/functions/src/tasks/bimtek.ts",
   cron: "packages/functions/src/cron/scheduled.ts",
   "events:execution-status": "packages/functions/src/events/execution-status.ts",
   "mail:ses-feedback": "packages/functions/src/mail/ses-feedback.ts",
