@@ -44,8 +44,9 @@ const sessionView = (s: BimtekSession) => {
   const {
     arrivalOf: _a,
     seatOf: _s,
+    decidedFor: _d,
     ...session
-  } = s as BimtekSession & { arrivalOf?: unknown; seatOf?: unknown };
+  } = s as BimtekSession & { arrivalOf?: unknown; seatOf?: unknown; decidedFor?: unknown };
   return { ...session, region: describeRegion(s.regionCode), seatsLeft: seatsLeft(s) };
 };
 
