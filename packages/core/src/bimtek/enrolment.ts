@@ -8,7 +8,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { nowIso } from "../clock";
+import { now, nowIso } from "../clock";
 import { workflowPolicy } from "../config/durations";
 import { conditionFailed, db, queryAll } from "../db/client";
 import { AppError } from "../error";
@@ -50,6 +50,18 @@ import { enrolmentOpen, getSession, getSessionItem, sessionFromItem } from "./se
  * The decision is recorded on the session under the enrolment id (`arrivalOf`, `seatOf`), so a
  * retried or doubled submission finds its first answer instead of taking a second seat; one
  * active enrolment per person and level is the `personLevel` item, claimed first.
+ *
+ * Crash safety. The decision and the enrolment item are two writes (the decision must stay one
+ * plain update of the session for capacity to hold under concurrency, and the item's keys need the
+ * arrival number it hands out). So the decision also keeps who it is for (`decidedFor`): the
+ * session is the source of truth and the item is derived from it, as a recorded approval decision
+ * is delivered after it is stored (action/decision.ts). A crash between the two — a held seat or a
+ * `waiting` count with nobody behind it — is finished by `finishDecidedEnrolments`, run before the
+ * session's timeline events and seat offers act and by an enrolment that finds seats stranded
+ * behind a waiting count: it writes the item (conditionally, so it converges with a late in-flight
+ * enrol) and tells the person once (`notifyParticipant`'s markers). A claim left without a
+ * decision (a crash right after `claimPersonLevel`) is voided on the session and released when the
+ * person enrols elsewhere.
  */
 
 const ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -57,6 +69,27 @@ const newEnrolmentId = () =>
   `e${Array.from({ length: 12 }, () => ID_ALPHABET[randomInt(ID_ALPHABET.length)]).join("")}`;
 
 type SeatDecision = "quota" | "general" | "waiting";
+
+/** What the session's decision keeps to write the enrolment item should its enrol not get there. */
+interface DecidedFor {
+  registrationId: string;
+  villageCode: string;
+  kecamatanCode: string;
+  priority: 0 | 1;
+  /** When the decision was made. */
+  at: string;
+}
+
+/** `arrivalOf` of a claim voided by a repair: no seat will ever be decided for that enrolment id. */
+const VOIDED = 0;
+
+/**
+ * How old an unfinished decision or claim must be before a repair finishes it: far longer than an
+ * enrol takes, so a repair does not race one in flight (were it to, both writes are conditional and
+ * the email is sent once, so they still converge).
+ */
+export const UNFINISHED_GRACE_MS = 30_000;
+const graceCutoff = () => new Date(now().getTime() - UNFINISHED_GRACE_MS).toISOString();
 
 const STORAGE_ATTRIBUTES = [
   "pk",
@@ -185,6 +218,8 @@ export interface EnrolResult {
   enrolment: Enrolment;
   /** Place on the waiting list as of the answer; undefined when a seat is held. */
   position: number | undefined;
+  /** Seats offered on the way (they were stranded): the caller starts their offer workflows. */
+  offered?: Enrolment[];
 }
 
 const wrongCredentials = () => {
@@ -198,6 +233,8 @@ const enrolmentClosed = () =>
   new AppError("conflict", "Pendaftaran sudah ditutup", "Pendaftaran untuk sesi ini sudah ditutup.");
 
 const sessionNotFound = () => new AppError("not-found", "Sesi Bimtek tidak ditemukan");
+
+const changing = () => new AppError("conflict", "Pendaftaran sedang berubah", "Coba lagi sebentar lagi.");
 
 /**
  * Claims the person's one active enrolment of the level for this session: the id of the new (or,
@@ -231,13 +268,66 @@ async function claimPersonLevel(session: BimtekSession, registrationId: string):
     // Released meanwhile (a cancellation): claim again.
     if (!claim) continue;
     if (claim.sessionId === session.id) return String(claim.enrollmentId);
+    // Left by a crash with nothing behind it: released, claim again.
+    if (await settleUnfinishedClaim(claim, registrationId, session.level)) continue;
     throw new AppError(
       "conflict",
       "Sudah terdaftar pada sesi lain",
       `Anda sudah terdaftar atau menunggu pada sesi ${session.level === "dasar" ? "Bimtek dasar" : "Bimtek lanjutan"} lain. Batalkan pendaftaran itu terlebih dahulu jika ingin pindah sesi.`,
     );
   }
-  throw new AppError("conflict", "Pendaftaran sedang berubah", "Coba lagi sebentar lagi.");
+  throw changing();
+}
+
+const arrivalsOf = (item: Record<string, unknown>) => (item.arrivalOf ?? {}) as Record<string, number>;
+const decisionsOf = (item: Record<string, unknown>) => (item.decidedFor ?? {}) as Record<string, DecidedFor>;
+
+/**
+ * A claim on another session with no enrolment behind it, older than the grace period (a crash
+ * after the claim, or after the seat decision): finished when that session decided a seat for it
+ * (then the 409 stands), otherwise voided there — so a late decision cannot follow — and released.
+ * Returns whether it was released.
+ */
+async function settleUnfinishedClaim(
+  claim: Record<string, unknown>,
+  registrationId: string,
+  level: Enrolment["level"],
+): Promise<boolean> {
+  const enrollmentId = String(claim.enrollmentId);
+  const sessionId = String(claim.sessionId);
+  if (String(claim.createdAt) > graceCutoff() || (await getEnrolment(enrollmentId))) return false;
+  const item = await getSessionItem(sessionId);
+  if (item?.status === "scheduled" && !(await voidDecision(sessionId, enrollmentId))) {
+    const finished = await writeDecidedEnrolment(sessionId, enrollmentId);
+    if (finished) {
+      await tellDecision(finished.enrolment, finished.session);
+      return false;
+    }
+  }
+  // No seat decided (or the session is over: nothing to hold a seat in).
+  await releaseClaim(registrationId, level, enrollmentId);
+  return true;
+}
+
+/** Marks an enrolment id as never to be decided; false when a decision was made first. */
+async function voidDecision(sessionId: string, enrollmentId: string): Promise<boolean> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.session(sessionId),
+        UpdateExpression: "SET arrivalOf.#e = :void",
+        ConditionExpression: "attribute_not_exists(arrivalOf.#e)",
+        ExpressionAttributeNames: { "#e": enrollmentId },
+        ExpressionAttributeValues: { ":void": VOIDED },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (!conditionFailed(error)) throw error;
+  }
+  const item = await getSessionItem(sessionId);
+  return item ? arrivalsOf(item)[enrollmentId] === VOIDED : true;
 }
 
 /** Which seat the session, as read, would give: what the conditional update then insists on. */
@@ -262,12 +352,14 @@ function seatFor(session: BimtekSession, kecamatanCode: string): SeatDecision {
 async function takeArrival(
   sessionId: string,
   enrollmentId: string,
-  kecamatanCode: string,
+  decided: Omit<DecidedFor, "at">,
 ): Promise<{ arrival: number; seat: SeatDecision }> {
+  const { kecamatanCode } = decided;
   for (let attempt = 0; attempt < 50; attempt++) {
     const item = await getSessionItem(sessionId);
     if (!item) throw sessionNotFound();
-    const recorded = (item.arrivalOf as Record<string, number> | undefined)?.[enrollmentId];
+    const recorded = arrivalsOf(item)[enrollmentId];
+    if (recorded === VOIDED) throw changing();
     if (recorded !== undefined) {
       return {
         arrival: recorded,
@@ -285,6 +377,7 @@ async function takeArrival(
       ":now": at,
       ":one": 1,
       ":seat": seat,
+      ":decided": { ...decided, at } satisfies DecidedFor,
     };
     const conditions = [
       "#status = :scheduled",
@@ -292,7 +385,12 @@ async function takeArrival(
       "enrolmentClosesAt > :now",
       "attribute_not_exists(arrivalOf.#e)",
     ];
-    const sets = ["arrivals = arrivals + :one", "arrivalOf.#e = arrivals + :one", "seatOf.#e = :seat"];
+    const sets = [
+      "arrivals = arrivals + :one",
+      "arrivalOf.#e = arrivals + :one",
+      "seatOf.#e = :seat",
+      "decidedFor.#e = :decided",
+    ];
     // Only the names and values the chosen expression uses: DynamoDB refuses unused ones.
     const useQuota = () => {
       if (!quota) return;
@@ -363,11 +461,18 @@ export async function enrol(request: EnrolRequest): Promise<EnrolResult> {
   if (earlier) return { enrolment: earlier, position: await waitingPosition(earlier) };
   if (!enrolmentOpen(session)) throw enrolmentClosed();
 
-  const priority = await priorityOf(session, registration);
-  const kecamatanCode = parentRegion(registration.villageCode) ?? registration.villageCode;
+  // Seats free while people wait and nobody is offered them: a decision whose enrolment was never
+  // written may hold the list (a newcomer must not jump it). Finish it and offer the seats first.
+  const offered = seatsStranded(session) ? await offerSeats(session.id) : [];
+  const decided = {
+    registrationId: registration.id,
+    villageCode: registration.villageCode,
+    kecamatanCode: parentRegion(registration.villageCode) ?? registration.villageCode,
+    priority: await priorityOf(session, registration),
+  };
   let decision: { arrival: number; seat: SeatDecision };
   try {
-    decision = await takeArrival(session.id, enrollmentId, kecamatanCode);
+    decision = await takeArrival(session.id, enrollmentId, decided);
   } catch (error) {
     // No seat decision was made: the person's claim is released so they may enrol elsewhere.
     if (error instanceof AppError && error.kind !== "unavailable") {
@@ -376,42 +481,12 @@ export async function enrol(request: EnrolRequest): Promise<EnrolResult> {
     throw error;
   }
   const at = nowIso();
-  const enrolment: Enrolment = {
-    id: enrollmentId,
-    sessionId: session.id,
-    level: session.level,
-    registrationId: registration.id,
-    villageCode: registration.villageCode,
-    kecamatanCode,
-    status: decision.seat === "waiting" ? "waitlisted" : "confirmed",
-    ...(decision.seat === "waiting" ? {} : { seat: decision.seat }),
-    priority,
-    arrival: decision.arrival,
-    createdAt: at,
-    updatedAt: at,
-  };
-  try {
-    await db().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: {
-          ...keys.enrolment(enrollmentId),
-          ...keys.bySession(session.id, decision.arrival),
-          ...(decision.seat === "waiting" ? keys.waiting(session.id, priority, decision.arrival) : {}),
-          entity: "bimtek-enrolment",
-          ...enrolment,
-        },
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    );
-  } catch (error) {
-    if (!conditionFailed(error)) throw error;
-    // The doubled submission wrote it first.
-    const first = await getEnrolment(enrollmentId);
-    if (first) return { enrolment: first, position: await waitingPosition(first) };
-    throw error;
-  }
+  const { enrolment, created } = await putEnrolment(
+    decidedEnrolment(session, enrollmentId, { ...decided, at }, decision.arrival, decision.seat),
+  );
   const position = await waitingPosition(enrolment);
+  // The doubled submission (or a repair) wrote it first, and tells.
+  if (!created) return { enrolment, position, offered };
   await notifyParticipant(enrolment, enrolment.status === "confirmed" ? "confirmed" : "waitlisted", {
     session,
     registration,
@@ -420,7 +495,129 @@ export async function enrol(request: EnrolRequest): Promise<EnrolResult> {
     logger.warn("Enrolment email not sent", { enrollmentId, error: error as Error });
   });
   logger.info("Bimtek enrolment", { enrollmentId, sessionId: session.id, status: enrolment.status });
-  return { enrolment, position };
+  return { enrolment, position, offered };
+}
+
+/** The enrolment item a seat decision stands for. */
+function decidedEnrolment(
+  session: BimtekSession,
+  id: string,
+  decided: DecidedFor,
+  arrival: number,
+  seat: SeatDecision,
+): Enrolment {
+  return {
+    id,
+    sessionId: session.id,
+    level: session.level,
+    registrationId: decided.registrationId,
+    villageCode: decided.villageCode,
+    kecamatanCode: decided.kecamatanCode,
+    status: seat === "waiting" ? "waitlisted" : "confirmed",
+    ...(seat === "waiting" ? {} : { seat }),
+    priority: decided.priority,
+    arrival,
+    createdAt: decided.at,
+    updatedAt: nowIso(),
+  };
+}
+
+/** Writes a decided enrolment unless it is there (the enrol and a repair converge): the stored one. */
+async function putEnrolment(enrolment: Enrolment): Promise<{ enrolment: Enrolment; created: boolean }> {
+  try {
+    await db().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          ...keys.enrolment(enrolment.id),
+          ...keys.bySession(enrolment.sessionId, enrolment.arrival),
+          ...(enrolment.status === "waitlisted"
+            ? keys.waiting(enrolment.sessionId, enrolment.priority, enrolment.arrival)
+            : {}),
+          entity: "bimtek-enrolment",
+          ...enrolment,
+        },
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    );
+    return { enrolment, created: true };
+  } catch (error) {
+    if (!conditionFailed(error)) throw error;
+    const first = await getEnrolment(enrolment.id);
+    if (first) return { enrolment: first, created: false };
+    throw error;
+  }
+}
+
+/**
+ * The enrolment the session decided for `enrollmentId`, written if its enrol did not get there.
+ * Undefined when no seat was decided for it (or the decision predates `decidedFor`).
+ */
+async function writeDecidedEnrolment(
+  sessionId: string,
+  enrollmentId: string,
+): Promise<{ enrolment: Enrolment; created: boolean; session: BimtekSession } | undefined> {
+  const item = await getSessionItem(sessionId);
+  if (!item) return undefined;
+  const arrival = arrivalsOf(item)[enrollmentId];
+  const decided = decisionsOf(item)[enrollmentId];
+  if (!decided || arrival === undefined || arrival === VOIDED) return undefined;
+  const seat = (item.seatOf as Record<string, SeatDecision>)[enrollmentId] ?? "waiting";
+  const session = sessionFromItem(item);
+  const written = await putEnrolment(decidedEnrolment(session, enrollmentId, decided, arrival, seat));
+  if (written.created) {
+    logger.warn("Bimtek enrolment finished after its enrol stopped", {
+      enrollmentId,
+      sessionId,
+      status: written.enrolment.status,
+    });
+  }
+  return { ...written, session };
+}
+
+/** The enrolment's first answer (confirmed or waitlisted), if it was never given; once. */
+async function tellDecision(e: Enrolment, session: BimtekSession): Promise<void> {
+  const told = [`confirmed:${e.id}`, `waitlisted:${e.id}`, `offer:${e.id}`];
+  if (session.status !== "scheduled" || e.notified?.some((marker) => told.includes(marker))) return;
+  if (e.status !== "confirmed" && e.status !== "waitlisted") return;
+  await notifyParticipant(e, e.status, { session, position: await waitingPosition(e) });
+}
+
+/**
+ * Finishes the session's enrolments whose enrol stopped after the seat decision (older than the
+ * grace period): the missing item written from the decision, the person told once — also when the
+ * item was written but the email never went out. Run before anything reads the participants or
+ * offers seats. Returns the enrolments written now.
+ */
+export async function finishDecidedEnrolments(sessionId: string): Promise<Enrolment[]> {
+  const item = await getSessionItem(sessionId);
+  if (!item) return [];
+  const session = sessionFromItem(item);
+  const cutoff = graceCutoff();
+  const listed = new Map((await listEnrolments(sessionId)).map((e) => [e.id, e]));
+  const finished: Enrolment[] = [];
+  for (const [id, decided] of Object.entries(decisionsOf(item))) {
+    if (decided.at > cutoff) continue;
+    let e = listed.get(id);
+    if (!e) {
+      const written = await writeDecidedEnrolment(sessionId, id);
+      if (!written) continue;
+      e = written.enrolment;
+      if (written.created) finished.push(e);
+    }
+    await tellDecision(e, session).catch((error: unknown) => {
+      logger.warn("Enrolment email not sent", { enrollmentId: id, error: error as Error });
+    });
+  }
+  return finished;
+}
+
+/** Seats a waiting person could take but nobody was offered (healthy only between a release and its offer). */
+function seatsStranded(session: BimtekSession): boolean {
+  if (session.waiting > 0 && session.generalHeld < generalSeats(session)) return true;
+  return Object.entries(session.quotas).some(
+    ([code, seats]) => (session.waitingFrom?.[code] ?? 0) > 0 && (session.quotaHeld[code] ?? 0) < seats,
+  );
 }
 
 async function releaseClaim(registrationId: string, level: Enrolment["level"], enrollmentId: string) {
@@ -541,7 +738,7 @@ export async function cancelEnrolment(
     }
     return e.sessionId;
   }
-  throw new AppError("conflict", "Pendaftaran sedang berubah", "Coba lagi sebentar lagi.");
+  throw changing();
 }
 
 /** An offered seat is declined or its claim window passed: the seat is freed. Idempotent. */
@@ -645,6 +842,8 @@ function offerableSeat(session: BimtekSession, e: Enrolment): "quota" | "general
  * it misses).
  */
 export async function offerSeats(sessionId: string): Promise<Enrolment[]> {
+  // The waiting list must be whole first: a waiting count without its enrolment would hold seats back.
+  await finishDecidedEnrolments(sessionId);
   const offered: Enrolment[] = [];
   for (let round = 0; round < 500; round++) {
     const session = await getSession(sessionId);

@@ -8,7 +8,13 @@ import { getRegistration } from "../registration/repository";
 import { attemptOf } from "../workflow/executions";
 import { requestAttendance } from "./attendance";
 import { issueCertificates } from "./certificates";
-import { closeEnrolment, endSessionEnrolments, listEnrolments, offerSeats } from "./enrolment";
+import {
+  closeEnrolment,
+  endSessionEnrolments,
+  finishDecidedEnrolments,
+  listEnrolments,
+  offerSeats,
+} from "./enrolment";
 import { bimtekKeys } from "./keys";
 import { type BimtekSession, type Enrolment, isActiveEnrolment } from "./model";
 import { type Recipient, reminderEmail, rescheduledEmail, sessionCancelledEmail } from "./session-messages";
@@ -68,6 +74,8 @@ export async function runEvent(task: v.InferOutput<typeof RunEventTask>): Promis
   }
   const key = eventKey(task.event, task.version);
   if (session.eventsDone?.includes(key)) return { ran: false };
+  // Enrolments whose enrol stopped after the seat decision are finished first: every event reads the participants.
+  await finishDecidedEnrolments(session.id);
   await eventHandlers[task.event](session, key);
   await addOnce(bimtekKeys.session(session.id), "eventsDone", key);
   logger.info("Bimtek session event done", {

@@ -29,6 +29,7 @@ const STORAGE_ATTRIBUTES = [
   ...executionKeys.attributes,
   "arrivalOf",
   "seatOf",
+  "decidedFor",
 ] as const;
 
 /** The session as the domain sees it, without the storage attributes. */
@@ -109,9 +110,11 @@ export async function createSession(staff: Staff, input: SessionInput): Promise<
               ...startPending(SESSION_WORKFLOW, id),
               entity: "bimtek-session",
               ...session,
-              // Enrolment ids → "<arrival>:<seat>": makes a retried seat decision find its first answer.
+              // Enrolment ids → arrival and seat: a retried seat decision finds its first answer; and
+              // → who it is for, so a crash before the enrolment item is written loses nothing.
               arrivalOf: {},
               seatOf: {},
+              decidedFor: {},
             },
             ConditionExpression: "attribute_not_exists(pk)",
           },

@@ -74,7 +74,8 @@ interface Enrolled {
 
 /** What the idempotency record keeps: no link code (it is derived on the way out). */
 async function enrolOperation(body: { sessionId: string; registrationId: string; receiptCode: string }) {
-  const { enrolment, position } = await enrol(body);
+  const { enrolment, position, offered } = await enrol(body);
+  await startOffers(offered ?? []);
   return {
     enrollmentId: enrolment.id,
     status: enrolment.status,
@@ -158,17 +159,22 @@ async function enrolmentPage(c: Context, e: Enrolment, notice?: string, status: 
   );
 }
 
+/** Starts the offer workflows of seats just offered; a start that fails is left to the reconciler. */
+async function startOffers(offered: Enrolment[]): Promise<void> {
+  for (const e of offered) {
+    await startOffer(e).catch((error: unknown) => {
+      logger.warn("Offer workflow not started; the reconciler will start it", {
+        enrollmentId: e.id,
+        error: error as Error,
+      });
+    });
+  }
+}
+
 /** After a seat was freed: the next on the list are offered it, and their offer workflows started. */
 async function offerFreedSeats(sessionId: string): Promise<void> {
   try {
-    for (const offered of await offerSeats(sessionId)) {
-      await startOffer(offered).catch((error: unknown) => {
-        logger.warn("Offer workflow not started; the reconciler will start it", {
-          enrollmentId: offered.id,
-          error: error as Error,
-        });
-      });
-    }
+    await startOffers(await offerSeats(sessionId));
   } catch (error) {
     // The seat is free and the session workflow's close-enrolment step offers it again.
     logger.warn("Freed seats not offered yet", { sessionId, error: error as Error });
