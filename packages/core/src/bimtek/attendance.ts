@@ -4,7 +4,7 @@ import { conditionFailed, db, getMany } from "../db/client";
 import { AppError, type FieldError } from "../error";
 import { hashEmail } from "../identity/protect";
 import { sendMail } from "../mail/send";
-import { addOnce } from "../record/once";
+import { doOnce } from "../record/once";
 import { appendEvent, recordAccess, type TrailEvent } from "../record/trail";
 import { registrationKeys } from "../registration/keys";
 import type { Registration } from "../registration/model";
@@ -85,9 +85,11 @@ export async function requestAttendance(session: Pick<BimtekSession, "id">): Pro
   for (const [email, name] of recipients) {
     const marker = hashEmail(email);
     if (alreadyAsked.includes(marker)) continue;
-    await sendMail({ to: [email], ...attendanceRequestEmail(current, name) });
-    await addOnce(bimtekKeys.session(current.id), ATTENDANCE_ASKED, marker);
-    asked += 1;
+    // Claimed before the send, given back if it fails: a crash in between mails nobody twice.
+    const sent = await doOnce(bimtekKeys.session(current.id), ATTENDANCE_ASKED, marker, () =>
+      sendMail({ to: [email], ...attendanceRequestEmail(current, name) }),
+    );
+    if (sent) asked += 1;
   }
   return { asked };
 }

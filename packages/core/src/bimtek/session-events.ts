@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { nowIso } from "../clock";
+import { workflowPolicy } from "../config/durations";
 import { logger } from "../log";
 import type { RenderedEmail } from "../mail/render";
 import { sendMail } from "../mail/send";
@@ -12,7 +13,7 @@ import { closeEnrolment, endSessionEnrolments, listEnrolments, offerSeats } from
 import { bimtekKeys } from "./keys";
 import { type BimtekSession, type Enrolment, isActiveEnrolment } from "./model";
 import { type Recipient, reminderEmail, rescheduledEmail, sessionCancelledEmail } from "./session-messages";
-import { getSession } from "./sessions";
+import { closeTimeline, getSession } from "./sessions";
 import { type BimtekPolicy, eventKey, nextEvent, SESSION_EVENTS, type SessionEvent } from "./timeline";
 import { offerReconciler, startOffer } from "./workflow";
 
@@ -68,8 +69,11 @@ export async function runEvent(task: v.InferOutput<typeof RunEventTask>): Promis
   }
   const key = eventKey(task.event, task.version);
   if (session.eventsDone?.includes(key)) return { ran: false };
-  await eventHandlers[task.event](session, key);
+  // Not due after all (the session moved between the plan and now): not done; the plan is read again.
+  if ((await eventHandlers[task.event](session, key)) === "not-due") return { ran: false };
   await addOnce(bimtekKeys.session(session.id), "eventsDone", key);
+  const after = await getSession(session.id);
+  if (after && !nextEvent(after, workflowPolicy().bimtek)) await closeTimeline(session.id);
   logger.info("Bimtek session event done", {
     sessionId: session.id,
     event: task.event,
@@ -78,7 +82,7 @@ export async function runEvent(task: v.InferOutput<typeof RunEventTask>): Promis
   return { ran: true };
 }
 
-type EventHandler = (session: BimtekSession, key: string) => Promise<void>;
+type EventHandler = (session: BimtekSession, key: string) => Promise<void | "not-due">;
 
 const eventHandlers: Record<SessionEvent, EventHandler> = {
   "reschedule-notice": (session, key) =>
@@ -105,7 +109,7 @@ const eventHandlers: Record<SessionEvent, EventHandler> = {
     await requestAttendance(session);
   },
   async certificates(session) {
-    await issueCertificates(session);
+    if ((await issueCertificates(session)) === "not-due") return "not-due";
   },
   async cancellation(session, key) {
     // Told first (each once), then ended: a crash in between tells the rest on the retry.
