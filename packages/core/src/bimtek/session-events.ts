@@ -7,7 +7,7 @@ import { sendMail } from "../mail/send";
 import { addOnce, doOnce } from "../record/once";
 import { getRegistration } from "../registration/repository";
 import { attemptOf } from "../workflow/executions";
-import { requestAttendance } from "./attendance";
+import { remindAttendance, requestAttendance } from "./attendance";
 import { issueCertificates } from "./certificates";
 import { closeEnrolment, endSessionEnrolments, listEnrolments, offerSeats } from "./enrolment";
 import { bimtekKeys } from "./keys";
@@ -107,6 +107,9 @@ const eventHandlers: Record<SessionEvent, EventHandler> = {
   },
   async attendance(session) {
     await requestAttendance(session);
+  },
+  async "attendance-reminder"(session, key) {
+    await remindAttendance(session, key);
   },
   async certificates(session) {
     if ((await issueCertificates(session)) === "not-due") return "not-due";
