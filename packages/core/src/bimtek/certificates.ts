@@ -191,7 +191,9 @@ async function complete(session: BimtekSession, enrolment: Enrolment): Promise<E
  */
 async function releaseClaim(session: BimtekSession, enrolment: Enrolment) {
   const key = bimtekKeys.personLevel(enrolment.registrationId, session.level);
-  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
+  const { Item } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }),
+  );
   if (Item?.enrollmentId !== enrolment.id) return [];
   return [
     {

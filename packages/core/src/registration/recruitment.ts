@@ -11,8 +11,8 @@ import {
 import { storedDecision } from "../action/decision";
 import { type ActionOption, markDecisionApplied } from "../action/repository";
 import { now } from "../clock";
-import { db } from "../db/client";
 import { workflowPolicy } from "../config/durations";
+import { db } from "../db/client";
 import { AppError } from "../error";
 import { sendMail } from "../mail/send";
 import { nextNumber } from "../record/counter";
