@@ -35,7 +35,6 @@ import {
   enrolled,
   GARUT_OFFICER,
   mailTo,
-  type Person,
   scheduledSession,
 } from "./support/bimtek";
 import { pump, until, useFakeWorkflowClock } from "./support/fake-clock";

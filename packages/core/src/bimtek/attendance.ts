@@ -109,7 +109,7 @@ export async function remindAttendance(
   key: string,
 ): Promise<{ reminded: number }> {
   const current = await getSession(session.id);
-  if (!current || current.status !== "scheduled" || current.certifiedAt) return { reminded: 0 };
+  if (current?.status !== "scheduled" || current.certifiedAt) return { reminded: 0 };
   const participants = (await sessionEnrolments(current.id)).filter((e) => e.status === "confirmed");
   if (participants.length === 0 || participants.some((e) => e.days !== undefined)) return { reminded: 0 };
   let reminded = 0;

@@ -82,7 +82,8 @@ export async function runEvent(task: v.InferOutput<typeof RunEventTask>): Promis
   return { ran: true };
 }
 
-type EventHandler = (session: BimtekSession, key: string) => Promise<void | "not-due">;
+/** `not-due`: the event's time has not come after all (see `runEvent`); anything else: done. */
+type EventHandler = (session: BimtekSession, key: string) => Promise<unknown>;
 
 const eventHandlers: Record<SessionEvent, EventHandler> = {
   "reschedule-notice": (session, key) =>
@@ -112,7 +113,7 @@ const eventHandlers: Record<SessionEvent, EventHandler> = {
     await remindAttendance(session, key);
   },
   async certificates(session) {
-    if ((await issueCertificates(session)) === "not-due") return "not-due";
+    return (await issueCertificates(session)) === "not-due" ? "not-due" : undefined;
   },
   async cancellation(session, key) {
     // Told first (each once), then ended: a crash in between tells the rest on the retry.
