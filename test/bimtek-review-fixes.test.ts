@@ -29,14 +29,7 @@ import { seedDirectoryIfEmpty } from "../packages/local/src/seed";
 import { LocalStepFunctions } from "../packages/local/src/sfn/engine";
 import { serveStepFunctions } from "../packages/local/src/sfn/server";
 import { localLambdas, localStatusChangeHandler, registerWorkflows } from "../packages/local/src/workflows";
-import {
-  candidate,
-  DAY,
-  enrolled,
-  GARUT_OFFICER,
-  mailTo,
-  scheduledSession,
-} from "./support/bimtek";
+import { candidate, DAY, enrolled, GARUT_OFFICER, mailTo, scheduledSession } from "./support/bimtek";
 import { pump, until, useFakeWorkflowClock } from "./support/fake-clock";
 import { startTestStepFunctions, type TestStepFunctions } from "./support/step-functions";
 
