@@ -9,6 +9,7 @@ import {
   type Action,
   actionRef,
   type CurrentRequest,
+  closeAction,
   closeOthers,
   type DecisionChoice,
   getAction,
@@ -78,6 +79,18 @@ export async function deliverDecision(
  */
 export async function storedDecision(subject: RequestSubject): Promise<Action | undefined> {
   return unappliedDecision(await getCurrentRequest(subject));
+}
+
+/**
+ * A step's deadline passed with nobody answering as far as the workflow knows: the request's
+ * pending links are closed first (pending → expired, each conditionally), so an answer given at the
+ * same instant is either recorded before — and returned here: it wins — or refused after (its page
+ * then says the time ran out). Never both, never neither.
+ */
+export async function closeAtDeadline(subject: RequestSubject): Promise<Action | undefined> {
+  const current = await getCurrentRequest(subject);
+  for (const id of current?.actionIds ?? []) await closeAction(id, "expired");
+  return storedDecision(subject);
 }
 
 /**

@@ -27,6 +27,27 @@ export function attendanceRequestEmail(s: BimtekSession, recipientName?: string)
   });
 }
 
+/**
+ * To an organiser halfway through the correction window when no attendance was saved at all: without
+ * it every participant would be told they missed the session.
+ */
+export function attendanceReminderEmail(s: BimtekSession, recipientName?: string): RenderedEmail {
+  const certificatesAt = new Date(
+    Date.parse(s.endsAt) + workflowPolicy().bimtek.certificatesAfterSeconds * 1000,
+  ).toISOString();
+  return renderEmail({
+    subject: `Pengingat: daftar hadir belum diisi: ${s.title}`,
+    ...(recipientName ? { greeting: `Yth. ${recipientName},` } : {}),
+    paragraphs: [
+      "Daftar hadir sesi Bimtek berikut belum diisi sama sekali.",
+      `Sertifikat diterbitkan pada ${formatLocalTime(certificatesAt, s.regionCode)} berdasarkan daftar hadir. Bila sampai saat itu daftar hadir tetap kosong, semua peserta dicatat tidak menyelesaikan Bimtek dan diberi tahu demikian.`,
+      "Tautan ini khusus untuk penyelenggara: jangan diteruskan.",
+    ],
+    facts: sessionFacts(s),
+    actions: [{ label: "Isi daftar hadir", url: attendanceUrl(s.id) }],
+  });
+}
+
 /** To the participant who attended every day: the certificate and its public verification link. */
 export function certificateEmail(
   s: BimtekSession,

@@ -4,14 +4,14 @@ import { conditionFailed, db, getMany } from "../db/client";
 import { AppError, type FieldError } from "../error";
 import { hashEmail } from "../identity/protect";
 import { sendMail } from "../mail/send";
-import { addOnce } from "../record/once";
+import { doOnce } from "../record/once";
 import { appendEvent, recordAccess, type TrailEvent } from "../record/trail";
 import { registrationKeys } from "../registration/keys";
 import type { Registration } from "../registration/model";
 import { tableName } from "../resources";
 import { resolveDuty } from "../staff/directory";
 import { localDate } from "../time";
-import { attendanceRequestEmail } from "./attendance-messages";
+import { attendanceReminderEmail, attendanceRequestEmail } from "./attendance-messages";
 import { enrolmentFromItem, listEnrolments } from "./enrolment";
 import { bimtekKeys } from "./keys";
 import type { BimtekSession, Enrolment } from "./model";
@@ -74,22 +74,52 @@ export async function requestAttendance(session: Pick<BimtekSession, "id">): Pro
   const current = item ? sessionFromItem(item) : undefined;
   if (!item || !current || current.status === "cancelled" || current.certifiedAt) return { asked: 0 };
   const alreadyAsked = (item[ATTENDANCE_ASKED] as string[] | undefined) ?? [];
-  const level = current.level === "dasar" ? "district" : "province";
-  const organisers = await resolveDuty(current.regionCode, level, "bimtek-organiser");
-  const recipients = new Map<string, string | undefined>();
-  for (const person of organisers?.people ?? []) recipients.set(person.email.toLowerCase(), person.name);
-  const creator = current.createdBy.email.toLowerCase();
-  if (!recipients.has(creator)) recipients.set(creator, undefined);
-
   let asked = 0;
-  for (const [email, name] of recipients) {
+  for (const [email, name] of await organisersOf(current)) {
     const marker = hashEmail(email);
     if (alreadyAsked.includes(marker)) continue;
-    await sendMail({ to: [email], ...attendanceRequestEmail(current, name) });
-    await addOnce(bimtekKeys.session(current.id), ATTENDANCE_ASKED, marker);
-    asked += 1;
+    // Claimed before the send, given back if it fails: a crash in between mails nobody twice.
+    const sent = await doOnce(bimtekKeys.session(current.id), ATTENDANCE_ASKED, marker, () =>
+      sendMail({ to: [email], ...attendanceRequestEmail(current, name) }),
+    );
+    if (sent) asked += 1;
   }
   return { asked };
+}
+
+/** The session's organisers by address (lower case) → name: the region's duty and the creator. */
+async function organisersOf(session: BimtekSession): Promise<Map<string, string | undefined>> {
+  const level = session.level === "dasar" ? "district" : "province";
+  const organisers = await resolveDuty(session.regionCode, level, "bimtek-organiser");
+  const recipients = new Map<string, string | undefined>();
+  for (const person of organisers?.people ?? []) recipients.set(person.email.toLowerCase(), person.name);
+  const creator = session.createdBy.email.toLowerCase();
+  if (!recipients.has(creator)) recipients.set(creator, undefined);
+  return recipients;
+}
+
+/**
+ * Halfway through the correction window (the `attendance-reminder` event, once per schedule
+ * version `key`): when no attendance was saved at all — no participant has any days recorded, not
+ * even an empty list — the organisers are reminded, each once, that certificates would otherwise
+ * mark everyone incomplete. A sheet saved at all (even with absences) needs no reminder.
+ */
+export async function remindAttendance(
+  session: Pick<BimtekSession, "id">,
+  key: string,
+): Promise<{ reminded: number }> {
+  const current = await getSession(session.id);
+  if (current?.status !== "scheduled" || current.certifiedAt) return { reminded: 0 };
+  const participants = (await sessionEnrolments(current.id)).filter((e) => e.status === "confirmed");
+  if (participants.length === 0 || participants.some((e) => e.days !== undefined)) return { reminded: 0 };
+  let reminded = 0;
+  for (const [email, name] of await organisersOf(current)) {
+    const sent = await doOnce(bimtekKeys.session(current.id), "notified", `${key}:${hashEmail(email)}`, () =>
+      sendMail({ to: [email], ...attendanceReminderEmail(current, name) }),
+    );
+    if (sent) reminded += 1;
+  }
+  return { reminded };
 }
 
 /** One participant's attendance: the session's local days (1-based) they were present. */

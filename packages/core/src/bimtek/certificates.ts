@@ -4,11 +4,11 @@ import { conditionFailed, db } from "../db/client";
 import { logger } from "../log";
 import { sendMail } from "../mail/send";
 import { nextNumber } from "../record/counter";
-import { addOnce } from "../record/once";
+import { addOnce, doOnce } from "../record/once";
 import { appendEvent, type TrailEvent } from "../record/trail";
 import { writeTransition } from "../record/transition";
 import type { Registration } from "../registration/model";
-import { answerTraining } from "../registration/recruitment";
+import { answerTraining, oweTraining } from "../registration/recruitment";
 import { getRegistration } from "../registration/repository";
 import { tableName } from "../resources";
 import { localDate } from "../time";
@@ -57,12 +57,13 @@ interface CertificatesEvent extends TrailEvent {
  */
 export async function issueCertificates(
   session: Pick<BimtekSession, "id">,
-): Promise<{ completed: number; incomplete: number }> {
+): Promise<{ completed: number; incomplete: number } | "not-due"> {
   const held = await getSession(session.id);
   if (held && now().getTime() < Date.parse(held.endsAt)) {
-    // A session not yet held certifies nobody (a stale caller; the current schedule's timeline will call again).
+    // A session not yet held certifies nobody (a stale caller, the session moved meanwhile): the
+    // event is not done — the current schedule's timeline calls again when it is due.
     logger.warn("Certificates not issued: the session has not ended", { sessionId: session.id });
-    return { completed: 0, incomplete: 0 };
+    return "not-due";
   }
   const current = await closeAttendance(session.id);
   if (!current) return { completed: 0, incomplete: 0 };
@@ -144,6 +145,7 @@ async function complete(session: BimtekSession, enrolment: Enrolment): Promise<E
     await db().send(
       new TransactWriteCommand({
         TransactItems: [
+          ...(await releaseClaim(session, enrolment)),
           {
             Update: {
               TableName: tableName(),
@@ -181,21 +183,52 @@ async function complete(session: BimtekSession, enrolment: Enrolment): Promise<E
   }
 }
 
+/**
+ * The person's one-active-enrolment claim (`personLevel`), released with the enrolment's last
+ * status change: whoever missed a day may enrol in the next session (the email points there).
+ * Only a claim that still names this enrolment goes — one naming another stays, and one already
+ * gone is fine (the condition allows both: nobody else can claim while this one holds it).
+ */
+async function releaseClaim(session: BimtekSession, enrolment: Enrolment) {
+  const key = bimtekKeys.personLevel(enrolment.registrationId, session.level);
+  const { Item } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }),
+  );
+  if (Item?.enrollmentId !== enrolment.id) return [];
+  return [
+    {
+      Delete: {
+        TableName: tableName(),
+        Key: key,
+        ConditionExpression: "attribute_not_exists(pk) OR enrollmentId = :id",
+        ExpressionAttributeValues: { ":id": enrolment.id },
+      },
+    },
+  ];
+}
+
 async function markIncomplete(session: BimtekSession, enrolment: Enrolment): Promise<Enrolment> {
   try {
     await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: bimtekKeys.enrolment(enrolment.id),
-        UpdateExpression: "SET #status = :incomplete, updatedAt = :at",
-        ConditionExpression: "#status = :confirmed AND sessionId = :session",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: {
-          ":incomplete": "incomplete",
-          ":confirmed": "confirmed",
-          ":session": session.id,
-          ":at": nowIso(),
-        },
+      new TransactWriteCommand({
+        TransactItems: [
+          ...(await releaseClaim(session, enrolment)),
+          {
+            Update: {
+              TableName: tableName(),
+              Key: bimtekKeys.enrolment(enrolment.id),
+              UpdateExpression: "SET #status = :incomplete, updatedAt = :at",
+              ConditionExpression: "#status = :confirmed AND sessionId = :session",
+              ExpressionAttributeNames: { "#status": "status" },
+              ExpressionAttributeValues: {
+                ":incomplete": "incomplete",
+                ":confirmed": "confirmed",
+                ":session": session.id,
+                ":at": nowIso(),
+              },
+            },
+          },
+        ],
       }),
     );
     return { ...enrolment, status: "incomplete" };
@@ -209,29 +242,33 @@ const CERTIFICATE_MAILED = "certificate";
 const TRAINING_ANSWERED = "training-answered";
 const INCOMPLETE_TOLD = "incomplete";
 
-/** What a completed participant is owed: the email, and for dasar the recruitment's training answer. */
+/**
+ * What a completed participant is owed: the email (claimed first, given back if it fails), and for
+ * dasar the recruitment's training answer — kept on the registration when its wait is not recorded
+ * yet (`oweTraining`), never failing the other participants.
+ */
 async function deliverCertificate(session: BimtekSession, enrolment: Enrolment): Promise<void> {
   const registration = await getRegistration(enrolment.registrationId);
   const key = bimtekKeys.enrolment(enrolment.id);
+  const email = registration?.email;
+  const number = enrolment.certificateNumber;
   if (!enrolment.notified?.includes(CERTIFICATE_MAILED)) {
-    if (registration?.email && enrolment.certificateNumber) {
-      await sendMail({
-        to: [registration.email],
-        ...certificateEmail(session, registration, enrolment.id, enrolment.certificateNumber),
-      });
-    }
-    await addOnce(key, "notified", CERTIFICATE_MAILED);
+    await doOnce(key, "notified", CERTIFICATE_MAILED, async () => {
+      if (email && number && registration) {
+        await sendMail({ to: [email], ...certificateEmail(session, registration, enrolment.id, number) });
+      }
+    });
   }
   if (session.level !== "dasar" || !registration || enrolment.notified?.includes(TRAINING_ANSWERED)) return;
-  const outcome = await answerTraining(registration, {
+  const answer = {
     completedAt: localDate(new Date(session.endsAt), session.regionCode),
     recordedBy: systemRecorder(session.id),
-    note: `Sertifikat ${enrolment.certificateNumber ?? ""}`.trim(),
-  });
+    note: `Sertifikat ${number ?? ""}`.trim(),
+  };
+  let outcome = await answerTraining(registration, answer);
+  // The recruitment execution has not recorded its wait yet: its wait answers itself later.
   if (outcome === "not-waiting" && registration.stage === "basic-training") {
-    // The recruitment execution has not recorded its wait yet: fail so the task is retried, rather
-    // than drop the completion.
-    throw new Error(`Registration ${registration.id} is not waiting for its training answer yet`);
+    outcome = await oweTraining(registration, answer);
   }
   logger.info("bimtek training answered", {
     enrollmentId: enrolment.id,
@@ -248,10 +285,12 @@ async function tellIncomplete(
 ): Promise<void> {
   if (enrolment.notified?.includes(INCOMPLETE_TOLD)) return;
   const registration: Registration | undefined = await getRegistration(enrolment.registrationId);
-  if (registration?.email) {
-    await sendMail({ to: [registration.email], ...incompleteEmail(session, registration, next) });
-  }
-  await addOnce(bimtekKeys.enrolment(enrolment.id), "notified", INCOMPLETE_TOLD);
+  const email = registration?.email;
+  await doOnce(bimtekKeys.enrolment(enrolment.id), "notified", INCOMPLETE_TOLD, async () => {
+    if (email && registration) {
+      await sendMail({ to: [email], ...incompleteEmail(session, registration, next) });
+    }
+  });
 }
 
 /** The next session of the same level and organiser still open for enrolment, if any. */

@@ -26,6 +26,12 @@ export const bimtekKeys = {
     gsi1sk: `${startsAt}#${id}`,
   }),
   regionPartition: (level: BimtekLevel, regionCode: string) => `BIMTEK#SESSIONS#${level}#${regionCode}`,
+  /**
+   * gsi2 while the session's timeline is open (set at creation, removed when its last event is done):
+   * the sessions — and through them the offers — a local start-up resumes, whatever their region.
+   */
+  openTimeline: (id: string) => ({ gsi2pk: bimtekKeys.openTimelinePartition, gsi2sk: id }),
+  openTimelinePartition: "BIMTEK#OPEN-TIMELINES",
 
   enrolment: (id: string) => ({ pk: `BIMTEK-ENROL#${id}`, sk: "ENROL" }),
   /** gsi2: a session's enrolments in arrival order (participants, reminders, attendance). */

@@ -1,13 +1,13 @@
 import * as v from "valibot";
-import { awaitStaffAnswer } from "../action/ask";
-import { storedDecision } from "../action/decision";
-import { markDecisionApplied } from "../action/repository";
+import { answerStaffRequest, awaitStaffAnswer } from "../action/ask";
+import { closeAtDeadline } from "../action/decision";
+import { getCurrentRequest, markDecisionApplied } from "../action/repository";
 import { now } from "../clock";
 import { AppError } from "../error";
 import { logger } from "../log";
 import { attemptOf } from "../workflow/executions";
 import { acceptOffer, getEnrolment, notifyParticipant, releaseOffer } from "./enrolment";
-import { ENROLMENT_SUBJECT, OFFER_STEP, OFFER_WORKFLOW } from "./model";
+import { ENROLMENT_SUBJECT, type Enrolment, OFFER_STEP, OFFER_WORKFLOW } from "./model";
 import { offerFreedSeats } from "./session-events";
 import { getSession } from "./sessions";
 
@@ -113,12 +113,12 @@ export async function applyOffer(
 }
 
 /**
- * The claim window closed without an answer reaching the workflow. An answer stored meanwhile
- * (given just before the deadline, while Step Functions could not take it) wins; otherwise the
- * offer lapses, the participant is told, and the seat goes to the next on the list.
+ * The claim window closed without an answer reaching the workflow. The request is closed first
+ * (`closeAtDeadline`: an answer given at the same instant is either stored before and wins, or
+ * refused after), then the offer lapses, the participant is told, and the seat goes to the next.
  */
 export async function offerLapsed(enrolmentId: string): Promise<{ status: string }> {
-  const stored = await storedDecision(offerSubject(enrolmentId));
+  const stored = await closeAtDeadline(offerSubject(enrolmentId));
   const answer = stored ? v.safeParse(OfferDecision, { decision: stored.decision }) : undefined;
   if (answer?.success) return applyOffer(enrolmentId, answer.output);
   const lapsed = await releaseOffer(enrolmentId, "lapsed");
@@ -127,4 +127,64 @@ export async function offerLapsed(enrolmentId: string): Promise<{ status: string
   await offerFreedSeats(lapsed.sessionId);
   logger.info("Bimtek seat offer lapsed", { enrollmentId: enrolmentId, sessionId: lapsed.sessionId });
   return { status: "lapsed" };
+}
+
+/**
+ * What became of a participant's answer to an offer (for the enrolment page): `recorded` (stored
+ * and handed to the offer workflow, which applies it), `applied` (no wait recorded yet: applied
+ * here), `already-answered`, or `lapsed` (the claim window closed first — the workflow's
+ * `offerLapsed` closed the request, or released the seat). `enrolment` is as it stands after.
+ */
+export interface OfferAnswerOutcome {
+  outcome: "recorded" | "applied" | "already-answered" | "lapsed";
+  enrolment: Enrolment | undefined;
+}
+
+/**
+ * A participant answers a seat offer: through the one decide path when the offer workflow waits
+ * for it; applied here when it has not asked yet. Races with the deadline end one way only:
+ * `offerLapsed` closes the request before it looks for an answer, so an answer refused here is
+ * reported as `lapsed`, never as accepted.
+ */
+export async function answerOffer(
+  enrolmentId: string,
+  decision: "accept" | "decline",
+): Promise<OfferAnswerOutcome> {
+  const subject = offerSubject(enrolmentId);
+  const answered = await answerStaffRequest(subject, { decision, decidedBy: "participant" });
+  const outcome = answered
+    ? answered.recorded
+      ? "recorded"
+      : answered.action.status === "expired"
+        ? "lapsed"
+        : "already-answered"
+    : await answerUnasked(enrolmentId, decision);
+  return { outcome, enrolment: await getEnrolment(enrolmentId) };
+}
+
+/** No pending request to answer: closed at the deadline, decided, or not asked yet (applied here). */
+async function answerUnasked(
+  enrolmentId: string,
+  decision: "accept" | "decline",
+): Promise<OfferAnswerOutcome["outcome"]> {
+  const current = await getCurrentRequest(offerSubject(enrolmentId));
+  if (current?.decidedActionId) return "already-answered";
+  if (current && current.actionIds.length > 0) return "lapsed";
+  // Its workflow has not asked yet (starting, restarting, or past the window without asking):
+  // the offer's own status decides, conditionally, between this answer and the lapse.
+  if (decision === "accept") {
+    const accepted = await acceptOffer(enrolmentId).catch((error: unknown) => {
+      if (error instanceof AppError && error.kind === "conflict") return undefined;
+      throw error;
+    });
+    if (accepted?.status === "confirmed") return "applied";
+  } else {
+    const released = await releaseOffer(enrolmentId, "declined");
+    if (released?.status === "declined") {
+      await offerFreedSeats(released.sessionId);
+      return "applied";
+    }
+  }
+  const now = await getEnrolment(enrolmentId);
+  return now?.status === "lapsed" ? "lapsed" : "already-answered";
 }

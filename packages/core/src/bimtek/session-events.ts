@@ -1,12 +1,13 @@
 import * as v from "valibot";
 import { nowIso } from "../clock";
+import { workflowPolicy } from "../config/durations";
 import { logger } from "../log";
 import type { RenderedEmail } from "../mail/render";
 import { sendMail } from "../mail/send";
 import { addOnce, doOnce } from "../record/once";
 import { getRegistration } from "../registration/repository";
 import { attemptOf } from "../workflow/executions";
-import { requestAttendance } from "./attendance";
+import { remindAttendance, requestAttendance } from "./attendance";
 import { issueCertificates } from "./certificates";
 import {
   closeEnrolment,
@@ -18,7 +19,7 @@ import {
 import { bimtekKeys } from "./keys";
 import { type BimtekSession, type Enrolment, isActiveEnrolment } from "./model";
 import { type Recipient, reminderEmail, rescheduledEmail, sessionCancelledEmail } from "./session-messages";
-import { getSession } from "./sessions";
+import { closeTimeline, getSession } from "./sessions";
 import { type BimtekPolicy, eventKey, nextEvent, SESSION_EVENTS, type SessionEvent } from "./timeline";
 import { offerReconciler, startOffer } from "./workflow";
 
@@ -76,8 +77,11 @@ export async function runEvent(task: v.InferOutput<typeof RunEventTask>): Promis
   if (session.eventsDone?.includes(key)) return { ran: false };
   // Enrolments whose enrol stopped after the seat decision are finished first: every event reads the participants.
   await finishDecidedEnrolments(session.id);
-  await eventHandlers[task.event](session, key);
+  // Not due after all (the session moved between the plan and now): not done; the plan is read again.
+  if ((await eventHandlers[task.event](session, key)) === "not-due") return { ran: false };
   await addOnce(bimtekKeys.session(session.id), "eventsDone", key);
+  const after = await getSession(session.id);
+  if (after && !nextEvent(after, workflowPolicy().bimtek)) await closeTimeline(session.id);
   logger.info("Bimtek session event done", {
     sessionId: session.id,
     event: task.event,
@@ -86,7 +90,8 @@ export async function runEvent(task: v.InferOutput<typeof RunEventTask>): Promis
   return { ran: true };
 }
 
-type EventHandler = (session: BimtekSession, key: string) => Promise<void>;
+/** `not-due`: the event's time has not come after all (see `runEvent`); anything else: done. */
+type EventHandler = (session: BimtekSession, key: string) => Promise<unknown>;
 
 const eventHandlers: Record<SessionEvent, EventHandler> = {
   "reschedule-notice": (session, key) =>
@@ -112,8 +117,11 @@ const eventHandlers: Record<SessionEvent, EventHandler> = {
   async attendance(session) {
     await requestAttendance(session);
   },
+  async "attendance-reminder"(session, key) {
+    await remindAttendance(session, key);
+  },
   async certificates(session) {
-    await issueCertificates(session);
+    return (await issueCertificates(session)) === "not-due" ? "not-due" : undefined;
   },
   async cancellation(session, key) {
     // Told first (each once), then ended: a crash in between tells the rest on the retry.

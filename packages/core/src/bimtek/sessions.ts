@@ -1,13 +1,13 @@
 import { randomInt } from "node:crypto";
-import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { nowIso } from "../clock";
-import { conditionFailed, db, queryAll } from "../db/client";
+import { conditionFailed, db, queryAll, queryPages } from "../db/client";
 import { AppError } from "../error";
 import * as trail from "../record/trail";
 import { isWithin } from "../region/regions";
 import { tableName } from "../resources";
 import { assertAccess, type Staff } from "../staff/auth";
-import { startPending } from "../workflow/executions";
+import { attemptOf, startPending } from "../workflow/executions";
 import { executionKeys } from "../workflow/keys";
 import { bimtekKeys as keys } from "./keys";
 import { type BimtekLevel, type BimtekSession, SESSION_WORKFLOW } from "./model";
@@ -26,6 +26,8 @@ const STORAGE_ATTRIBUTES = [
   "entity",
   "gsi1pk",
   "gsi1sk",
+  "gsi2pk",
+  "gsi2sk",
   ...executionKeys.attributes,
   "arrivalOf",
   "seatOf",
@@ -107,6 +109,7 @@ export async function createSession(staff: Staff, input: SessionInput): Promise<
             Item: {
               ...keys.session(id),
               ...keys.byRegion(session.level, session.regionCode, session.startsAt, id),
+              ...keys.openTimeline(id),
               ...startPending(SESSION_WORKFLOW, id),
               entity: "bimtek-session",
               ...session,
@@ -137,6 +140,31 @@ export async function getSessionItem(id: string): Promise<Record<string, unknown
 export async function getSession(id: string): Promise<BimtekSession | undefined> {
   const item = await getSessionItem(id);
   return item ? sessionFromItem(item) : undefined;
+}
+
+/** The session's timeline is over (its last event done): it leaves the open-timelines index. */
+export async function closeTimeline(id: string): Promise<void> {
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.session(id),
+      UpdateExpression: "REMOVE gsi2pk, gsi2sk",
+      ConditionExpression: "attribute_exists(pk)",
+    }),
+  );
+}
+
+/** Every session whose timeline is open, page by page (local start-up: its engine kept no execution). */
+export async function* openTimelinePages(pageSize = 100): AsyncGenerator<BimtekSession[]> {
+  for await (const page of queryPages<Record<string, unknown>>({
+    TableName: tableName(),
+    IndexName: "gsi2",
+    KeyConditionExpression: "gsi2pk = :pk",
+    ExpressionAttributeValues: { ":pk": keys.openTimelinePartition },
+    Limit: pageSize,
+  })) {
+    yield page.map(sessionFromItem);
+  }
 }
 
 /** Enrolment is open: scheduled, its close not passed nor closed early. */
@@ -196,13 +224,47 @@ export async function scopedSession(staff: Staff, id: string): Promise<BimtekSes
  */
 async function newScheduleVersion(
   staff: Staff,
+  read: BimtekSession,
+  changes: Partial<BimtekSession>,
+  event: string,
+  note?: string,
+): Promise<BimtekSession> {
+  let current = read;
+  // The reconciler may restart the execution (the next attempt) between the read and the write:
+  // the attempt is part of the condition, and only such a change is worth another try.
+  for (let tries = 1; ; tries++) {
+    try {
+      return await writeScheduleVersion(staff, current, changes, event, note);
+    } catch (error) {
+      if (!conditionFailed(error)) throw error;
+      const fresh = await getSession(current.id);
+      const onlyAttemptMoved =
+        fresh?.status === "scheduled" &&
+        fresh.scheduleVersion === current.scheduleVersion &&
+        attemptOf(fresh) !== attemptOf(current);
+      if (!fresh || !onlyAttemptMoved || tries >= 5) {
+        throw new AppError(
+          "conflict",
+          "Sesi sudah berubah",
+          "Sesi ini sudah dibatalkan, selesai, atau baru saja diubah. Muat ulang lalu coba lagi.",
+        );
+      }
+      current = fresh;
+    }
+  }
+}
+
+/** The one conditional write of `newScheduleVersion`: throws the condition failure to its caller. */
+async function writeScheduleVersion(
+  staff: Staff,
   current: BimtekSession,
   changes: Partial<BimtekSession>,
   event: string,
   note?: string,
 ): Promise<BimtekSession> {
   const at = nowIso();
-  const attempt = (current.workflowAttempt ?? 1) + 1;
+  const seenAttempt = attemptOf(current);
+  const attempt = seenAttempt + 1;
   const version = current.scheduleVersion + 1;
   const { enrolmentClosed, ...fields } = changes;
   const reopen = enrolmentClosed === false;
@@ -219,7 +281,12 @@ async function newScheduleVersion(
       : {}),
   };
   const names: Record<string, string> = { "#status": "status", "#version": "scheduleVersion" };
-  const values: Record<string, unknown> = { ":scheduled": "scheduled", ":seen": current.scheduleVersion };
+  names["#attempt"] = "workflowAttempt";
+  const values: Record<string, unknown> = {
+    ":scheduled": "scheduled",
+    ":seen": current.scheduleVersion,
+    ":seenAttempt": seenAttempt,
+  };
   const assignments = Object.entries(set).map(([attribute, value], index) => {
     names[`#a${index}`] = attribute;
     values[`:a${index}`] = value;
@@ -232,34 +299,28 @@ async function newScheduleVersion(
     scheduleVersion: version,
     ...(note ? { note } : {}),
   };
-  try {
-    await db().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: tableName(),
-              Key: keys.session(current.id),
-              UpdateExpression: `SET ${assignments.join(", ")}${reopen ? " REMOVE enrolmentClosed" : ""}`,
-              ConditionExpression: "#status = :scheduled AND #version = :seen",
-              ExpressionAttributeNames: names,
-              ExpressionAttributeValues: values,
-            },
+  // An item never restarted has no attempt stored (attempt 1).
+  const attemptCondition =
+    seenAttempt === 1
+      ? "(attribute_not_exists(#attempt) OR #attempt = :seenAttempt)"
+      : "#attempt = :seenAttempt";
+  await db().send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: tableName(),
+            Key: keys.session(current.id),
+            UpdateExpression: `SET ${assignments.join(", ")}${reopen ? " REMOVE enrolmentClosed" : ""}`,
+            ConditionExpression: `#status = :scheduled AND #version = :seen AND ${attemptCondition}`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
           },
-          { Put: { TableName: tableName(), Item: trail.eventItem(keys.trail(current.id), trailEvent) } },
-        ],
-      }),
-    );
-  } catch (error) {
-    if (conditionFailed(error)) {
-      throw new AppError(
-        "conflict",
-        "Sesi sudah berubah",
-        "Sesi ini sudah dibatalkan, selesai, atau baru saja diubah. Muat ulang lalu coba lagi.",
-      );
-    }
-    throw error;
-  }
+        },
+        { Put: { TableName: tableName(), Item: trail.eventItem(keys.trail(current.id), trailEvent) } },
+      ],
+    }),
+  );
   const updated: BimtekSession = {
     ...current,
     ...fields,

@@ -14,6 +14,8 @@ import type { BimtekSession } from "./model";
  *   speakers; a reminder whose time had already passed when the schedule was set is skipped;
  * - `close-enrolment`: unused quota seats become general and go to the waiting list;
  * - `attendance` (at the end): the organisers get the attendance page;
+ * - `attendance-reminder` (halfway between the end and the certificates): the organisers are
+ *   reminded when no attendance was saved at all (otherwise everyone would be marked incomplete);
  * - `certificates` (the policy's delay after the end): certificates for whoever attended every day;
  * - `cancellation` (a cancelled session, instead of all the above): everyone active is told once.
  */
@@ -23,6 +25,7 @@ export const SESSION_EVENTS = [
   "close-enrolment",
   "reminder-1",
   "attendance",
+  "attendance-reminder",
   "certificates",
   "cancellation",
 ] as const;
@@ -73,6 +76,7 @@ export function timelineOf(session: Scheduled, policy: BimtekPolicy): TimelineEv
     { event: "close-enrolment", at: session.enrolmentClosesAt },
     ...reminder("reminder-1", policy.secondReminderSeconds),
     { event: "attendance", at: session.endsAt },
+    { event: "attendance-reminder", at: shift(session.endsAt, policy.certificatesAfterSeconds / 2) },
     { event: "certificates", at: shift(session.endsAt, policy.certificatesAfterSeconds) },
   ];
   // Stable: events due at the same moment keep the order above.

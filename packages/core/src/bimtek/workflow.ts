@@ -1,7 +1,7 @@
 import { deliverStoredDecision } from "../action/decision";
 import { workflowPolicy } from "../config/durations";
 import { attemptOf, defineReconciler, lifetimeEnd } from "../workflow/executions";
-import { getEnrolment } from "./enrolment";
+import { getEnrolment, listEnrolments } from "./enrolment";
 import { bimtekKeys } from "./keys";
 import {
   type BimtekSession,
@@ -11,7 +11,7 @@ import {
   OFFER_WORKFLOW,
   SESSION_WORKFLOW,
 } from "./model";
-import { getSession } from "./sessions";
+import { getSession, openTimelinePages } from "./sessions";
 import { isTimelineOpen } from "./timeline";
 
 /**
@@ -44,7 +44,27 @@ export const sessionReconciler = defineReconciler<BimtekSession>({
   // Scheduled with events left, or cancelled and not yet announced.
   isOpen: (session) => isTimelineOpen(session, workflowPolicy().bimtek),
   input: async (session, attempt) => sessionInput(session, attempt),
+  openItems: openSessionPages,
 });
+
+/** Every session still carried by its workflow (local start-up only). */
+async function* openSessionPages(): AsyncGenerator<BimtekSession[]> {
+  const policy = workflowPolicy().bimtek;
+  for await (const page of openTimelinePages()) yield page.filter((s) => isTimelineOpen(s, policy));
+}
+
+/**
+ * Every seat offer waiting for its answer (local start-up only): offers live in sessions whose
+ * timeline is open, so their enrolments are read session by session (gsi2), not from a table scan.
+ */
+async function* openOfferPages(): AsyncGenerator<Enrolment[]> {
+  for await (const sessions of openTimelinePages()) {
+    for (const session of sessions) {
+      const offered = (await listEnrolments(session.id)).filter((e) => e.status === "offered");
+      if (offered.length > 0) yield offered;
+    }
+  }
+}
 
 /** Starts a new session's timeline and clears its start marker (the create route, after the save). */
 export function startSessionWorkflow(session: BimtekSession): Promise<string> {
@@ -76,6 +96,7 @@ export const offerReconciler = defineReconciler<Enrolment>({
   // An answer stored while Step Functions could not take it: hand it over now.
   whileRunning: (enrolment) =>
     deliverStoredDecision({ subjectType: ENROLMENT_SUBJECT, subjectId: enrolment.id, step: OFFER_STEP }),
+  openItems: openOfferPages,
 });
 
 /** Starts the offer of a seat just offered (`offerSeats`), and clears its start marker. */

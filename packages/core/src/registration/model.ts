@@ -59,6 +59,15 @@ export interface Registration {
    */
   trainingTaskToken?: string;
   /**
+   * A Bimtek dasar completion given before the training wait was recorded (`oweTraining`): the
+   * wait answers itself with it.
+   */
+  owedTraining?: {
+    completedAt: string;
+    recordedBy: { email: string; role: string; sub: string };
+    note?: string;
+  };
+  /**
    * When its personal data was erased (retention or a data request; registration/erasure.ts): from
    * then on the personal fields are absent and only ids, status, dates, region and gender remain.
    */

@@ -1,3 +1,4 @@
+import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as v from "valibot";
 import {
   ApprovalAskTask,
@@ -11,9 +12,11 @@ import { storedDecision } from "../action/decision";
 import { type ActionOption, markDecisionApplied } from "../action/repository";
 import { now } from "../clock";
 import { workflowPolicy } from "../config/durations";
+import { db } from "../db/client";
 import { AppError } from "../error";
 import { sendMail } from "../mail/send";
 import { nextNumber } from "../record/counter";
+import { tableName } from "../resources";
 import { regionAtLevel, resolveDuty } from "../staff/directory";
 import { localDate } from "../time";
 import { addFlag, addOnce } from "./flags";
@@ -229,6 +232,44 @@ export async function awaitTraining(request: v.InferOutput<typeof TrainingWait>)
     question: "Apakah calon PSM ini sudah menyelesaikan Bimtek dasar?",
     options: [{ value: "completed", label: "Sudah menyelesaikan Bimtek dasar" }],
   });
+  // A completion that came before this wait was recorded (`oweTraining`) answers it now.
+  const owed = await owedTraining(r.id);
+  if (owed) await answerTraining(r, owed);
+}
+
+/**
+ * Bimtek dasar completed while the recruitment had not recorded its training wait yet (its
+ * execution still on its way there): the answer is kept on the registration, then tried once more.
+ * Whichever comes second — this, or the wait being recorded (`awaitTraining` reads it after asking)
+ * — hands it over, so it is never lost nor makes the certificates fail.
+ */
+export async function oweTraining(
+  r: Registration,
+  answer: TrainingAnswer,
+): Promise<"delivered" | "stored" | "not-waiting" | "already-answered"> {
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: registrationKeys.registration(r.id),
+      UpdateExpression: "SET owedTraining = :answer",
+      ConditionExpression: "attribute_exists(pk)",
+      ExpressionAttributeValues: { ":answer": answer },
+    }),
+  );
+  return answerTraining(r, answer);
+}
+
+/** The completion kept for a wait not yet recorded, read consistently (see `oweTraining`). */
+async function owedTraining(registrationId: string): Promise<TrainingAnswer | undefined> {
+  const { Item } = await db().send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: registrationKeys.registration(registrationId),
+      ProjectionExpression: "owedTraining",
+      ConsistentRead: true,
+    }),
+  );
+  return (Item as Pick<Registration, "owedTraining"> | undefined)?.owedTraining;
 }
 
 /** A staff member records the candidate's Bimtek dasar completion. */
