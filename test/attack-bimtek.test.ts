@@ -2,10 +2,11 @@
  * Attacks on Bimtek scheduling (issue 8) that found real defects: each test states what should
  * happen and fails until the defect is fixed. DynamoDB Local, the local engine, a fake clock.
  */
-import { getEnrolment } from "@sigap/core/bimtek/enrolment";
+import { cancelEnrolment, getEnrolment, offerSeats } from "@sigap/core/bimtek/enrolment";
 import { enrolmentUrl } from "@sigap/core/bimtek/links";
 import type { BimtekSession } from "@sigap/core/bimtek/model";
 import { getSession } from "@sigap/core/bimtek/sessions";
+import { recoverWorkflows } from "@sigap/core/workflow/reconcilers";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type AppStack, startAppStack } from "./support/app-stack";
 import { candidate, DAY, enrolled, mailTo, type Person, scheduledSession } from "./support/bimtek";
@@ -149,5 +150,27 @@ describe("attack: a session that has already happened", () => {
     // Today: the first waiting person is "offered" a seat in a session already running, and emailed.
     expect((await pump(getEnrolment(queued.id)))?.status).toBe("waitlisted");
     expect(mailTo(waiting.email, "Kursi tersedia")).toHaveLength(0);
+  });
+});
+
+describe("attack: npm start restarted mid-timeline", () => {
+  it("start-up recovery finds open Bimtek sessions and offers (the engine kept no execution)", async () => {
+    // Live: a session created, two enrolled, the stack stopped (SIGTERM) before H-7 and started
+    // again: "bimtek-session":{"running":0,"started":0,"restarted":0}, and no reminder, no
+    // attendance email ever came. The session and offer reconcilers define no `openItems`, so
+    // `recoverAll` (what local start-up runs) looks at nothing.
+    const s: BimtekSession = await scheduledSession(10 * DAY, 1);
+    const holder = await enrolled(s, await candidate(stack.app, 9105));
+    const queued = await enrolled(s, await candidate(stack.app, 9106));
+    await pump(cancelEnrolment(holder.id));
+    expect((await pump(offerSeats(s.id))).map((e) => e.id)).toEqual([queued.id]);
+
+    const counts = await pump(recoverWorkflows());
+    const seen = (workflow: string) => {
+      const c = counts[workflow];
+      return (c?.running ?? 0) + (c?.started ?? 0) + (c?.restarted ?? 0);
+    };
+    expect(seen("bimtek-session"), JSON.stringify(counts)).toBeGreaterThanOrEqual(1);
+    expect(seen("bimtek-offer"), JSON.stringify(counts)).toBeGreaterThanOrEqual(1);
   });
 });
