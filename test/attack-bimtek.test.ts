@@ -144,7 +144,8 @@ describe("attack: a session that has already happened", () => {
         headers: { Accept: "application/json" },
       }),
     );
-    expect(cancel.status).toBe(200);
+    // A participant no longer cancels once the session has started (the seat stays theirs).
+    expect(cancel.status).toBe(409);
     await advance(60_000);
 
     // Today: the first waiting person is "offered" a seat in a session already running, and emailed.

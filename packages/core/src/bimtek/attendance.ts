@@ -12,7 +12,7 @@ import { tableName } from "../resources";
 import { resolveDuty } from "../staff/directory";
 import { localDate } from "../time";
 import { attendanceRequestEmail } from "./attendance-messages";
-import { enrolmentFromItem, listEnrolments } from "./enrolment";
+import { sessionEnrolments } from "./enrolment";
 import { bimtekKeys } from "./keys";
 import type { BimtekSession, Enrolment } from "./model";
 import { getSession, getSessionItem, sessionFromItem } from "./sessions";
@@ -29,18 +29,8 @@ import { getSession, getSessionItem, sessionFromItem } from "./sessions";
  */
 const ATTENDANCE_ASKED = "attendanceRequestedTo";
 
-/**
- * A session's enrolments in arrival order, each re-read consistently: the index may lag a write
- * of a moment ago (attendance just saved, an offer just accepted).
- */
-export async function sessionEnrolments(sessionId: string): Promise<Enrolment[]> {
-  const listed = await listEnrolments(sessionId);
-  const fresh = await getMany<Record<string, unknown>>(listed.map((e) => bimtekKeys.enrolment(e.id)));
-  return fresh
-    .map(enrolmentFromItem)
-    .filter((e) => e.sessionId === sessionId)
-    .sort((a, b) => a.arrival - b.arrival);
-}
+/** Moved to the enrolment module (session cancellation reads it too); kept here for its callers. */
+export { sessionEnrolments };
 
 /**
  * The session's local calendar days (YYYY-MM-DD, in the region's zone), first to last: a session
