@@ -8,6 +8,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import {
   cancelEnrolment,
+  endSessionEnrolments,
   enrol,
   finishDecidedEnrolments,
   listEnrolments,
@@ -18,7 +19,7 @@ import {
 import { bimtekKeys } from "@sigap/core/bimtek/keys";
 import { type BimtekSession, type Enrolment, isActiveEnrolment } from "@sigap/core/bimtek/model";
 import { runEvent } from "@sigap/core/bimtek/session-events";
-import { createSession, getSession, getSessionItem } from "@sigap/core/bimtek/sessions";
+import { cancelSession, createSession, getSession, getSessionItem } from "@sigap/core/bimtek/sessions";
 import { useClock } from "@sigap/core/clock";
 import { db } from "@sigap/core/db/client";
 import { outbox } from "@sigap/core/mail/outbox";
@@ -271,5 +272,28 @@ describe("a crash right after the person's claim", () => {
     expect(mailTo(a)).toHaveLength(1);
     await expectCountersMatch(first);
     expect(await getSession(second.id)).toMatchObject({ seatsHeld: 0, arrivals: 0 });
+  });
+});
+
+describe("a session cancelled while an enrol is between its seat decision and its item", () => {
+  it("ends that enrolment too: written from the decision, ended, the person free to enrol elsewhere", async () => {
+    const s = await session(5);
+    const [a, b] = [await candidate(), await candidate()];
+    const bSeat = (await enrolIn(s, b)).enrolment;
+    crashAt(enrolmentPut);
+    await expect(enrolIn(s, a)).rejects.toThrow("simulated crash");
+    vi.restoreAllMocks();
+
+    // No grace period: the cancellation does not wait for an enrol that can no longer be decided.
+    await cancelSession(OFFICER as Staff, s.id, "Gedung tidak dapat dipakai");
+    const ended = await endSessionEnrolments(s.id, "session-cancelled");
+    expect(ended.map((e) => e.registrationId).sort()).toEqual([a.registrationId, b.registrationId].sort());
+    expect((await enrolmentOf(s, a))?.status).toBe("session-cancelled");
+    expect((await listEnrolments(s.id)).filter(isActiveEnrolment)).toEqual([]);
+    expect((await endSessionEnrolments(s.id, "session-cancelled")).map((e) => e.id)).toEqual([]);
+
+    const other = await session(5);
+    expect((await enrolIn(other, a)).enrolment.status).toBe("confirmed");
+    expect((await enrolIn(other, b)).enrolment.id).not.toBe(bSeat.id);
   });
 });

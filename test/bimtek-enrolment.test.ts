@@ -13,13 +13,14 @@ import {
 } from "@sigap/core/bimtek/enrolment";
 import { enrolmentUrl } from "@sigap/core/bimtek/links";
 import type { BimtekSession, Enrolment } from "@sigap/core/bimtek/model";
-import { getSession } from "@sigap/core/bimtek/sessions";
+import { getSession, rescheduleSession } from "@sigap/core/bimtek/sessions";
 import { outbox } from "@sigap/core/mail/outbox";
 import { validRegistration } from "@sigap/core/registration/fixtures";
 import { createRegistration, recordTransition } from "@sigap/core/registration/repository";
 import { validateRegistration } from "@sigap/core/registration/schema";
 import { createApp } from "@sigap/functions/api/app";
 import { beforeAll, describe, expect, it } from "vitest";
+import { GARUT_OFFICER } from "./support/bimtek";
 import { capturedLogs } from "./support/logs";
 import { staffToken } from "./support/staff-token";
 
@@ -210,13 +211,20 @@ describe("100 concurrent enrolments for 75 seats (10 reserved for Kecamatan Cika
   });
 
   it("sends the confirmation with a link to the participant's page, and no link code in the logs", async () => {
-    const p = people[2] as Person;
+    const small = await createSession({ capacity: 5, title: "Bimtek Dasar Tautan" });
+    const p = await person(GARUT_KOTA[0] as string);
+    let id = "";
+    const logs = await capturedLogs(async () => {
+      id = (await enrolOk(small.id, p)).enrollmentId;
+    });
     const mail = outbox()
       .list()
       .find((m) => m.to.includes(p.email));
-    expect(mail?.subject).toMatch(/terkonfirmasi|daftar tunggu/);
-    const id = answers.get(p.id)?.enrollmentId as string;
+    expect(mail?.subject).toContain("Kursi Anda terkonfirmasi");
     expect(mail?.text).toContain(enrolmentUrl(id));
+    // The enrolment was logged (by id), its link code never.
+    expect(logs).toContain(id);
+    expect(logs).not.toContain(new URL(enrolmentUrl(id)).searchParams.get("code") as string);
   });
 });
 
@@ -373,5 +381,75 @@ describe("bad input and eligibility", () => {
     expect(offered.map((e) => e.registrationId)).toEqual([b.id]);
     const late = await person(GARUT_KOTA[2] as string);
     expect((await enrolRequest(small.id, late)).status).toBe(409);
+    // The refusal keeps no claim on the level: the same person enrols in an open session.
+    expect((await enrolRequest(session.id, late)).status).toBe(201);
+  });
+
+  it("a reschedule reopening enrolment after quota seats went out as general ones stays within capacity", async () => {
+    const small = await createSession({
+      capacity: 2,
+      quotas: { "32.05.22": 1 },
+      title: "Bimtek Dasar Kuota Dibuka Lagi",
+    });
+    const a = await person(GARUT_KOTA[0] as string);
+    const b = await person(GARUT_KOTA[1] as string);
+    expect((await enrolOk(small.id, a)).status).toBe("confirmed");
+    expect((await enrolOk(small.id, b)).status).toBe("waitlisted");
+    await closeEnrolment(small.id);
+    expect((await offerSeats(small.id)).map((e) => e.registrationId)).toEqual([b.id]);
+    expect((await getSession(small.id))?.seatsHeld).toBe(2);
+
+    await rescheduleSession(GARUT_OFFICER, small.id, {
+      startsAt: new Date(Date.now() + 40 * 24 * HOUR).toISOString(),
+      endsAt: new Date(Date.now() + 41 * 24 * HOUR).toISOString(),
+    });
+    // Cikajang's quota seat was given to b: a Cikajang candidate now waits, in the seat decision
+    // and in the offers alike.
+    const c = await person(CIKAJANG[0] as string);
+    expect((await enrolOk(small.id, c)).status).toBe("waitlisted");
+    expect(await offerSeats(small.id)).toEqual([]);
+    expect((await getSession(small.id))?.seatsHeld).toBe(2);
+  });
+});
+
+describe("Bimtek lanjutan: active PSM of the province who completed dasar", () => {
+  let session: BimtekSession;
+  beforeAll(async () => {
+    const response = await app.request("/v1/staff/bimtek", {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        Authorization: `Bearer ${await staffToken("province", "32")}`,
+      },
+      body: JSON.stringify({
+        level: "lanjutan",
+        title: "Bimtek Lanjutan PSM Jawa Barat",
+        regionCode: "32",
+        venue: "Aula Dinas Sosial Provinsi Jawa Barat",
+        startsAt: new Date(Date.now() + 30 * 24 * HOUR).toISOString(),
+        endsAt: new Date(Date.now() + 31 * 24 * HOUR).toISOString(),
+        capacity: 10,
+      }),
+    });
+    expect(response.status, await response.clone().text()).toBe(201);
+    session = (await response.json()) as BimtekSession;
+  });
+
+  it("refuses a candidate (not yet through dasar)", async () => {
+    const response = await enrolRequest(session.id, await person(GARUT_KOTA[0] as string));
+    expect(response.status).toBe(422);
+    expect(((await response.json()) as { errors: { field: string }[] }).errors[0]?.field).toBe(
+      "registrationId",
+    );
+  });
+
+  it("refuses an active PSM of another province", async () => {
+    const response = await enrolRequest(session.id, await person("33.01.01.2001", "active"));
+    expect(response.status).toBe(422);
+  });
+
+  it("enrols an active PSM of the province", async () => {
+    const enrolled = await enrolOk(session.id, await person(CIKAJANG[1] as string, "active"));
+    expect(enrolled.status).toBe("confirmed");
   });
 });

@@ -3,14 +3,18 @@
  * window; accept → confirmed, decline → the next, silence → lapsed (told) → the next. Nobody is
  * promoted without being told. DynamoDB Local, the local engine, the claim window on a fake clock.
  */
+import { DescribeExecutionCommand } from "@aws-sdk/client-sfn";
 import { answerStaffRequest } from "@sigap/core/action/ask";
 import { cancelEnrolment, getEnrolment } from "@sigap/core/bimtek/enrolment";
-import { ENROLMENT_SUBJECT, OFFER_STEP } from "@sigap/core/bimtek/model";
+import { enrolmentUrl } from "@sigap/core/bimtek/links";
+import { ENROLMENT_SUBJECT, type Enrolment, OFFER_STEP } from "@sigap/core/bimtek/model";
 import { offerFreedSeats } from "@sigap/core/bimtek/session-events";
+import { offerReconciler } from "@sigap/core/bimtek/workflow";
 import { outbox } from "@sigap/core/mail/outbox";
+import { stateMachineArn } from "@sigap/core/resources";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type AppStack, startAppStack } from "./support/app-stack";
-import { candidate, DAY, enrolled, type Person, scheduledSession } from "./support/bimtek";
+import { candidate, DAY, enrolled, mailTo, type Person, scheduledSession } from "./support/bimtek";
 import { pump, until, useFakeWorkflowClock } from "./support/fake-clock";
 
 process.env.AWS_CONNECT_TIMEOUT_MS = "0";
@@ -63,11 +67,14 @@ describe("bimtek-offer", () => {
     ]);
 
     // The holder cancels: the first waiting is offered the seat, and told.
-    const before = mailCount((b as Person).email);
     await pump(cancelEnrolment(seat.id));
     await pump(offerFreedSeats(s.id));
     await becomes(eb.id, "offered");
-    await until(() => mailCount((b as Person).email) > before || undefined, "the offer email");
+    // The offer itself, to B alone (not any mail to B, not an offer to someone else).
+    const offerTo = (p: Person) => mailTo(p.email, `Kursi tersedia untuk Anda: ${s.title}`);
+    await until(() => offerTo(b as Person).length || undefined, "the offer email");
+    expect(offerTo(b as Person)).toHaveLength(1);
+    expect([offerTo(c as Person), offerTo(d as Person)]).toEqual([[], []]);
     expect(await statusOf(ec.id)).toBe("waitlisted");
 
     // B declines: C is offered.
@@ -88,5 +95,45 @@ describe("bimtek-offer", () => {
     await becomes(ed.id, "confirmed");
     await until(() => mailCount((d as Person).email) > offeredD || undefined, "D's confirmation");
     expect(await statusOf(eb.id)).toBe("declined");
+  });
+});
+
+describe("an offered person who cancels", () => {
+  const executionStatus = async (e: Enrolment) =>
+    (
+      await pump(
+        stack.client.send(
+          new DescribeExecutionCommand({
+            executionArn: stateMachineArn("bimtek-offer")
+              .replace(":stateMachine:", ":execution:")
+              .concat(`:${offerReconciler.executionName(e)}`),
+          }),
+        ),
+      )
+    ).status;
+
+  it("stops the offer's execution at once instead of leaving it to wait out the claim window", async () => {
+    const holder = await candidate(stack.app, 851);
+    const next = await candidate(stack.app, 852);
+    const s = await scheduledSession(20 * DAY, 1);
+    const seat = await enrolled(s, holder);
+    const queued = await enrolled(s, next);
+    await pump(cancelEnrolment(seat.id));
+    await pump(offerFreedSeats(s.id));
+    await becomes(queued.id, "offered");
+    await until(() => mailTo(next.email, "Kursi tersedia untuk Anda").length || undefined, "the offer email");
+    const offered = (await pump(getEnrolment(queued.id))) as Enrolment;
+    await until(async () => ((await executionStatus(offered)) === "RUNNING" ? true : undefined), "running");
+
+    const url = new URL(enrolmentUrl(queued.id));
+    const cancel = await pump(
+      stack.app.request(`${url.pathname}/cancellation${url.search}`, {
+        method: "POST",
+        headers: { Accept: "application/json" },
+      }),
+    );
+    expect(cancel.status).toBe(200);
+    expect(await statusOf(queued.id)).toBe("cancelled");
+    expect(await executionStatus(offered)).toBe("ABORTED");
   });
 });

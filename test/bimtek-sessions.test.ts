@@ -185,3 +185,69 @@ describe("the public list", () => {
     expect((await app.request("/v1/bimtek")).status).toBe(422);
   });
 });
+
+describe("what the form must say exactly", () => {
+  const fieldsOf = async (response: Response) =>
+    ((await response.json()) as { errors?: { field: string; message: string }[] }).errors ?? [];
+
+  it("refuses a day or hour that does not exist (31 April, 24:30) instead of rolling it over", async () => {
+    for (const startsAt of ["2027-04-31T08:00:00+07:00", "2027-04-20T24:30:00+07:00"]) {
+      const response = await send("POST", "/v1/staff/bimtek", "district", "32.05", {
+        ...valid(),
+        startsAt,
+        endsAt: "2027-05-02T16:00:00+07:00",
+      });
+      expect(response.status).toBe(422);
+      expect((await fieldsOf(response)).map((e) => e.field)).toContain("startsAt");
+    }
+  });
+
+  it("refuses a quota key that is no kecamatan code (__proto__), and one kecamatan named twice", async () => {
+    const response = await app.request("/v1/staff/bimtek", {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        Authorization: `Bearer ${await staffToken("district", "32.05")}`,
+      },
+      // Written by hand: JSON.stringify would not keep a `__proto__` key.
+      body: JSON.stringify({ ...valid(), quotas: {} }).replace(
+        '"quotas":{}',
+        '"quotas":{"__proto__":5,"32.05.22":2,"320522":3}',
+      ),
+    });
+    expect(response.status).toBe(422);
+    const errors = await fieldsOf(response);
+    expect(errors.map((e) => e.field)).toEqual(expect.arrayContaining(["quotas.__proto__"]));
+    expect(errors.find((e) => e.message.includes("32.05.22 sudah disebut"))).toBeDefined();
+  });
+
+  it("refuses two speakers with one email address, whatever its case", async () => {
+    const response = await send("POST", "/v1/staff/bimtek", "district", "32.05", {
+      ...valid(),
+      speakers: [
+        { name: "Dr. Rina", email: "rina@kemensos.example.go.id" },
+        { name: "Rina S.", email: "Rina@Kemensos.example.go.id" },
+      ],
+    });
+    expect(response.status).toBe(422);
+    expect((await fieldsOf(response)).map((e) => e.field)).toEqual(["speakers.1.email"]);
+  });
+});
+
+describe("a session under way", () => {
+  it("is neither rescheduled nor cancelled between its start and its end (409)", async () => {
+    const s = await created({ startsAt: at(1500), endsAt: at(DAY), quotas: {} });
+    await new Promise((resolve) => setTimeout(resolve, 1700));
+    const moved = await send("PATCH", `/v1/staff/bimtek/${s.id}`, "district", "32.05", {
+      startsAt: at(10 * DAY),
+      endsAt: at(11 * DAY),
+    });
+    expect(moved.status).toBe(409);
+    expect(((await moved.json()) as { title: string }).title).toBe("Sesi sudah dimulai");
+    const cancelled = await send("POST", `/v1/staff/bimtek/${s.id}/cancellation`, "district", "32.05", {
+      reason: "Narasumber berhalangan",
+    });
+    expect(cancelled.status).toBe(409);
+    expect((await getSession(s.id))?.status).toBe("scheduled");
+  });
+});

@@ -12,7 +12,7 @@ import { tableName } from "../resources";
 import { resolveDuty } from "../staff/directory";
 import { localDate } from "../time";
 import { attendanceReminderEmail, attendanceRequestEmail } from "./attendance-messages";
-import { enrolmentFromItem, listEnrolments } from "./enrolment";
+import { sessionEnrolments } from "./enrolment";
 import { bimtekKeys } from "./keys";
 import type { BimtekSession, Enrolment } from "./model";
 import { getSession, getSessionItem, sessionFromItem } from "./sessions";
@@ -28,19 +28,6 @@ import { getSession, getSessionItem, sessionFromItem } from "./sessions";
  * beside its bookkeeping (a retried task mails nobody twice).
  */
 const ATTENDANCE_ASKED = "attendanceRequestedTo";
-
-/**
- * A session's enrolments in arrival order, each re-read consistently: the index may lag a write
- * of a moment ago (attendance just saved, an offer just accepted).
- */
-export async function sessionEnrolments(sessionId: string): Promise<Enrolment[]> {
-  const listed = await listEnrolments(sessionId);
-  const fresh = await getMany<Record<string, unknown>>(listed.map((e) => bimtekKeys.enrolment(e.id)));
-  return fresh
-    .map(enrolmentFromItem)
-    .filter((e) => e.sessionId === sessionId)
-    .sort((a, b) => a.arrival - b.arrival);
-}
 
 /**
  * The session's local calendar days (YYYY-MM-DD, in the region's zone), first to last: a session

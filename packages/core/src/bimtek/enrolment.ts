@@ -10,13 +10,13 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { now, nowIso } from "../clock";
 import { workflowPolicy } from "../config/durations";
-import { conditionFailed, db, queryAll } from "../db/client";
+import { conditionFailed, db, getMany, queryAll } from "../db/client";
 import { AppError } from "../error";
 import { logger } from "../log";
 import { sendMail } from "../mail/send";
 import { isWithin, parentRegion } from "../region/regions";
 import type { Registration } from "../registration/model";
-import { getRegistration, listRegistrations, receiptMatches } from "../registration/repository";
+import { getRegistration, receiptMatches, regionQuery } from "../registration/repository";
 import { tableName } from "../resources";
 import { startPending } from "../workflow/executions";
 import { executionKeys } from "../workflow/keys";
@@ -126,6 +126,24 @@ export async function listEnrolments(sessionId: string): Promise<Enrolment[]> {
   return items.map(enrolmentFromItem);
 }
 
+/**
+ * A session's enrolments in arrival order, each read consistently: the index may lag a write of a
+ * moment ago (an enrolment just made, an offer just accepted), so the ids also come from the
+ * session's own seat decisions (`arrivalOf`, read consistently), and every item is re-read.
+ */
+export async function sessionEnrolments(sessionId: string): Promise<Enrolment[]> {
+  const [listed, item] = await Promise.all([listEnrolments(sessionId), getSessionItem(sessionId)]);
+  const ids = new Set(listed.map((e) => e.id));
+  for (const [id, arrival] of Object.entries(item ? arrivalsOf(item) : {})) {
+    if (arrival !== VOIDED) ids.add(id);
+  }
+  const fresh = await getMany<Record<string, unknown>>([...ids].map((id) => keys.enrolment(id)));
+  return fresh
+    .map(enrolmentFromItem)
+    .filter((e) => e.sessionId === sessionId)
+    .sort((a, b) => a.arrival - b.arrival);
+}
+
 /** The waiting list in the order seats are offered (gsi1 while waitlisted). */
 export async function listWaiting(sessionId: string): Promise<Enrolment[]> {
   const items = await queryAll<Record<string, unknown>>({
@@ -201,8 +219,30 @@ function assertEligible(session: BimtekSession, r: Registration): void {
 /** 0 when the village has no active PSM yet (its candidates are offered freed seats first). */
 async function priorityOf(session: BimtekSession, r: Registration): Promise<0 | 1> {
   if (session.level !== "dasar") return 1;
-  const active = await listRegistrations(r.villageCode, "active");
-  return active.length === 0 ? 0 : 1;
+  return (await villageHasActivePsm(r.villageCode)) ? 1 : 0;
+}
+
+/**
+ * Whether the village has an active PSM: the village's registrations, keys and status only, page
+ * by page until the first active one (`Limit` counts items before the status filter, so an empty
+ * page does not mean none).
+ */
+async function villageHasActivePsm(villageCode: string): Promise<boolean> {
+  const query = regionQuery(villageCode, "active");
+  let from: Record<string, unknown> | undefined;
+  do {
+    const page = await db().send(
+      new QueryCommand({
+        ...query,
+        ProjectionExpression: "pk, #status",
+        Limit: 50,
+        ...(from ? { ExclusiveStartKey: from } : {}),
+      }),
+    );
+    if ((page.Items?.length ?? 0) > 0) return true;
+    from = page.LastEvaluatedKey;
+  } while (from);
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -336,7 +376,8 @@ function seatFor(session: BimtekSession, kecamatanCode: string): SeatDecision {
   if (
     quota &&
     (session.quotaHeld[quota] ?? 0) < (session.quotas[quota] ?? 0) &&
-    (session.waitingFrom?.[quota] ?? 0) === 0
+    (session.waitingFrom?.[quota] ?? 0) === 0 &&
+    session.seatsHeld < session.capacity
   ) {
     return "quota";
   }
@@ -396,6 +437,7 @@ async function takeArrival(
       if (!quota) return;
       names["#k"] = quota;
       values[":quota"] = session.quotas[quota];
+      values[":capacity"] = session.capacity;
       values[":zero"] = 0;
     };
     const useGeneral = () => {
@@ -404,7 +446,9 @@ async function takeArrival(
     };
     if (seat === "quota") {
       useQuota();
-      conditions.push("quotaHeld.#k < :quota", "waitingFrom.#k = :zero");
+      // The capacity too: quota seats given out as general ones (enrolment closed, then reopened
+      // by a reschedule) are no longer there to take.
+      conditions.push("quotaHeld.#k < :quota", "waitingFrom.#k = :zero", "seatsHeld < :capacity");
       sets.push("quotaHeld.#k = quotaHeld.#k + :one", "seatsHeld = seatsHeld + :one");
     } else if (seat === "general") {
       useGeneral();
@@ -415,7 +459,9 @@ async function takeArrival(
       useQuota();
       // Only when no seat is to be had: a seat freed since the read sends us round again.
       conditions.push("(generalHeld >= :general OR waiting > :zero)");
-      if (quota) conditions.push("(quotaHeld.#k >= :quota OR waitingFrom.#k > :zero)");
+      if (quota) {
+        conditions.push("(quotaHeld.#k >= :quota OR waitingFrom.#k > :zero OR seatsHeld >= :capacity)");
+      }
       sets.push("waiting = waiting + :one");
       if (quota) sets.push("waitingFrom.#k = waitingFrom.#k + :one");
     }
@@ -459,7 +505,14 @@ export async function enrol(request: EnrolRequest): Promise<EnrolResult> {
   const enrollmentId = await claimPersonLevel(session, registration.id);
   const earlier = await getEnrolment(enrollmentId);
   if (earlier) return { enrolment: earlier, position: await waitingPosition(earlier) };
-  if (!enrolmentOpen(session)) throw enrolmentClosed();
+  if (!enrolmentOpen(session)) {
+    // No seat will be decided here: the claim goes (unless a doubled submission got a decision
+    // first), so a closed session never keeps the person from another one.
+    if (await voidDecision(session.id, enrollmentId)) {
+      await releaseClaim(registration.id, session.level, enrollmentId);
+    }
+    throw enrolmentClosed();
+  }
 
   // Seats free while people wait and nobody is offered them: a decision whose enrolment was never
   // written may hold the list (a newcomer must not jump it). Finish it and offer the seats first.
@@ -709,18 +762,34 @@ async function endEnrolment(
   return { ...e, status, updatedAt: at };
 }
 
+/** What a cancellation ended: the session (its seat is offered on) and, if it was offered, the enrolment. */
+export interface CancelledEnrolment {
+  sessionId: string;
+  /** The enrolment as it was while offered: its offer execution is to be stopped. */
+  offer?: Enrolment;
+}
+
+/** Once the session has started a participant no longer cancels: the seat is not offered on. */
+export const sessionStarted = () =>
+  new AppError(
+    "conflict",
+    "Sesi sudah dimulai",
+    "Sesi ini sudah dimulai; pendaftaran tidak dapat dibatalkan lagi. Hubungi penyelenggara bila berhalangan.",
+  );
+
 /**
  * The participant (or staff) cancels a confirmed, waitlisted or offered enrolment: the seat is
- * freed. Returns the session id so the caller offers the seat on. Already cancelled: the same answer.
+ * freed. Returns the session id so the caller offers the seat on. Already cancelled: the same
+ * answer. A participant cannot cancel once the session has started (409).
  */
 export async function cancelEnrolment(
   id: string,
   by: "participant" | "staff" = "participant",
-): Promise<string> {
+): Promise<CancelledEnrolment> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const e = await getEnrolment(id);
     if (!e) throw new AppError("not-found", "Pendaftaran Bimtek tidak ditemukan");
-    if (e.status === "cancelled") return e.sessionId;
+    if (e.status === "cancelled") return { sessionId: e.sessionId };
     if (!isActiveEnrolment(e)) {
       throw new AppError(
         "conflict",
@@ -728,7 +797,10 @@ export async function cancelEnrolment(
         "Pendaftaran ini sudah berakhir dan tidak dapat dibatalkan lagi.",
       );
     }
-    const ended = await endEnrolment(e, "cancelled", { releaseSeat: true });
+    const session = await getSession(e.sessionId);
+    if (!session) throw sessionNotFound();
+    if (by === "participant" && session.startsAt <= nowIso()) throw sessionStarted();
+    const ended = await endEnrolment(e, "cancelled", { releaseSeat: true, session });
     if (!ended) continue; // it changed meanwhile (offered, accepted): look again
     logger.info("Bimtek enrolment cancelled", { enrollmentId: id, sessionId: e.sessionId, by });
     if (by === "participant") {
@@ -736,7 +808,7 @@ export async function cancelEnrolment(
         logger.warn("Cancellation email not sent", { enrollmentId: id, error: error as Error });
       });
     }
-    return e.sessionId;
+    return { sessionId: e.sessionId, ...(e.status === "offered" ? { offer: e } : {}) };
   }
   throw changing();
 }
@@ -791,17 +863,29 @@ export async function acceptOffer(id: string): Promise<Enrolment> {
  * Every active enrolment of a session ends with `status` (the session was cancelled): no seat is
  * given back (there is no session to give it to), the people are free to enrol elsewhere. Returns
  * those ended now; a repeat ends nobody twice.
+ *
+ * No seat is decided once the session is cancelled, but an enrol decided just before may not have
+ * written its item yet, and an offer may be accepted meanwhile: every decided enrolment is written
+ * first (conditionally: the late enrol finds it), then the enrolments are read consistently and
+ * ended until none is active.
  */
 export async function endSessionEnrolments(sessionId: string, status: EnrolmentStatus): Promise<Enrolment[]> {
-  const session = await getSession(sessionId);
-  if (!session) return [];
-  const ended: Enrolment[] = [];
-  for (const e of await listEnrolments(sessionId)) {
-    if (!isActiveEnrolment(e)) continue;
-    const done = await endEnrolment(e, status, { releaseSeat: false, session });
-    if (done) ended.push(done);
+  const item = await getSessionItem(sessionId);
+  if (!item) return [];
+  const session = sessionFromItem(item);
+  for (const [id, arrival] of Object.entries(arrivalsOf(item))) {
+    if (arrival !== VOIDED) await writeDecidedEnrolment(sessionId, id);
   }
-  return ended;
+  const ended: Enrolment[] = [];
+  for (let round = 0; round < 10; round++) {
+    const active = (await sessionEnrolments(sessionId)).filter(isActiveEnrolment);
+    if (active.length === 0) return ended;
+    for (const e of active) {
+      const done = await endEnrolment(e, status, { releaseSeat: false, session });
+      if (done) ended.push(done);
+    }
+  }
+  throw changing();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -829,7 +913,8 @@ export async function closeEnrolment(sessionId: string): Promise<BimtekSession |
 /** The seat a waiting person could take now, if any. */
 function offerableSeat(session: BimtekSession, e: Enrolment): "quota" | "general" | undefined {
   const quota = quotaKecamatan(session, e.kecamatanCode);
-  if (session.enrolmentClosed) return session.seatsHeld < session.capacity ? "general" : undefined;
+  if (session.seatsHeld >= session.capacity) return undefined;
+  if (session.enrolmentClosed) return "general";
   if (quota && (session.quotaHeld[quota] ?? 0) < (session.quotas[quota] ?? 0)) return "quota";
   return session.generalHeld < generalSeats(session) ? "general" : undefined;
 }
@@ -848,6 +933,8 @@ export async function offerSeats(sessionId: string): Promise<Enrolment[]> {
   for (let round = 0; round < 500; round++) {
     const session = await getSession(sessionId);
     if (session?.status !== "scheduled") break;
+    // Once the session has started nobody is offered a seat in it (they could not attend it whole).
+    if (session.startsAt <= nowIso()) break;
     const waiting = await listWaiting(sessionId);
     let next: { e: Enrolment; seat: "quota" | "general" } | undefined;
     for (const e of waiting) {
@@ -876,9 +963,15 @@ async function offer(
   const marker = startPending(OFFER_WORKFLOW, e.id);
   const quota = quotaKecamatan(session, e.kecamatanCode);
   const names: Record<string, string> = { "#status": "status" };
-  const values: Record<string, unknown> = { ":one": 1, ":scheduled": "scheduled" };
+  const values: Record<string, unknown> = {
+    ":one": 1,
+    ":scheduled": "scheduled",
+    ":now": at,
+    ":capacity": session.capacity,
+  };
   const sets = ["waiting = waiting - :one", "seatsHeld = seatsHeld + :one"];
-  const conditions = ["#status = :scheduled"];
+  // Never past the capacity (quota seats may have gone out as general ones), never once started.
+  const conditions = ["#status = :scheduled", "startsAt > :now", "seatsHeld < :capacity"];
   if (quota) {
     names["#k"] = quota;
     sets.push("waitingFrom.#k = waitingFrom.#k - :one");
@@ -889,10 +982,7 @@ async function offer(
     conditions.push("quotaHeld.#k < :quota", "attribute_not_exists(enrolmentClosed)");
   } else {
     sets.push("generalHeld = generalHeld + :one");
-    if (session.enrolmentClosed) {
-      values[":capacity"] = session.capacity;
-      conditions.push("seatsHeld < :capacity");
-    } else {
+    if (!session.enrolmentClosed) {
       values[":general"] = generalSeats(session);
       conditions.push("generalHeld < :general");
     }

@@ -37,13 +37,40 @@ const textOnly = (label: string, schema: ReturnType<typeof personText>) =>
     schema,
   );
 
+/**
+ * A time whose calendar and clock fields exist as written: `Date.parse` rolls 30 February into
+ * March and 24:30 into the next day, which would move a session without anyone noticing.
+ */
+function realTime(value: string): boolean {
+  const [date = "", time = ""] = value.split("T");
+  const [year, month, day] = date.split("-").map(Number) as [number, number, number];
+  const [hour, minute, second = 0] = (time.match(/^[\d:.]+/)?.[0] ?? "").split(":").map(Number) as [
+    number,
+    number,
+    number?,
+  ];
+  const offset = time.match(/([+-])(\d{2}):(\d{2})$/);
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return (
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second < 60 &&
+    (!offset || (Number(offset[2]) <= 14 && Number(offset[3]) <= 59)) &&
+    !Number.isNaN(Date.parse(value))
+  );
+}
+
 function timestamp(label: string) {
   const message = `${label} harus berupa tanggal dan jam ISO 8601 dengan zona waktu, misalnya 2026-11-20T08:00:00+07:00.`;
   return v.pipe(
     v.string(message),
     v.trim(),
     v.regex(ISO_WITH_OFFSET, message),
-    v.check((value) => !Number.isNaN(Date.parse(value)), message),
+    v.check(realTime, message),
     v.transform((value) => new Date(value).toISOString()),
   );
 }
@@ -155,7 +182,9 @@ function parsed<T extends v.GenericSchema>(
 /** A time of the raw body read alone (for the rules across fields when another field is wrong). */
 function rawTime(raw: unknown, field: string): string | undefined {
   const value = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>)[field] : undefined;
-  if (typeof value !== "string" || !ISO_WITH_OFFSET.test(value.trim())) return undefined;
+  if (typeof value !== "string" || !ISO_WITH_OFFSET.test(value.trim()) || !realTime(value.trim())) {
+    return undefined;
+  }
   const at = Date.parse(value.trim());
   return Number.isNaN(at) ? undefined : new Date(at).toISOString();
 }
@@ -213,23 +242,54 @@ function levelRegionError(level: unknown, regionCode: string | undefined): Field
   };
 }
 
-function quotaErrors(quotas: Record<string, number>, regionCode: string | undefined, capacity?: number) {
+/**
+ * The rules on the quota keys, read from the raw object so they speak even when a value is wrong:
+ * a known kecamatan (never `__proto__` or another non-code), inside the region, named once (`32.05.01`
+ * and `320501` are one kecamatan). The total is checked against the capacity over the valid values.
+ */
+function quotaErrors(quotas: Record<string, unknown>, regionCode: string | undefined, capacity?: number) {
   const errors: FieldError[] = [];
+  const named = new Map<string, string>();
   for (const code of Object.keys(quotas)) {
     const kecamatan = normalizeRegionCode(code);
     if (!kecamatan || regionLevel(kecamatan) !== "subdistrict" || !regionExists(kecamatan)) {
       errors.push({ field: `quotas.${code}`, message: "Kode kecamatan tidak dikenal." });
+    } else if (named.has(kecamatan)) {
+      errors.push({
+        field: `quotas.${code}`,
+        message: `Kecamatan ${kecamatan} sudah disebut (sebagai ${named.get(kecamatan)}): sebut setiap kecamatan sekali saja.`,
+      });
     } else if (regionCode && !isWithin(kecamatan, regionCode)) {
       errors.push({
         field: `quotas.${code}`,
         message: "Kecamatan ini berada di luar wilayah penyelenggara.",
       });
     }
+    if (kecamatan && !named.has(kecamatan)) named.set(kecamatan, code);
   }
-  const total = Object.values(quotas).reduce((sum, n) => sum + n, 0);
+  const total = Object.values(quotas)
+    .filter((n): n is number => typeof n === "number" && Number.isInteger(n) && n > 0 && n <= MAX_CAPACITY)
+    .reduce((sum, n) => sum + n, 0);
   if (capacity !== undefined && total > capacity) {
     errors.push({ field: "quotas", message: `Jumlah kuota (${total}) melebihi kapasitas (${capacity}).` });
   }
+  return errors;
+}
+
+/** Each speaker is told once: the same address twice (in any case) is refused. */
+function speakerErrors(speakers: unknown): FieldError[] {
+  if (!Array.isArray(speakers)) return [];
+  const seen = new Set<string>();
+  const errors: FieldError[] = [];
+  speakers.forEach((speaker, index) => {
+    const email = (speaker as { email?: unknown } | null)?.email;
+    if (typeof email !== "string") return;
+    const address = email.trim().toLowerCase();
+    if (seen.has(address)) {
+      errors.push({ field: `speakers.${index}.email`, message: "Alamat email pembicara ini sudah disebut." });
+    }
+    seen.add(address);
+  });
   return errors;
 }
 
@@ -265,17 +325,18 @@ export function validateSession(raw: SessionInput): ValidSession {
     const result = v.safeParse(schema, input);
     return result.success ? (result.output as v.InferOutput<T>) : undefined;
   };
-  const quotas = value?.quotas ?? alone(Quotas, raw.quotas);
   const capacity = value?.capacity ?? alone(Capacity, raw.capacity);
-  if (quotas && typeof quotas === "object") {
+  const quotas = raw.quotas;
+  if (quotas && typeof quotas === "object" && !Array.isArray(quotas)) {
     cross.push(
       ...quotaErrors(
-        quotas as Record<string, number>,
+        quotas as Record<string, unknown>,
         regionCode,
         typeof capacity === "number" ? capacity : undefined,
       ),
     );
   }
+  cross.push(...speakerErrors(raw.speakers));
   if (!value || cross.length > 0) fail([...errors, ...cross]);
   const normalizedQuotas = Object.fromEntries(
     Object.entries(value.quotas).map(([code, seats]) => [normalizeRegionCode(code) ?? code, seats]),

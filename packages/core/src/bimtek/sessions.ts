@@ -334,6 +334,15 @@ async function writeScheduleVersion(
   return updated;
 }
 
+/**
+ * Once a session has started it is no longer rescheduled or cancelled (409): from the start on it
+ * runs its course — attendance is asked at the end and certificates follow — so what people
+ * attended, and the attendance recorded, always belong to the times they were told.
+ */
+function assertNotStarted(session: BimtekSession, detail: string): void {
+  if (session.startsAt <= nowIso()) throw new AppError("conflict", "Sesi sudah dimulai", detail);
+}
+
 /** Moves a session to new times (and venue). Enrolment reopens when its new close lies ahead. */
 export async function rescheduleSession(
   staff: Staff,
@@ -345,6 +354,7 @@ export async function rescheduleSession(
   if (current.status !== "scheduled") {
     throw new AppError("conflict", "Sesi tidak dapat diubah", "Sesi ini sudah dibatalkan atau selesai.");
   }
+  assertNotStarted(current, "Sesi yang sudah dimulai tidak dapat dijadwalkan ulang.");
   const valid = validateReschedule(change);
   return newScheduleVersion(
     staff,
@@ -367,6 +377,7 @@ export async function cancelSession(staff: Staff, id: string, reason: string): P
   if (current.status !== "scheduled") {
     throw new AppError("conflict", "Sesi tidak dapat dibatalkan", "Sesi ini sudah dibatalkan atau selesai.");
   }
+  assertNotStarted(current, "Sesi yang sudah dimulai tidak dapat dibatalkan.");
   const at = nowIso();
   return newScheduleVersion(
     staff,

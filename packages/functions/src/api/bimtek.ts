@@ -4,7 +4,6 @@ import {
   cancelEnrolment,
   enrol,
   getEnrolment,
-  offerSeats,
   releaseOffer,
   waitingPosition,
 } from "@sigap/core/bimtek/enrolment";
@@ -20,8 +19,9 @@ import {
   OFFER_STEP,
 } from "@sigap/core/bimtek/model";
 import { EnrolmentForm } from "@sigap/core/bimtek/schema";
+import { offerFreedSeats } from "@sigap/core/bimtek/session-events";
 import { getSession, listSessions, seatsLeft } from "@sigap/core/bimtek/sessions";
-import { startOffer } from "@sigap/core/bimtek/workflow";
+import { offerReconciler, startOffer } from "@sigap/core/bimtek/workflow";
 import { nowIso } from "@sigap/core/clock";
 import { AppError } from "@sigap/core/error";
 import { logger } from "@sigap/core/log";
@@ -171,14 +171,12 @@ async function startOffers(offered: Enrolment[]): Promise<void> {
   }
 }
 
-/** After a seat was freed: the next on the list are offered it, and their offer workflows started. */
-async function offerFreedSeats(sessionId: string): Promise<void> {
-  try {
-    await startOffers(await offerSeats(sessionId));
-  } catch (error) {
+/** After a seat was freed: the next on the list are offered it (the session workflow's one way). */
+async function offerSeatOn(sessionId: string): Promise<void> {
+  await offerFreedSeats(sessionId).catch((error: unknown) => {
     // The seat is free and the session workflow's close-enrolment step offers it again.
     logger.warn("Freed seats not offered yet", { sessionId, error: error as Error });
-  }
+  });
 }
 
 const ListQuery = v.object({
@@ -236,8 +234,23 @@ export const bimtek = new Hono()
     if (!["confirmed", "waitlisted", "offered"].includes(e.status)) {
       return enrolmentPage(c, e, "Pendaftaran ini sudah berakhir; tidak ada yang dibatalkan.", 409);
     }
-    const sessionId = await cancelEnrolment(e.id, "participant");
-    await offerFreedSeats(sessionId);
+    const session = await getSession(e.sessionId);
+    if (session && session.startsAt <= nowIso()) {
+      return enrolmentPage(
+        c,
+        e,
+        "Sesi sudah dimulai; pendaftaran tidak dapat dibatalkan lagi. Hubungi penyelenggara bila berhalangan.",
+        409,
+      );
+    }
+    const { sessionId, offer } = await cancelEnrolment(e.id, "participant");
+    // A cancelled offer's execution would otherwise wait out its claim window for nothing.
+    if (offer) {
+      await offerReconciler.stop(offer, "The participant cancelled").catch((error: unknown) => {
+        logger.warn("Offer workflow not stopped", { enrollmentId: offer.id, error: error as Error });
+      });
+    }
+    await offerSeatOn(sessionId);
     const now = (await getEnrolment(e.id)) ?? e;
     return enrolmentPage(c, now, "Pendaftaran Anda sudah dibatalkan.");
   })
@@ -269,7 +282,7 @@ export const bimtek = new Hono()
       // Its workflow has not asked yet (starting, or restarting): the answer is applied here; the
       // workflow, once it runs, finds the offer no longer open.
       if (decision === "accept") await acceptOffer(e.id);
-      else if (await releaseOffer(e.id, "declined")) await offerFreedSeats(e.sessionId);
+      else if (await releaseOffer(e.id, "declined")) await offerSeatOn(e.sessionId);
     }
     const now = (await getEnrolment(e.id)) ?? e;
     return enrolmentPage(
