@@ -6,7 +6,7 @@
  * restarted by the reconciler where the record stands, nobody told twice.
  */
 import { DescribeExecutionCommand } from "@aws-sdk/client-sfn";
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { cancelEnrolment, getEnrolment } from "@sigap/core/bimtek/enrolment";
 import { bimtekKeys } from "@sigap/core/bimtek/keys";
 import type { BimtekSession } from "@sigap/core/bimtek/model";
@@ -65,6 +65,23 @@ const advance = async (ms: number) => {
 };
 
 describe("bimtek-session timeline", () => {
+  it("a session saved but not started is started by the reconciler, once, and its mark cleared", async () => {
+    const s = await scheduledSession(10 * DAY, 5, { start: false });
+    expect((await pump(sessionReconciler.reconcile())).started).toBe(1);
+    const { Item } = await pump(
+      db().send(new GetCommand({ TableName: tableName(), Key: bimtekKeys.session(s.id) })),
+    );
+    expect(Item?.gsi3pk).toBeUndefined();
+    // The next run reads no marker: the reconciler costs the exceptions, not the running sessions.
+    expect(await pump(sessionReconciler.reconcile())).toEqual({
+      running: 0,
+      started: 0,
+      restarted: 0,
+      closed: 0,
+      failed: 0,
+    });
+  });
+
   it("reminds confirmed participants and speakers at H-7 and H-1, never who cancelled", async () => {
     const [stays, leaves] = await people(2);
     const s = await scheduledSession(10 * DAY, 10);

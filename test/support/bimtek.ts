@@ -67,8 +67,12 @@ export async function candidate(app: Hono, serial: number): Promise<Person> {
 let sessions = 0;
 const offset = (ms: number) => new Date(Date.now() + ms).toISOString();
 
-/** A two-day dasar session of Garut starting `startsIn` from now, its timeline started. */
-export async function scheduledSession(startsIn: number, capacity: number): Promise<BimtekSession> {
+/** A two-day dasar session of Garut starting `startsIn` from now, its timeline started (unless `start: false`). */
+export async function scheduledSession(
+  startsIn: number,
+  capacity: number,
+  options: { start?: boolean } = {},
+): Promise<BimtekSession> {
   const session = await pump(
     createSession(GARUT_OFFICER, {
       level: "dasar",
@@ -81,7 +85,7 @@ export async function scheduledSession(startsIn: number, capacity: number): Prom
       speakers: [{ name: "Narasumber Kemensos", email: SPEAKER }],
     }),
   );
-  await pump(startSessionWorkflow(session));
+  if (options.start !== false) await pump(startSessionWorkflow(session));
   return session;
 }
 

@@ -9,19 +9,13 @@ import { getRegistration } from "../registration/repository";
 import { attemptOf } from "../workflow/executions";
 import { remindAttendance, requestAttendance } from "./attendance";
 import { issueCertificates } from "./certificates";
-import {
-  closeEnrolment,
-  endSessionEnrolments,
-  finishDecidedEnrolments,
-  listEnrolments,
-  offerSeats,
-} from "./enrolment";
+import { closeEnrolment, endSessionEnrolments, listEnrolments, offerSeats } from "./enrolment";
 import { bimtekKeys } from "./keys";
 import { type BimtekSession, type Enrolment, isActiveEnrolment } from "./model";
 import { type Recipient, reminderEmail, rescheduledEmail, sessionCancelledEmail } from "./session-messages";
 import { closeTimeline, getSession } from "./sessions";
 import { type BimtekPolicy, eventKey, nextEvent, SESSION_EVENTS, type SessionEvent } from "./timeline";
-import { offerReconciler, startOffer } from "./workflow";
+import { offerReconciler, startOffers } from "./workflow";
 
 /** The `bimtek-session` workflow's tasks (session.workflow.ts). Each is safe to repeat. */
 
@@ -75,8 +69,9 @@ export async function runEvent(task: v.InferOutput<typeof RunEventTask>): Promis
   }
   const key = eventKey(task.event, task.version);
   if (session.eventsDone?.includes(key)) return { ran: false };
-  // Enrolments whose enrol stopped after the seat decision are finished first: every event reads the participants.
-  await finishDecidedEnrolments(session.id);
+  // Every event reads the participants: enrolments whose enrol stopped after the seat decision are
+  // finished first, and a seat freed while its offer could not be made (a crash) is offered now.
+  await offerFreedSeats(session.id);
   // Not due after all (the session moved between the plan and now): not done; the plan is read again.
   if ((await eventHandlers[task.event](session, key)) === "not-due") return { ran: false };
   await addOnce(bimtekKeys.session(session.id), "eventsDone", key);
@@ -172,12 +167,5 @@ async function tellEveryone(
  * execution. A start that fails is logged; the offer's marker makes the reconciler start it.
  */
 export async function offerFreedSeats(sessionId: string): Promise<void> {
-  for (const offered of await offerSeats(sessionId)) {
-    await startOffer(offered).catch((error: unknown) => {
-      logger.warn("Offer workflow not started; the reconciler will", {
-        enrollmentId: offered.id,
-        error: error as Error,
-      });
-    });
-  }
+  await startOffers(await offerSeats(sessionId));
 }

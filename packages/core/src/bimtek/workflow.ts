@@ -1,5 +1,6 @@
 import { deliverStoredDecision } from "../action/decision";
 import { workflowPolicy } from "../config/durations";
+import { logger } from "../log";
 import { attemptOf, defineReconciler, lifetimeEnd } from "../workflow/executions";
 import { getEnrolment, listEnrolments } from "./enrolment";
 import { bimtekKeys } from "./keys";
@@ -102,4 +103,19 @@ export const offerReconciler = defineReconciler<Enrolment>({
 /** Starts the offer of a seat just offered (`offerSeats`), and clears its start marker. */
 export function startOffer(enrolment: Enrolment): Promise<string> {
   return offerReconciler.start(enrolment, offerInput(enrolment));
+}
+
+/**
+ * Starts the offers of seats just offered, one by one. A start that fails is only logged: the
+ * offer was saved with its start marker, so the reconciler starts it.
+ */
+export async function startOffers(offered: readonly Enrolment[]): Promise<void> {
+  for (const enrolment of offered) {
+    await startOffer(enrolment).catch((error: unknown) => {
+      logger.warn("Offer workflow not started; the reconciler will", {
+        enrollmentId: enrolment.id,
+        error: error as Error,
+      });
+    });
+  }
 }

@@ -142,7 +142,8 @@ export interface Reconciler<T extends WorkflowItem> {
   /** Stops the item's current execution, if it runs: the item was closed from outside the workflow. */
   stop(item: T, cause: string): Promise<void>;
   /** Makes sure one item has a running execution (or learns it needs none). */
-  reconcileItem(item: T): Promise<Reconciled>;
+  /** `marked`: the item was found by its own start-pending marker (default: the loaded item shows one). */
+  reconcileItem(item: T, options?: { marked?: boolean }): Promise<Reconciled>;
   /** Scheduled job: every marked item of the workflow gets its execution. Reads only the markers. */
   reconcile(options?: { signal?: AbortSignal }): Promise<ReconcileCounts>;
   /** Every open item gets its execution back: local start-up, whose engine kept none. */
@@ -269,14 +270,16 @@ export function defineReconciler<T extends WorkflowItem>(definition: ReconcilerD
     return "gave-up";
   }
 
-  async function reconcileItem(item: T): Promise<Reconciled> {
+  async function reconcileItem(item: T, options: { marked?: boolean } = {}): Promise<Reconciled> {
     if (!definition.isOpen(item)) {
       await clearOwnMarker(item);
       return "closed";
     }
     const attempt = attemptOf(item);
-    // As loaded, an item shows its marker; an unmarked one (recovering every open item) needs no clearing.
-    const marked = (item as { gsi3pk?: string }).gsi3pk !== undefined;
+    // Found by its own marker, or (as loaded) showing one; an unmarked item (recovering every open
+    // item) needs no clearing. A domain's loader may drop the index attributes, so the marker found
+    // in the index counts too.
+    const marked = options.marked || (item as { gsi3pk?: string }).gsi3pk !== undefined;
     try {
       await startExecution(item, await definition.input(item, attempt));
       if (marked) await clearOwnMarker(item);
@@ -328,7 +331,9 @@ export function defineReconciler<T extends WorkflowItem>(definition: ReconcilerD
         const again = item !== undefined && seen.has(item.id);
         if (item) seen.add(item.id);
         try {
-          if (!again) counts[item ? await reconcileItem(item) : "closed"] += 1;
+          const ownMarker =
+            marker !== undefined && item !== undefined && sameKey(marker, definition.key(item.id));
+          if (!again) counts[item ? await reconcileItem(item, { marked: ownMarker }) : "closed"] += 1;
           // The item's own marker is cleared with its start; one beside it (or of an item gone) here.
           if (marker && (!item || !sameKey(marker, definition.key(item.id)))) await clearMarker(marker);
         } catch (error) {

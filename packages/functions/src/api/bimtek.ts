@@ -1,12 +1,4 @@
-import { answerStaffRequest } from "@sigap/core/action/ask";
-import {
-  acceptOffer,
-  cancelEnrolment,
-  enrol,
-  getEnrolment,
-  releaseOffer,
-  waitingPosition,
-} from "@sigap/core/bimtek/enrolment";
+import { cancelEnrolment, enrol, getEnrolment, waitingPosition } from "@sigap/core/bimtek/enrolment";
 import { ENROLLMENT_ID_PATTERN, SESSION_ID_PATTERN } from "@sigap/core/bimtek/keys";
 import { enrolmentCodeMatches, enrolmentUrl } from "@sigap/core/bimtek/links";
 import { enrolmentStatusLabels, levelLabels, sessionFacts } from "@sigap/core/bimtek/messages";
@@ -14,14 +6,13 @@ import {
   BIMTEK_LEVELS,
   type BimtekLevel,
   type BimtekSession,
-  ENROLMENT_SUBJECT,
   type Enrolment,
-  OFFER_STEP,
 } from "@sigap/core/bimtek/model";
+import { answerOffer } from "@sigap/core/bimtek/offer";
 import { EnrolmentForm } from "@sigap/core/bimtek/schema";
 import { offerFreedSeats } from "@sigap/core/bimtek/session-events";
 import { getSession, listSessions, seatsLeft } from "@sigap/core/bimtek/sessions";
-import { offerReconciler, startOffer } from "@sigap/core/bimtek/workflow";
+import { offerReconciler, startOffers } from "@sigap/core/bimtek/workflow";
 import { nowIso } from "@sigap/core/clock";
 import { AppError } from "@sigap/core/error";
 import { logger } from "@sigap/core/log";
@@ -159,22 +150,10 @@ async function enrolmentPage(c: Context, e: Enrolment, notice?: string, status: 
   );
 }
 
-/** Starts the offer workflows of seats just offered; a start that fails is left to the reconciler. */
-async function startOffers(offered: Enrolment[]): Promise<void> {
-  for (const e of offered) {
-    await startOffer(e).catch((error: unknown) => {
-      logger.warn("Offer workflow not started; the reconciler will start it", {
-        enrollmentId: e.id,
-        error: error as Error,
-      });
-    });
-  }
-}
-
 /** After a seat was freed: the next on the list are offered it (the session workflow's one way). */
 async function offerSeatOn(sessionId: string): Promise<void> {
   await offerFreedSeats(sessionId).catch((error: unknown) => {
-    // The seat is free and the session workflow's close-enrolment step offers it again.
+    // The seat is free: the session's next timeline event or the next enrolment offers it.
     logger.warn("Freed seats not offered yet", { sessionId, error: error as Error });
   });
 }
@@ -270,24 +249,18 @@ export const bimtek = new Hono()
     if (!offerOpen(e)) {
       return enrolmentPage(c, e, "Batas waktu untuk menjawab tawaran ini sudah lewat.", 410);
     }
-    // The one decide path: stored first, then handed to the waiting offer workflow.
-    const outcome = await answerStaffRequest(
-      { subjectType: ENROLMENT_SUBJECT, subjectId: e.id, step: OFFER_STEP },
-      { decision, decidedBy: "participant" },
-    );
-    if (outcome && !outcome.recorded) {
-      return enrolmentPage(c, e, "Tawaran kursi ini sudah dijawab.", 409);
+    // The one decide path (stored first, then handed to the waiting offer workflow); at the deadline
+    // either the answer or the lapse wins, and the page says which.
+    const { outcome, enrolment } = await answerOffer(e.id, decision);
+    if (outcome === "lapsed") {
+      return enrolmentPage(c, enrolment ?? e, "Batas waktu untuk menjawab tawaran ini sudah lewat.", 410);
     }
-    if (!outcome) {
-      // Its workflow has not asked yet (starting, or restarting): the answer is applied here; the
-      // workflow, once it runs, finds the offer no longer open.
-      if (decision === "accept") await acceptOffer(e.id);
-      else if (await releaseOffer(e.id, "declined")) await offerSeatOn(e.sessionId);
+    if (outcome === "already-answered") {
+      return enrolmentPage(c, enrolment ?? e, "Tawaran kursi ini sudah dijawab.", 409);
     }
-    const now = (await getEnrolment(e.id)) ?? e;
     return enrolmentPage(
       c,
-      now,
+      enrolment ?? e,
       decision === "accept"
         ? "Terima kasih, jawaban Anda tercatat: Anda menerima kursi ini."
         : "Terima kasih, jawaban Anda tercatat: Anda menolak kursi ini.",
