@@ -14,6 +14,7 @@ import { conditionFailed, db, getMany, queryAll } from "../db/client";
 import { AppError } from "../error";
 import { logger } from "../log";
 import { sendMail } from "../mail/send";
+import { newRecordId } from "../record/ids";
 import { isWithin, parentRegion } from "../region/regions";
 import type { Registration } from "../registration/model";
 import { getRegistration, receiptMatches, regionQuery } from "../registration/repository";
@@ -64,9 +65,7 @@ import { enrolmentOpen, getSession, getSessionItem, sessionFromItem } from "./se
  * person enrols elsewhere.
  */
 
-const ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
-const newEnrolmentId = () =>
-  `e${Array.from({ length: 12 }, () => ID_ALPHABET[randomInt(ID_ALPHABET.length)]).join("")}`;
+const newEnrolmentId = () => newRecordId("e");
 
 type SeatDecision = "quota" | "general" | "waiting";
 

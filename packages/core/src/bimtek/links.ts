@@ -6,6 +6,9 @@ import { hashReceipt, linkCode, linkCodeMatches } from "../identity/protect";
  * `linkCode`): never stored, never logged, never in execution history, the same in every email.
  */
 
+/** Every derived link code: 22 base64url characters (`linkCode`). */
+export const LINK_CODE_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+
 const ENROLMENT = "bimtek-enrolment";
 const ATTENDANCE = "bimtek-attendance";
 const CERTIFICATE = "bimtek-certificate";

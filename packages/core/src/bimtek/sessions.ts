@@ -1,8 +1,8 @@
-import { randomInt } from "node:crypto";
 import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { nowIso } from "../clock";
 import { conditionFailed, db, queryAll, queryPages } from "../db/client";
 import { AppError } from "../error";
+import { newRecordId } from "../record/ids";
 import * as trail from "../record/trail";
 import { isWithin } from "../region/regions";
 import { tableName } from "../resources";
@@ -15,9 +15,7 @@ import { type SessionInput, validateReschedule, validateSession } from "./schema
 
 /** Bimtek sessions: created, listed, rescheduled and cancelled by staff, each change on the session's trail. */
 
-const ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
-const newSessionId = () =>
-  `b${Array.from({ length: 12 }, () => ID_ALPHABET[randomInt(ID_ALPHABET.length)]).join("")}`;
+const newSessionId = () => newRecordId("b");
 
 /** Attributes that live on the stored item only (keys, markers, seat bookkeeping), never in a view. */
 const STORAGE_ATTRIBUTES = [

@@ -13,6 +13,7 @@ import { AppError } from "../error";
 import { maskNik } from "../identity/nik";
 import { decrypt, encrypt, hashNik, hashReceipt, hashSubmission } from "../identity/protect";
 import { ERASE_DUE_ATTRIBUTES, eraseDueMark } from "../record/erasure";
+import { newRecordId } from "../record/ids";
 import * as trail from "../record/trail";
 import { writeTransition } from "../record/transition";
 import { regionLevel } from "../region/regions";
@@ -41,10 +42,8 @@ export const CASE_WORKFLOW = "case-escalation";
 // ---------------------------------------------------------------------------------------------
 // Ids and tracking codes
 
-const ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 /** `c` + 12 characters of a–z0–9 (see `CASE_ID_PATTERN`). */
-const newCaseId = () =>
-  `c${Array.from({ length: 12 }, () => ID_ALPHABET[randomInt(ID_ALPHABET.length)]).join("")}`;
+const newCaseId = () => newRecordId("c");
 
 /** Readable on a phone and over the phone: no 0/O, 1/I/L (as receipt codes). */
 const TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";

@@ -7,6 +7,7 @@ import { AppError } from "../error";
 import { maskNik } from "../identity/nik";
 import { decrypt, encrypt, hashNik, hashReceipt, hashSubmission } from "../identity/protect";
 import { eraseDueMark } from "../record/erasure";
+import { newRecordId } from "../record/ids";
 import * as trail from "../record/trail";
 import { writeTransition } from "../record/transition";
 import { regionLevel } from "../region/regions";
@@ -51,8 +52,7 @@ export function receiptMatches(registration: Registration, code: string): boolea
 }
 
 /** 12 characters of a–z0–9 (62 bits): short enough to read out, unguessable enough not to enumerate. */
-const ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
-const newId = () => Array.from({ length: 12 }, () => ID_ALPHABET[randomInt(ID_ALPHABET.length)]).join("");
+const newId = () => newRecordId();
 
 /** The workflow every registration goes through (its state machine's name). */
 export const RECRUITMENT_WORKFLOW = "recruitment";

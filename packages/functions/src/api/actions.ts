@@ -7,7 +7,7 @@ import { personText } from "@sigap/core/validation/text";
 import { type Context, Hono } from "hono";
 import * as v from "valibot";
 import { readBody } from "./body";
-import { escapeHtml, facts, page } from "./pages";
+import { escapeHtml, facts, page, unknownLinkPage } from "./pages";
 import { ActionId, validParams } from "./params";
 
 /**
@@ -48,16 +48,6 @@ function gonePage(c: Context, action: Action, subject: SubjectView | undefined) 
       }`,
     ),
     410,
-  );
-}
-
-function missingPage(c: Context) {
-  return c.html(
-    page(
-      "Tautan tidak dikenal",
-      "<h1>Tautan tidak dikenal</h1><p>Periksa kembali tautan pada email Anda; mungkin terpotong.</p>",
-    ),
-    404,
   );
 }
 
@@ -143,18 +133,18 @@ const DecisionTexts = v.object({
 });
 
 /** A link whose id cannot exist answers as an unknown one, without a read. */
-const validAction = validParams({ actionId: ActionId }, missingPage);
+const validAction = validParams({ actionId: ActionId }, unknownLinkPage);
 
 export const actions = new Hono()
   .get("/:actionId", validAction, async (c) => {
     const { action, subject } = await load(c);
-    if (!action || !subject) return missingPage(c);
+    if (!action || !subject) return unknownLinkPage(c);
     if (action.status !== "pending" || isExpired(action)) return gonePage(c, action, subject);
     return formPage(c, action, subject);
   })
   .post("/:actionId", validAction, async (c) => {
     const { action, subject } = await load(c);
-    if (!action || !subject) return missingPage(c);
+    if (!action || !subject) return unknownLinkPage(c);
     if (action.status !== "pending" || isExpired(action)) return gonePage(c, action, subject);
 
     const form = await readBody(c);

@@ -5,7 +5,7 @@ import {
   attendanceSheet,
   recordAttendance,
 } from "@sigap/core/bimtek/attendance";
-import { ENROLLMENT_ID_PATTERN, SESSION_ID_PATTERN } from "@sigap/core/bimtek/keys";
+import { ENROLLMENT_ID_PATTERN } from "@sigap/core/bimtek/keys";
 import { attendanceCodeMatches } from "@sigap/core/bimtek/links";
 import { enrolmentStatusLabels, levelLabels } from "@sigap/core/bimtek/messages";
 import { getSession, scopedSession } from "@sigap/core/bimtek/sessions";
@@ -16,8 +16,8 @@ import { parseOrThrow } from "@sigap/core/validation/parse";
 import { type Context, Hono } from "hono";
 import * as v from "valibot";
 import { readBody } from "./body";
-import { escapeHtml, facts, page } from "./pages";
-import { validParams } from "./params";
+import { escapeHtml, facts, page, unknownLinkPage } from "./pages";
+import { LinkCode, SessionId, validParams } from "./params";
 import type { StaffEnv } from "./staff-auth";
 
 /**
@@ -25,20 +25,6 @@ import type { StaffEnv } from "./staff-auth";
  * checkbox per participant per local day; GET shows, the POST of its form saves) and the staff
  * API `PUT /v1/staff/bimtek/:id/attendance`. Both close when certificates go out.
  */
-
-const SessionId = v.pipe(v.string(), v.regex(SESSION_ID_PATTERN));
-/** A link code is 22 base64url characters; anything else is no code of ours. */
-const LinkCode = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22}$/));
-
-function missingPage(c: Context) {
-  return c.html(
-    page(
-      "Tautan tidak dikenal",
-      "<h1>Tautan tidak dikenal</h1><p>Periksa kembali tautan pada email Anda; mungkin terpotong.</p>",
-    ),
-    404,
-  );
-}
 
 /** The checkbox of one participant and day: `<enrollmentId>:<day>`. */
 const ATTENDED = "attended";
@@ -136,14 +122,14 @@ async function sessionOfLink(c: Context): Promise<string | undefined> {
 
 /** `/v1/bimtek/attendance/:sessionId?code=`: the organisers' page from their email. */
 export const bimtekAttendance = new Hono()
-  .get("/:sessionId", validParams({ sessionId: SessionId }, missingPage), async (c) => {
+  .get("/:sessionId", validParams({ sessionId: SessionId }, unknownLinkPage), async (c) => {
     const id = await sessionOfLink(c);
-    if (!id) return missingPage(c);
+    if (!id) return unknownLinkPage(c);
     return sheetPage(c, await attendanceSheet(id, linkActor));
   })
-  .post("/:sessionId", validParams({ sessionId: SessionId }, missingPage), async (c) => {
+  .post("/:sessionId", validParams({ sessionId: SessionId }, unknownLinkPage), async (c) => {
     const id = await sessionOfLink(c);
-    if (!id) return missingPage(c);
+    if (!id) return unknownLinkPage(c);
     const form = await readBody(c, { repeatable: [ATTENDED, LISTED] });
     try {
       const { recorded } = await recordAttendance(id, recordsFromForm(form), linkActor);

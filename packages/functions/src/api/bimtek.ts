@@ -1,5 +1,4 @@
 import { cancelEnrolment, enrol, getEnrolment, waitingPosition } from "@sigap/core/bimtek/enrolment";
-import { ENROLLMENT_ID_PATTERN, SESSION_ID_PATTERN } from "@sigap/core/bimtek/keys";
 import { enrolmentCodeMatches, enrolmentUrl } from "@sigap/core/bimtek/links";
 import { enrolmentStatusLabels, levelLabels, sessionFacts } from "@sigap/core/bimtek/messages";
 import {
@@ -24,18 +23,14 @@ import { type Context, Hono } from "hono";
 import * as v from "valibot";
 import { readBody } from "./body";
 import { idempotencyKey, idempotent } from "./idempotency";
-import { escapeHtml, facts, page } from "./pages";
-import { validParams } from "./params";
+import { escapeHtml, facts, page, unknownLinkPage } from "./pages";
+import { EnrollmentId, LinkCode, SessionId, validParams } from "./params";
 
 /**
  * Public Bimtek routes: the list of open sessions, enrolment (JSON or a plain form), and the
  * participant's own page behind the derived link code (status; cancel; accept or decline an offered
  * seat). The code is never logged: only ids are.
  */
-
-const SessionId = v.pipe(v.string(), v.regex(SESSION_ID_PATTERN));
-const EnrollmentId = v.pipe(v.string(), v.regex(ENROLLMENT_ID_PATTERN));
-const LinkCode = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/));
 
 const sessionNotFound = () => new AppError("not-found", "Sesi Bimtek tidak ditemukan");
 
@@ -79,16 +74,6 @@ const wantsJson = (c: Context) => (c.req.header("Accept") ?? "").includes("appli
 const isForm = (c: Context) =>
   !(c.req.header("Content-Type") ?? "").toLowerCase().startsWith("application/json");
 
-function missingPage(c: Context) {
-  return c.html(
-    page(
-      "Pendaftaran tidak ditemukan",
-      "<h1>Pendaftaran tidak ditemukan</h1><p>Periksa kembali tautan pada email Anda; mungkin terpotong.</p>",
-    ),
-    404,
-  );
-}
-
 /** The enrolment behind the link, or undefined for an unknown id or a wrong code (answered alike). */
 async function linkedEnrolment(c: Context): Promise<Enrolment | undefined> {
   const id = c.req.param("id") ?? "";
@@ -97,7 +82,7 @@ async function linkedEnrolment(c: Context): Promise<Enrolment | undefined> {
   return getEnrolment(id);
 }
 
-const validEnrolmentLink = validParams({ id: EnrollmentId }, missingPage, { code: LinkCode });
+const validEnrolmentLink = validParams({ id: EnrollmentId }, unknownLinkPage, { code: LinkCode });
 
 function offerOpen(e: Enrolment): boolean {
   return e.status === "offered" && e.offerExpiresAt !== undefined && nowIso() < e.offerExpiresAt;
@@ -204,12 +189,12 @@ export const bimtek = new Hono()
   )
   .get("/enrollments/:id", validEnrolmentLink, async (c) => {
     const e = await linkedEnrolment(c);
-    if (!e) return missingPage(c);
+    if (!e) return unknownLinkPage(c);
     return enrolmentPage(c, e);
   })
   .post("/enrollments/:id/cancellation", validEnrolmentLink, async (c) => {
     const e = await linkedEnrolment(c);
-    if (!e) return missingPage(c);
+    if (!e) return unknownLinkPage(c);
     if (!["confirmed", "waitlisted", "offered"].includes(e.status)) {
       return enrolmentPage(c, e, "Pendaftaran ini sudah berakhir; tidak ada yang dibatalkan.", 409);
     }
@@ -235,7 +220,7 @@ export const bimtek = new Hono()
   })
   .post("/enrollments/:id/offer", validEnrolmentLink, async (c) => {
     const e = await linkedEnrolment(c);
-    if (!e) return missingPage(c);
+    if (!e) return unknownLinkPage(c);
     const form = await readBody(c);
     const decision = form.decision;
     if (decision !== "accept" && decision !== "decline") {

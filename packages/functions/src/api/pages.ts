@@ -1,4 +1,5 @@
 import { escapeHtml } from "@sigap/core/mail/render";
+import type { Context } from "hono";
 
 /**
  * The one layout for pages people open from email: a single column readable on a phone, no
@@ -18,6 +19,17 @@ button{font:inherit;font-weight:bold;padding:14px 20px;border:0;border-radius:6p
 
 export function facts(items: Array<{ label: string; value: string }>): string {
   return `<dl>${items.map((f) => `<dt>${escapeHtml(f.label)}</dt><dd>${escapeHtml(f.value)}</dd>`).join("")}</dl>`;
+}
+
+/** A link whose id or code is unknown, malformed or wrong: one answer for all, revealing nothing. */
+export function unknownLinkPage(c: Context) {
+  return c.html(
+    page(
+      "Tautan tidak dikenal",
+      "<h1>Tautan tidak dikenal</h1><p>Periksa kembali tautan pada email Anda; mungkin terpotong.</p>",
+    ),
+    404,
+  );
 }
 
 export { escapeHtml };

@@ -1,4 +1,6 @@
 import { ACTION_ID_PATTERN } from "@sigap/core/action/keys";
+import { ENROLLMENT_ID_PATTERN, SESSION_ID_PATTERN } from "@sigap/core/bimtek/keys";
+import { LINK_CODE_PATTERN } from "@sigap/core/bimtek/links";
 import { CASE_ID_PATTERN } from "@sigap/core/case/keys";
 import { REGISTRATION_ID_PATTERN } from "@sigap/core/registration/keys";
 import type { Context, MiddlewareHandler } from "hono";
@@ -20,6 +22,13 @@ export const CaseId = v.pipe(v.string(), v.regex(CASE_ID_PATTERN));
 
 /** Action ids, the secret in each email link (see `ACTION_ID_PATTERN`). */
 export const ActionId = v.pipe(v.string(), v.regex(ACTION_ID_PATTERN));
+
+/** Bimtek session and enrolment ids (see `SESSION_ID_PATTERN`, `ENROLLMENT_ID_PATTERN`). */
+export const SessionId = v.pipe(v.string(), v.regex(SESSION_ID_PATTERN));
+export const EnrollmentId = v.pipe(v.string(), v.regex(ENROLLMENT_ID_PATTERN));
+
+/** A derived link code (Bimtek enrolment and attendance pages), the secret in the link. */
+export const LinkCode = v.pipe(v.string(), v.regex(LINK_CODE_PATTERN));
 
 /** A region code as people write it (`32.05.22.2001`, `3205222001`); its existence is checked where used. */
 export const RegionCode = v.pipe(v.string(), v.regex(/^[\d. ]{1,20}$/));

@@ -1,6 +1,5 @@
 import { sessionDays } from "@sigap/core/bimtek/attendance";
 import { listEnrolments, listWaiting } from "@sigap/core/bimtek/enrolment";
-import { SESSION_ID_PATTERN } from "@sigap/core/bimtek/keys";
 import { enrolmentStatusLabels, maskName } from "@sigap/core/bimtek/messages";
 import type { BimtekSession } from "@sigap/core/bimtek/model";
 import { CancellationForm } from "@sigap/core/bimtek/schema";
@@ -23,10 +22,9 @@ import type { Registration } from "@sigap/core/registration/model";
 import { assertAccess } from "@sigap/core/staff/auth";
 import { parseOrThrow } from "@sigap/core/validation/parse";
 import { Hono } from "hono";
-import * as v from "valibot";
 import { publicSession } from "./bimtek";
 import { readBody } from "./body";
-import { validParams } from "./params";
+import { SessionId, validParams } from "./params";
 import type { StaffEnv } from "./staff-auth";
 
 /**
@@ -36,7 +34,7 @@ import type { StaffEnv } from "./staff-auth";
  */
 
 const notFound = () => new AppError("not-found", "Sesi Bimtek tidak ditemukan");
-const validSession = validParams({ id: v.pipe(v.string(), v.regex(SESSION_ID_PATTERN)) }, () => {
+const validSession = validParams({ id: SessionId }, () => {
   throw notFound();
 });
 
