@@ -394,6 +394,31 @@ describe("known bad input: Bimtek", () => {
     expect(await tableDigest()).toBe(before);
   });
 
+  it('refuses quotas sent as a list (once taken as a quota for kecamatan "0")', async () => {
+    const before = await tableDigest();
+    for (const quotas of [[1], [], [10, 20]]) {
+      const response = await stack.app.request("/v1/staff/bimtek", {
+        method: "POST",
+        ...json({
+          level: "dasar",
+          title: "Bimtek Dasar PSM Garut",
+          regionCode: "32.05",
+          venue: "Aula Dinas Sosial Garut",
+          startsAt: isoIn(40 * DAY),
+          endsAt: isoIn(41 * DAY),
+          capacity: 75,
+          quotas,
+        }),
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${districtToken}` },
+      });
+      expect(response.status).toBe(422);
+      expect(((await response.json()) as { errors: Array<{ field: string }> }).errors).toContainEqual(
+        expect.objectContaining({ field: "quotas" }),
+      );
+    }
+    expect(await tableDigest()).toBe(before);
+  });
+
   it("answers a refused change on the participant's page as a problem document when JSON is asked for", async () => {
     const response = await stack.app.request(
       `/v1/bimtek/enrollments/${endedEnrolment.id}/cancellation?code=${endedEnrolment.code}`,
