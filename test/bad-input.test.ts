@@ -5,14 +5,20 @@
  * refusal, and nothing written. `FUZZ_SEED=<n>` replays a run; a failure prints its seed and path.
  */
 import { createHash } from "node:crypto";
-import { paginateScan } from "@aws-sdk/lib-dynamodb";
+import { paginateScan, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { enrol } from "@sigap/core/bimtek/enrolment";
+import { bimtekKeys } from "@sigap/core/bimtek/keys";
+import { attendanceUrl, enrolmentUrl } from "@sigap/core/bimtek/links";
+import { createSession } from "@sigap/core/bimtek/sessions";
 import { db } from "@sigap/core/db/client";
 import { outbox } from "@sigap/core/mail/outbox";
 import { validRegistration } from "@sigap/core/registration/fixtures";
+import { registrationKeys } from "@sigap/core/registration/keys";
 import { tableName } from "@sigap/core/resources";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppStack, startAppStack } from "./support/app-stack";
+import { GARUT_OFFICER } from "./support/bimtek";
 import { staffToken } from "./support/staff-token";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 6_2026);
@@ -25,6 +31,97 @@ let districtToken: string;
 let caseId: string;
 let trackingCode: string;
 
+/**
+ * Real Bimtek ids, so the fuzz reaches past the id checks: an open session with one confirmed
+ * participant (`openEnrolment`, its link code), a session that has ended (attendance open) with one
+ * confirmed participant, and an eligible candidate who is enrolled nowhere.
+ */
+interface Person {
+  registrationId: string;
+  receiptCode: string;
+}
+let openSessionId: string;
+let endedSessionId: string;
+let openEnrolment: { id: string; code: string };
+let endedEnrolment: { id: string; code: string };
+let attendanceCode: string;
+let enrolledPerson: Person;
+let endedPerson: Person;
+let freePerson: Person;
+const HOUR = 3600 * 1000;
+const DAY = 24 * HOUR;
+const isoIn = (ms: number) => new Date(Date.now() + ms).toISOString();
+const codeOf = (url: string) => new URL(url).searchParams.get("code") as string;
+
+/** A candidate of Garut waiting for Bimtek dasar: registered through the API, moved on directly. */
+async function bimtekCandidate(serial: number): Promise<Person> {
+  const response = await stack.app.request("/v1/registrations", {
+    method: "POST",
+    ...json({
+      ...validRegistration,
+      nik: `320501550795${String(serial).padStart(4, "0")}`,
+      fullName: `Peserta Fuzz ${serial}`,
+      email: `fuzz${serial}@example.com`,
+    }),
+  });
+  expect(response.status).toBe(202);
+  const { id, receiptCode } = (await response.json()) as { id: string; receiptCode: string };
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: registrationKeys.registration(id),
+      UpdateExpression: "SET #status = :candidate, stage = :stage",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: { ":candidate": "candidate", ":stage": "basic-training" },
+    }),
+  );
+  return { registrationId: id, receiptCode };
+}
+
+/** A dasar session of Garut a month ahead (no workflow: nothing here waits for its timeline). */
+const garutSession = (title: string) =>
+  createSession(GARUT_OFFICER, {
+    level: "dasar",
+    title,
+    regionCode: "32.05",
+    venue: "Aula Dinas Sosial Garut",
+    startsAt: isoIn(30 * DAY),
+    endsAt: isoIn(31 * DAY),
+    capacity: 75,
+    speakers: [{ name: "Narasumber Kemensos", email: "narasumber@kemensos.example.go.id" }],
+  });
+
+async function bimtekFixtures(): Promise<void> {
+  [enrolledPerson, endedPerson, freePerson] = [
+    await bimtekCandidate(9001),
+    await bimtekCandidate(9002),
+    await bimtekCandidate(9003),
+  ];
+  const open = await garutSession("Bimtek Dasar PSM Garut (uji masukan)");
+  const ended = await garutSession("Bimtek Dasar PSM Garut (sudah selesai)");
+  openSessionId = open.id;
+  endedSessionId = ended.id;
+  const a = await enrol({ sessionId: open.id, ...enrolledPerson });
+  const b = await enrol({ sessionId: ended.id, ...endedPerson });
+  expect([a.enrolment.status, b.enrolment.status]).toEqual(["confirmed", "confirmed"]);
+  openEnrolment = { id: a.enrolment.id, code: codeOf(enrolmentUrl(a.enrolment.id)) };
+  endedEnrolment = { id: b.enrolment.id, code: codeOf(enrolmentUrl(b.enrolment.id)) };
+  attendanceCode = codeOf(attendanceUrl(ended.id));
+  // Moved into the past directly (a new session cannot be): two local days, ended an hour ago.
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: bimtekKeys.session(ended.id),
+      UpdateExpression: "SET startsAt = :starts, endsAt = :ends, enrolmentClosesAt = :closes",
+      ExpressionAttributeValues: {
+        ":starts": isoIn(-25 * HOUR),
+        ":ends": isoIn(-HOUR),
+        ":closes": isoIn(-2 * DAY),
+      },
+    }),
+  );
+}
+
 /** A case report that would be accepted (the fuzz makes one field of it bad). */
 const validCaseReport = {
   ppksType: "lanjut-usia-terlantar",
@@ -35,11 +132,18 @@ const validCaseReport = {
   reporter: { kind: "resident", name: "Dewi Lestari", phone: "0812-1111-2222" },
 };
 
-/** A digest of every item in the table: equal before and after means nothing was put, changed or deleted. */
-async function tableDigest(): Promise<string> {
+/**
+ * A digest of every item in the table: equal before and after means nothing was put, changed or
+ * deleted. `withoutReads` leaves out the access trail (`ACCESS#`), for a refusal that re-renders a
+ * page of names: showing them is a read of personal data, recorded as such.
+ */
+async function tableDigest(withoutReads = false): Promise<string> {
   const items: string[] = [];
   for await (const page of paginateScan({ client: db() }, { TableName: tableName() })) {
-    for (const item of page.Items ?? []) items.push(JSON.stringify(Object.entries(item).sort()));
+    for (const item of page.Items ?? []) {
+      if (withoutReads && String(item.sk).startsWith("ACCESS#")) continue;
+      items.push(JSON.stringify(Object.entries(item).sort()));
+    }
   }
   return createHash("sha256").update(items.sort().join("\n")).digest("hex");
 }
@@ -81,6 +185,7 @@ beforeAll(async () => {
   });
   expect(reported.status).toBe(202);
   ({ id: caseId, trackingCode } = (await reported.json()) as { id: string; trackingCode: string });
+  await bimtekFixtures();
   // The workflow now waits for days; wait until what it writes on the way has settled.
   let last = "";
   await eventually(async () => {
@@ -264,6 +369,83 @@ describe("known bad input", () => {
   });
 });
 
+/** A multipart form whose fields may repeat (checkboxes). */
+function multipartRepeated(fields: Array<[string, string]>, boundary = "----sigap-test-boundary") {
+  const parts = fields.map(
+    ([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+  );
+  return {
+    body: `${parts.join("")}--${boundary}--\r\n`,
+    headers: { "Content-Type": `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+describe("known bad input: Bimtek", () => {
+  it("refuses an enrolment at a session whose enrolment has closed, leaving no trace on the session", async () => {
+    const before = await tableDigest();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const response = await stack.app.request(`/v1/bimtek/${endedSessionId}/enrollments`, {
+        method: "POST",
+        ...json(freePerson),
+      });
+      expect(response.status).toBe(409);
+      await expectHandled(response, "refused");
+    }
+    expect(await tableDigest()).toBe(before);
+  });
+
+  it('refuses quotas sent as a list (once taken as a quota for kecamatan "0")', async () => {
+    const before = await tableDigest();
+    for (const quotas of [[1], [], [10, 20]]) {
+      const response = await stack.app.request("/v1/staff/bimtek", {
+        method: "POST",
+        ...json({
+          level: "dasar",
+          title: "Bimtek Dasar PSM Garut",
+          regionCode: "32.05",
+          venue: "Aula Dinas Sosial Garut",
+          startsAt: isoIn(40 * DAY),
+          endsAt: isoIn(41 * DAY),
+          capacity: 75,
+          quotas,
+        }),
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${districtToken}` },
+      });
+      expect(response.status).toBe(422);
+      expect(((await response.json()) as { errors: Array<{ field: string }> }).errors).toContainEqual(
+        expect.objectContaining({ field: "quotas" }),
+      );
+    }
+    expect(await tableDigest()).toBe(before);
+  });
+
+  it("answers a refused change on the participant's page as a problem document when JSON is asked for", async () => {
+    const response = await stack.app.request(
+      `/v1/bimtek/enrollments/${endedEnrolment.id}/cancellation?code=${endedEnrolment.code}`,
+      { method: "POST", headers: { Accept: "application/json" } },
+    );
+    expect(response.status).toBe(409);
+    await expectHandled(response, "refused");
+    const offer = await stack.app.request(
+      `/v1/bimtek/enrollments/${openEnrolment.id}/offer?code=${openEnrolment.code}`,
+      {
+        method: "POST",
+        ...json({ decision: "accept" }),
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+      },
+    );
+    expect(offer.status).toBe(409);
+    await expectHandled(offer, "refused");
+    // The browser still gets the page, with the reason.
+    const page = await stack.app.request(
+      `/v1/bimtek/enrollments/${endedEnrolment.id}/cancellation?code=${endedEnrolment.code}`,
+      { method: "POST" },
+    );
+    expect(page.status).toBe(409);
+    expect(await page.text()).toContain("Sesi sudah dimulai");
+  });
+});
+
 function fileUpload(): { body: FormData; contentType: string } {
   const form = new FormData();
   form.append("fullName", new Blob(["Siti"], { type: "text/plain" }), "nama.txt");
@@ -428,12 +610,18 @@ const badRegistration = encoding.chain((enc) =>
 );
 
 /** How many fuzz properties the describe below runs; the 1,000 total is checked only when all ran. */
-const FUZZ_PROPERTIES = 18;
+const FUZZ_PROPERTIES = 36;
 let propertiesRun = 0;
 
 /** Runs one property; returns how many generated requests it really sent. */
-async function fuzz<T>(runs: number, arbitrary: fc.Arbitrary<T>, check: (value: T) => Promise<void>) {
-  const before = await tableDigest();
+async function fuzz<T>(
+  runs: number,
+  arbitrary: fc.Arbitrary<T>,
+  check: (value: T) => Promise<void>,
+  options: { readsRecorded?: boolean } = {},
+) {
+  const digest = () => tableDigest(options.readsRecorded);
+  const before = await digest();
   const mails = outbox().list().length;
   let sent = 0;
   const counted = async (value: T) => {
@@ -441,7 +629,7 @@ async function fuzz<T>(runs: number, arbitrary: fc.Arbitrary<T>, check: (value: 
     await check(value);
   };
   await fc.assert(fc.asyncProperty(arbitrary, counted), { seed: SEED, numRuns: runs, endOnFailure: false });
-  expect(await tableDigest(), "the table (nothing put, changed or deleted)").toBe(before);
+  expect(await digest(), "the table (nothing put, changed or deleted)").toBe(before);
   expect(outbox().list().length, "mail sent").toBe(mails);
   propertiesRun += 1;
   return sent;
@@ -839,6 +1027,572 @@ describe("fuzz: generated bad input at every public endpoint", () => {
             : { body: raw.body, headers: raw.contentType ? { "Content-Type": raw.contentType } : {} }),
         });
         await expectHandled(response, "refused", true);
+      },
+    );
+  });
+
+  // ---- Bimtek ------------------------------------------------------------------------------
+
+  const staffAuth = () => ({ Authorization: `Bearer ${districtToken}` });
+  const withType = (raw: {
+    contentType: string;
+    body: RequestInit["body"];
+  }): { body: RequestInit["body"]; headers: Record<string, string> } => ({
+    body: raw.body,
+    headers: raw.contentType ? { "Content-Type": raw.contentType } : {},
+  });
+  const mentions = (body: RequestInit["body"], word: RegExp) => {
+    const text = typeof body === "string" ? body : Buffer.from(body as Uint8Array).toString("latin1");
+    let decoded = text;
+    try {
+      decoded = decodeURIComponent(text.replaceAll("+", " "));
+    } catch {}
+    return word.test(text) || word.test(decoded);
+  };
+  /** Not a session or enrolment id of ours (nor a lookalike of one). */
+  const badBimtekId = fc.oneof(
+    badId,
+    fc.stringMatching(/^[be][a-z0-9]{12}$/),
+    fc.constantFrom("B0000000000000", "bimtek", "e", "b%20"),
+  );
+  /** A link code that is not the one: random, lookalike (22 base64url characters), huge. */
+  const badCode = fc.oneof(
+    anyText,
+    fc.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+    fc.string({ minLength: 129, maxLength: 3000 }),
+  );
+
+  it("GET /v1/bimtek and GET /v1/certificates/{code}: any query, any code", async () => {
+    total += await fuzz(
+      60,
+      fc.record({
+        regionCode: fc.option(fc.oneof(anyText, fc.stringMatching(/^[\d. ]{0,30}$/)), { nil: undefined }),
+        level: fc.option(fc.oneof(anyText, fc.constantFrom("dasar", "lanjutan")), { nil: undefined }),
+      }),
+      async (query) => {
+        const params = new URLSearchParams(
+          Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined),
+        );
+        await expectHandled(await stack.app.request(`/v1/bimtek?${params}`), "answered");
+      },
+    );
+    total += await fuzz(
+      60,
+      fc.record({ code: fc.oneof(badCode, badId), html: fc.boolean(), accept: headerValue }),
+      async ({ code, html, accept }) => {
+        const response = await stack.app.request(`/v1/certificates/${asPath(code)}`, {
+          headers: { Accept: html ? "text/html" : accept },
+        });
+        await expectHandled(response, "refused", true);
+      },
+    );
+  });
+
+  it("POST /v1/bimtek/{id}/enrollments: bad fields, wrong people, odd types and Idempotency-Keys", async () => {
+    const credentials = fc.oneof(
+      // Not a registration id, or no receipt.
+      fc.record({
+        registrationId: fc.oneof(
+          anyText.filter((s) => !/^[a-z0-9]{12}$/.test(s.trim().toLowerCase())),
+          fc.integer(),
+          fc.constant(null),
+        ),
+        receiptCode: fc.oneof(anyText, fc.string({ minLength: 33, maxLength: 200 })),
+      }),
+      // A real candidate with a receipt that is not theirs.
+      fc.record({
+        registrationId: fc.constant("free"),
+        receiptCode: fc
+          .oneof(anyText, fc.stringMatching(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/))
+          .filter((r) => r.trim() !== ""),
+      }),
+      // Real credentials that may not enrol: not a candidate; enrolled in another session; a
+      // candidate enrolled nowhere, at a session whose enrolment has closed.
+      fc.constantFrom({ who: "applicant" }, { who: "enrolled-elsewhere" }, { who: "too-late" }),
+    );
+    total += await fuzz(
+      120,
+      fc.record({
+        session: fc.oneof(fc.constantFrom("open", "ended"), badBimtekId.map(asPath)),
+        credentials,
+        enc: encoding,
+        idempotencyKey: fc.option(
+          fc.oneof(headerValue, fc.constantFrom("", "   ", "a".repeat(129), "kunci yang sama")),
+          { nil: undefined },
+        ),
+        accept: fc.constantFrom(undefined, "application/json", "text/html"),
+      }),
+      async ({ session, credentials, enc, idempotencyKey, accept }) => {
+        let sessionId = session === "open" ? openSessionId : session === "ended" ? endedSessionId : session;
+        let fields: Record<string, unknown>;
+        if (!("who" in credentials)) {
+          fields = {
+            ...credentials,
+            ...(credentials.registrationId === "free" ? { registrationId: freePerson.registrationId } : {}),
+          };
+        } else if (credentials.who === "applicant") {
+          fields = { registrationId, receiptCode };
+        } else if (credentials.who === "too-late") {
+          fields = { ...freePerson };
+          sessionId = endedSessionId;
+        } else {
+          fields = sessionId === openSessionId ? { ...endedPerson } : { ...enrolledPerson };
+        }
+        const { body, headers } = encode(fields, enc);
+        const response = await stack.app.request(`/v1/bimtek/${sessionId}/enrollments`, {
+          method: "POST",
+          body,
+          headers: {
+            ...headers,
+            ...(accept ? { Accept: accept } : {}),
+            ...(idempotencyKey === undefined ? {} : { "Idempotency-Key": idempotencyKey }),
+          },
+        });
+        await expectHandled(response, "refused");
+      },
+    );
+    total += await fuzz(
+      60,
+      fc.record({ raw: rawBody, session: fc.constantFrom("open", "ended") }),
+      async ({ raw, session }) => {
+        const response = await stack.app.request(
+          `/v1/bimtek/${session === "open" ? openSessionId : endedSessionId}/enrollments`,
+          { method: "POST", ...withType(raw) },
+        );
+        await expectHandled(response, "refused");
+      },
+    );
+  });
+
+  it("/v1/bimtek/enrollments/{id}: wrong links, bad decisions, a cancellation too late", async () => {
+    total += await fuzz(
+      80,
+      fc.record({
+        id: fc.oneof(fc.constant("real"), badBimtekId),
+        code: fc.option(badCode, { nil: undefined }),
+        route: fc.constantFrom("", "/cancellation", "/offer"),
+        post: fc.boolean(),
+        raw: rawBody,
+      }),
+      async ({ id, code, route, post, raw }) => {
+        const path = `/v1/bimtek/enrollments/${id === "real" ? openEnrolment.id : asPath(id)}${route}`;
+        const query = code === undefined ? "" : `?code=${asPath(code)}`;
+        const response = await stack.app.request(`${path}${query}`, {
+          method: post || route ? "POST" : "GET",
+          ...(post || route ? withType(raw) : {}),
+        });
+        await expectHandled(response, "refused", true);
+      },
+    );
+    // The real link: a decision that is no decision, any body, any Accept.
+    const badDecision = encoding.chain((enc) =>
+      fc.record({
+        enc: fc.constant(enc),
+        decision: fc.oneof(
+          anyText.filter((d) => d !== "accept" && d !== "decline"),
+          fc.constantFrom("Accept", " accept", "terima", "tolak", "accept,decline"),
+        ),
+        accept: fc.constantFrom(undefined, "application/json", "text/html"),
+      }),
+    );
+    total += await fuzz(80, badDecision, async ({ enc, decision, accept }) => {
+      const encoded = encode({ decision }, enc);
+      const response = await stack.app.request(
+        `/v1/bimtek/enrollments/${openEnrolment.id}/offer?code=${openEnrolment.code}`,
+        {
+          method: "POST",
+          body: encoded.body,
+          headers: { ...encoded.headers, ...(accept ? { Accept: accept } : {}) },
+        },
+      );
+      await expectHandled(response, "refused", true);
+    });
+    total += await fuzz(
+      40,
+      rawBody.filter(({ body }) => !mentions(body, /accept|decline/i)),
+      async (raw) => {
+        const response = await stack.app.request(
+          `/v1/bimtek/enrollments/${openEnrolment.id}/offer?code=${openEnrolment.code}`,
+          { method: "POST", ...withType(raw) },
+        );
+        await expectHandled(response, "refused", true);
+      },
+    );
+    // The session has started: cancelling is refused (409), whatever the body says.
+    total += await fuzz(
+      40,
+      fc.record({ raw: rawBody, accept: fc.constantFrom(undefined, "application/json") }),
+      async ({ raw, accept }) => {
+        const encoded = withType(raw);
+        const response = await stack.app.request(
+          `/v1/bimtek/enrollments/${endedEnrolment.id}/cancellation?code=${endedEnrolment.code}`,
+          {
+            method: "POST",
+            body: encoded.body,
+            headers: { ...encoded.headers, ...(accept ? { Accept: accept } : {}) },
+          },
+        );
+        await expectHandled(response, "refused", true);
+        expect(response.status).toBe(409);
+      },
+    );
+  });
+
+  it("/v1/bimtek/attendance/{sessionId}: wrong links, and bad ticks on the real one", async () => {
+    total += await fuzz(
+      60,
+      fc.record({
+        id: fc.oneof(fc.constant("real"), badBimtekId),
+        code: fc.option(badCode, { nil: undefined }),
+        post: fc.boolean(),
+        raw: rawBody,
+      }),
+      async ({ id, code, post, raw }) => {
+        const query = code === undefined ? "" : `?code=${asPath(code)}`;
+        const response = await stack.app.request(
+          `/v1/bimtek/attendance/${id === "real" ? endedSessionId : asPath(id)}${query}`,
+          { method: post ? "POST" : "GET", ...(post ? withType(raw) : {}) },
+        );
+        await expectHandled(response, "refused", true);
+      },
+    );
+    // Every form names at least one thing that is wrong: someone not confirmed here, or a day
+    // that is no day of the session. (The refusal re-renders the sheet: a recorded read.)
+    const notHere = fc.oneof(badBimtekId, fc.constantFrom("open-enrolment", "[object Object]", ""));
+    /** What the sheet reads as the day is the part before any colon; empty is no tick at all. */
+    const badDay = fc
+      .oneof(fc.constantFrom("0", "3", "99", "-1", "1.5", "1e0x", "NaN", "Infinity", " x"), anyText)
+      .filter((d) => {
+        const day = d.split(":")[0] ?? "";
+        return day !== "" && Number(day) !== 1 && Number(day) !== 2;
+      });
+    const badSheet = encoding.chain((enc) =>
+      fc
+        .record({
+          enc: fc.constant(enc),
+          strangers: fc.array(notHere, { maxLength: 3 }),
+          days: fc.array(badDay, { maxLength: 3 }),
+          goodDay: fc.boolean(),
+        })
+        .filter(({ strangers, days }) => strangers.length + days.length > 0),
+    );
+    total += await fuzz(
+      80,
+      badSheet,
+      async ({ enc, strangers, days, goodDay }) => {
+        const ids = strangers.map((s) => (s === "open-enrolment" ? openEnrolment.id : s));
+        const listed = [endedEnrolment.id, ...ids];
+        const ticked = [
+          ...(goodDay ? [`${endedEnrolment.id}:1`] : []),
+          ...days.map((d) => `${endedEnrolment.id}:${d}`),
+          ...ids.map((id) => `${id}:1`),
+        ];
+        let encoded: { body: RequestInit["body"]; headers: Record<string, string> };
+        if (enc === "json") encoded = json({ participant: listed, attended: ticked });
+        else {
+          const form = new URLSearchParams();
+          for (const id of listed) form.append("participant", id);
+          for (const box of ticked) form.append("attended", box);
+          encoded =
+            enc === "urlencoded"
+              ? { body: form.toString(), headers: { "Content-Type": "application/x-www-form-urlencoded" } }
+              : multipartRepeated([...form]);
+        }
+        const response = await stack.app.request(
+          `/v1/bimtek/attendance/${endedSessionId}?code=${attendanceCode}`,
+          { method: "POST", ...encoded },
+        );
+        await expectHandled(response, "refused", true);
+      },
+      { readsRecorded: true },
+    );
+  });
+
+  /** A session that would be accepted, with one field made bad (the forms carry no lists). */
+  const validSessionFields = (enc: Encoding): Record<string, unknown> => ({
+    level: "dasar",
+    title: "Bimtek Dasar PSM Garut",
+    regionCode: "32.05",
+    venue: "Aula Dinas Sosial Garut",
+    startsAt: isoIn(40 * DAY),
+    endsAt: isoIn(41 * DAY),
+    capacity: enc === "json" ? 75 : "75",
+    ...(enc === "json" ? { speakers: [{ name: "Narasumber", email: "narasumber@example.go.id" }] } : {}),
+  });
+  const badTime = fc.oneof(
+    anyText,
+    fc.constantFrom(
+      isoIn(-DAY),
+      isoIn(3 * 366 * DAY),
+      "2030-02-30T08:00:00+07:00",
+      "2030-01-10T24:30:00+07:00",
+      "2030-01-10T08:00:00",
+      "2030-01-10T08:00:00+15:00",
+      "2030-01-10",
+      "1767225600000",
+    ),
+  );
+  const badSessionField = (enc: Encoding) =>
+    fc.oneof(
+      fc.tuple(
+        fc.constant("level"),
+        anyText.filter((l) => l !== "dasar" && l !== "lanjutan"),
+      ),
+      fc.tuple(
+        fc.constantFrom("title", "venue"),
+        fc.oneof(badText("single", enc), fc.constantFrom("", "ab", "   ")),
+      ),
+      fc.tuple(
+        fc.constant("regionCode"),
+        fc.oneof(
+          anyText.filter((r) => !/^\s*32\.?05\s*$/.test(r)),
+          fc.constantFrom("32", "32.05.22", "99.99", "32.73", "3205x"),
+        ),
+      ),
+      fc.tuple(fc.constantFrom("startsAt", "endsAt", "enrolmentClosesAt"), badTime),
+      fc.tuple(fc.constant("endsAt"), fc.constantFrom(isoIn(39 * DAY), isoIn(40 * DAY), isoIn(60 * DAY))),
+      fc.tuple(fc.constant("enrolmentClosesAt"), fc.constantFrom(isoIn(40 * DAY + HOUR), isoIn(-HOUR))),
+      fc.tuple(
+        fc.constant("capacity"),
+        fc.constantFrom(0, -1, 501, 1.5, "abc", "", "1e3", " 75x", null, true, 1e9, "99999"),
+      ),
+      ...(enc === "json"
+        ? [
+            fc.tuple(
+              fc.constant("quotas"),
+              fc.constantFrom<unknown>(
+                JSON.parse('{"__proto__": 1}'),
+                { "32.05.22": 1000 },
+                { "32.05.22": 0 },
+                { "32.05.22": 80 },
+                { "32.05.22": 1, "320522": 1 },
+                { "32.73.01": 1 },
+                { x: 1 },
+                [1],
+                "32.05.22",
+                { "32.05.22": "5" },
+              ),
+            ),
+            fc.tuple(
+              fc.constant("speakers"),
+              fc.oneof(
+                fc.constantFrom<unknown>(
+                  [{ name: "A", email: "a@example.go.id" }],
+                  [{ name: "Narasumber", email: "bukan-email" }],
+                  [{ name: "Narasumber" }],
+                  [null],
+                  "Narasumber",
+                  [
+                    { name: "Satu", email: "x@example.go.id" },
+                    { name: "Dua", email: "X@example.go.id " },
+                  ],
+                  Array.from({ length: 21 }, (_, i) => ({
+                    name: `Narasumber ${i}`,
+                    email: `n${i}@example.go.id`,
+                  })),
+                ),
+                badText("single", "json").map((name) => [{ name, email: "n@example.go.id" }]),
+              ),
+            ),
+          ]
+        : []),
+    );
+
+  it("/v1/staff/bimtek with a valid token: bad sessions, reschedules, cancellations, queries, ids", async () => {
+    const badSession = encoding.chain((enc) =>
+      badSessionField(enc).map(([field, value]) => ({ enc, field, value })),
+    );
+    total += await fuzz(120, badSession, async ({ enc, field, value }) => {
+      const { body, headers } = encode({ ...validSessionFields(enc), [field]: value }, enc);
+      const response = await stack.app.request("/v1/staff/bimtek", {
+        method: "POST",
+        body,
+        headers: { ...headers, ...staffAuth() },
+      });
+      await expectHandled(response, "refused");
+    });
+    total += await fuzz(
+      30,
+      rawBody.filter(({ body }) => !mentions(body, /startsAt/)),
+      async (raw) => {
+        const encoded = withType(raw);
+        const response = await stack.app.request("/v1/staff/bimtek", {
+          method: "POST",
+          body: encoded.body,
+          headers: { ...encoded.headers, ...staffAuth() },
+        });
+        await expectHandled(response, "refused");
+      },
+    );
+    // A reschedule of the open session, one field bad; or of the ended one (started: 409).
+    const badReschedule = encoding.chain((enc) =>
+      fc.record({
+        enc: fc.constant(enc),
+        session: fc.constantFrom("open", "ended"),
+        bad: fc.oneof(
+          fc.tuple(fc.constantFrom("startsAt", "endsAt", "enrolmentClosesAt"), badTime),
+          fc.tuple(fc.constant("venue"), badText("single", enc)),
+          fc.tuple(fc.constant("endsAt"), fc.constantFrom(isoIn(39 * DAY), isoIn(60 * DAY))),
+        ),
+      }),
+    );
+    total += await fuzz(80, badReschedule, async ({ enc, session, bad }) => {
+      const [field, value] = bad as [string, string];
+      const { body, headers } = encode(
+        { startsAt: isoIn(40 * DAY), endsAt: isoIn(41 * DAY), [field]: value },
+        enc,
+      );
+      const response = await stack.app.request(
+        `/v1/staff/bimtek/${session === "open" ? openSessionId : endedSessionId}`,
+        { method: "PATCH", body, headers: { ...headers, ...staffAuth() } },
+      );
+      await expectHandled(response, "refused");
+    });
+    // A cancellation of the open session without a usable reason.
+    const badReason = encoding.chain((enc) =>
+      fc.record({
+        enc: fc.constant(enc),
+        reason: fc.oneof(
+          badText("multi", enc),
+          fc.constantFrom("", "abc", "   x    ", "\n\n\n\n\n"),
+          fc.string({ minLength: 501, maxLength: 3000 }).filter((r) => r.trim().length > 500),
+          ...(enc === "json"
+            ? [fc.constantFrom<unknown>(12345, null, ["Hujan deras"], { text: "Hujan deras" })]
+            : []),
+        ),
+      }),
+    );
+    total += await fuzz(80, badReason, async ({ enc, reason }) => {
+      const { body, headers } = encode({ reason }, enc);
+      const response = await stack.app.request(`/v1/staff/bimtek/${openSessionId}/cancellation`, {
+        method: "POST",
+        body,
+        headers: { ...headers, ...staffAuth() },
+      });
+      await expectHandled(response, "refused");
+    });
+    total += await fuzz(
+      40,
+      fc.record({
+        raw: rawBody.filter(({ body }) => !mentions(body, /reason|startsAt/)),
+        route: fc.constantFrom("PATCH", "cancellation"),
+      }),
+      async ({ raw, route }) => {
+        const encoded = withType(raw);
+        const response = await stack.app.request(
+          `/v1/staff/bimtek/${openSessionId}${route === "PATCH" ? "" : "/cancellation"}`,
+          {
+            method: route === "PATCH" ? "PATCH" : "POST",
+            body: encoded.body,
+            headers: { ...encoded.headers, ...staffAuth() },
+          },
+        );
+        await expectHandled(response, "refused");
+      },
+    );
+    // Unknown ids on every session route, and any region on the lists.
+    total += await fuzz(
+      60,
+      fc.record({
+        id: badBimtekId.map(asPath),
+        region: fc.oneof(anyText, fc.stringMatching(/^[\d. ]{0,30}$/)),
+      }),
+      async ({ id, region }) => {
+        for (const [method, path] of [
+          ["GET", `/v1/staff/bimtek/${id}`],
+          ["PATCH", `/v1/staff/bimtek/${id}`],
+          ["POST", `/v1/staff/bimtek/${id}/cancellation`],
+          ["PUT", `/v1/staff/bimtek/${id}/attendance`],
+        ] as const) {
+          const response = await stack.app.request(path, {
+            method,
+            ...(method === "GET"
+              ? { headers: staffAuth() }
+              : {
+                  ...json({
+                    reason: "Hujan deras",
+                    records: [],
+                    startsAt: isoIn(40 * DAY),
+                    endsAt: isoIn(41 * DAY),
+                  }),
+                  headers: { "Content-Type": "application/json", ...staffAuth() },
+                }),
+          });
+          await expectHandled(response, "refused");
+        }
+        for (const path of ["/v1/staff/bimtek", "/v1/staff/reports/coverage"]) {
+          const response = await stack.app.request(`${path}?${new URLSearchParams({ region })}`, {
+            headers: staffAuth(),
+          });
+          await expectHandled(response, "answered");
+        }
+      },
+    );
+  });
+
+  it("PUT /v1/staff/bimtek/{id}/attendance with a valid token: records that cannot be saved", async () => {
+    const badRecords = fc.oneof(
+      fc.constantFrom<unknown>("x", {}, null, 5, [null], [{}], [[]]),
+      fc.array(
+        fc.oneof(
+          fc.record({ enrollmentId: fc.oneof(badBimtekId, fc.integer()), days: fc.constant([1]) }),
+          fc.record({
+            enrollmentId: fc.constant("ended"),
+            days: fc.oneof(
+              fc.constantFrom<unknown>([0], [3], [99], [-1], [1.5], ["1"], [null], "1", [1e300], {}),
+              fc.array(fc.integer({ min: 3, max: 1000 }), { minLength: 1, maxLength: 40 }),
+            ),
+          }),
+          fc.constant({ enrollmentId: "open", days: [1] }),
+        ),
+        { minLength: 1, maxLength: 4 },
+      ),
+      fc.constant("duplicate"),
+      fc.constant("too-many"),
+    );
+    total += await fuzz(
+      80,
+      fc.record({ records: badRecords, session: fc.constantFrom("ended", "open") }),
+      async ({ records, session }) => {
+        const real = (id: unknown) =>
+          id === "ended" ? endedEnrolment.id : id === "open" ? openEnrolment.id : id;
+        const body =
+          records === "duplicate"
+            ? [
+                { enrollmentId: endedEnrolment.id, days: [1] },
+                { enrollmentId: endedEnrolment.id, days: [2] },
+              ]
+            : records === "too-many"
+              ? Array.from({ length: 501 }, () => ({ enrollmentId: endedEnrolment.id, days: [1] }))
+              : Array.isArray(records)
+                ? records.map((r) =>
+                    r && typeof r === "object" && "enrollmentId" in r
+                      ? { ...r, enrollmentId: real((r as { enrollmentId: unknown }).enrollmentId) }
+                      : r,
+                  )
+                : records;
+        const response = await stack.app.request(
+          `/v1/staff/bimtek/${session === "open" ? openSessionId : endedSessionId}/attendance`,
+          {
+            method: "PUT",
+            ...json({ records: body }),
+            headers: { "Content-Type": "application/json", ...staffAuth() },
+          },
+        );
+        await expectHandled(response, "refused");
+      },
+    );
+    total += await fuzz(
+      30,
+      rawBody.filter(({ body }) => !mentions(body, /records/)),
+      async (raw) => {
+        const encoded = withType(raw);
+        const response = await stack.app.request(`/v1/staff/bimtek/${endedSessionId}/attendance`, {
+          method: "PUT",
+          body: encoded.body,
+          headers: { ...encoded.headers, ...staffAuth() },
+        });
+        await expectHandled(response, "refused");
       },
     );
   });

@@ -318,6 +318,18 @@ async function claimPersonLevel(session: BimtekSession, registrationId: string):
   throw changing();
 }
 
+/** Whether the person's claim of the session's level is on this session (a doubled submission). */
+async function claimedHere(session: BimtekSession, registrationId: string): Promise<boolean> {
+  const { Item: claim } = await db().send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: keys.personLevel(registrationId, session.level),
+      ConsistentRead: true,
+    }),
+  );
+  return claim?.sessionId === session.id;
+}
+
 const arrivalsOf = (item: Record<string, unknown>) => (item.arrivalOf ?? {}) as Record<string, number>;
 const decisionsOf = (item: Record<string, unknown>) => (item.decidedFor ?? {}) as Record<string, DecidedFor>;
 
@@ -501,6 +513,9 @@ export async function enrol(request: EnrolRequest): Promise<EnrolResult> {
     throw wrongCredentials();
   }
   assertEligible(session, registration);
+  // Closed and nothing of this person's here: refused before any write (each void below would
+  // otherwise leave one more marker on the session item for every refused attempt).
+  if (!enrolmentOpen(session) && !(await claimedHere(session, registration.id))) throw enrolmentClosed();
   const enrollmentId = await claimPersonLevel(session, registration.id);
   const earlier = await getEnrolment(enrollmentId);
   if (earlier) return { enrolment: earlier, position: await waitingPosition(earlier) };

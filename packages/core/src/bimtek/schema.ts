@@ -327,7 +327,10 @@ export function validateSession(raw: SessionInput): ValidSession {
   };
   const capacity = value?.capacity ?? alone(Capacity, raw.capacity);
   const quotas = raw.quotas;
-  if (quotas && typeof quotas === "object" && !Array.isArray(quotas)) {
+  // valibot's record takes an array as an object (`[1]` → quota "0"): refused here.
+  if (Array.isArray(quotas)) {
+    cross.push({ field: "quotas", message: "Kuota harus berupa objek: kode kecamatan → jumlah kursi." });
+  } else if (quotas && typeof quotas === "object") {
     cross.push(
       ...quotaErrors(
         quotas as Record<string, unknown>,

@@ -93,6 +93,12 @@ async function enrolmentPage(c: Context, e: Enrolment, notice?: string, status: 
   const session = await getSession(e.sessionId);
   const position = await waitingPosition(e);
   const action = (what: string) => `${enrolmentUrl(e.id).replace("?", `/${what}?`)}`;
+  // A refusal asked for as JSON is a problem document, like every other refusal of the API.
+  if (wantsJson(c) && status !== 200) {
+    throw status === 410
+      ? new AppError("gone", "Batas waktu sudah lewat", notice)
+      : new AppError("conflict", "Pendaftaran tidak dapat diubah", notice);
+  }
   if (wantsJson(c)) {
     return c.json(
       {
