@@ -1,5 +1,5 @@
 import { cancelEnrolment, enrol, getEnrolment, waitingPosition } from "@sigap/core/bimtek/enrolment";
-import { enrolmentCodeMatches, enrolmentUrl } from "@sigap/core/bimtek/links";
+import { certificateUrl, enrolmentCodeMatches, enrolmentUrl } from "@sigap/core/bimtek/links";
 import { enrolmentStatusLabels, levelLabels, sessionFacts } from "@sigap/core/bimtek/messages";
 import {
   BIMTEK_LEVELS,
@@ -93,6 +93,8 @@ async function enrolmentPage(c: Context, e: Enrolment, notice?: string, status: 
   const session = await getSession(e.sessionId);
   const position = await waitingPosition(e);
   const action = (what: string) => `${enrolmentUrl(e.id).replace("?", `/${what}?`)}`;
+  // Completed: the certificate's public page, so its verification code is not only in one email.
+  const certificate = e.status === "completed" ? certificateUrl(e.id) : undefined;
   if (wantsJson(c)) {
     return c.json(
       {
@@ -101,6 +103,7 @@ async function enrolmentPage(c: Context, e: Enrolment, notice?: string, status: 
         statusLabel: enrolmentStatusLabels[e.status],
         position: position ?? null,
         ...(e.offerExpiresAt && e.status === "offered" ? { offerExpiresAt: e.offerExpiresAt } : {}),
+        ...(certificate ? { certificateUrl: certificate } : {}),
         session: session ? publicSession(session) : null,
         ...(notice ? { notice } : {}),
       },
@@ -122,6 +125,9 @@ async function enrolmentPage(c: Context, e: Enrolment, notice?: string, status: 
 <label><input type="radio" name="decision" value="decline"> Tolak kursi</label></fieldset>
 <p><button type="submit">Kirim jawaban</button></p></form>`
     : "";
+  const certificateLink = certificate
+    ? `<p><a href="${escapeHtml(certificate)}">Lihat sertifikat Bimtek Anda</a></p>`
+    : "";
   const cancelForm = ["confirmed", "waitlisted", "offered"].includes(e.status)
     ? `<form method="post" action="${escapeHtml(action("cancellation"))}"><p class="note">Berhalangan hadir? Batalkan pendaftaran agar kursi dapat ditawarkan kepada peserta lain.</p>
 <p><button type="submit">Batalkan pendaftaran</button></p></form>`
@@ -129,7 +135,7 @@ async function enrolmentPage(c: Context, e: Enrolment, notice?: string, status: 
   return c.html(
     page(
       "Pendaftaran Bimtek",
-      `<h1>Pendaftaran Bimtek Anda</h1>${notice ? `<p class="gone">${escapeHtml(notice)}</p>` : ""}${facts(rows)}${offerForm}${cancelForm}`,
+      `<h1>Pendaftaran Bimtek Anda</h1>${notice ? `<p class="gone">${escapeHtml(notice)}</p>` : ""}${facts(rows)}${certificateLink}${offerForm}${cancelForm}`,
     ),
     status,
   );
