@@ -26,6 +26,7 @@ import {
   cancelledByYouEmail,
   confirmedEmail,
   declinedEmail,
+  notSeatedEmail,
   offerEmail,
   offerLapsedEmail,
   waitlistedEmail,
@@ -273,6 +274,28 @@ const enrolmentClosed = () =>
 
 const sessionNotFound = () => new AppError("not-found", "Sesi Bimtek tidak ditemukan");
 
+const sessionCancelled = () =>
+  new AppError(
+    "conflict",
+    "Sesi dibatalkan",
+    "Sesi ini dibatalkan oleh penyelenggara. Silakan mendaftar pada sesi lain.",
+  );
+
+/**
+ * How many enrolments (ids) a session takes in all: its seats, a waiting list as long again, and
+ * as many again for people who leave, plus 50 — so enrolling and cancelling in a loop cannot grow
+ * the session item (which records every id's arrival) toward DynamoDB's 400 KB item limit. At the
+ * largest capacity (500) that is 1,550 ids, about 80 KB.
+ */
+export const enrolmentLimit = (session: Pick<BimtekSession, "capacity">) => 3 * session.capacity + 50;
+
+const waitingListFull = () =>
+  new AppError(
+    "conflict",
+    "Daftar tunggu penuh",
+    "Sesi ini sudah menerima pendaftaran sebanyak batasnya. Silakan mendaftar pada sesi lain.",
+  );
+
 const changing = () => new AppError("conflict", "Pendaftaran sedang berubah", "Coba lagi sebentar lagi.");
 
 /**
@@ -318,18 +341,6 @@ async function claimPersonLevel(session: BimtekSession, registrationId: string):
   throw changing();
 }
 
-/** Whether the person's claim of the session's level is on this session (a doubled submission). */
-async function claimedHere(session: BimtekSession, registrationId: string): Promise<boolean> {
-  const { Item: claim } = await db().send(
-    new GetCommand({
-      TableName: tableName(),
-      Key: keys.personLevel(registrationId, session.level),
-      ConsistentRead: true,
-    }),
-  );
-  return claim?.sessionId === session.id;
-}
-
 const arrivalsOf = (item: Record<string, unknown>) => (item.arrivalOf ?? {}) as Record<string, number>;
 const decisionsOf = (item: Record<string, unknown>) => (item.decidedFor ?? {}) as Record<string, DecidedFor>;
 
@@ -349,9 +360,11 @@ async function settleUnfinishedClaim(
   if (String(claim.createdAt) > graceCutoff() || (await getEnrolment(enrollmentId))) return false;
   const item = await getSessionItem(sessionId);
   if (item?.status === "scheduled" && !(await voidDecision(sessionId, enrollmentId))) {
-    const finished = await writeDecidedEnrolment(sessionId, enrollmentId);
+    const decided = await getSessionItem(sessionId);
+    const finished = decided ? await writeDecidedEnrolment(decided, enrollmentId) : undefined;
     if (finished) {
       await tellDecision(finished.enrolment, finished.session);
+      await settleDecision(sessionId, enrollmentId);
       return false;
     }
   }
@@ -421,6 +434,7 @@ async function takeArrival(
     const session = sessionFromItem(item);
     const at = nowIso();
     if (!enrolmentOpen(session, at)) throw enrolmentClosed();
+    if (session.arrivals >= enrolmentLimit(session)) throw waitingListFull();
     const seat = seatFor(session, kecamatanCode);
     const quota = quotaKecamatan(session, kecamatanCode);
     const names: Record<string, string> = { "#status": "status", "#e": enrollmentId };
@@ -430,12 +444,14 @@ async function takeArrival(
       ":one": 1,
       ":seat": seat,
       ":decided": { ...decided, at } satisfies DecidedFor,
+      ":limit": enrolmentLimit(session),
     };
     const conditions = [
       "#status = :scheduled",
       "attribute_not_exists(enrolmentClosed)",
       "enrolmentClosesAt > :now",
       "attribute_not_exists(arrivalOf.#e)",
+      "arrivals < :limit",
     ];
     const sets = [
       "arrivals = arrivals + :one",
@@ -513,20 +529,22 @@ export async function enrol(request: EnrolRequest): Promise<EnrolResult> {
     throw wrongCredentials();
   }
   assertEligible(session, registration);
-  // Closed and nothing of this person's here: refused before any write (each void below would
-  // otherwise leave one more marker on the session item for every refused attempt).
-  if (!enrolmentOpen(session) && !(await claimedHere(session, registration.id))) throw enrolmentClosed();
-  const enrollmentId = await claimPersonLevel(session, registration.id);
-  const earlier = await getEnrolment(enrollmentId);
-  if (earlier) return { enrolment: earlier, position: await waitingPosition(earlier) };
   if (!enrolmentOpen(session)) {
-    // No seat will be decided here: the claim goes (unless a doubled submission got a decision
-    // first), so a closed session never keeps the person from another one.
-    if (await voidDecision(session.id, enrollmentId)) {
-      await releaseClaim(registration.id, session.level, enrollmentId);
-    }
+    // Nothing is written for a closed session (a repeated POST must not grow its item): only a
+    // doubled submission that got its answer before the close gets it again.
+    const earlier = await enrolmentClaimedIn(session, registration.id);
+    if (earlier) return answerEarlier(earlier);
     throw enrolmentClosed();
   }
+  if (session.arrivals >= enrolmentLimit(session)) {
+    // A doubled submission still gets its first answer.
+    const earlier = await enrolmentClaimedIn(session, registration.id);
+    if (earlier) return answerEarlier(earlier);
+    throw waitingListFull();
+  }
+  const enrollmentId = await claimPersonLevel(session, registration.id);
+  const earlier = await getEnrolment(enrollmentId);
+  if (earlier) return answerEarlier(earlier);
 
   // Seats free while people wait and nobody is offered them: a decision whose enrolment was never
   // written may hold the list (a newcomer must not jump it). Finish it and offer the seats first.
@@ -551,9 +569,9 @@ export async function enrol(request: EnrolRequest): Promise<EnrolResult> {
   const { enrolment, created } = await putEnrolment(
     decidedEnrolment(session, enrollmentId, { ...decided, at }, decision.arrival, decision.seat),
   );
-  const position = await waitingPosition(enrolment);
   // The doubled submission (or a repair) wrote it first, and tells.
-  if (!created) return { enrolment, position, offered };
+  if (!created) return { ...(await answerEarlier(enrolment)), offered };
+  const position = await waitingPosition(enrolment);
   await notifyParticipant(enrolment, enrolment.status === "confirmed" ? "confirmed" : "waitlisted", {
     session,
     registration,
@@ -561,8 +579,53 @@ export async function enrol(request: EnrolRequest): Promise<EnrolResult> {
   }).catch((error: unknown) => {
     logger.warn("Enrolment email not sent", { enrollmentId, error: error as Error });
   });
+  // Told (or the warning logged): the decision's copy is no longer needed on the session.
+  await settleDecision(session.id, enrollmentId);
   logger.info("Bimtek enrolment", { enrollmentId, sessionId: session.id, status: enrolment.status });
   return { enrolment, position, offered };
+}
+
+/** The enrolment of this person in this session, if their claim points at one (read only). */
+async function enrolmentClaimedIn(
+  session: BimtekSession,
+  registrationId: string,
+): Promise<Enrolment | undefined> {
+  const { Item: claim } = await db().send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: keys.personLevel(registrationId, session.level),
+      ConsistentRead: true,
+    }),
+  );
+  if (claim?.sessionId !== session.id) return undefined;
+  return getEnrolment(String(claim.enrollmentId));
+}
+
+/** A doubled submission's answer: the first one, unless the session was cancelled meanwhile (409). */
+async function answerEarlier(e: Enrolment): Promise<EnrolResult> {
+  if (e.status === "session-cancelled") throw sessionCancelled();
+  return { enrolment: e, position: await waitingPosition(e) };
+}
+
+/**
+ * The decision's copy (`decidedFor`) is dropped once its enrolment is written and told: only
+ * decisions in flight stay on the session item, which must stay far below DynamoDB's 400 KB.
+ */
+async function settleDecision(sessionId: string, enrollmentId: string): Promise<void> {
+  await db()
+    .send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.session(sessionId),
+        UpdateExpression: "REMOVE decidedFor.#e",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeNames: { "#e": enrollmentId },
+      }),
+    )
+    .catch((error: unknown) => {
+      // Left for the next repair (it finds the item written and the person told).
+      logger.warn("Bimtek decision not settled", { enrollmentId, sessionId, error: error as Error });
+    });
 }
 
 /** The enrolment item a seat decision stands for. */
@@ -621,11 +684,10 @@ async function putEnrolment(enrolment: Enrolment): Promise<{ enrolment: Enrolmen
  * Undefined when no seat was decided for it (or the decision predates `decidedFor`).
  */
 async function writeDecidedEnrolment(
-  sessionId: string,
+  item: Record<string, unknown>,
   enrollmentId: string,
 ): Promise<{ enrolment: Enrolment; created: boolean; session: BimtekSession } | undefined> {
-  const item = await getSessionItem(sessionId);
-  if (!item) return undefined;
+  const sessionId = String(item.id);
   const arrival = arrivalsOf(item)[enrollmentId];
   const decided = decisionsOf(item)[enrollmentId];
   if (!decided || arrival === undefined || arrival === VOIDED) return undefined;
@@ -646,6 +708,8 @@ async function writeDecidedEnrolment(
 async function tellDecision(e: Enrolment, session: BimtekSession): Promise<void> {
   const told = [`confirmed:${e.id}`, `waitlisted:${e.id}`, `offer:${e.id}`];
   if (session.status !== "scheduled" || e.notified?.some((marker) => told.includes(marker))) return;
+  // Once the session has started a seat or place is no news: the start ends the list (`endUnseated`).
+  if (session.startsAt <= nowIso()) return;
   if (e.status !== "confirmed" && e.status !== "waitlisted") return;
   await notifyParticipant(e, e.status, { session, position: await waitingPosition(e) });
 }
@@ -667,14 +731,19 @@ export async function finishDecidedEnrolments(sessionId: string): Promise<Enrolm
     if (decided.at > cutoff) continue;
     let e = listed.get(id);
     if (!e) {
-      const written = await writeDecidedEnrolment(sessionId, id);
+      const written = await writeDecidedEnrolment(item, id);
       if (!written) continue;
       e = written.enrolment;
       if (written.created) finished.push(e);
     }
-    await tellDecision(e, session).catch((error: unknown) => {
-      logger.warn("Enrolment email not sent", { enrollmentId: id, error: error as Error });
-    });
+    const told = await tellDecision(e, session).then(
+      () => true,
+      (error: unknown) => {
+        logger.warn("Enrolment email not sent", { enrollmentId: id, error: error as Error });
+        return false;
+      },
+    );
+    if (told) await settleDecision(sessionId, id);
   }
   return finished;
 }
@@ -708,9 +777,9 @@ async function releaseClaim(registrationId: string, level: Enrolment["level"], e
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
 /** The session update giving back what an enrolment held: its seat, or its place in the list. */
-function releaseOnSession(session: BimtekSession, e: Enrolment): TransactItem {
+function releaseOnSession(session: BimtekSession, e: Enrolment, beforeStartAt?: string): TransactItem {
   const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ":one": 1 };
+  const values: Record<string, unknown> = { ":one": 1, ...(beforeStartAt ? { ":now": beforeStartAt } : {}) };
   const sets: string[] = [];
   const quota = quotaKecamatan(session, e.kecamatanCode);
   if (e.status === "waitlisted") {
@@ -727,7 +796,10 @@ function releaseOnSession(session: BimtekSession, e: Enrolment): TransactItem {
       TableName: tableName(),
       Key: keys.session(session.id),
       UpdateExpression: `SET ${sets.join(", ")}`,
-      ConditionExpression: "attribute_exists(pk)",
+      // A participant's cancellation: only before the start (`endEnrolment`'s `beforeStart`).
+      ConditionExpression: beforeStartAt
+        ? "attribute_exists(pk) AND startsAt > :now"
+        : "attribute_exists(pk)",
       ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
       ExpressionAttributeValues: values,
     },
@@ -741,7 +813,7 @@ function releaseOnSession(session: BimtekSession, e: Enrolment): TransactItem {
 async function endEnrolment(
   e: Enrolment,
   status: EnrolmentStatus,
-  options: { releaseSeat: boolean; session?: BimtekSession },
+  options: { releaseSeat: boolean; session?: BimtekSession; beforeStart?: boolean },
 ): Promise<Enrolment | undefined> {
   const at = nowIso();
   const session = options.session ?? (await getSession(e.sessionId));
@@ -766,11 +838,24 @@ async function endEnrolment(
       },
     },
   ];
-  if (options.releaseSeat) items.push(releaseOnSession(session, e));
+  // Held on the write, not just checked on a read: the start may pass between the two.
+  const startGuard = options.beforeStart ? 2 : -1;
+  if (options.releaseSeat) items.push(releaseOnSession(session, e, options.beforeStart ? at : undefined));
+  else if (options.beforeStart) {
+    items.push({
+      ConditionCheck: {
+        TableName: tableName(),
+        Key: keys.session(session.id),
+        ConditionExpression: "startsAt > :now",
+        ExpressionAttributeValues: { ":now": at },
+      },
+    });
+  }
   try {
     await withConflictRetry(() => db().send(new TransactWriteCommand({ TransactItems: items })));
   } catch (error) {
     if (conditionFailed(error, 0)) return undefined;
+    if (options.beforeStart && conditionFailed(error, startGuard)) throw sessionStarted();
     throw error;
   }
   return { ...e, status, updatedAt: at };
@@ -814,7 +899,11 @@ export async function cancelEnrolment(
     const session = await getSession(e.sessionId);
     if (!session) throw sessionNotFound();
     if (by === "participant" && session.startsAt <= nowIso()) throw sessionStarted();
-    const ended = await endEnrolment(e, "cancelled", { releaseSeat: true, session });
+    const ended = await endEnrolment(e, "cancelled", {
+      releaseSeat: true,
+      session,
+      beforeStart: by === "participant",
+    });
     if (!ended) continue; // it changed meanwhile (offered, accepted): look again
     logger.info("Bimtek enrolment cancelled", { enrollmentId: id, sessionId: e.sessionId, by });
     if (by === "participant") {
@@ -883,23 +972,43 @@ export async function acceptOffer(id: string): Promise<Enrolment> {
  * first (conditionally: the late enrol finds it), then the enrolments are read consistently and
  * ended until none is active.
  */
-export async function endSessionEnrolments(sessionId: string, status: EnrolmentStatus): Promise<Enrolment[]> {
-  const item = await getSessionItem(sessionId);
-  if (!item) return [];
-  const session = sessionFromItem(item);
-  for (const [id, arrival] of Object.entries(arrivalsOf(item))) {
-    if (arrival !== VOIDED) await writeDecidedEnrolment(sessionId, id);
-  }
+export async function endSessionEnrolments(
+  sessionId: string,
+  status: EnrolmentStatus,
+  options: { which?: (e: Enrolment) => boolean; releaseSeat?: boolean } = {},
+): Promise<Enrolment[]> {
+  const which = options.which ?? isActiveEnrolment;
+  const session = await writeDecidedEnrolments(sessionId);
+  if (!session) return [];
   const ended: Enrolment[] = [];
   for (let round = 0; round < 10; round++) {
-    const active = (await sessionEnrolments(sessionId)).filter(isActiveEnrolment);
+    const active = (await sessionEnrolments(sessionId)).filter((e) => isActiveEnrolment(e) && which(e));
     if (active.length === 0) return ended;
     for (const e of active) {
-      const done = await endEnrolment(e, status, { releaseSeat: false, session });
+      const done = await endEnrolment(e, status, { releaseSeat: options.releaseSeat ?? false, session });
       if (done) ended.push(done);
     }
   }
   throw changing();
+}
+
+/**
+ * Every seat decision of the session written as its enrolment, whatever its age (no grace period:
+ * the caller ends or tells everyone, nobody may be missed): the session item is read once, the
+ * decided ids looked up together, and only those not found are written. Returns the session.
+ */
+export async function writeDecidedEnrolments(sessionId: string): Promise<BimtekSession | undefined> {
+  const item = await getSessionItem(sessionId);
+  if (!item) return undefined;
+  const decided = Object.entries(arrivalsOf(item))
+    .filter(([, arrival]) => arrival !== VOIDED)
+    .map(([id]) => id);
+  const found = await getMany<Record<string, unknown>>(decided.map((id) => keys.enrolment(id)));
+  const written = new Set(found.map((e) => String(e.id)));
+  for (const id of decided) {
+    if (!written.has(id)) await writeDecidedEnrolment(item, id);
+  }
+  return sessionFromItem(item);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -971,9 +1080,9 @@ async function offer(
   seat: "quota" | "general",
 ): Promise<Enrolment | undefined> {
   const at = nowIso();
-  const offerExpiresAt = new Date(
-    Date.parse(at) + workflowPolicy().bimtek.offerClaimSeconds * 1000,
-  ).toISOString();
+  // Never past the start: a seat claimed after it could not be attended whole.
+  const claimEnds = new Date(Date.parse(at) + workflowPolicy().bimtek.offerClaimSeconds * 1000).toISOString();
+  const offerExpiresAt = claimEnds < session.startsAt ? claimEnds : session.startsAt;
   const marker = startPending(OFFER_WORKFLOW, e.id);
   const quota = quotaKecamatan(session, e.kecamatanCode);
   const names: Record<string, string> = { "#status": "status" };
@@ -1057,7 +1166,8 @@ export type ParticipantMessage =
   | "offer"
   | "offer-lapsed"
   | "declined"
-  | "cancelled";
+  | "cancelled"
+  | "not-seated";
 
 /**
  * Emails the participant once per message and enrolment (marker in `notified`, claimed before the
@@ -1067,7 +1177,13 @@ export type ParticipantMessage =
 export async function notifyParticipant(
   e: Enrolment,
   message: ParticipantMessage,
-  context: { session?: BimtekSession; registration?: Registration; position?: number } = {},
+  context: {
+    session?: BimtekSession;
+    registration?: Registration;
+    position?: number;
+    /** For `not-seated`: the next session of the level and organiser still open. */
+    next?: BimtekSession;
+  } = {},
 ): Promise<boolean> {
   const registration = context.registration ?? (await getRegistration(e.registrationId));
   if (!registration?.email || registration.erasedAt) return false;
@@ -1102,6 +1218,8 @@ export async function notifyParticipant(
         return declinedEmail(registration, session, e);
       case "cancelled":
         return cancelledByYouEmail(registration, session, e);
+      case "not-seated":
+        return notSeatedEmail(registration, session, e, context.next);
     }
   })();
   try {

@@ -1,3 +1,4 @@
+import { settings } from "../config/settings";
 import { type RenderedEmail, renderEmail } from "../mail/render";
 import { describeRegion } from "../region/regions";
 import type { Registration } from "../registration/model";
@@ -23,6 +24,7 @@ export const enrolmentStatusLabels: Record<Enrolment["status"], string> = {
   declined: "Tawaran kursi ditolak",
   lapsed: "Tawaran kursi lewat batas waktu",
   "session-cancelled": "Sesi dibatalkan penyelenggara",
+  "not-seated": "Tidak mendapat kursi (sesi sudah dimulai)",
   completed: "Selesai (bersertifikat)",
   incomplete: "Tidak hadir penuh",
 };
@@ -125,6 +127,34 @@ export function declinedEmail(r: Pick<Registration, "fullName">, session: Bimtek
     "Anda menolak kursi yang kami tawarkan; kursi itu ditawarkan kepada peserta berikutnya.",
     "Anda dapat mendaftar kembali pada sesi lain yang masih dibuka.",
   ]);
+}
+
+/**
+ * The session started while they still waited (or had not yet accepted an offered seat): no seat,
+ * free to enrol again — pointed to the next session of the same level and organiser still open.
+ */
+export function notSeatedEmail(
+  r: Pick<Registration, "fullName">,
+  session: BimtekSession,
+  e: Enrolment,
+  next: BimtekSession | undefined,
+) {
+  const list = `${settings().publicBaseUrl}/v1/bimtek?regionCode=${session.regionCode}&level=${session.level}`;
+  return renderEmail({
+    subject: `Tidak mendapat kursi: ${session.title}`,
+    greeting: `Yth. ${r.fullName},`,
+    paragraphs: [
+      "Sesi di bawah sudah dimulai dan tidak ada kursi yang kosong untuk Anda, sehingga pendaftaran Anda pada sesi ini berakhir.",
+      next
+        ? `Anda dapat mendaftar kembali pada sesi berikutnya: ${next.title}, mulai ${formatLocalTime(next.startsAt, next.regionCode)} di ${next.venue} (nomor sesi ${next.id}).`
+        : "Saat ini belum ada sesi berikutnya yang dibuka; daftar sesi yang dibuka ada pada tautan di bawah.",
+    ],
+    facts: [{ label: "Nomor pendaftaran Bimtek", value: e.id }, ...sessionFacts(session)],
+    actions: [
+      { label: "Lihat sesi yang dibuka", url: list },
+      { label: "Lihat pendaftaran Bimtek Anda", url: enrolmentUrl(e.id) },
+    ],
+  });
 }
 
 /** A name as lists and certificates show it: each word's first letter, the rest masked ("S*** R*****"). */

@@ -76,7 +76,8 @@ export interface BimtekSession extends WorkflowItem {
 /**
  * `confirmed` holds a seat; `waitlisted` waits; `offered` holds a freed seat until it accepts,
  * declines or lets the claim window pass. Ends: `cancelled` (by the participant), `declined`,
- * `lapsed` (claim window passed), `session-cancelled`, `completed` (attended every day: certificate),
+ * `lapsed` (claim window passed), `session-cancelled`, `not-seated` (still waiting or offered when
+ * the session started: free to enrol in another), `completed` (attended every day: certificate),
  * `incomplete` (missed a day).
  */
 export type EnrolmentStatus =
@@ -87,6 +88,7 @@ export type EnrolmentStatus =
   | "declined"
   | "lapsed"
   | "session-cancelled"
+  | "not-seated"
   | "completed"
   | "incomplete";
 export const ACTIVE_ENROLMENT_STATUSES: readonly EnrolmentStatus[] = ["confirmed", "waitlisted", "offered"];

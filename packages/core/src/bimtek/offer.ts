@@ -177,10 +177,15 @@ async function answerUnasked(
       if (error instanceof AppError && error.kind === "conflict") return undefined;
       throw error;
     });
-    if (accepted?.status === "confirmed") return "applied";
+    if (accepted?.status === "confirmed") {
+      // Told as the workflow's answer would tell (the confirmation carries the cancel link), once.
+      await notifyParticipant(accepted, "confirmed");
+      return "applied";
+    }
   } else {
     const released = await releaseOffer(enrolmentId, "declined");
     if (released?.status === "declined") {
+      await notifyParticipant(released, "declined");
       await offerFreedSeats(released.sessionId);
       return "applied";
     }

@@ -9,11 +9,18 @@ import { getRegistration } from "../registration/repository";
 import { attemptOf } from "../workflow/executions";
 import { remindAttendance, requestAttendance } from "./attendance";
 import { issueCertificates } from "./certificates";
-import { closeEnrolment, endSessionEnrolments, listEnrolments, offerSeats } from "./enrolment";
+import {
+  closeEnrolment,
+  endSessionEnrolments,
+  notifyParticipant,
+  offerSeats,
+  sessionEnrolments,
+  writeDecidedEnrolments,
+} from "./enrolment";
 import { bimtekKeys } from "./keys";
 import { type BimtekSession, type Enrolment, isActiveEnrolment } from "./model";
 import { type Recipient, reminderEmail, rescheduledEmail, sessionCancelledEmail } from "./session-messages";
-import { closeTimeline, getSession } from "./sessions";
+import { closeTimeline, getSession, listSessions } from "./sessions";
 import { type BimtekPolicy, eventKey, nextEvent, SESSION_EVENTS, type SessionEvent } from "./timeline";
 import { offerReconciler, startOffers } from "./workflow";
 
@@ -109,6 +116,10 @@ const eventHandlers: Record<SessionEvent, EventHandler> = {
     await closeEnrolment(session.id);
     await offerFreedSeats(session.id);
   },
+  async start(session) {
+    if (nowIso() < session.startsAt) return "not-due";
+    await endUnseated(session);
+  },
   async attendance(session) {
     await requestAttendance(session);
   },
@@ -119,17 +130,43 @@ const eventHandlers: Record<SessionEvent, EventHandler> = {
     return (await issueCertificates(session)) === "not-due" ? "not-due" : undefined;
   },
   async cancellation(session, key) {
-    // Told first (each once), then ended: a crash in between tells the rest on the retry.
+    // Every decided enrolment written first (an enrol that crashed after its seat decision: no
+    // grace period, no decision follows a cancellation), then told from the consistent list (each
+    // once), then ended: a crash in between tells the rest on the retry, and nobody is missed.
+    await writeDecidedEnrolments(session.id);
     await tellEveryone(session, key, isActiveEnrolment, (r) => sessionCancelledEmail(r, session));
     await endSessionEnrolments(session.id, "session-cancelled");
     // Offers still waiting for an answer end with the session (stopping an ended one changes nothing).
-    for (const e of await listEnrolments(session.id)) {
+    for (const e of await sessionEnrolments(session.id)) {
       if (e.status === "session-cancelled" && e.offerExpiresAt) {
         await offerReconciler.stop(e, "The session was cancelled");
       }
     }
   },
 };
+
+/**
+ * The session started: whoever still waits or holds an offer not yet accepted gets no seat in it.
+ * Their enrolments end `not-seated` (their place or offered seat given back, their one-per-level
+ * claim released so they may enrol in another session), running offers are stopped, and each is
+ * told once, pointed to the next session of the level and organiser still open. Ended first, then
+ * told from the ended ones: a crash in between tells the rest on the retry.
+ */
+async function endUnseated(session: BimtekSession): Promise<void> {
+  await endSessionEnrolments(session.id, "not-seated", {
+    which: (e) => e.status === "waitlisted" || e.status === "offered",
+    releaseSeat: true,
+  });
+  const unseated = (await sessionEnrolments(session.id)).filter((e) => e.status === "not-seated");
+  if (unseated.length === 0) return;
+  const next = (
+    await listSessions({ level: session.level, regionCode: session.regionCode, openOnly: true })
+  ).find((s) => s.id !== session.id);
+  for (const e of unseated) {
+    if (e.offerExpiresAt) await offerReconciler.stop(e, "The session started");
+    await notifyParticipant(e, "not-seated", { session, ...(next ? { next } : {}) });
+  }
+}
 
 /**
  * Emails the session's enrolled people who `match` (their enrolment's `notified` marks `key`) and
@@ -142,7 +179,8 @@ async function tellEveryone(
   match: (e: Enrolment) => boolean,
   email: (recipient: Recipient) => RenderedEmail,
 ): Promise<void> {
-  for (const e of await listEnrolments(session.id)) {
+  // Read consistently: an enrolment written or changed a moment ago is not missed.
+  for (const e of await sessionEnrolments(session.id)) {
     if (!match(e) || e.notified?.includes(key)) continue;
     const registration = await getRegistration(e.registrationId);
     if (!registration?.email || registration.erasedAt) continue;

@@ -13,6 +13,8 @@ import type { BimtekSession } from "./model";
  * - `reminder-7`, `reminder-1` (the policy's offsets before the start): confirmed participants and
  *   speakers; a reminder whose time had already passed when the schedule was set is skipped;
  * - `close-enrolment`: unused quota seats become general and go to the waiting list;
+ * - `start` (at the start): whoever still waits or holds an unanswered offer gets no seat
+ *   (`not-seated`), is released to enrol elsewhere and told once, with the next open session;
  * - `attendance` (at the end): the organisers get the attendance page;
  * - `attendance-reminder` (halfway between the end and the certificates): the organisers are
  *   reminded when no attendance was saved at all (otherwise everyone would be marked incomplete);
@@ -24,6 +26,7 @@ export const SESSION_EVENTS = [
   "reminder-7",
   "close-enrolment",
   "reminder-1",
+  "start",
   "attendance",
   "attendance-reminder",
   "certificates",
@@ -75,6 +78,7 @@ export function timelineOf(session: Scheduled, policy: BimtekPolicy): TimelineEv
     ...reminder("reminder-7", policy.firstReminderSeconds),
     { event: "close-enrolment", at: session.enrolmentClosesAt },
     ...reminder("reminder-1", policy.secondReminderSeconds),
+    { event: "start", at: session.startsAt },
     { event: "attendance", at: session.endsAt },
     { event: "attendance-reminder", at: shift(session.endsAt, policy.certificatesAfterSeconds / 2) },
     { event: "certificates", at: shift(session.endsAt, policy.certificatesAfterSeconds) },

@@ -1,5 +1,5 @@
 import { cancelEnrolment, enrol, getEnrolment, waitingPosition } from "@sigap/core/bimtek/enrolment";
-import { enrolmentCodeMatches, enrolmentUrl } from "@sigap/core/bimtek/links";
+import { certificateUrl, enrolmentCodeMatches, enrolmentUrl } from "@sigap/core/bimtek/links";
 import { enrolmentStatusLabels, levelLabels, sessionFacts } from "@sigap/core/bimtek/messages";
 import {
   BIMTEK_LEVELS,
@@ -99,6 +99,8 @@ async function enrolmentPage(c: Context, e: Enrolment, notice?: string, status: 
       ? new AppError("gone", "Batas waktu sudah lewat", notice)
       : new AppError("conflict", "Pendaftaran tidak dapat diubah", notice);
   }
+  // Completed: the certificate's public page, so its verification code is not only in one email.
+  const certificate = e.status === "completed" ? certificateUrl(e.id) : undefined;
   if (wantsJson(c)) {
     return c.json(
       {
@@ -107,6 +109,7 @@ async function enrolmentPage(c: Context, e: Enrolment, notice?: string, status: 
         statusLabel: enrolmentStatusLabels[e.status],
         position: position ?? null,
         ...(e.offerExpiresAt && e.status === "offered" ? { offerExpiresAt: e.offerExpiresAt } : {}),
+        ...(certificate ? { certificateUrl: certificate } : {}),
         session: session ? publicSession(session) : null,
         ...(notice ? { notice } : {}),
       },
@@ -128,6 +131,9 @@ async function enrolmentPage(c: Context, e: Enrolment, notice?: string, status: 
 <label><input type="radio" name="decision" value="decline"> Tolak kursi</label></fieldset>
 <p><button type="submit">Kirim jawaban</button></p></form>`
     : "";
+  const certificateLink = certificate
+    ? `<p><a href="${escapeHtml(certificate)}">Lihat sertifikat Bimtek Anda</a></p>`
+    : "";
   const cancelForm = ["confirmed", "waitlisted", "offered"].includes(e.status)
     ? `<form method="post" action="${escapeHtml(action("cancellation"))}"><p class="note">Berhalangan hadir? Batalkan pendaftaran agar kursi dapat ditawarkan kepada peserta lain.</p>
 <p><button type="submit">Batalkan pendaftaran</button></p></form>`
@@ -135,7 +141,7 @@ async function enrolmentPage(c: Context, e: Enrolment, notice?: string, status: 
   return c.html(
     page(
       "Pendaftaran Bimtek",
-      `<h1>Pendaftaran Bimtek Anda</h1>${notice ? `<p class="gone">${escapeHtml(notice)}</p>` : ""}${facts(rows)}${offerForm}${cancelForm}`,
+      `<h1>Pendaftaran Bimtek Anda</h1>${notice ? `<p class="gone">${escapeHtml(notice)}</p>` : ""}${facts(rows)}${certificateLink}${offerForm}${cancelForm}`,
     ),
     status,
   );
