@@ -3,8 +3,8 @@ import { now, nowIso } from "../clock";
 import { conditionFailed, db, getMany } from "../db/client";
 import { AppError, type FieldError } from "../error";
 import { hashEmail } from "../identity/protect";
-import { sendMail } from "../mail/send";
-import { doOnce } from "../record/once";
+import { MailDeliveryError, sendMail } from "../mail/send";
+import { doOnce, sendAtLeastOnce } from "../record/once";
 import { appendEvent, recordAccess, type TrailEvent } from "../record/trail";
 import { registrationKeys } from "../registration/keys";
 import type { Registration } from "../registration/model";
@@ -62,15 +62,20 @@ export async function requestAttendance(session: Pick<BimtekSession, "id">): Pro
   if (!item || !current || current.status === "cancelled" || current.certifiedAt) return { asked: 0 };
   const alreadyAsked = (item[ATTENDANCE_ASKED] as string[] | undefined) ?? [];
   let asked = 0;
+  let busy = 0;
   for (const [email, name] of await organisersOf(current)) {
     const marker = hashEmail(email);
     if (alreadyAsked.includes(marker)) continue;
-    // Claimed before the send, given back if it fails: a crash in between mails nobody twice.
-    const sent = await doOnce(bimtekKeys.session(current.id), ATTENDANCE_ASKED, marker, () =>
+    // At least once, never twice at the same time (see `sendAtLeastOnce`): the link is how
+    // attendance gets recorded at all, so a crash between the claim and the send must not lose it.
+    const outcome = await sendAtLeastOnce(bimtekKeys.session(current.id), ATTENDANCE_ASKED, marker, () =>
       sendMail({ to: [email], ...attendanceRequestEmail(current, name) }),
     );
-    if (sent) asked += 1;
+    if (outcome === "sent") asked += 1;
+    if (outcome === "busy") busy += 1;
   }
+  // Another run holds a claim: not done yet — the task is retried until it is sent or stale.
+  if (busy > 0) throw new MailDeliveryError(`${busy} attendance link(s) still being sent by another run`);
   return { asked };
 }
 

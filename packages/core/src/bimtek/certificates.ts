@@ -2,9 +2,9 @@ import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dy
 import { now, nowIso } from "../clock";
 import { conditionFailed, db } from "../db/client";
 import { logger } from "../log";
-import { sendMail } from "../mail/send";
+import { MailDeliveryError, sendMail } from "../mail/send";
 import { nextNumber } from "../record/counter";
-import { addOnce, doOnce } from "../record/once";
+import { addOnce, doOnce, type SendOutcome, sendAtLeastOnce } from "../record/once";
 import { appendEvent, type TrailEvent } from "../record/trail";
 import { writeTransition } from "../record/transition";
 import type { Registration } from "../registration/model";
@@ -70,6 +70,7 @@ export async function issueCertificates(
   const next = await nextOpenSession(current);
   let completed = 0;
   let incomplete = 0;
+  let mailInProgress = 0;
   for (const enrolment of await sessionEnrolments(current.id)) {
     let participant = enrolment;
     if (participant.status === "confirmed") {
@@ -78,12 +79,17 @@ export async function issueCertificates(
         : await markIncomplete(current, participant);
     }
     if (participant.status === "completed") {
-      await deliverCertificate(current, participant);
+      if ((await deliverCertificate(current, participant)) === "busy") mailInProgress += 1;
       completed += 1;
     } else if (participant.status === "incomplete") {
       await tellIncomplete(current, participant, next);
       incomplete += 1;
     }
+  }
+  if (mailInProgress > 0) {
+    // Another run claimed these emails moments ago (or died doing so): the session stays open and
+    // the task is retried (MailDeliveryFailed) until they are sent or their claims are stale.
+    throw new MailDeliveryError(`${mailInProgress} certificate email(s) still being sent by another run`);
   }
   await writeTransition<CertificatesEvent>({
     key: bimtekKeys.session(current.id),
@@ -243,23 +249,28 @@ const TRAINING_ANSWERED = "training-answered";
 const INCOMPLETE_TOLD = "incomplete";
 
 /**
- * What a completed participant is owed: the email (claimed first, given back if it fails), and for
- * dasar the recruitment's training answer — kept on the registration when its wait is not recorded
- * yet (`oweTraining`), never failing the other participants.
+ * What a completed participant is owed: the email — at least once (`sendAtLeastOnce`: the
+ * verification code reaches the person only there, so a crash between its claim and its send must
+ * not lose it) — and for dasar the recruitment's training answer, kept on the registration when its
+ * wait is not recorded yet (`oweTraining`), never failing the other participants. Answers the
+ * email's outcome (`busy`: another run holds its claim).
  */
-async function deliverCertificate(session: BimtekSession, enrolment: Enrolment): Promise<void> {
+async function deliverCertificate(session: BimtekSession, enrolment: Enrolment): Promise<SendOutcome> {
   const registration = await getRegistration(enrolment.registrationId);
   const key = bimtekKeys.enrolment(enrolment.id);
   const email = registration?.email;
   const number = enrolment.certificateNumber;
+  let mail: SendOutcome = "done";
   if (!enrolment.notified?.includes(CERTIFICATE_MAILED)) {
-    await doOnce(key, "notified", CERTIFICATE_MAILED, async () => {
+    mail = await sendAtLeastOnce(key, "notified", CERTIFICATE_MAILED, async () => {
       if (email && number && registration) {
         await sendMail({ to: [email], ...certificateEmail(session, registration, enrolment.id, number) });
       }
     });
   }
-  if (session.level !== "dasar" || !registration || enrolment.notified?.includes(TRAINING_ANSWERED)) return;
+  if (session.level !== "dasar" || !registration || enrolment.notified?.includes(TRAINING_ANSWERED)) {
+    return mail;
+  }
   const answer = {
     completedAt: localDate(new Date(session.endsAt), session.regionCode),
     recordedBy: systemRecorder(session.id),
@@ -276,6 +287,7 @@ async function deliverCertificate(session: BimtekSession, enrolment: Enrolment):
     outcome,
   });
   await addOnce(key, "notified", TRAINING_ANSWERED);
+  return mail;
 }
 
 async function tellIncomplete(

@@ -27,10 +27,17 @@ export const bimtekKeys = {
   }),
   regionPartition: (level: BimtekLevel, regionCode: string) => `BIMTEK#SESSIONS#${level}#${regionCode}`,
   /**
-   * gsi2 while the session's timeline is open (set at creation, removed when its last event is done):
-   * the sessions — and through them the offers — a local start-up resumes, whatever their region.
+   * A small marker item per session whose timeline is open (written with the session, deleted when
+   * its last event is done), on gsi3 — sparse and keys-only — so a local start-up finds the open
+   * sessions, whatever their region, without the session item itself (large, rewritten by every
+   * seat decision) being projected into one index partition.
    */
-  openTimeline: (id: string) => ({ gsi2pk: bimtekKeys.openTimelinePartition, gsi2sk: id }),
+  openTimeline: (id: string) => ({
+    pk: `BIMTEK-OPEN#${id}`,
+    sk: "OPEN",
+    gsi3pk: bimtekKeys.openTimelinePartition,
+    gsi3sk: id,
+  }),
   openTimelinePartition: "BIMTEK#OPEN-TIMELINES",
 
   enrolment: (id: string) => ({ pk: `BIMTEK-ENROL#${id}`, sk: "ENROL" }),

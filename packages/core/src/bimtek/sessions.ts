@@ -1,6 +1,6 @@
-import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { nowIso } from "../clock";
-import { conditionFailed, db, queryAll, queryPages } from "../db/client";
+import { conditionFailed, db, getMany, queryAll, queryPages } from "../db/client";
 import { AppError } from "../error";
 import { newRecordId } from "../record/ids";
 import * as trail from "../record/trail";
@@ -24,8 +24,6 @@ const STORAGE_ATTRIBUTES = [
   "entity",
   "gsi1pk",
   "gsi1sk",
-  "gsi2pk",
-  "gsi2sk",
   ...executionKeys.attributes,
   "arrivalOf",
   "seatOf",
@@ -107,7 +105,6 @@ export async function createSession(staff: Staff, input: SessionInput): Promise<
             Item: {
               ...keys.session(id),
               ...keys.byRegion(session.level, session.regionCode, session.startsAt, id),
-              ...keys.openTimeline(id),
               ...startPending(SESSION_WORKFLOW, id),
               entity: "bimtek-session",
               ...session,
@@ -121,6 +118,9 @@ export async function createSession(staff: Staff, input: SessionInput): Promise<
           },
         },
         { Put: { TableName: tableName(), Item: trail.eventItem(keys.trail(id), event) } },
+        {
+          Put: { TableName: tableName(), Item: { ...keys.openTimeline(id), entity: "bimtek-open-timeline" } },
+        },
       ],
     }),
   );
@@ -140,28 +140,29 @@ export async function getSession(id: string): Promise<BimtekSession | undefined>
   return item ? sessionFromItem(item) : undefined;
 }
 
-/** The session's timeline is over (its last event done): it leaves the open-timelines index. */
+/** The session's timeline is over (its last event done): its open-timeline marker goes. */
 export async function closeTimeline(id: string): Promise<void> {
-  await db().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: keys.session(id),
-      UpdateExpression: "REMOVE gsi2pk, gsi2sk",
-      ConditionExpression: "attribute_exists(pk)",
-    }),
-  );
+  const { pk, sk } = keys.openTimeline(id);
+  await db().send(new DeleteCommand({ TableName: tableName(), Key: { pk, sk } }));
 }
 
-/** Every session whose timeline is open, page by page (local start-up: its engine kept no execution). */
+/**
+ * Every session whose timeline is open, page by page (local start-up: its engine kept no
+ * execution): the markers' keys from gsi3, then the sessions themselves (a marker whose session
+ * is gone is skipped).
+ */
 export async function* openTimelinePages(pageSize = 100): AsyncGenerator<BimtekSession[]> {
-  for await (const page of queryPages<Record<string, unknown>>({
+  for await (const page of queryPages<Record<string, string>>({
     TableName: tableName(),
-    IndexName: "gsi2",
-    KeyConditionExpression: "gsi2pk = :pk",
+    IndexName: "gsi3",
+    KeyConditionExpression: "gsi3pk = :pk",
     ExpressionAttributeValues: { ":pk": keys.openTimelinePartition },
     Limit: pageSize,
   })) {
-    yield page.map(sessionFromItem);
+    const items = await getMany<Record<string, unknown>>(
+      page.map((marker) => keys.session(marker.gsi3sk ?? "")),
+    );
+    if (items.length > 0) yield items.map(sessionFromItem);
   }
 }
 

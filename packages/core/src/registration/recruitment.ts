@@ -218,7 +218,10 @@ export const TrainingWait = v.object({
  * The waiting Bimtek dasar step: its token recorded as a request in the action table (no email,
  * no link), answered by the staff endpoint through the one decide path (`answerTraining`).
  */
-export async function awaitTraining(request: v.InferOutput<typeof TrainingWait>): Promise<void> {
+export async function awaitTraining(
+  request: v.InferOutput<typeof TrainingWait>,
+  options: { deliverOwed?: boolean } = {},
+): Promise<void> {
   const r = await mustGet(request.registrationId);
   await awaitStaffAnswer({
     workflow: "recruitment",
@@ -232,9 +235,14 @@ export async function awaitTraining(request: v.InferOutput<typeof TrainingWait>)
     question: "Apakah calon PSM ini sudah menyelesaikan Bimtek dasar?",
     options: [{ value: "completed", label: "Sudah menyelesaikan Bimtek dasar" }],
   });
-  // A completion that came before this wait was recorded (`oweTraining`) answers it now.
+  // A completion that came before this wait was recorded (`oweTraining`) answers it now — unless
+  // this wait is being adopted by `answerTraining` itself, which answers right after (no loop).
+  if (options.deliverOwed === false) return;
   const owed = await owedTraining(r.id);
-  if (owed) await answerTraining(r, owed);
+  if (!owed) return;
+  await answerTraining(r, owed);
+  // Handed over — or the step was decided already (a retried wait): nothing is owed any more.
+  await clearOwedTraining(r.id);
 }
 
 /**
@@ -257,6 +265,18 @@ export async function oweTraining(
     }),
   );
   return answerTraining(r, answer);
+}
+
+/** The owed completion is delivered or applied: it is not handed over again. */
+async function clearOwedTraining(registrationId: string): Promise<void> {
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: registrationKeys.registration(registrationId),
+      UpdateExpression: "REMOVE owedTraining",
+      ConditionExpression: "attribute_exists(pk)",
+    }),
+  );
 }
 
 /** The completion kept for a wait not yet recorded, read consistently (see `oweTraining`). */
@@ -283,7 +303,9 @@ export interface TrainingAnswer {
  * Records a Bimtek dasar completion for the waiting step: stored first, then handed to the waiting
  * task ("stored": the task was gone; the next wait applies it). "not-waiting" when the step waits
  * for nothing; "already-answered" when another answer came first. A wait recorded before requests
- * lived in the action table (`trainingTaskToken`) is adopted as a request first.
+ * lived in the action table (`trainingTaskToken`) is adopted as a request first — without
+ * handing over an owed answer (`deliverOwed: false`): that would call back here, endlessly when
+ * there is nothing left to answer (already decided).
  */
 export async function answerTraining(
   r: Registration,
@@ -304,7 +326,7 @@ export async function answerTraining(
   };
   let outcome = await answerStaffRequest(subject, choice);
   if (!outcome && r.trainingTaskToken) {
-    await awaitTraining({ registrationId: r.id, taskToken: r.trainingTaskToken });
+    await awaitTraining({ registrationId: r.id, taskToken: r.trainingTaskToken }, { deliverOwed: false });
     outcome = await answerStaffRequest(subject, choice);
   }
   if (!outcome) return "not-waiting";
@@ -373,6 +395,7 @@ export async function recordTraining(
   const subject = { subjectType: "registration", subjectId: registrationId, step: TRAINING_STEP };
   if (current.stage !== TRAINING_STEP) {
     await markDecisionApplied(subject); // already recorded (a retry)
+    if (current.owedTraining) await clearOwedTraining(registrationId);
     return;
   }
   await recordTransition(registrationId, {
@@ -388,4 +411,5 @@ export async function recordTraining(
     expectedStage: TRAINING_STEP,
   });
   await markDecisionApplied(subject);
+  if (current.owedTraining) await clearOwedTraining(registrationId);
 }
