@@ -211,6 +211,8 @@ function assertEligible(session: BimtekSession, r: Registration): void {
   if (session.level === "dasar" && (r.status !== "candidate" || r.stage !== "basic-training")) {
     throw notEligible("Bimtek dasar hanya untuk calon PSM yang sudah direkomendasikan kepala desa/lurah.");
   }
+  // Active implies Bimtek dasar completed: a registration becomes active only by the district's
+  // approval at district-verification, a stage reached only through the training-completed step.
   if (session.level === "lanjutan" && r.status !== "active") {
     throw notEligible("Bimtek lanjutan hanya untuk PSM aktif yang sudah menyelesaikan Bimtek dasar.");
   }

@@ -28,7 +28,9 @@ export const tableSchema = {
      * Sparse work queues: only items some job must act on carry its keys — items whose workflow
      * execution is to be started or restarted (see workflow/keys.ts), so the reconciler's work
      * costs the exceptions, not the open items; and pending email actions, by zone, for the daily
-     * digest (see action/keys.ts) — so a job reads what is waiting, never the whole table.
+     * digest (see action/keys.ts); and a small marker per Bimtek session whose timeline is still
+     * open (see bimtek/keys.ts), read only when the local engine lost its executions — so a job reads
+     * what is waiting, never the whole table.
      */
     gsi3: { hashKey: "gsi3pk", rangeKey: "gsi3sk", projection: "keys-only" },
     /**
