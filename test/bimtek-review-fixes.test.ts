@@ -161,7 +161,12 @@ describe("Bimtek review fixes", () => {
       if (!raced && command instanceof TransactWriteCommand) {
         raced = true;
         await sessionReconciler.stop((await getSession(s.id)) as never, "failed");
-        await stack.engine.statusChangesHandled();
+        // The stopped execution's status-change event marks the next attempt; on a loaded machine
+        // it may land after the first look, so wait for the mark itself.
+        await until(async () => {
+          await stack.engine.statusChangesHandled();
+          return (await getSession(s.id))?.workflowAttempt === 2 || undefined;
+        }, "the stopped execution's restart mark");
         await reconcileWorkflows();
       }
       return send(command as never);

@@ -27,6 +27,9 @@ export async function pump<T>(work: T | Promise<T>): Promise<T> {
   const tracked = Promise.resolve(work).finally(() => {
     settled = true;
   });
+  // Handled by whoever awaits what pump returns; marked handled now, so a rejection while the clock
+  // is still being nudged is not reported as unhandled.
+  tracked.catch(() => {});
   const deadline = performance.now() + PATIENCE_MS;
   while (!settled) {
     if (performance.now() > deadline) throw new Error("Timed out waiting for a promise");
