@@ -4,7 +4,7 @@ import { workflowPolicy } from "../config/durations";
 import { AppError, type FieldError } from "../error";
 import { isWithin, normalizeRegionCode, regionExists, regionLevel } from "../region/regions";
 import { parseOrThrow } from "../validation/parse";
-import { personText } from "../validation/text";
+import { personText, textOnly } from "../validation/text";
 import { BIMTEK_LEVELS, type BimtekLevel, type Speaker } from "./model";
 
 /**
@@ -26,16 +26,6 @@ const DAY_MS = 86_400_000;
 
 /** `2026-11-20T08:00:00+07:00`, `2026-11-20T01:00Z`: a time of day with an explicit offset. */
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
-
-const textOnly = (label: string, schema: ReturnType<typeof personText>) =>
-  v.pipe(
-    v.unknown(),
-    v.check(
-      (value) => value === undefined || typeof value === "string",
-      `${label} tidak valid: harus berupa teks.`,
-    ),
-    schema,
-  );
 
 /**
  * A time whose calendar and clock fields exist as written: `Date.parse` rolls 30 February into

@@ -4,23 +4,9 @@ import { checkNik } from "../identity/nik";
 import { normalizeIndonesianPhone } from "../identity/phone";
 import { parseOrThrow } from "../validation/parse";
 import { villageCode } from "../validation/region";
-import { personText } from "../validation/text";
+import { personText, textOnly } from "../validation/text";
 import type { Case, CaseReporter, CaseSubject, ReporterKind } from "./model";
 import { householdConditions, ppksType, ppksTypes } from "./ppks";
-
-/**
- * Text, or nothing (which the text schema answers with "… wajib diisi"): a number, list or object
- * sent as JSON is a wrong value, and says so.
- */
-const textOnly = (label: string, schema: ReturnType<typeof personText>) =>
-  v.pipe(
-    v.unknown(),
-    v.check(
-      (value) => value === undefined || typeof value === "string",
-      `${label} tidak valid: harus berupa teks.`,
-    ),
-    schema,
-  );
 
 /** Names are one line; a location or a description may take several. */
 const line = (label: string, min: number, max: number) =>

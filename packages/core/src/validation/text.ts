@@ -75,3 +75,17 @@ export function personText(label: string, rules: TextRules) {
     v.maxLength(max, `${label} maksimal ${max} karakter.`),
   );
 }
+
+/**
+ * Text, or nothing (which the text schema answers with "… wajib diisi"): a number, list or object
+ * sent as JSON is a wrong value, and says so.
+ */
+export const textOnly = (label: string, schema: ReturnType<typeof personText>) =>
+  v.pipe(
+    v.unknown(),
+    v.check(
+      (value) => value === undefined || typeof value === "string",
+      `${label} tidak valid: harus berupa teks.`,
+    ),
+    schema,
+  );
