@@ -12,6 +12,7 @@ import { getCurrentRequest } from "@sigap/core/action/repository";
 import { recordAttendance, requestAttendance } from "@sigap/core/bimtek/attendance";
 import { issueCertificates } from "@sigap/core/bimtek/certificates";
 import { cancelEnrolment, getEnrolment } from "@sigap/core/bimtek/enrolment";
+import { bimtekKeys } from "@sigap/core/bimtek/keys";
 import { ENROLMENT_SUBJECT, OFFER_STEP } from "@sigap/core/bimtek/model";
 import { answerOffer, offerLapsed } from "@sigap/core/bimtek/offer";
 import { runEvent } from "@sigap/core/bimtek/session-events";
@@ -158,7 +159,13 @@ describe("Bimtek review fixes", () => {
     const send = client.send.bind(client);
     let raced = false;
     const spy = vi.spyOn(client, "send").mockImplementation((async (command: unknown) => {
-      if (!raced && command instanceof TransactWriteCommand) {
+      // Only the reschedule's own write (an enrolment's bookkeeping may write in the background).
+      const update =
+        command instanceof TransactWriteCommand ? command.input.TransactItems?.[0]?.Update : undefined;
+      const isReschedule =
+        update?.Key?.pk === bimtekKeys.session(s.id).pk &&
+        update.ExpressionAttributeNames?.["#version"] !== undefined;
+      if (!raced && isReschedule) {
         raced = true;
         await sessionReconciler.stop((await getSession(s.id)) as never, "failed");
         // The stopped execution's status-change event marks the next attempt; on a loaded machine
