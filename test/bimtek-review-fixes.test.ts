@@ -159,7 +159,7 @@ describe("Bimtek review fixes", () => {
     const send = client.send.bind(client);
     let raced = false;
     const spy = vi.spyOn(client, "send").mockImplementation((async (command: unknown) => {
-      // Only the reschedule's own write (an enrolment's bookkeeping may write in the background).
+      // Only the reschedule's own write (the participant's recruitment workflow writes in the background).
       const update =
         command instanceof TransactWriteCommand ? command.input.TransactItems?.[0]?.Update : undefined;
       const isReschedule =
