@@ -59,6 +59,8 @@ describe("region codes", () => {
     expect(cikajang.at(-1)).toBe("32.05.22.2012");
     expect(childRegions("32.05")).toHaveLength(42); // kecamatan of Garut
     expect(childRegions("32")).toHaveLength(27); // kabupaten/kota of Jawa Barat
+    expect(childRegions()).toHaveLength(38); // the provinces
+    expect(childRegions()).toContain("32");
     expect(childRegions("32.05").every((code) => parentRegion(code) === "32.05")).toBe(true);
     expect(childRegions("32.05.22.2001")).toEqual([]);
     expect(childRegions("99")).toEqual([]);

@@ -86,17 +86,19 @@ export function regionName(code: string): string | undefined {
 
 let children: Map<string, string[]> | undefined;
 
+/** The index entry of the provinces, which have no parent (no region code is empty). */
+const PROVINCES = "";
+
 /**
  * The regions directly inside `code` (a province's kabupaten/kota, a kabupaten's kecamatan, a
- * kecamatan's villages), in code order; none for a village or an unknown code. The index is built
- * from the list on first use (once per container).
+ * kecamatan's villages; without a code, the provinces), in code order; none for a village or an
+ * unknown code. The index is built from the list on first use (once per container).
  */
-export function childRegions(code: string): readonly string[] {
+export function childRegions(code?: string): readonly string[] {
   if (!children) {
     const index = new Map<string, string[]>();
     for (const child of regionNames().keys()) {
-      const parent = parentRegion(child);
-      if (parent === undefined) continue;
+      const parent = parentRegion(child) ?? PROVINCES;
       const siblings = index.get(parent);
       if (siblings) siblings.push(child);
       else index.set(parent, [child]);
@@ -104,9 +106,8 @@ export function childRegions(code: string): readonly string[] {
     for (const list of index.values()) list.sort();
     children = index;
   }
-  return children.get(code) ?? [];
+  return children.get(code ?? PROVINCES) ?? [];
 }
-
 /** "Desa Sukamaju, Kecamatan Cikajang, Kabupaten Garut, Jawa Barat" for people. */
 export function describeRegion(code: string): string {
   const parts: string[] = [];

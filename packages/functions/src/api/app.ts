@@ -10,6 +10,7 @@ import { certificates } from "./certificates";
 import { devMail } from "./dev-mail";
 import { health } from "./health";
 import { problemResponse, toProblem } from "./problem";
+import { regions } from "./regions";
 import { registrations } from "./registrations";
 import { securityHeaders } from "./secure-headers";
 import { staff } from "./staff";
@@ -31,6 +32,7 @@ export function createApp(config: Settings = settings()): Hono {
     }),
   );
   app.route("/health", health);
+  app.route("/v1/regions", regions);
   app.route("/v1/registrations", registrations);
   app.route("/v1/cases", cases);
   // The organisers' attendance page before the public Bimtek routes, which own the rest of /v1/bimtek.
