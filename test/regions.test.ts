@@ -47,4 +47,25 @@ describe("GET /v1/regions", () => {
       if (field) expect(problem.errors?.[0]?.field).toBe(field);
     }
   });
+
+  it("finds villages by name, inside a region when asked, with where each is", async () => {
+    const everywhere = (await (await get("?q=cikajang")).json()) as Listing & {
+      items: Array<{ path: string }>;
+    };
+    expect(everywhere.items.length).toBeGreaterThan(0);
+    expect(everywhere.items.length).toBeLessThanOrEqual(20);
+    expect(everywhere.items.every((r) => r.level === "village")).toBe(true);
+    expect(everywhere.items[0]?.name.toLowerCase()).toMatch(/^cikajang/);
+    const inGarut = (await (await get("?q=CIKAJANG&parent=32.05")).json()) as Listing & {
+      items: Array<{ path: string }>;
+    };
+    expect(inGarut.items.map((r) => r.code)).toContain("32.05.22.2001");
+    expect(inGarut.items.every((r) => r.code.startsWith("32.05."))).toBe(true);
+    expect(inGarut.items[0]?.path).toContain("Kabupaten Garut");
+    for (const q of ["ab", "x".repeat(61)]) {
+      const refused = await get(`?q=${q}`);
+      expect(refused.status).toBe(422);
+      expect(((await refused.json()) as { errors: Array<{ field: string }> }).errors[0]?.field).toBe("q");
+    }
+  });
 });

@@ -108,6 +108,46 @@ export function childRegions(code?: string): readonly string[] {
   }
   return children.get(code ?? PROVINCES) ?? [];
 }
+/**
+ * Villages (desa/kelurahan) whose name contains `query` (case- and space-insensitive), inside
+ * `within` when given: names that start with it first, then by code; at most `limit`. For a form
+ * without JavaScript, where a villager types the name of their village instead of its code.
+ */
+export function searchVillages(query: string, options: { within?: string; limit?: number } = {}): string[] {
+  const needle = foldName(query);
+  if (!needle) return [];
+  const prefix = options.within ? `${options.within}.` : "";
+  const starts: string[] = [];
+  const contains: string[] = [];
+  for (const { code, folded } of villageIndex()) {
+    if (prefix && !code.startsWith(prefix)) continue;
+    if (folded.startsWith(needle)) starts.push(code);
+    else if (folded.includes(needle)) contains.push(code);
+  }
+  return [...starts.sort(), ...contains.sort()].slice(0, options.limit ?? 20);
+}
+
+let villages: Array<{ code: string; folded: string }> | undefined;
+
+/** Every village with its searchable name, built on the first search (once per container). */
+function villageIndex(): Array<{ code: string; folded: string }> {
+  if (!villages) {
+    villages = [];
+    for (const [code, name] of regionNames()) {
+      if (regionLevel(code) === "village") villages.push({ code, folded: foldName(name) });
+    }
+  }
+  return villages;
+}
+
+/** A name as searched: lower case, single spaces, no punctuation. */
+function foldName(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+}
+
 /** "Desa Sukamaju, Kecamatan Cikajang, Kabupaten Garut, Jawa Barat" for people. */
 export function describeRegion(code: string): string {
   const parts: string[] = [];

@@ -6,6 +6,7 @@ import {
   regionExists,
   regionLevel,
   regionName,
+  searchVillages,
 } from "@sigap/core/region/regions";
 import { Hono } from "hono";
 
@@ -14,6 +15,9 @@ import { Hono } from "hono";
  * provinces), for region pickers a villager can use — province → kabupaten/kota → kecamatan →
  * desa/kelurahan from the Kemendagri list — instead of a 10-digit code to type. Public, read from the
  * bundled list (no database), and cacheable: the list changes with a release, not by the hour.
+ *
+ * `GET /v1/regions?q=cikajang[&parent=32.05]`: villages by name (inside `parent` when given), for a
+ * form without JavaScript where a villager types the name of their village.
  */
 
 /** Browsers and CDNs may keep an answer a day; a new release's list arrives by the next day. */
@@ -40,10 +44,21 @@ export const regions = new Hono().get("/", (c) => {
       throw invalidParent("Desa/kelurahan tidak memiliki wilayah di bawahnya.");
     }
   }
-  const items = childRegions(parent).map((code) => ({
+  const query = c.req.query("q");
+  if (query !== undefined) {
+    const trimmed = query.trim();
+    if (trimmed.length < 3 || trimmed.length > 60) {
+      const message = "Ketik 3 sampai 60 huruf dari nama desa/kelurahan.";
+      throw new AppError("validation", "Nama desa tidak valid", message, [{ field: "q", message }]);
+    }
+  }
+  const codes = query !== undefined ? searchVillages(query, { within: parent }) : childRegions(parent);
+  const items = codes.map((code) => ({
     code,
     name: regionName(code) ?? code,
     level: levelOf(code),
+    // A village found by name is told apart from its namesakes by where it is.
+    ...(query !== undefined ? { path: describeRegion(code) } : {}),
   }));
   c.header("Cache-Control", `public, max-age=${CACHE_SECONDS}`);
   return c.json({
