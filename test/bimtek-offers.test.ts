@@ -9,6 +9,7 @@ import { cancelEnrolment, getEnrolment } from "@sigap/core/bimtek/enrolment";
 import { enrolmentUrl } from "@sigap/core/bimtek/links";
 import { ENROLMENT_SUBJECT, type Enrolment, OFFER_STEP } from "@sigap/core/bimtek/model";
 import { offerFreedSeats } from "@sigap/core/bimtek/session-events";
+import { listSessionEvents } from "@sigap/core/bimtek/sessions";
 import { offerReconciler } from "@sigap/core/bimtek/workflow";
 import { outbox } from "@sigap/core/mail/outbox";
 import { stateMachineArn } from "@sigap/core/resources";
@@ -16,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type AppStack, startAppStack } from "./support/app-stack";
 import { candidate, DAY, enrolled, mailTo, type Person, scheduledSession } from "./support/bimtek";
 import { pump, until, useFakeWorkflowClock } from "./support/fake-clock";
+import { staffToken } from "./support/staff-token";
 
 process.env.AWS_CONNECT_TIMEOUT_MS = "0";
 process.env.AWS_REQUEST_TIMEOUT_MS = "0";
@@ -135,5 +137,39 @@ describe("an offered person who cancels", () => {
     expect(cancel.status).toBe(200);
     expect(await statusOf(queued.id)).toBe("cancelled");
     expect(await executionStatus(offered)).toBe("ABORTED");
+  });
+
+  it("an organiser takes a participant off with a reason: told once, recorded, the seat offered on", async () => {
+    const holder = await candidate(stack.app, 861);
+    const next = await candidate(stack.app, 862);
+    const s = await scheduledSession(20 * DAY, 1);
+    const seat = await enrolled(s, holder);
+    const queued = await enrolled(s, next);
+    const cancel = (
+      token: string,
+      enrollmentId = seat.id,
+      body: unknown = { reason: "Peserta sakit, berhalangan." },
+    ) =>
+      pump(
+        stack.app.request(`/v1/staff/bimtek/${s.id}/enrollments/${enrollmentId}/cancellation`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+          body: JSON.stringify(body),
+        }),
+      );
+    const garut = await staffToken("district", "32.05");
+    expect((await cancel(await staffToken("district", "32.04"))).status).toBe(404);
+    expect((await cancel(garut, seat.id, { reason: "" })).status).toBe(422);
+    expect((await cancel(garut, "e000000000000")).status).toBe(404);
+    const done = await cancel(garut);
+    expect(done.status).toBe(200);
+    expect(await statusOf(seat.id)).toBe("cancelled");
+    const told = mailTo(holder.email, "Pendaftaran Bimtek dibatalkan penyelenggara");
+    expect(told).toHaveLength(1);
+    expect(told[0]?.text).toContain("Peserta sakit, berhalangan.");
+    await becomes(queued.id, "offered");
+    expect((await cancel(garut)).status).toBe(409);
+    const trail = await pump(listSessionEvents(s.id));
+    expect(trail.map((e) => e.event)).toContain("enrolment-cancelled");
   });
 });

@@ -23,6 +23,7 @@ import { startPending } from "../workflow/executions";
 import { executionKeys } from "../workflow/keys";
 import { bimtekKeys as keys } from "./keys";
 import {
+  cancelledByOrganiserEmail,
   cancelledByYouEmail,
   confirmedEmail,
   declinedEmail,
@@ -879,13 +880,15 @@ export const sessionStarted = () =>
   );
 
 /**
- * The participant (or staff) cancels a confirmed, waitlisted or offered enrolment: the seat is
- * freed. Returns the session id so the caller offers the seat on. Already cancelled: the same
- * answer. A participant cannot cancel once the session has started (409).
+ * The participant (or an organiser, with a reason the participant is told) cancels a confirmed,
+ * waitlisted or offered enrolment: the seat is freed. Returns the session id so the caller offers
+ * the seat on. Already cancelled: the same answer. A participant cannot cancel once the session has
+ * started (409).
  */
 export async function cancelEnrolment(
   id: string,
   by: "participant" | "staff" = "participant",
+  reason?: string,
 ): Promise<CancelledEnrolment> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const e = await getEnrolment(id);
@@ -908,11 +911,12 @@ export async function cancelEnrolment(
     });
     if (!ended) continue; // it changed meanwhile (offered, accepted): look again
     logger.info("Bimtek enrolment cancelled", { enrollmentId: id, sessionId: e.sessionId, by });
-    if (by === "participant") {
-      await notifyParticipant(ended, "cancelled").catch((error: unknown) => {
+    const told = by === "participant" ? "cancelled" : "cancelled-by-organiser";
+    await notifyParticipant(ended, told, { session, ...(reason ? { reason } : {}) }).catch(
+      (error: unknown) => {
         logger.warn("Cancellation email not sent", { enrollmentId: id, error: error as Error });
-      });
-    }
+      },
+    );
     return { sessionId: e.sessionId, ...(e.status === "offered" ? { offer: e } : {}) };
   }
   throw changing();
@@ -1169,6 +1173,7 @@ export type ParticipantMessage =
   | "offer-lapsed"
   | "declined"
   | "cancelled"
+  | "cancelled-by-organiser"
   | "not-seated";
 
 /**
@@ -1185,6 +1190,8 @@ export async function notifyParticipant(
     position?: number;
     /** For `not-seated`: the next session of the level and organiser still open. */
     next?: BimtekSession;
+    /** For `cancelled-by-organiser`: the organiser's reason. */
+    reason?: string;
   } = {},
 ): Promise<boolean> {
   const registration = context.registration ?? (await getRegistration(e.registrationId));
@@ -1220,6 +1227,8 @@ export async function notifyParticipant(
         return declinedEmail(registration, session, e);
       case "cancelled":
         return cancelledByYouEmail(registration, session, e);
+      case "cancelled-by-organiser":
+        return cancelledByOrganiserEmail(registration, session, e, context.reason ?? "-");
       case "not-seated":
         return notSeatedEmail(registration, session, e, context.next);
     }

@@ -122,6 +122,19 @@ export function cancelledByYouEmail(r: Pick<Registration, "fullName">, session: 
   ]);
 }
 
+/** An organiser took the participant off the session (they phoned in, or cannot attend): with the reason. */
+export function cancelledByOrganiserEmail(
+  r: Pick<Registration, "fullName">,
+  session: BimtekSession,
+  e: Enrolment,
+  reason: string,
+) {
+  return participantEmail(r, session, e, `Pendaftaran Bimtek dibatalkan penyelenggara: ${session.title}`, [
+    `Penyelenggara membatalkan pendaftaran Anda pada sesi di bawah. Alasan: ${reason}`,
+    "Anda dapat mendaftar kembali pada sesi lain yang masih dibuka. Hubungi Dinas Sosial bila ada kekeliruan.",
+  ]);
+}
+
 export function declinedEmail(r: Pick<Registration, "fullName">, session: BimtekSession, e: Enrolment) {
   return participantEmail(r, session, e, `Tawaran kursi Anda tolak: ${session.title}`, [
     "Anda menolak kursi yang kami tawarkan; kursi itu ditawarkan kepada peserta berikutnya.",

@@ -1,17 +1,22 @@
 import * as v from "valibot";
 import { nowIso } from "../clock";
 import { workflowPolicy } from "../config/durations";
+import { AppError } from "../error";
 import { logger } from "../log";
 import type { RenderedEmail } from "../mail/render";
 import { sendMail } from "../mail/send";
 import { addOnce, doOnce } from "../record/once";
+import { appendEvent } from "../record/trail";
 import { getRegistration } from "../registration/repository";
+import type { Staff } from "../staff/auth";
 import { attemptOf } from "../workflow/executions";
 import { remindAttendance, requestAttendance } from "./attendance";
 import { issueCertificates } from "./certificates";
 import {
+  cancelEnrolment,
   closeEnrolment,
   endSessionEnrolments,
+  getEnrolment,
   notifyParticipant,
   offerSeats,
   sessionEnrolments,
@@ -20,7 +25,7 @@ import {
 import { bimtekKeys } from "./keys";
 import { type BimtekSession, type Enrolment, isActiveEnrolment } from "./model";
 import { type Recipient, reminderEmail, rescheduledEmail, sessionCancelledEmail } from "./session-messages";
-import { closeTimeline, getSession, listSessions } from "./sessions";
+import { assertOrganiser, closeTimeline, getSession, listSessions } from "./sessions";
 import { type BimtekPolicy, eventKey, nextEvent, SESSION_EVENTS, type SessionEvent } from "./timeline";
 import { offerReconciler, startOffers } from "./workflow";
 
@@ -204,6 +209,61 @@ async function tellEveryone(
  * Freed seats go to the waiting list in order (`offerSeats`), each offer carried by its own
  * execution. A start that fails is logged; the offer's marker makes the reconciler start it.
  */
+/**
+ * An enrolment cancelled (by the participant from their page, or by an organiser with a reason): the
+ * seat is freed, a running offer of it stopped, and the seat offered to the next on the list. A
+ * failure after the cancellation is only logged: the next timeline event or enrolment offers it.
+ */
+export async function withdrawEnrolment(
+  id: string,
+  by: "participant" | "staff",
+  reason?: string,
+): Promise<void> {
+  const { sessionId, offer } = await cancelEnrolment(id, by, reason);
+  // A cancelled offer's execution would otherwise wait out its claim window for nothing.
+  if (offer) {
+    await offerReconciler.stop(offer, "The enrolment was cancelled").catch((error: unknown) => {
+      logger.warn("Offer workflow not stopped", { enrollmentId: offer.id, error: error as Error });
+    });
+  }
+  await offerFreedSeats(sessionId).catch((error: unknown) => {
+    logger.warn("Freed seats not offered yet", { sessionId, error: error as Error });
+  });
+}
+
+/**
+ * An organiser takes a participant off a session (they phoned in, or cannot attend), with a reason
+ * the participant is told; recorded on the session's trail. Only an enrolment of this session; one
+ * already ended answers 409.
+ */
+export async function cancelEnrolmentByOrganiser(
+  staff: Staff,
+  session: BimtekSession,
+  enrollmentId: string,
+  reason: string,
+): Promise<void> {
+  assertOrganiser(staff, session.level, session.regionCode);
+  const e = await getEnrolment(enrollmentId);
+  if (e?.sessionId !== session.id) {
+    throw new AppError("not-found", "Peserta tidak ditemukan", "Peserta ini tidak terdaftar pada sesi ini.");
+  }
+  if (!isActiveEnrolment(e)) {
+    throw new AppError(
+      "conflict",
+      "Pendaftaran sudah berakhir",
+      "Pendaftaran peserta ini sudah berakhir; tidak ada yang dibatalkan.",
+    );
+  }
+  await withdrawEnrolment(enrollmentId, "staff", reason);
+  await appendEvent(bimtekKeys.trail(session.id), {
+    at: nowIso(),
+    event: "enrolment-cancelled",
+    actor: { kind: "staff", id: staff.sub, email: staff.email, role: staff.role },
+    note: `${enrollmentId}: ${reason}`,
+    scheduleVersion: session.scheduleVersion,
+  });
+}
+
 export async function offerFreedSeats(sessionId: string): Promise<void> {
   await startOffers(await offerSeats(sessionId));
 }

@@ -1,4 +1,4 @@
-import { cancelEnrolment, enrol, getEnrolment, waitingPosition } from "@sigap/core/bimtek/enrolment";
+import { enrol, getEnrolment, waitingPosition } from "@sigap/core/bimtek/enrolment";
 import { certificateUrl, enrolmentCodeMatches, enrolmentUrl } from "@sigap/core/bimtek/links";
 import { enrolmentStatusLabels, levelLabels, sessionFacts } from "@sigap/core/bimtek/messages";
 import {
@@ -9,12 +9,11 @@ import {
 } from "@sigap/core/bimtek/model";
 import { answerOffer } from "@sigap/core/bimtek/offer";
 import { EnrolmentForm } from "@sigap/core/bimtek/schema";
-import { offerFreedSeats } from "@sigap/core/bimtek/session-events";
+import { withdrawEnrolment } from "@sigap/core/bimtek/session-events";
 import { getSession, listSessions, seatsLeft } from "@sigap/core/bimtek/sessions";
-import { offerReconciler, startOffers } from "@sigap/core/bimtek/workflow";
+import { startOffers } from "@sigap/core/bimtek/workflow";
 import { nowIso } from "@sigap/core/clock";
 import { AppError } from "@sigap/core/error";
-import { logger } from "@sigap/core/log";
 import { describeRegion, normalizeRegionCode, regionExists, regionLevel } from "@sigap/core/region/regions";
 import { formatLocalTime } from "@sigap/core/time";
 import { parseOrThrow } from "@sigap/core/validation/parse";
@@ -147,14 +146,6 @@ async function enrolmentPage(c: Context, e: Enrolment, notice?: string, status: 
   );
 }
 
-/** After a seat was freed: the next on the list are offered it (the session workflow's one way). */
-async function offerSeatOn(sessionId: string): Promise<void> {
-  await offerFreedSeats(sessionId).catch((error: unknown) => {
-    // The seat is free: the session's next timeline event or the next enrolment offers it.
-    logger.warn("Freed seats not offered yet", { sessionId, error: error as Error });
-  });
-}
-
 const ListQuery = v.object({
   regionCode: v.pipe(
     v.string("Kode wilayah wajib diisi."),
@@ -219,14 +210,7 @@ export const bimtek = new Hono()
         409,
       );
     }
-    const { sessionId, offer } = await cancelEnrolment(e.id, "participant");
-    // A cancelled offer's execution would otherwise wait out its claim window for nothing.
-    if (offer) {
-      await offerReconciler.stop(offer, "The participant cancelled").catch((error: unknown) => {
-        logger.warn("Offer workflow not stopped", { enrollmentId: offer.id, error: error as Error });
-      });
-    }
-    await offerSeatOn(sessionId);
+    await withdrawEnrolment(e.id, "participant");
     const now = (await getEnrolment(e.id)) ?? e;
     return enrolmentPage(c, now, "Pendaftaran Anda sudah dibatalkan.");
   })

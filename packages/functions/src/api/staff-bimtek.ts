@@ -3,6 +3,7 @@ import { listEnrolments, listWaiting } from "@sigap/core/bimtek/enrolment";
 import { enrolmentStatusLabels, maskName } from "@sigap/core/bimtek/messages";
 import type { BimtekSession } from "@sigap/core/bimtek/model";
 import { CancellationForm } from "@sigap/core/bimtek/schema";
+import { cancelEnrolmentByOrganiser } from "@sigap/core/bimtek/session-events";
 import {
   cancelSession,
   createSession,
@@ -24,7 +25,7 @@ import { parseOrThrow } from "@sigap/core/validation/parse";
 import { Hono } from "hono";
 import { publicSession } from "./bimtek";
 import { readBody } from "./body";
-import { SessionId, validParams } from "./params";
+import { EnrollmentId, SessionId, validParams } from "./params";
 import type { StaffEnv } from "./staff-auth";
 
 /**
@@ -67,6 +68,10 @@ async function afterSave(work: () => Promise<unknown>, sessionId: string, what: 
     logger.warn(`Session workflow not ${what}; the reconciler will`, { sessionId, error: error as Error });
   }
 }
+
+const validEnrolment = validParams({ enrollmentId: EnrollmentId }, () => {
+  throw new AppError("not-found", "Peserta tidak ditemukan");
+});
 
 export const staffBimtek = new Hono<StaffEnv>()
   .post("/", async (c) => {
@@ -142,6 +147,17 @@ export const staffBimtek = new Hono<StaffEnv>()
     await afterSave(() => supersedeSessionWorkflow(session), session.id, "superseded");
     logger.info("Bimtek session rescheduled", { sessionId: session.id, version: session.scheduleVersion });
     return c.json(sessionView(session));
+  })
+  .post("/:id/enrollments/:enrollmentId/cancellation", validSession, validEnrolment, async (c) => {
+    const { reason } = parseOrThrow(CancellationForm, await readBody(c));
+    const staff = c.get("staff");
+    const session = await scopedSession(staff, c.req.param("id"));
+    await cancelEnrolmentByOrganiser(staff, session, c.req.param("enrollmentId"), reason);
+    logger.info("Bimtek enrolment cancelled by an organiser", {
+      sessionId: session.id,
+      enrollmentId: c.req.param("enrollmentId"),
+    });
+    return c.json({ enrollmentId: c.req.param("enrollmentId"), status: "cancelled" });
   })
   .post("/:id/cancellation", validSession, async (c) => {
     const { reason } = parseOrThrow(CancellationForm, await readBody(c));
