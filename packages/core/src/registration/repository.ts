@@ -207,9 +207,11 @@ export async function recordTransition(id: string, transition: Transition): Prom
   const applied = await writeTransition({
     key: keys.registration(id),
     trail: keys.trail(id),
+    // Only what this transition changes: an event-only transition (a request asked, a flag) must not
+    // write back the status and stage it read, over a change made meanwhile.
     set: {
-      status,
-      stage,
+      ...(transition.status !== undefined ? { status } : {}),
+      ...(transition.stage !== undefined ? { stage } : {}),
       updatedAt: at,
       ...transition.set,
       ...(status !== current.status ? { gsi1pk: keys.byStatus(status, current.createdAt, id).gsi1pk } : {}),
