@@ -621,10 +621,12 @@ export async function recordCaseTransition(id: string, transition: CaseTransitio
   const applied = await writeTransition({
     key: keys.case(id),
     trail: keys.trail(id),
+    // Only what this transition changes: an event-only transition (a note, a request asked) must not
+    // write back the status, level and stage it read, over a change made meanwhile.
     set: {
-      status,
-      level,
-      stage,
+      ...(transition.status !== undefined ? { status } : {}),
+      ...(transition.level !== undefined ? { level } : {}),
+      ...(transition.stage !== undefined ? { stage } : {}),
       updatedAt: at,
       ...set,
       ...(status !== current.status ? { gsi1pk: keys.byStatus(status, current.createdAt, id).gsi1pk } : {}),
