@@ -14,7 +14,7 @@ import { tableName } from "../resources";
 import { localDate } from "../time";
 import { attendedEveryDay } from "./attendance";
 import { certificateEmail, incompleteEmail, type NextSession } from "./attendance-messages";
-import { getEnrolment, sessionEnrolments } from "./enrolment";
+import { claimRelease, getEnrolment, sessionEnrolments, type TransactItem } from "./enrolment";
 import { bimtekKeys } from "./keys";
 import { certificateCode, certificateCodeHash } from "./links";
 import { maskName } from "./messages";
@@ -147,101 +147,85 @@ async function complete(session: BimtekSession, enrolment: Enrolment): Promise<E
     endsAt: session.endsAt,
     issuedAt: at,
   };
-  try {
-    await db().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          ...(await releaseClaim(session, enrolment)),
-          {
-            Update: {
-              TableName: tableName(),
-              Key: bimtekKeys.enrolment(enrolment.id),
-              UpdateExpression: "SET #status = :completed, certificateNumber = :number, updatedAt = :at",
-              ConditionExpression: "#status = :confirmed",
-              ExpressionAttributeNames: { "#status": "status" },
-              ExpressionAttributeValues: {
-                ":completed": "completed",
-                ":confirmed": "confirmed",
-                ":number": number,
-                ":at": at,
-              },
-            },
-          },
-          {
-            Put: {
-              TableName: tableName(),
-              Item: {
-                ...bimtekKeys.certificate(certificateCodeHash(certificateCode(enrolment.id))),
-                entity: "bimtek-certificate",
-                ...certificate,
-              },
-              ConditionExpression: "attribute_not_exists(pk)",
-            },
-          },
-        ],
-      }),
-    );
-    return { ...enrolment, status: "completed", certificateNumber: number, updatedAt: at };
-  } catch (error) {
-    // Handled by a concurrent run (the number drawn here stays unused: a gap, never a duplicate).
-    if (!conditionFailed(error)) throw error;
-    return (await getEnrolment(enrolment.id)) ?? enrolment;
-  }
+  const written = await settleConfirmed(session, enrolment, "completed", { certificateNumber: number }, [
+    {
+      Put: {
+        TableName: tableName(),
+        Item: {
+          ...bimtekKeys.certificate(certificateCodeHash(certificateCode(enrolment.id))),
+          entity: "bimtek-certificate",
+          ...certificate,
+        },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    },
+  ]);
+  // Handled by a concurrent run instead: the number drawn here stays unused (a gap, never a duplicate).
+  return written ?? (await getEnrolment(enrolment.id)) ?? enrolment;
 }
 
 /**
- * The person's one-active-enrolment claim (`personLevel`), released with the enrolment's last
- * status change: whoever missed a day may enrol in the next session (the email points there).
- * Only a claim that still names this enrolment goes — one naming another stays, and one already
- * gone is fine (the condition allows both: nobody else can claim while this one holds it).
+ * A confirmed participant's last status change (completed or incomplete), with `set` and `also`
+ * (the certificate) in one transaction, releasing their one-active-enrolment claim: whoever missed a
+ * day may enrol in the next session (the email points there). The claim goes only while it still
+ * names this enrolment. Undefined when a concurrent run changed the enrolment first.
  */
-async function releaseClaim(session: BimtekSession, enrolment: Enrolment) {
-  const key = bimtekKeys.personLevel(enrolment.registrationId, session.level);
-  const { Item } = await db().send(
-    new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }),
+async function settleConfirmed(
+  session: BimtekSession,
+  enrolment: Enrolment,
+  status: "completed" | "incomplete",
+  set: Partial<Pick<Enrolment, "certificateNumber">>,
+  also: TransactItem[] = [],
+): Promise<Enrolment | undefined> {
+  const at = nowIso();
+  const { Item: claim } = await db().send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: bimtekKeys.personLevel(enrolment.registrationId, session.level),
+      ConsistentRead: true,
+    }),
   );
-  if (Item?.enrollmentId !== enrolment.id) return [];
-  return [
-    {
-      Delete: {
-        TableName: tableName(),
-        Key: key,
-        ConditionExpression: "attribute_not_exists(pk) OR enrollmentId = :id",
-        ExpressionAttributeValues: { ":id": enrolment.id },
-      },
-    },
-  ];
-}
-
-async function markIncomplete(session: BimtekSession, enrolment: Enrolment): Promise<Enrolment> {
+  const sets = Object.keys(set).map((attribute) => `${attribute} = :${attribute}`);
   try {
     await db().send(
       new TransactWriteCommand({
         TransactItems: [
-          ...(await releaseClaim(session, enrolment)),
+          ...(claim?.enrollmentId === enrolment.id ? [claimRelease(enrolment)] : []),
           {
             Update: {
               TableName: tableName(),
               Key: bimtekKeys.enrolment(enrolment.id),
-              UpdateExpression: "SET #status = :incomplete, updatedAt = :at",
+              UpdateExpression: `SET ${["#status = :status", "updatedAt = :at", ...sets].join(", ")}`,
               ConditionExpression: "#status = :confirmed AND sessionId = :session",
               ExpressionAttributeNames: { "#status": "status" },
               ExpressionAttributeValues: {
-                ":incomplete": "incomplete",
+                ":status": status,
                 ":confirmed": "confirmed",
                 ":session": session.id,
-                ":at": nowIso(),
+                ":at": at,
+                ...Object.fromEntries(
+                  Object.entries(set).map(([attribute, value]) => [`:${attribute}`, value]),
+                ),
               },
             },
           },
+          ...also,
         ],
       }),
     );
-    return { ...enrolment, status: "incomplete" };
+    return { ...enrolment, ...set, status, updatedAt: at };
   } catch (error) {
     if (!conditionFailed(error)) throw error;
-    return (await getEnrolment(enrolment.id)) ?? enrolment;
+    return undefined;
   }
+}
+
+async function markIncomplete(session: BimtekSession, enrolment: Enrolment): Promise<Enrolment> {
+  return (
+    (await settleConfirmed(session, enrolment, "incomplete", {})) ??
+    (await getEnrolment(enrolment.id)) ??
+    enrolment
+  );
 }
 
 const CERTIFICATE_MAILED = "certificate";

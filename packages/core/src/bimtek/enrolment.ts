@@ -777,7 +777,22 @@ async function releaseClaim(registrationId: string, level: Enrolment["level"], e
 // ---------------------------------------------------------------------------------------------
 // Leaving: cancel, decline, lapse, session cancelled
 
-type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
+export type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
+
+/**
+ * The transaction item that gives up the person's one-active-enrolment claim with the enrolment's
+ * last status change: only while the claim still names this enrolment (or is already gone).
+ */
+export function claimRelease(e: Pick<Enrolment, "id" | "registrationId" | "level">): TransactItem {
+  return {
+    Delete: {
+      TableName: tableName(),
+      Key: keys.personLevel(e.registrationId, e.level),
+      ConditionExpression: "attribute_not_exists(pk) OR enrollmentId = :id",
+      ExpressionAttributeValues: { ":id": e.id },
+    },
+  };
+}
 
 /** The session update giving back what an enrolment held: its seat, or its place in the list. */
 function releaseOnSession(session: BimtekSession, e: Enrolment, beforeStartAt?: string): TransactItem {
@@ -832,14 +847,7 @@ async function endEnrolment(
         ExpressionAttributeValues: { ":status": status, ":at": at, ":was": e.status },
       },
     },
-    {
-      Delete: {
-        TableName: tableName(),
-        Key: keys.personLevel(e.registrationId, e.level),
-        ConditionExpression: "attribute_not_exists(pk) OR enrollmentId = :id",
-        ExpressionAttributeValues: { ":id": e.id },
-      },
-    },
+    claimRelease(e),
   ];
   // Held on the write, not just checked on a read: the start may pass between the two.
   const startGuard = options.beforeStart ? 2 : -1;

@@ -5,7 +5,7 @@ import { AppError, type FieldError } from "../error";
 import { isWithin, normalizeRegionCode, regionExists, regionLevel } from "../region/regions";
 import { parseOrThrow } from "../validation/parse";
 import { personText, textOnly } from "../validation/text";
-import { BIMTEK_LEVELS, type BimtekLevel, type Speaker } from "./model";
+import { BIMTEK_LEVELS, type BimtekSession } from "./model";
 
 /**
  * What staff send to create or reschedule a session, validated with every message at once (field
@@ -136,25 +136,23 @@ const RescheduleForm = v.object({
   venue: v.optional(textOnly("Tempat", personText("Tempat", { min: 3, max: 300, lines: "single" }))),
 });
 
-export interface ValidSession {
-  level: BimtekLevel;
-  title: string;
-  regionCode: string;
-  venue: string;
-  startsAt: string;
-  endsAt: string;
-  enrolmentClosesAt: string;
-  capacity: number;
-  quotas: Record<string, number>;
-  speakers: Speaker[];
-}
+/** A session as its organiser sets it: the session's own fields, validated. */
+export type ValidSession = Pick<
+  BimtekSession,
+  | "level"
+  | "title"
+  | "regionCode"
+  | "venue"
+  | "startsAt"
+  | "endsAt"
+  | "enrolmentClosesAt"
+  | "capacity"
+  | "quotas"
+  | "speakers"
+>;
 
-export interface ValidReschedule {
-  startsAt: string;
-  endsAt: string;
-  enrolmentClosesAt: string;
-  venue?: string;
-}
+export type ValidReschedule = Pick<BimtekSession, "startsAt" | "endsAt" | "enrolmentClosesAt"> &
+  Partial<Pick<BimtekSession, "venue">>;
 
 /** Parses with the schema, returning what it could and the errors, so the rules across fields still speak. */
 function parsed<T extends v.GenericSchema>(
