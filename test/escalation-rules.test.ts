@@ -228,11 +228,11 @@ describe("escalation that makes sense", () => {
       expect(outbox().list()).toHaveLength(mailed);
       expect((await open(last)).status).toBe(200);
     }
+    // The execution that parks: named now, since its end marks the registration's next attempt at once.
+    const parking = executionArnOf(await registration(id));
     await vi.advanceTimersByTimeAsync(3 * DAY);
     const parked = await until(async () => {
-      const execution = await stack.client.send(
-        new DescribeExecutionCommand({ executionArn: executionArnOf(await registration(id)) }),
-      );
+      const execution = await stack.client.send(new DescribeExecutionCommand({ executionArn: parking }));
       return execution.status === "SUCCEEDED" ? execution : undefined;
     }, "the parked execution");
     expect(JSON.parse(parked.output ?? "{}").parked).toEqual({
