@@ -2,6 +2,7 @@ import { type Settings, settings } from "@sigap/core/config/settings";
 import { AppError } from "@sigap/core/error";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { assets } from "../web/assets";
 import { actions } from "./actions";
 import { bimtek } from "./bimtek";
 import { bimtekAttendance } from "./bimtek-attendance";
@@ -31,6 +32,7 @@ export function createApp(config: Settings = settings()): Hono {
         ),
     }),
   );
+  app.route("/assets", assets);
   app.route("/health", health);
   app.route("/v1/regions", regions);
   app.route("/v1/registrations", registrations);
