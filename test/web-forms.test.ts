@@ -80,6 +80,13 @@ describe("/daftar", () => {
     expect(html).toContain('value="cari-desa"');
     expect(html).toMatch(/<select id="region-village"[^>]*name="villageCode"[^>]*disabled/);
     expect(await blankFormKey("/daftar")).not.toBe(/name="formKey" value="([^"]+)"/.exec(html)?.[1]);
+    // A public form's headers: no inline script, no framing, no secret leaving in a Referer.
+    const policy = response.headers.get("content-security-policy") ?? "";
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).toContain("form-action 'self'");
+    expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(html).not.toMatch(/<script>|<script(?![^>]*\bsrc=)|\sstyle=/);
   });
 
   it("answers bad input with the same form: 422, every error beside its field, values kept, focus on the first", async () => {
@@ -98,7 +105,9 @@ describe("/daftar", () => {
     expect(control(html, "nik")).toContain('aria-describedby="nik-hint nik-error"');
     expect(control(html, "nik")).toContain('aria-invalid="true"');
     expect(control(html, "nik")).toContain("autofocus");
-    expect(html).toContain('<p class="field-error" id="nik-error">NIK harus terdiri dari 16 digit angka.</p>');
+    expect(html).toContain(
+      '<p class="field-error" id="nik-error">NIK harus terdiri dari 16 digit angka.</p>',
+    );
     expect(control(html, "phone")).toContain('aria-describedby="phone-hint phone-error"');
     expect(control(html, "phone")).not.toContain("autofocus");
     expect(html).toContain('id="consent-error"');
@@ -156,7 +165,12 @@ describe("/daftar", () => {
     expect(receipt).toBeDefined();
     expect(await second?.text()).toContain(receipt);
     // The page reloaded (posted again) later: the same receipt.
-    const again = await postForm("/daftar", { ...person, formKey, villageQuery: "cikajang", intent: "kirim" });
+    const again = await postForm("/daftar", {
+      ...person,
+      formKey,
+      villageQuery: "cikajang",
+      intent: "kirim",
+    });
     expect(await again.text()).toContain(receipt);
     expect(await registrationsInGarut()).toBe(before + 1);
 
@@ -194,7 +208,9 @@ describe("/daftar", () => {
 
   it("tells a NIK already registered beside the NIK field", async () => {
     const person = applicant();
-    expect((await postForm("/daftar", { ...person, formKey: await blankFormKey("/daftar") })).status).toBe(200);
+    expect((await postForm("/daftar", { ...person, formKey: await blankFormKey("/daftar") })).status).toBe(
+      200,
+    );
     const response = await postForm("/daftar", {
       ...person,
       fullName: "Orang Lain",

@@ -16,10 +16,11 @@ import { logger } from "@sigap/core/log";
 import { describeRegion } from "@sigap/core/region/regions";
 import type { Context as LambdaContext } from "aws-lambda";
 import { type Context, Hono } from "hono";
+import { caseStatusPage, unknownStatusPage } from "../web/status-pages";
 import { readBody } from "./body";
 import { idempotencyKey, idempotent } from "./idempotency";
+import { wantsPage } from "./pages";
 import { CaseId, TrackingCode, validParams } from "./params";
-import { caseStatusPage, unknownStatusPage, wantsHtml } from "../web/status-pages";
 
 export interface Accepted {
   id: string;
@@ -100,7 +101,9 @@ export async function submitReport(
   key: string | undefined,
   lambdaContext?: LambdaContext,
 ): Promise<Accepted> {
-  return acceptedAnswer(key ? await reportOnce(key, input, client, lambdaContext) : await report({ input, client }));
+  return acceptedAnswer(
+    key ? await reportOnce(key, input, client, lambdaContext) : await report({ input, client }),
+  );
 }
 
 /**
@@ -128,7 +131,7 @@ const notFound = () =>
 const validLookup = validParams(
   { id: CaseId },
   (c) => {
-    if (wantsHtml(c)) return unknownStatusPage(c, "case");
+    if (wantsPage(c)) return unknownStatusPage(c, "case");
     throw notFound();
   },
   { tracking: TrackingCode },
@@ -190,12 +193,12 @@ export const cases = new Hono()
     const found = await getCase(c.req.param("id"));
     // Unknown id and wrong code answer alike: the answer must not confirm that an id exists.
     if (!found || !tracking || !trackingMatches(found, tracking)) {
-      if (wantsHtml(c)) return unknownStatusPage(c, "case");
+      if (wantsPage(c)) return unknownStatusPage(c, "case");
       throw notFound();
     }
     const view = await trackingView(found);
     c.header("Cache-Control", "no-store");
     c.header("Vary", "Accept");
-    if (wantsHtml(c)) return caseStatusPage(c, view, found.villageCode);
+    if (wantsPage(c)) return caseStatusPage(c, view, found.villageCode);
     return c.json(view);
   });

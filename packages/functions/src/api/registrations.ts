@@ -16,10 +16,11 @@ import { type RegistrationInput, validateRegistration } from "@sigap/core/regist
 import { startRecruitment } from "@sigap/core/registration/workflow";
 import type { Context } from "aws-lambda";
 import { Hono } from "hono";
+import { registrationStatusPage, unknownStatusPage } from "../web/status-pages";
 import { readBody } from "./body";
 import { idempotencyKey, idempotent } from "./idempotency";
+import { wantsPage } from "./pages";
 import { ReceiptCode, RegistrationId, validParams } from "./params";
-import { registrationStatusPage, unknownStatusPage, wantsHtml } from "../web/status-pages";
 
 export interface Accepted {
   id: string;
@@ -85,7 +86,9 @@ export async function submitRegistration(
   key: string | undefined,
   lambdaContext?: Context,
 ): Promise<Accepted> {
-  return acceptedAnswer(key ? await registerOnce(key, input, undefined, lambdaContext) : await register(input));
+  return acceptedAnswer(
+    key ? await registerOnce(key, input, undefined, lambdaContext) : await register(input),
+  );
 }
 
 /** What the applicant may see of their registration: the JSON answer, and the status page's data. */
@@ -118,7 +121,7 @@ const notFound = () =>
 const validLookup = validParams(
   { id: RegistrationId },
   (c) => {
-    if (wantsHtml(c)) return unknownStatusPage(c, "registration");
+    if (wantsPage(c)) return unknownStatusPage(c, "registration");
     throw notFound();
   },
   { receipt: ReceiptCode },
@@ -138,12 +141,12 @@ export const registrations = new Hono()
     const registration = await getRegistration(c.req.param("id"));
     // Unknown id and wrong code answer alike: the answer must not confirm that an id exists.
     if (!registration || !receipt || !receiptMatches(registration, receipt)) {
-      if (wantsHtml(c)) return unknownStatusPage(c, "registration");
+      if (wantsPage(c)) return unknownStatusPage(c, "registration");
       throw notFound();
     }
     const view = await registrationView(registration);
     c.header("Cache-Control", "no-store");
     c.header("Vary", "Accept");
-    if (wantsHtml(c)) return registrationStatusPage(c, view, registration.villageCode);
+    if (wantsPage(c)) return registrationStatusPage(c, view, registration.villageCode);
     return c.json(view);
   });

@@ -103,8 +103,8 @@ const CaseForm: FC<FormState> = ({ formKey, values, refusal, search, searched, k
         <div class="gone" role="alert">
           <h2>Formulir ini sudah pernah dikirim</h2>
           <p>
-            Halaman ini sudah dikirim sebelumnya dengan isian yang berbeda. Isian Anda masih ada di bawah; periksa,
-            lalu tekan "Kirim laporan" sekali lagi untuk mengirimnya sebagai laporan baru.
+            Halaman ini sudah dikirim sebelumnya dengan isian yang berbeda. Isian Anda masih ada di bawah;
+            periksa, lalu tekan "Kirim laporan" sekali lagi untuk mengirimnya sebagai laporan baru.
           </p>
         </div>
       ) : null}
@@ -116,12 +116,12 @@ const CaseForm: FC<FormState> = ({ formKey, values, refusal, search, searched, k
       ) : null}
       <ErrorSummary errors={errors} labels={LABELS} />
       <p>
-        Laporan diteruskan ke desa/kelurahan, lalu ke Dinas Sosial bila belum ditangani. Dalam keadaan darurat yang
-        mengancam jiwa, hubungi juga 112.
+        Laporan diteruskan ke desa/kelurahan, lalu ke Dinas Sosial bila belum ditangani. Dalam keadaan darurat
+        yang mengancam jiwa, hubungi juga 112.
       </p>
       <form method="post" action="/lapor" novalidate>
-        {/* The first submit button is the one Enter presses: sending, not searching villages. */}
-        <button type="submit" name="intent" value="kirim" class="visually-hidden" tabindex={-1} aria-hidden="true">
+        {/* The first submit button is the one Enter presses: sending, not searching villages. Out of the tab order. */}
+        <button type="submit" name="intent" value="kirim" class="visually-hidden" tabindex={-1}>
           Kirim laporan
         </button>
         <FormKey value={formKey} />
@@ -158,7 +158,11 @@ const CaseForm: FC<FormState> = ({ formKey, values, refusal, search, searched, k
           focus={focus === "villageCode"}
           legend="Desa/kelurahan lokasi"
         />
-        <TextArea {...field("location")} hint="Alamat atau patokan, misalnya: dekat masjid, RT 03." maxlength={300} />
+        <TextArea
+          {...field("location")}
+          hint="Alamat atau patokan, misalnya: dekat masjid, RT 03."
+          maxlength={300}
+        />
         <TextArea
           {...field("description")}
           hint="Apa yang terjadi dan bantuan apa yang dibutuhkan. Minimal 10 huruf."
@@ -194,7 +198,11 @@ const CaseForm: FC<FormState> = ({ formKey, values, refusal, search, searched, k
               { value: "anonymous", label: "Tanpa nama" },
             ]}
           />
-          <TextField {...field("reporter.memberNumber")} hint="Wajib bagi PSM. Contoh: PSM-3205-000001." maxlength={20} />
+          <TextField
+            {...field("reporter.memberNumber")}
+            hint="Wajib bagi PSM. Contoh: PSM-3205-000001."
+            maxlength={20}
+          />
           <TextField {...field("reporter.name")} autocomplete="name" maxlength={100} />
           <TextField
             {...field("reporter.phone")}
@@ -240,7 +248,8 @@ const Reported: FC<{ accepted: Accepted }> = ({ accepted }) => {
 
 const NO_SEARCH: VillageSearch = { query: "", matches: [] };
 
-const lambdaContextOf = (c: Context) => (c.env as { lambdaContext?: LambdaContext } | undefined)?.lambdaContext;
+const lambdaContextOf = (c: Context) =>
+  (c.env as { lambdaContext?: LambdaContext } | undefined)?.lambdaContext;
 
 export const caseForm = new Hono()
   .get("/", (c) => c.html(<CaseForm formKey={newFormKey()} values={{}} search={NO_SEARCH} />))
@@ -256,7 +265,9 @@ export const caseForm = new Hono()
     const search = { query: textOf(body, "villageQuery"), matches: [] };
     try {
       const input = validateCase(body, { fromForm: true });
-      const accepted = await onceSettled(() => submitReport(input, clientAddress(c), formKey, lambdaContextOf(c)));
+      const accepted = await onceSettled(() =>
+        submitReport(input, clientAddress(c), formKey, lambdaContextOf(c)),
+      );
       return c.html(<Reported accepted={accepted} />);
     } catch (error) {
       if (isKeyReused(error)) {

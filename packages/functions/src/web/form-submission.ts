@@ -72,5 +72,9 @@ export function refusalOf(error: unknown, fieldFor: Partial<Record<ProblemKind, 
   if (field) {
     return { status: problem.status, fieldErrors: [{ field, message: problem.detail ?? problem.title }] };
   }
-  return { status: problem.status, fieldErrors: [], notice: { title: problem.title, detail: problem.detail } };
+  return {
+    status: problem.status,
+    fieldErrors: [],
+    notice: { title: problem.title, detail: problem.detail },
+  };
 }

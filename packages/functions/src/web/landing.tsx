@@ -17,9 +17,17 @@ const LINKS = [
     text: "Warga yang membutuhkan bantuan: anak terlantar, lansia, korban bencana, fakir miskin, dan lainnya.",
   },
   { href: "/bimtek", title: "Jadwal Bimtek", text: "Sesi Bimbingan Teknis yang dibuka, dan pendaftarannya." },
-  { href: "/status", title: "Cek status pendaftaran", text: "Dengan nomor pendaftaran dan kode tanda terima." },
+  {
+    href: "/status",
+    title: "Cek status pendaftaran",
+    text: "Dengan nomor pendaftaran dan kode tanda terima.",
+  },
   { href: "/lacak", title: "Lacak laporan", text: "Dengan nomor laporan dan kode pelacakan." },
-  { href: "/sertifikat", title: "Periksa sertifikat Bimtek", text: "Dengan kode verifikasi pada sertifikat." },
+  {
+    href: "/sertifikat",
+    title: "Periksa sertifikat Bimtek",
+    text: "Dengan kode verifikasi pada sertifikat.",
+  },
 ] as const;
 
 export const landing = new Hono().get("/", (c) =>
@@ -27,8 +35,8 @@ export const landing = new Hono().get("/", (c) =>
     <Page title="Beranda" home={false}>
       <h1>SIGAP · Pekerja Sosial Masyarakat</h1>
       <p>
-        Layanan Dinas Sosial untuk relawan PSM, warga dan perangkat desa: mendaftar, melapor, mengikuti Bimtek dan
-        memantau prosesnya.
+        Layanan Dinas Sosial untuk relawan PSM, warga dan perangkat desa: mendaftar, melapor, mengikuti Bimtek
+        dan memantau prosesnya.
       </p>
       <ul class="cards">
         {LINKS.map((link) => (

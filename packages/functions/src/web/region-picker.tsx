@@ -31,7 +31,11 @@ export interface VillageSearch {
 export function searchVillage(query: string): VillageSearch {
   const trimmed = query.trim();
   if (trimmed.length < QUERY_MIN || trimmed.length > QUERY_MAX) {
-    return { query, matches: [], problem: `Ketik ${QUERY_MIN} sampai ${QUERY_MAX} huruf dari nama desa/kelurahan.` };
+    return {
+      query,
+      matches: [],
+      problem: `Ketik ${QUERY_MIN} sampai ${QUERY_MAX} huruf dari nama desa/kelurahan.`,
+    };
   }
   const matches = searchVillages(trimmed, { limit: SEARCH_LIMIT });
   return matches.length > 0
@@ -42,7 +46,9 @@ export function searchVillage(query: string): VillageSearch {
 /** A submitted code that names a real village, in its stored (dotted) form. */
 export function knownVillage(code: string): string | undefined {
   const normalized = code.length <= 20 ? normalizeRegionCode(code) : undefined;
-  return normalized && regionLevel(normalized) === "village" && regionExists(normalized) ? normalized : undefined;
+  return normalized && regionLevel(normalized) === "village" && regionExists(normalized)
+    ? normalized
+    : undefined;
 }
 
 const describedBy = (...ids: Array<string | false | undefined>) => ids.filter(Boolean).join(" ") || undefined;
@@ -80,7 +86,11 @@ export const RegionPicker: FC<{
             maxlength={QUERY_MAX}
             autocomplete="off"
             aria-invalid={error && choices.length === 0 ? "true" : undefined}
-            aria-describedby={describedBy("villageQuery-hint", search?.problem && "villageQuery-result", errorId)}
+            aria-describedby={describedBy(
+              "villageQuery-hint",
+              search?.problem && "villageQuery-result",
+              errorId,
+            )}
             autofocus={focus && choices.length === 0}
           />
           <button type="submit" class="secondary" name="intent" value="cari-desa" formnovalidate>
@@ -93,7 +103,8 @@ export const RegionPicker: FC<{
           </p>
         ) : null}
         {choices.length > 0 ? (
-          <div class="village-choices" role="group" aria-label="Pilih desa/kelurahan">
+          <fieldset class="village-choices">
+            <legend class="visually-hidden">Pilih desa/kelurahan</legend>
             {choices.map((code, i) => (
               <label class="choice">
                 <input
@@ -108,7 +119,7 @@ export const RegionPicker: FC<{
                 <span>{describeRegion(code)}</span>
               </label>
             ))}
-          </div>
+          </fieldset>
         ) : null}
       </div>
       <div class="region-selects" data-region-selects hidden>

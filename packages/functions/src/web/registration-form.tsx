@@ -6,7 +6,15 @@ import type { FC } from "hono/jsx";
 import { readBody } from "../api/body";
 import { isKeyReused } from "../api/idempotency";
 import { type Accepted, submitRegistration } from "../api/registrations";
-import { ChoiceField, ErrorSummary, errorsByField, FormKey, firstInvalid, TextArea, TextField } from "./fields";
+import {
+  ChoiceField,
+  ErrorSummary,
+  errorsByField,
+  FormKey,
+  firstInvalid,
+  TextArea,
+  TextField,
+} from "./fields";
 import {
   formKeyOf,
   isVillageSearch,
@@ -61,11 +69,14 @@ const valuesOf = (body: Record<string, unknown>): Values =>
 
 /** A missing village says what to do, not which code is missing. */
 const villageMessage = (values: Values, message: string | undefined) =>
-  message && !values.villageCode ? "Pilih desa/kelurahan Anda: cari namanya, lalu pilih dari hasilnya." : message;
+  message && !values.villageCode
+    ? "Pilih desa/kelurahan Anda: cari namanya, lalu pilih dari hasilnya."
+    : message;
 
 const RegistrationForm: FC<FormState> = ({ formKey, values, refusal, search, searched, keyRenewed }) => {
   const errors = errorsByField(refusal?.fieldErrors);
-  if (errors.has("villageCode")) errors.set("villageCode", villageMessage(values, errors.get("villageCode")) ?? "");
+  if (errors.has("villageCode"))
+    errors.set("villageCode", villageMessage(values, errors.get("villageCode")) ?? "");
   // After a village search, the matches (or the search box) take the focus.
   const focus = searched ? "villageCode" : firstInvalid(errors, ORDER);
   const field = (name: keyof typeof LABELS) => ({
@@ -82,8 +93,8 @@ const RegistrationForm: FC<FormState> = ({ formKey, values, refusal, search, sea
         <div class="gone" role="alert">
           <h2>Formulir ini sudah pernah dikirim</h2>
           <p>
-            Halaman ini sudah dikirim sebelumnya dengan isian yang berbeda. Isian Anda masih ada di bawah; periksa,
-            lalu tekan "Kirim pendaftaran" sekali lagi untuk mengirimnya sebagai pendaftaran baru.
+            Halaman ini sudah dikirim sebelumnya dengan isian yang berbeda. Isian Anda masih ada di bawah;
+            periksa, lalu tekan "Kirim pendaftaran" sekali lagi untuk mengirimnya sebagai pendaftaran baru.
           </p>
         </div>
       ) : null}
@@ -95,12 +106,12 @@ const RegistrationForm: FC<FormState> = ({ formKey, values, refusal, search, sea
       ) : null}
       <ErrorSummary errors={errors} labels={LABELS} />
       <p>
-        Syarat: warga negara Indonesia berusia 18 tahun ke atas, ber-KTP desa/kelurahan tempat tinggal. Setelah
-        mendaftar, kepala desa/lurah memberi rekomendasi, lalu Anda mengikuti Bimtek dasar.
+        Syarat: warga negara Indonesia berusia 18 tahun ke atas, ber-KTP desa/kelurahan tempat tinggal.
+        Setelah mendaftar, kepala desa/lurah memberi rekomendasi, lalu Anda mengikuti Bimtek dasar.
       </p>
       <form method="post" action="/daftar" novalidate>
-        {/* The first submit button is the one Enter presses: sending, not searching villages. */}
-        <button type="submit" name="intent" value="kirim" class="visually-hidden" tabindex={-1} aria-hidden="true">
+        {/* The first submit button is the one Enter presses: sending, not searching villages. Out of the tab order. */}
+        <button type="submit" name="intent" value="kirim" class="visually-hidden" tabindex={-1}>
           Kirim pendaftaran
         </button>
         <FormKey value={formKey} />
@@ -140,7 +151,12 @@ const RegistrationForm: FC<FormState> = ({ formKey, values, refusal, search, sea
           autocomplete="email"
           hint="Tidak wajib. Kabar pendaftaran dikirim ke sini."
         />
-        <TextArea {...field("address")} hint="Jalan, nomor, RT/RW." autocomplete="street-address" maxlength={300} />
+        <TextArea
+          {...field("address")}
+          hint="Jalan, nomor, RT/RW."
+          autocomplete="street-address"
+          maxlength={300}
+        />
         <RegionPicker
           value={values.villageCode}
           search={search}
@@ -203,7 +219,8 @@ const statusPath = (statusUrl: string) => {
 
 const NO_SEARCH: VillageSearch = { query: "", matches: [] };
 
-const lambdaContextOf = (c: Context) => (c.env as { lambdaContext?: LambdaContext } | undefined)?.lambdaContext;
+const lambdaContextOf = (c: Context) =>
+  (c.env as { lambdaContext?: LambdaContext } | undefined)?.lambdaContext;
 
 export const registrationForm = new Hono()
   .get("/", (c) => c.html(<RegistrationForm formKey={newFormKey()} values={{}} search={NO_SEARCH} />))
@@ -224,11 +241,19 @@ export const registrationForm = new Hono()
       return c.html(<Registered accepted={accepted} />);
     } catch (error) {
       if (isKeyReused(error)) {
-        return c.html(<RegistrationForm formKey={newFormKey()} values={values} search={search} keyRenewed />, 409);
+        return c.html(
+          <RegistrationForm formKey={newFormKey()} values={values} search={search} keyRenewed />,
+          409,
+        );
       }
       const refusal = refusalOf(error, { conflict: "nik" });
       return c.html(
-        <RegistrationForm formKey={formKey ?? newFormKey()} values={values} search={search} refusal={refusal} />,
+        <RegistrationForm
+          formKey={formKey ?? newFormKey()}
+          values={values}
+          search={search}
+          refusal={refusal}
+        />,
         refusal.status as 422,
       );
     }

@@ -15,18 +15,6 @@ import { Facts, Page } from "./layout";
  * someone who lost the link but kept the number and code.
  */
 
-/**
- * A browser asks for a page: `text/html` accepted, and not after `application/json` (a client that
- * lists JSON first gets JSON). Anything else keeps the JSON contract.
- */
-export function wantsHtml(c: Context): boolean {
-  const accept = (c.req.header("Accept") ?? "").toLowerCase();
-  const html = accept.indexOf("text/html");
-  if (html === -1) return false;
-  const json = accept.indexOf("application/json");
-  return json === -1 || html < json;
-}
-
 type StatusKind = "registration" | "case";
 
 const lookupPath: Record<StatusKind, string> = { registration: "/status", case: "/lacak" };
@@ -213,10 +201,15 @@ function lookupRoute(lookup: Lookup) {
         ? [{ field: "id", message: `${lookup.idLabel} tidak sesuai formatnya. ${lookup.idHint}` }]
         : []),
       ...(code === "" ? [{ field: lookup.codeName, message: `${lookup.codeLabel} wajib diisi.` }] : []),
-      ...(code.length > 32 ? [{ field: lookup.codeName, message: `${lookup.codeLabel} terlalu panjang.` }] : []),
+      ...(code.length > 32
+        ? [{ field: lookup.codeName, message: `${lookup.codeLabel} terlalu panjang.` }]
+        : []),
     ]);
     if (errors.size > 0) {
-      return c.html(<LookupForm lookup={lookup} id={rawId ?? ""} code={rawCode ?? ""} errors={errors} />, 422);
+      return c.html(
+        <LookupForm lookup={lookup} id={rawId ?? ""} code={rawCode ?? ""} errors={errors} />,
+        422,
+      );
     }
     return c.redirect(lookup.statusPath(id, code), 303);
   };
