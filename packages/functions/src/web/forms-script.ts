@@ -57,7 +57,9 @@ export const FORMS_SCRIPT = `"use strict";
     var parts = chosen ? chosen.split(".") : [];
     // The chosen village's province, kabupaten, kecamatan and itself: "32", "32.05", …
     var path = parts.map(function (_, i) { return parts.slice(0, i + 1).join("."); });
-    var hadFocus = search.contains(document.activeElement);
+    // The server's focus on the first error was in the search: it moves to the selects, unless the
+    // person has already moved on.
+    var focusHere = search.querySelector("[autofocus]") !== null;
 
     function load(index, parent) {
       return regions(parent).then(function (items) {
@@ -66,6 +68,8 @@ export const FORMS_SCRIPT = `"use strict";
       });
     }
     load(0, "").then(function () {
+      var active = document.activeElement;
+      var refocus = focusHere && (!active || active === document.body || search.contains(active));
       // The search leaves the form; the village select takes its name, id and label.
       search.querySelectorAll("input, button").forEach(function (el) { el.disabled = true; });
       search.hidden = true;
@@ -79,7 +83,7 @@ export const FORMS_SCRIPT = `"use strict";
       var village = selects[3];
       picker.querySelector('label[for="' + village.id + '"]').htmlFor = "villageCode";
       village.id = "villageCode";
-      if (hadFocus) {
+      if (refocus) {
         var empty = selects.filter(function (s) { return !s.disabled && !s.value; })[0];
         (empty || village).focus();
       }
