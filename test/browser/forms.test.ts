@@ -198,6 +198,13 @@ describe("/lapor in a browser", { timeout: 180_000 }, () => {
 });
 
 describe("/status in a browser", { timeout: 180_000 }, () => {
+  it("is reached from the landing page, which links every form", async () => {
+    const page = await browser.openPage("/", { js: false });
+    await checkPage(page, "beranda");
+    expect(await navigate(page, page.getByRole("link", { name: "Cek status pendaftaran" }))).toBe(200);
+    expect(new URL(page.url()).pathname).toBe("/status");
+  });
+
   it("without JavaScript: a mistyped number beside its field, then the lookup reaches the status link", async () => {
     const page = await browser.openPage("/status", { js: false });
     await checkPage(page, "cek-status");
