@@ -3,6 +3,7 @@ import { AppError } from "@sigap/core/error";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { assets } from "../web/assets";
+import { bimtekPages } from "../web/bimtek-pages";
 import { actions } from "./actions";
 import { bimtek } from "./bimtek";
 import { bimtekAttendance } from "./bimtek-attendance";
@@ -42,6 +43,8 @@ export function createApp(config: Settings = settings()): Hono {
   app.route("/v1/bimtek", bimtek);
   app.route("/v1/actions", actions);
   app.route("/v1/certificates", certificates);
+  // The Bimtek pages for people: /bimtek, /bimtek/:id, /sertifikat.
+  app.route("/", bimtekPages);
   app.route("/v1/staff", staff);
   if (config.mailTransport === "outbox") app.route("/_dev/mail", devMail);
   app.notFound((c) =>
