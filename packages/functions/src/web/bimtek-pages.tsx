@@ -183,6 +183,11 @@ async function listPage(c: Context) {
       errors.set("provinsi", "Pilih provinsi dari daftar.");
     }
   }
+  // Without a province the organiser select is not shown: the error goes where the person starts.
+  if (!province && errors.has("wilayah") && !errors.has("provinsi")) {
+    errors.set("provinsi", "Pilih provinsi, lalu penyelenggaranya.");
+    errors.delete("wilayah");
+  }
   const sessions = region
     ? await listSessions({ level: levelOf(region), regionCode: region, openOnly: true })
     : [];
