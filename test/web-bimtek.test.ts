@@ -150,6 +150,20 @@ describe("GET /bimtek: open sessions by province and organiser", () => {
     expect(html).toContain("Bimtek lanjutan oleh Jawa Barat");
   });
 
+  it("sends a browser opening the JSON list (an email's link) to the page; JSON clients get JSON", async () => {
+    const browser = await app.request("/v1/bimtek?regionCode=3205&level=dasar", {
+      headers: { Accept: "text/html,application/xhtml+xml,*/*;q=0.8" },
+    });
+    expect(browser.status).toBe(303);
+    expect(browser.headers.get("Location")).toBe("/bimtek?wilayah=3205");
+    const page = await (await app.request("/bimtek?wilayah=3205")).text();
+    expect(page).toContain(garut.id);
+    const json = await app.request("/v1/bimtek?regionCode=3205&level=dasar");
+    expect(((await json.json()) as { items: Array<{ id: string }> }).items.map((s) => s.id)).toContain(
+      garut.id,
+    );
+  });
+
   it("says so when an organiser has no open session", async () => {
     const html = await (await app.request("/bimtek?wilayah=32.71")).text();
     expect(html).toContain("Belum ada sesi yang dibuka");

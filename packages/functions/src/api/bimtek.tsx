@@ -77,6 +77,7 @@ export async function enrolOperation(body: {
 export const enrolOnce = idempotent("bimtek-enrolments", enrolOperation);
 
 const wantsJson = (c: Context) => (c.req.header("Accept") ?? "").includes("application/json");
+const wantsPage = (c: Context) => (c.req.header("Accept") ?? "").includes("text/html") && !wantsJson(c);
 const isForm = (c: Context) =>
   !(c.req.header("Content-Type") ?? "").toLowerCase().startsWith("application/json");
 
@@ -218,6 +219,11 @@ const ListQuery = v.object({
 
 export const bimtek = new Hono()
   .get("/", async (c) => {
+    // A browser following an email's "sessions still open" link gets the page, not JSON.
+    if (wantsPage(c)) {
+      const region = c.req.query("regionCode");
+      return c.redirect(region ? `/bimtek?wilayah=${encodeURIComponent(region)}` : "/bimtek", 303);
+    }
     const query = parseOrThrow(ListQuery, {
       regionCode: c.req.query("regionCode"),
       ...(c.req.query("level") !== undefined ? { level: c.req.query("level") } : {}),
