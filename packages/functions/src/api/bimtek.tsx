@@ -25,7 +25,7 @@ import { ChoiceField } from "../web/fields";
 import { Facts, Page } from "../web/layout";
 import { readBody } from "./body";
 import { idempotencyKey, idempotent } from "./idempotency";
-import { unknownLinkPage } from "./pages";
+import { unknownLinkPage, wantsPage } from "./pages";
 import { EnrollmentId, LinkCode, SessionId, validParams } from "./params";
 
 /**
@@ -77,7 +77,6 @@ export async function enrolOperation(body: {
 export const enrolOnce = idempotent("bimtek-enrolments", enrolOperation);
 
 const wantsJson = (c: Context) => (c.req.header("Accept") ?? "").includes("application/json");
-const wantsPage = (c: Context) => (c.req.header("Accept") ?? "").includes("text/html") && !wantsJson(c);
 const isForm = (c: Context) =>
   !(c.req.header("Content-Type") ?? "").toLowerCase().startsWith("application/json");
 
