@@ -20,8 +20,11 @@ import {
   checkPage,
   expectAccessible,
   expectLight,
+  expectLocalOnly,
+  expectNoErrors,
   expectNoHorizontalScroll,
   focusedElement,
+  openTrackedPage,
   transferredBytes,
   useBrowser,
 } from "../support/browser";
@@ -147,28 +150,42 @@ describe("the unknown-link page", () => {
 });
 
 describe("the checks themselves", () => {
-  it("fail on a page that breaks the rules", async () => {
-    const page = await browser.openPage("/v1/actions/AAAAAAAAAAAAAAAAAAAAAAAA", { js: false });
-    // The same address answered with a page that breaks each rule once (never served by the app).
-    await page.route(`${browser.origin}/broken`, (route) =>
-      route.fulfill({
-        contentType: "text/html; charset=utf-8",
-        body: `<!doctype html><html><head><title>x</title></head><body><main>
-          <p style="color:#bbb;background:#fff">pucat</p><input id="x"><div style="width:900px">lebar</div>
-          <p>${"berat ".repeat(10_000)}</p></main></body></html>`,
-      }),
-    );
-    await page.goto(`${browser.origin}/broken`);
-    expect(await transferredBytes(page)).toBeGreaterThan(50 * 1024);
-    await expect(expectLight(page)).rejects.toThrow(/bytes transferred for/);
-    const violations = await expectAccessible(page).then(
-      () => "",
-      (error: Error) => error.message,
-    );
-    for (const rule of ["color-contrast", "html-has-lang", "label"]) expect(violations).toContain(rule);
-    await expect(expectNoHorizontalScroll(page)).rejects.toThrow(/scrolls sideways at 360 px/);
-    await expect(checkPage(page, "never")).rejects.toThrow();
-    await page.focus("#x");
-    expect(await focusedElement(page)).toMatchObject({ tag: "input", id: "x", label: "" });
-  });
+  for (const js of [false, true]) {
+    it(`fail on a page that breaks the rules (JavaScript ${js ? "on" : "off"})`, async () => {
+      // A page of its own context, closed here: its foreign request is expected, not a failure.
+      const { context, page, record } = await openTrackedPage(browser.browser, browser.origin, { js });
+      try {
+        // An address of the app answered with a page that breaks each rule once (never served by it).
+        await page.route(`${browser.origin}/broken`, (route) =>
+          route.fulfill({
+            contentType: "text/html; charset=utf-8",
+            headers: { "Content-Security-Policy": "script-src 'self'" },
+            body: `<!doctype html><html><head><title>x</title></head><body><main>
+              <p style="color:#bbb;background:#fff">pucat</p><input id="x"><div style="width:900px">lebar</div>
+              <img alt="" src="http://example.invalid/pixel.png"><script>document.title = "y"</script>
+              <p>${"berat ".repeat(10_000)}</p></main></body></html>`,
+          }),
+        );
+        await page.goto(`${browser.origin}/broken`);
+        expect(await transferredBytes(page)).toBeGreaterThan(50 * 1024);
+        await expect(expectLight(page)).rejects.toThrow(/bytes transferred for/);
+        const violations = await expectAccessible(page).then(
+          () => "",
+          (error: Error) => error.message,
+        );
+        for (const rule of ["color-contrast", "html-has-lang", "label"]) expect(violations).toContain(rule);
+        await expect(expectNoHorizontalScroll(page)).rejects.toThrow(/scrolls sideways at 360 px/);
+        // Refused, and reported.
+        expect(record.foreign).toEqual(["GET http://example.invalid/pixel.png"]);
+        expect(() => expectLocalOnly(page)).toThrow(/another host/);
+        if (js) expect(() => expectNoErrors(page)).toThrow(/violates the following Content Security Policy/);
+        await expect(checkPage(page, "never")).rejects.toThrow();
+
+        await page.focus("#x");
+        expect(await focusedElement(page)).toMatchObject({ tag: "input", id: "x", label: "" });
+      } finally {
+        await context.close();
+      }
+    });
+  }
 });
