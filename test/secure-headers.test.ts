@@ -22,19 +22,14 @@ function expectBaseline(response: Response, label: string) {
   expect(h.get("x-content-type-options"), label).toBe("nosniff");
   expect(h.get("x-frame-options"), label).toBe("DENY");
   expect(h.get("referrer-policy"), label).toBe("no-referrer");
-  const csp = h.get("content-security-policy") ?? "";
-  for (const directive of [
-    "default-src 'none'",
-    "style-src 'unsafe-inline'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-  ]) {
-    expect(csp, label).toContain(directive);
-  }
-  expect(csp, label).not.toContain("script-src");
+  // The whole policy, exactly: pages load their stylesheet and script from this API only.
+  expect(h.get("content-security-policy"), label).toBe(PAGE_POLICY);
   expect(h.get("cache-control"), label).toBe("no-store");
 }
+
+const PAGE_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 async function pendingActionLink(): Promise<string> {
   const response = await request("/v1/registrations", {
@@ -62,8 +57,17 @@ describe("security headers", () => {
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toContain("text/html");
     expectBaseline(page, "action page");
-    // The page needs no script: it has none, and the policy would refuse one.
-    expect(await page.text()).not.toContain("<script");
+    // Nothing inline that the policy would refuse: no inline script or style, no style attribute.
+    const html = await page.text();
+    expect(html).not.toMatch(/<script(?![^>]*\ssrc=)/);
+    expect(html).not.toContain("<style");
+    expect(html).not.toMatch(/\sstyle=/);
+    // Its stylesheet comes from this API, served with the same protections.
+    const css = /<link rel="stylesheet" href="(\/assets\/site\.[\w-]+\.css)"/.exec(html)?.[1];
+    expect(css).toBeDefined();
+    const stylesheet = await request(css ?? "");
+    expect(stylesheet.status).toBe(200);
+    expect(stylesheet.headers.get("content-security-policy")).toBe(PAGE_POLICY);
 
     const refused = await request(link, {
       method: "POST",
@@ -143,14 +147,28 @@ describe("security headers", () => {
     expectBaseline(unauthorized, "401 problem");
   });
 
-  it("protect the local outbox", async () => {
+  it("protect the local outbox; only a shown email may use its own inline styles, and still no script", async () => {
     const html = await request("/_dev/mail");
     expect(html.status).toBe(200);
     expectBaseline(html, "/_dev/mail");
     const json = await request("/_dev/mail", { headers: { Accept: "application/json" } });
     expectBaseline(json, "/_dev/mail json");
+
+    const sent = outbox().list()[0];
+    expect(sent, "an email was sent by the earlier tests").toBeDefined();
+    const shown = await request(`/_dev/mail/${sent?.id}`);
+    expect(shown.status).toBe(200);
+    expect(await shown.text()).toBe(sent?.html);
+    expect(shown.headers.get("content-security-policy")).toBe(
+      "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    );
+    expect(shown.headers.get("x-frame-options")).toBe("DENY");
+    expect(shown.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(shown.headers.get("cache-control")).toBe("no-store");
+
     const missing = await request("/_dev/mail/tidak-ada");
     expect(missing.status).toBe(404);
-    expectBaseline(missing, "/_dev/mail 404");
+    expect(missing.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(missing.headers.get("content-security-policy")).not.toContain("script-src");
   });
 });

@@ -24,6 +24,24 @@ describe("renderEmail", () => {
     expect(email.html).toContain('lang="id"');
   });
 
+  it("escapes every value it places, in facts, link labels, attributes and the title too", () => {
+    const hostile = renderEmail({
+      subject: "Subjek <b>tebal</b>",
+      paragraphs: [],
+      facts: [{ label: "Nama <i>", value: "Siti & </td><script>" }],
+      actions: [{ label: "<img src=x>", url: 'http://localhost:3000/v1/actions/abc?x="><script>' }],
+      footer: "</div>",
+    });
+    expect(hostile.html.startsWith("<!doctype html>")).toBe(true);
+    expect(hostile.html).toContain("<title>Subjek &lt;b&gt;tebal&lt;/b&gt;</title>");
+    expect(hostile.html).toContain("Nama &lt;i&gt;");
+    expect(hostile.html).toContain("<strong>Siti &amp; &lt;/td&gt;&lt;script&gt;</strong>");
+    expect(hostile.html).toContain('href="http://localhost:3000/v1/actions/abc?x=&quot;&gt;&lt;script&gt;"');
+    expect(hostile.html).toContain("&lt;img src=x&gt;");
+    expect(hostile.html).toContain("&lt;/div&gt;");
+    for (const tag of ["<script", "<img", "<b>", "<i>"]) expect(hostile.html).not.toContain(tag);
+  });
+
   it("yields the same links from both parts, unescaped, once each", () => {
     expect(extractLinks(email)).toEqual(["http://localhost:3000/v1/actions/abc?x=1&y=2"]);
   });

@@ -10,6 +10,7 @@ import { cases } from "./cases";
 import { certificates } from "./certificates";
 import { devMail } from "./dev-mail";
 import { health } from "./health";
+import { tooLargePage, wantsPage } from "./pages";
 import { problemResponse, toProblem } from "./problem";
 import { regions } from "./regions";
 import { registrations } from "./registrations";
@@ -20,16 +21,20 @@ import { staff } from "./staff";
 export function createApp(config: Settings = settings()): Hono {
   const app = new Hono();
   app.use(...securityHeaders);
-  // A registration is a few KB; anything far larger is not a form submission.
+  // A registration is a few KB; anything far larger is not a form submission, whether it is posted
+  // to the JSON API or to a page (/daftar, an action link): a browser is answered with a page.
   app.use(
-    "/v1/*",
     bodyLimit({
       maxSize: 64 * 1024,
       onError: (c) =>
-        problemResponse(
-          c,
-          toProblem(new AppError("payload-too-large", "Data terlalu besar", "Ukuran data maksimal 64 KB.")),
-        ),
+        wantsPage(c)
+          ? tooLargePage(c)
+          : problemResponse(
+              c,
+              toProblem(
+                new AppError("payload-too-large", "Data terlalu besar", "Ukuran data maksimal 64 KB."),
+              ),
+            ),
     }),
   );
   app.route("/assets", assets);

@@ -43,4 +43,7 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px;bord
 .visually-hidden{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 [hidden]{display:none!important}
 @media (max-width:400px){main{padding:16px 12px 32px}h1{font-size:22px}}
+/* H1 renderer: email-link pages (decision, attendance) */
+.option{margin:0 0 4px}
+.table-wrap td input[type=checkbox]{width:28px;height:28px;margin:4px}
 `;

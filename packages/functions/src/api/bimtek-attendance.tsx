@@ -15,8 +15,9 @@ import { formatDate, formatLocalTime } from "@sigap/core/time";
 import { parseOrThrow } from "@sigap/core/validation/parse";
 import { type Context, Hono } from "hono";
 import * as v from "valibot";
+import { Facts, Page } from "../web/layout";
 import { readBody } from "./body";
-import { escapeHtml, facts, page, unknownLinkPage } from "./pages";
+import { unknownLinkPage } from "./pages";
 import { LinkCode, SessionId, validParams } from "./params";
 import type { StaffEnv } from "./staff-auth";
 
@@ -38,60 +39,91 @@ function sheetPage(
   status: 200 | 409 | 422 = 200,
 ) {
   const s = sheet.session;
-  const dayHeads = sheet.days.map(
-    (day, i) => `<th scope="col">Hari ${i + 1}<br>${escapeHtml(formatDate(day))}</th>`,
-  );
-  const rows = sheet.rows
-    .map((row) => {
-      const cells = sheet.days
-        .map((_, i) => {
-          const day = i + 1;
-          const id = `${row.enrollmentId}-${day}`;
-          return `<td><input type="checkbox" id="${escapeHtml(id)}" name="${ATTENDED}" value="${escapeHtml(
-            `${row.enrollmentId}:${day}`,
-          )}" aria-label="${escapeHtml(`${row.name}, hari ${day}`)}"${row.days.includes(day) ? " checked" : ""}${
-            sheet.open && row.status === "confirmed" ? "" : " disabled"
-          }></td>`;
-        })
-        .join("");
-      const hidden =
-        sheet.open && row.status === "confirmed"
-          ? `<input type="hidden" name="${LISTED}" value="${escapeHtml(row.enrollmentId)}">`
-          : "";
-      const standing = row.status === "confirmed" ? "" : ` · ${enrolmentStatusLabels[row.status]}`;
-      return `<tr><th scope="row">${escapeHtml(row.name)}<br><span class="note">${escapeHtml(
-        `${describeRegion(row.villageCode)}${standing}`,
-      )}</span>${hidden}</th>${cells}</tr>`;
-    })
-    .join("");
-  const closedNote = s.certifiedAt
-    ? '<p class="gone">Sertifikat sudah diterbitkan; daftar hadir tidak dapat diubah lagi.</p>'
-    : sheet.open
-      ? ""
-      : '<p class="gone">Daftar hadir dapat diisi setelah sesi selesai.</p>';
-  const noticeHtml = notice
-    ? `<p class="${notice.kind === "error" ? "error" : "note"}" role="${notice.kind === "error" ? "alert" : "status"}">${escapeHtml(notice.text)}</p>`
-    : "";
-  const table = sheet.rows.length
-    ? `<table><thead><tr><th scope="col">Peserta</th>${dayHeads.join("")}</tr></thead><tbody>${rows}</tbody></table>`
-    : "<p>Tidak ada peserta terkonfirmasi pada sesi ini.</p>";
+  const editable = (row: AttendanceSheet["rows"][number]) => sheet.open && row.status === "confirmed";
   return c.html(
-    page(
-      `Daftar hadir: ${s.title}`,
-      `<h1>Daftar hadir</h1>
-${facts([
-  { label: "Sesi", value: s.title },
-  { label: "Tingkat", value: levelLabels[s.level] },
-  { label: "Tempat", value: s.venue },
-  { label: "Mulai", value: formatLocalTime(s.startsAt, s.regionCode) },
-  { label: "Selesai", value: formatLocalTime(s.endsAt, s.regionCode) },
-])}
-${noticeHtml}${closedNote}
-<p class="note">Centang setiap hari yang dihadiri peserta. Peserta yang hadir setiap hari menerima sertifikat.</p>
-<form method="post">${table}
-${sheet.open && sheet.rows.length ? '<p><button type="submit">Simpan daftar hadir</button></p>' : ""}
-</form>`,
-    ),
+    <Page title={`Daftar hadir: ${s.title}`}>
+      <h1>Daftar hadir</h1>
+      <Facts
+        items={[
+          { label: "Sesi", value: s.title },
+          { label: "Tingkat", value: levelLabels[s.level] },
+          { label: "Tempat", value: s.venue },
+          { label: "Mulai", value: formatLocalTime(s.startsAt, s.regionCode) },
+          { label: "Selesai", value: formatLocalTime(s.endsAt, s.regionCode) },
+        ]}
+      />
+      {notice ? (
+        <p
+          class={notice.kind === "error" ? "error" : "success"}
+          role={notice.kind === "error" ? "alert" : "status"}
+        >
+          {notice.text}
+        </p>
+      ) : null}
+      {s.certifiedAt ? (
+        <p class="gone">Sertifikat sudah diterbitkan; daftar hadir tidak dapat diubah lagi.</p>
+      ) : sheet.open ? null : (
+        <p class="gone">Daftar hadir dapat diisi setelah sesi selesai.</p>
+      )}
+      <p class="note">
+        Centang setiap hari yang dihadiri peserta. Peserta yang hadir setiap hari menerima sertifikat.
+      </p>
+      <form method="post">
+        {sheet.rows.length ? (
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Peserta</th>
+                  {sheet.days.map((day, i) => (
+                    <th scope="col">
+                      Hari {i + 1}
+                      <br />
+                      {formatDate(day)}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {sheet.rows.map((row) => (
+                  <tr>
+                    <th scope="row">
+                      {row.name}
+                      <br />
+                      <span class="note">
+                        {describeRegion(row.villageCode)}
+                        {row.status === "confirmed" ? "" : ` · ${enrolmentStatusLabels[row.status]}`}
+                      </span>
+                      {editable(row) ? <input type="hidden" name={LISTED} value={row.enrollmentId} /> : null}
+                    </th>
+                    {sheet.days.map((_, i) => (
+                      <td>
+                        <input
+                          type="checkbox"
+                          id={`${row.enrollmentId}-${i + 1}`}
+                          name={ATTENDED}
+                          value={`${row.enrollmentId}:${i + 1}`}
+                          aria-label={`${row.name}, hari ${i + 1}`}
+                          checked={row.days.includes(i + 1)}
+                          disabled={!editable(row)}
+                        />
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <p>Tidak ada peserta terkonfirmasi pada sesi ini.</p>
+        )}
+        {sheet.open && sheet.rows.length ? (
+          <p>
+            <button type="submit">Simpan daftar hadir</button>
+          </p>
+        ) : null}
+      </form>
+    </Page>,
     status,
   );
 }

@@ -4,16 +4,15 @@ import type { Certificate } from "@sigap/core/bimtek/model";
 import { AppError } from "@sigap/core/error";
 import { describeRegion } from "@sigap/core/region/regions";
 import { formatLocalTime } from "@sigap/core/time";
-import { type Context, Hono } from "hono";
-import { facts, page } from "./pages";
+import { Hono } from "hono";
+import { Facts, Page } from "../web/layout";
+import { wantsPage } from "./pages";
 
 /**
  * `GET /v1/certificates/:code`: anyone holding a certificate's verification code can check it.
  * The code is the secret (derived, never stored); the page shows the masked name, the session and
  * its dates, never a NIK. JSON by default, a page for browsers (`Accept: text/html`).
  */
-
-const wantsHtml = (c: Context) => (c.req.header("Accept") ?? "").includes("text/html");
 
 const publicView = (cert: Certificate) => ({
   number: cert.number,
@@ -31,35 +30,36 @@ const publicView = (cert: Certificate) => ({
 export const certificates = new Hono().get("/:code", async (c) => {
   const cert = await getCertificate(c.req.param("code"));
   if (!cert) {
-    if (wantsHtml(c)) {
+    if (wantsPage(c)) {
       return c.html(
-        page(
-          "Sertifikat tidak ditemukan",
-          "<h1>Sertifikat tidak ditemukan</h1><p>Kode verifikasi ini tidak dikenal. Periksa kembali tautan atau kode pada sertifikat.</p>",
-        ),
+        <Page title="Sertifikat tidak ditemukan">
+          <h1>Sertifikat tidak ditemukan</h1>
+          <p>Kode verifikasi ini tidak dikenal. Periksa kembali tautan atau kode pada sertifikat.</p>
+        </Page>,
         404,
       );
     }
     throw new AppError("not-found", "Sertifikat tidak ditemukan", "Kode verifikasi ini tidak dikenal.");
   }
   const view = publicView(cert);
-  if (!wantsHtml(c)) return c.json(view);
+  if (!wantsPage(c)) return c.json(view);
   return c.html(
-    page(
-      `Sertifikat ${view.number}`,
-      `<h1>Sertifikat ${view.levelLabel} sah</h1>
-<p>Sertifikat ini diterbitkan oleh SIGAP untuk peserta yang hadir pada setiap hari sesi.</p>
-${facts([
-  { label: "Nomor sertifikat", value: view.number },
-  { label: "Nama peserta", value: view.name },
-  { label: "Tingkat", value: view.levelLabel },
-  { label: "Sesi", value: view.sessionTitle },
-  { label: "Penyelenggara", value: view.region },
-  { label: "Mulai", value: formatLocalTime(view.startsAt, view.regionCode) },
-  { label: "Selesai", value: formatLocalTime(view.endsAt, view.regionCode) },
-  { label: "Diterbitkan", value: formatLocalTime(view.issuedAt, view.regionCode) },
-])}
-<p class="note">Nama disamarkan untuk melindungi data pribadi peserta.</p>`,
-    ),
+    <Page title={`Sertifikat ${view.number}`}>
+      <h1>Sertifikat {view.levelLabel} sah</h1>
+      <p>Sertifikat ini diterbitkan oleh SIGAP untuk peserta yang hadir pada setiap hari sesi.</p>
+      <Facts
+        items={[
+          { label: "Nomor sertifikat", value: view.number },
+          { label: "Nama peserta", value: view.name },
+          { label: "Tingkat", value: view.levelLabel },
+          { label: "Sesi", value: view.sessionTitle },
+          { label: "Penyelenggara", value: view.region },
+          { label: "Mulai", value: formatLocalTime(view.startsAt, view.regionCode) },
+          { label: "Selesai", value: formatLocalTime(view.endsAt, view.regionCode) },
+          { label: "Diterbitkan", value: formatLocalTime(view.issuedAt, view.regionCode) },
+        ]}
+      />
+      <p class="note">Nama disamarkan untuk melindungi data pribadi peserta.</p>
+    </Page>,
   );
 });

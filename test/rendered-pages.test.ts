@@ -1,0 +1,168 @@
+/**
+ * The pages behind email links, rendered by hono/jsx: what people typed reaches a page and an
+ * email escaped, a refused decision comes back with every value kept and every error beside its
+ * field, and a form post beyond the body limit gets a page (an API client a problem document).
+ */
+import { outbox } from "@sigap/core/mail/outbox";
+import { validRegistration } from "@sigap/core/registration/fixtures";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AppStack, startAppStack } from "./support/app-stack";
+
+let stack: AppStack;
+beforeAll(async () => {
+  stack = await startAppStack();
+});
+afterAll(() => stack.close());
+
+const request = (path: string, init: RequestInit = {}) => stack.app.request(path, init);
+
+/** A name with markup and quotes in it: allowed as a person's text, so it must be escaped everywhere. */
+const HOSTILE_NAME = `Siti <b>"Ani"</b> & 'Rahma'`;
+const ESCAPED_NAME = "Siti &lt;b&gt;&quot;Ani&quot;&lt;/b&gt; &amp; &#39;Rahma&#39;";
+
+let nikSerial = 500;
+/** Registers someone and returns the path of the village head's decision link from the email. */
+async function decisionLink(fullName: string): Promise<string> {
+  nikSerial += 1;
+  const response = await request("/v1/registrations", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ ...validRegistration, nik: `3205015507950${nikSerial}`, fullName }),
+  });
+  expect(response.status, await response.clone().text()).toBe(202);
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const link = outbox()
+      .list()
+      .find((m) => m.subject.includes(fullName))
+      ?.links.find((l) => l.includes("/v1/actions/"));
+    if (link) return new URL(link).pathname;
+    if (Date.now() > deadline) throw new Error(`No decision request was mailed for ${fullName}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const post = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+  request(path, { method: "POST", headers, body: new URLSearchParams(fields) });
+
+/** The opening tag of the element with this id. */
+function tagWithId(html: string, id: string): string {
+  const tag = new RegExp(`<[a-z]+ [^>]*id="${id}"[^>]*>`).exec(html)?.[0];
+  expect(tag, `an element with id="${id}"`).toBeDefined();
+  return tag ?? "";
+}
+
+/** A page of the shared layout: the site stylesheet, nothing inline the policy would refuse. */
+function expectLayoutPage(html: string) {
+  expect(html.startsWith("<!doctype html>")).toBe(true);
+  expect(html).toContain('<html lang="id">');
+  expect(html).toMatch(/<link rel="stylesheet" href="\/assets\/site\.[\w-]+\.css"\/>/);
+  expect(html).not.toContain("<style");
+  expect(html).not.toMatch(/\sstyle=/);
+  expect(html).not.toContain("<script");
+}
+
+describe("pages and emails on hono/jsx", () => {
+  it("escape a name with markup in the email and on the decision page; the dev outbox lists it escaped", async () => {
+    const link = await decisionLink(HOSTILE_NAME);
+    const mail = outbox()
+      .list()
+      .find((m) => m.subject.includes(HOSTILE_NAME));
+    expect(mail?.html).toContain(ESCAPED_NAME);
+    expect(mail?.html).not.toContain("<b>");
+
+    const page = await request(link);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expectLayoutPage(html);
+    expect(html).toContain(ESCAPED_NAME);
+    expect(html).not.toContain("<b>");
+    // The form: one labelled radio group, labelled text areas, posting to itself.
+    expect(html).toContain('<form method="post">');
+    expect(html).toContain('<label for="reason">Alasan</label>');
+    expect(html).toContain('<label for="note">Catatan internal</label>');
+    expect(tagWithId(html, "decision")).toContain('name="decision"');
+    expect(html).not.toContain("autofocus");
+
+    const list = await (await request("/_dev/mail")).text();
+    expectLayoutPage(list);
+    expect(list).toContain(ESCAPED_NAME);
+    expect(list).not.toContain("<b>");
+  });
+
+  it("bring a refused decision back with every value kept and every error beside its field, then record a good one", async () => {
+    const link = await decisionLink("Pendaftar Formulir");
+
+    // A rejection needs a reason: the short one is refused, the note and the choice are kept.
+    const short = await post(link, { decision: "reject", reason: "abc", note: "Catatan <i>internal</i>" });
+    expect(short.status).toBe(422);
+    const shortHtml = await short.text();
+    expectLayoutPage(shortHtml);
+    expect(shortHtml).toContain('role="alert"');
+    expect(shortHtml).toContain("Ada 1 isian yang perlu diperbaiki");
+    expect(shortHtml).toContain('<a href="#reason">Alasan: Tuliskan alasan untuk pilihan ini');
+    const reason = tagWithId(shortHtml, "reason");
+    expect(reason).toContain('aria-invalid="true"');
+    expect(reason).toContain('aria-describedby="reason-hint reason-error"');
+    expect(reason).toContain("autofocus");
+    expect(shortHtml).toMatch(/<p class="field-error" id="reason-error">Tuliskan alasan/);
+    expect(shortHtml).toMatch(/id="reason"[^>]*>abc<\/textarea>/);
+    expect(shortHtml).toMatch(/id="note"[^>]*>Catatan &lt;i&gt;internal&lt;\/i&gt;<\/textarea>/);
+    expect(tagWithId(shortHtml, "decision-1")).toMatch(/value="reject"[^>]*checked/);
+    expect(tagWithId(shortHtml, "decision")).not.toContain("checked");
+    expect(tagWithId(shortHtml, "note")).not.toContain("aria-invalid");
+
+    // No choice and an invisible character in the reason: both at once, focus on the choice first.
+    const both = await post(link, { reason: "Tidak memenuhi \u202Esyarat" });
+    expect(both.status).toBe(422);
+    const bothHtml = await both.text();
+    expect(bothHtml).toContain("Ada 2 isian yang perlu diperbaiki");
+    expect(bothHtml).toContain('<a href="#decision">Keputusan: Pilih salah satu keputusan.</a>');
+    expect(bothHtml).toContain("Alasan mengandung karakter tak terlihat");
+    expect(tagWithId(bothHtml, "decision")).toContain("autofocus");
+    expect(tagWithId(bothHtml, "reason")).not.toContain("autofocus");
+    expect(bothHtml).toMatch(/<fieldset [^>]*aria-describedby="decision-error"/);
+
+    // Nothing was decided: the link still asks.
+    expect((await request(link)).status).toBe(200);
+    const done = await post(link, { decision: "reject", reason: "Belum berdomisili di desa ini" });
+    expect(done.status).toBe(200);
+    const doneHtml = await done.text();
+    expectLayoutPage(doneHtml);
+    expect(doneHtml).toContain("Terima kasih, keputusan Anda tercatat");
+    expect(doneHtml).toContain("<dd>Tolak</dd>");
+    // Single use: the link now explains itself.
+    const gone = await request(link);
+    expect(gone.status).toBe(410);
+    const goneHtml = await gone.text();
+    expectLayoutPage(goneHtml);
+    expect(goneHtml).toContain("Tautan hanya dapat dipakai sekali");
+  });
+
+  it("answer an unknown link with the shared layout", async () => {
+    const missing = await request("/v1/actions/AAAAAAAAAAAAAAAAAAAAAAAA");
+    expect(missing.status).toBe(404);
+    const html = await missing.text();
+    expectLayoutPage(html);
+    expect(html).toContain("<h1>Tautan tidak dikenal</h1>");
+  });
+
+  it("refuse a form post beyond 64 KB on pages too: a page for a browser, a problem for an API client", async () => {
+    const link = await decisionLink("Pendaftar Besar");
+    const huge = { decision: "recommend", note: "x".repeat(70 * 1024) };
+    for (const path of [link, "/daftar"]) {
+      const browser = await post(path, huge, { Accept: "text/html,application/xhtml+xml,*/*;q=0.8" });
+      expect(browser.status, path).toBe(413);
+      expect(browser.headers.get("content-type"), path).toContain("text/html");
+      const html = await browser.text();
+      expectLayoutPage(html);
+      expect(html).toContain("Data terlalu besar");
+
+      const client = await post(path, huge);
+      expect(client.status, path).toBe(413);
+      expect(client.headers.get("content-type"), path).toContain("application/problem+json");
+    }
+    // The oversized post decided nothing.
+    expect((await request(link)).status).toBe(200);
+  });
+});
