@@ -70,10 +70,12 @@ describe("the village head's decision page, from the email link", () => {
       const { id, name, link } = await decisionLink();
       const page = await browser.openPage(link, { js });
       expect(await page.locator("h1").innerText()).toContain(name);
-      await checkPage(page, js ? "keputusan-desa" : "keputusan-desa-tanpa-js");
+      await checkPage(page, "keputusan-desa");
 
-      // A rejection needs a reason: the same page again, 422, saying so; nothing recorded.
+      // A rejection needs a reason: the same page again, 422, the error beside the reason field (and
+      // in the summary), the focus there, every value kept; nothing recorded.
       await page.getByRole("radio", { name: /Tolak/ }).check();
+      await page.getByLabel(/Catatan internal/).fill("Dikenal baik oleh warga.");
       const [refused] = await Promise.all([
         page.waitForResponse((r) => r.request().method() === "POST"),
         page.getByRole("button", { name: "Kirim keputusan" }).click(),
@@ -81,22 +83,28 @@ describe("the village head's decision page, from the email link", () => {
       expect(refused.status()).toBe(422);
       await page.waitForLoadState("load");
       expect(await page.getByRole("alert").innerText()).toContain("Tuliskan alasan");
+      expect(await focusedElement(page)).toMatchObject({
+        tag: "textarea",
+        name: "reason",
+        description: expect.stringContaining("Tuliskan alasan"),
+      });
+      expect(await page.getByRole("radio", { name: /Tolak/ }).isChecked()).toBe(true);
+      expect(await page.getByLabel(/Catatan internal/).inputValue()).toBe("Dikenal baik oleh warga.");
       expect((await getRegistration(id))?.stage).toBe("village-recommendation");
-      await checkPage(page, js ? "keputusan-desa-ditolak" : "keputusan-desa-ditolak-tanpa-js");
+      await checkPage(page, "keputusan-desa-perlu-diperbaiki");
 
       // A recommendation: recorded, once, and said so.
       await page.getByRole("radio", { name: "Rekomendasikan" }).check();
-      await page.getByLabel(/Catatan internal/).fill("Dikenal baik oleh warga.");
       await Promise.all([page.waitForURL(browser.origin + link), page.getByRole("button").click()]);
       expect(await page.locator("h1").innerText()).toBe("Terima kasih, keputusan Anda tercatat");
-      await checkPage(page, js ? "keputusan-desa-tercatat" : "keputusan-desa-tercatat-tanpa-js");
+      await checkPage(page, "keputusan-desa-tercatat");
       const action = await getAction(link.split("/").at(-1) ?? "");
       expect(action).toMatchObject({ status: "used", decision: "recommend" });
 
       // The same link again: no second decision, the reason why.
       const again = await browser.openPage(link, { js });
       expect(await again.locator("h1").innerText()).toBe("Tautan tidak berlaku lagi");
-      await checkPage(again, js ? "keputusan-desa-terpakai" : "keputusan-desa-terpakai-tanpa-js");
+      await checkPage(again, "keputusan-desa-terpakai");
     });
   }
 });
@@ -130,7 +138,7 @@ describe("the certificate verification page", () => {
       expect(await page.locator("h1").innerText()).toContain("sah");
       expect(await page.locator("main").innerText()).toContain(certificate.number);
       expect(await page.locator("main").innerText()).toContain(certificate.nameMasked);
-      await checkPage(page, js ? "sertifikat" : "sertifikat-tanpa-js");
+      await checkPage(page, "sertifikat");
     }
     const unknown = await browser.openPage(`/v1/certificates/${"B".repeat(22)}`, { js: false });
     expect(await unknown.locator("h1").innerText()).toBe("Sertifikat tidak ditemukan");
