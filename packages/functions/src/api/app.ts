@@ -3,6 +3,7 @@ import { AppError } from "@sigap/core/error";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { assets } from "../web/assets";
+import { publicForms } from "../web/public-forms";
 import { actions } from "./actions";
 import { bimtek } from "./bimtek";
 import { bimtekAttendance } from "./bimtek-attendance";
@@ -38,6 +39,7 @@ export function createApp(config: Settings = settings()): Hono {
     }),
   );
   app.route("/assets", assets);
+  app.route("/", publicForms);
   app.route("/health", health);
   app.route("/v1/regions", regions);
   app.route("/v1/registrations", registrations);
