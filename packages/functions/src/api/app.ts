@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { assets } from "../web/assets";
 import { bimtekPages } from "../web/bimtek-pages";
+import { publicForms } from "../web/public-forms";
 import { actions } from "./actions";
 import { bimtek } from "./bimtek";
 import { bimtekAttendance } from "./bimtek-attendance";
@@ -39,6 +40,9 @@ export function createApp(config: Settings = settings()): Hono {
     }),
   );
   app.route("/assets", assets);
+  app.route("/", publicForms);
+  // The Bimtek pages for people: /bimtek, /bimtek/:id, /sertifikat.
+  app.route("/", bimtekPages);
   app.route("/health", health);
   app.route("/v1/regions", regions);
   app.route("/v1/registrations", registrations);
@@ -48,8 +52,6 @@ export function createApp(config: Settings = settings()): Hono {
   app.route("/v1/bimtek", bimtek);
   app.route("/v1/actions", actions);
   app.route("/v1/certificates", certificates);
-  // The Bimtek pages for people: /bimtek, /bimtek/:id, /sertifikat.
-  app.route("/", bimtekPages);
   app.route("/v1/staff", staff);
   if (config.mailTransport === "outbox") app.route("/_dev/mail", devMail);
   app.notFound((c) =>

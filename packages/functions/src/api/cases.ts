@@ -16,11 +16,13 @@ import { logger } from "@sigap/core/log";
 import { describeRegion } from "@sigap/core/region/regions";
 import type { Context as LambdaContext } from "aws-lambda";
 import { type Context, Hono } from "hono";
+import { caseStatusPage, unknownStatusPage } from "../web/status-pages";
 import { readBody } from "./body";
 import { idempotencyKey, idempotent } from "./idempotency";
+import { wantsPage } from "./pages";
 import { CaseId, TrackingCode, validParams } from "./params";
 
-interface Accepted {
+export interface Accepted {
   id: string;
   trackingCode: string;
   status: "reported";
@@ -36,7 +38,7 @@ interface Reported {
   trackingEncrypted: string;
 }
 
-interface Report {
+export interface Report {
   input: CaseInput;
   /** The sender's network address, for the anonymous quota. */
   client: string;
@@ -90,6 +92,21 @@ function acceptedAnswer(reported: Reported): Accepted {
 const reportOnce = idempotent("cases", (input: CaseInput, client: string) => report({ input, client }));
 
 /**
+ * The one reporting operation, for the JSON API and the web form alike: with a key (the
+ * `Idempotency-Key` header, or the form's own `formKey`) a retry replays the first answer.
+ */
+export async function submitReport(
+  input: CaseInput,
+  client: string,
+  key: string | undefined,
+  lambdaContext?: LambdaContext,
+): Promise<Accepted> {
+  return acceptedAnswer(
+    key ? await reportOnce(key, input, client, lambdaContext) : await report({ input, client }),
+  );
+}
+
+/**
  * The sender's address: API Gateway's (HTTP API) on Lambda, the socket's under `npm start`. Headers
  * are not trusted (anyone can send X-Forwarded-For). Unknown when neither is there.
  */
@@ -113,7 +130,8 @@ const notFound = () =>
 /** An id or code of a shape that cannot exist answers as an unknown one, before any read. */
 const validLookup = validParams(
   { id: CaseId },
-  () => {
+  (c) => {
+    if (wantsPage(c)) return unknownStatusPage(c, "case");
     throw notFound();
   },
   { tracking: TrackingCode },
@@ -124,6 +142,8 @@ const validLookup = validParams(
  * closed — never staff notes, nor the subject's or reporter's personal data. A sensitive or
  * violence type shows only the case code, its type and the level.
  */
+export type TrackingView = Awaited<ReturnType<typeof trackingView>>;
+
 export async function trackingView(found: Case) {
   const type = ppksType(found.ppksType);
   const restricted = {
@@ -165,16 +185,20 @@ export const cases = new Hono()
     const client = clientAddress(c);
     // On Lambda, hono/aws-lambda exposes the invocation context; locally there is none.
     const lambdaContext = (c.env as { lambdaContext?: LambdaContext } | undefined)?.lambdaContext;
-    const accepted = acceptedAnswer(
-      key ? await reportOnce(key, input, client, lambdaContext) : await report({ input, client }),
-    );
+    const accepted = await submitReport(input, client, key, lambdaContext);
     return c.json(accepted, 202, { Location: accepted.statusUrl });
   })
   .get("/:id", validLookup, async (c) => {
     const tracking = c.req.query("tracking") ?? "";
     const found = await getCase(c.req.param("id"));
     // Unknown id and wrong code answer alike: the answer must not confirm that an id exists.
-    if (!found || !tracking || !trackingMatches(found, tracking)) throw notFound();
+    if (!found || !tracking || !trackingMatches(found, tracking)) {
+      if (wantsPage(c)) return unknownStatusPage(c, "case");
+      throw notFound();
+    }
+    const view = await trackingView(found);
     c.header("Cache-Control", "no-store");
-    return c.json(await trackingView(found));
+    c.header("Vary", "Accept");
+    if (wantsPage(c)) return caseStatusPage(c, view, found.villageCode);
+    return c.json(view);
   });

@@ -73,6 +73,8 @@ export function idempotent<TBody, TResult, TAside = undefined>(
           "validation",
           "Idempotency-Key sudah dipakai",
           "Kunci Idempotency-Key ini sudah dipakai untuk data yang berbeda. Gunakan kunci baru untuk pengiriman baru.",
+          undefined,
+          { cause: error },
         );
       }
       if (error instanceof IdempotencyAlreadyInProgressError) {
@@ -97,4 +99,9 @@ export function idempotencyKey(header: string | undefined): string | undefined {
     throw new AppError("bad-request", "Idempotency-Key tidak valid", "Gunakan 1–128 karakter tanpa spasi.");
   }
   return key;
+}
+
+/** The refusal of a key already used for other content (a form page answers it with a fresh form). */
+export function isKeyReused(error: unknown): boolean {
+  return error instanceof AppError && error.cause instanceof IdempotencyValidationError;
 }

@@ -16,11 +16,13 @@ import { type RegistrationInput, validateRegistration } from "@sigap/core/regist
 import { startRecruitment } from "@sigap/core/registration/workflow";
 import type { Context } from "aws-lambda";
 import { Hono } from "hono";
+import { registrationStatusPage, unknownStatusPage } from "../web/status-pages";
 import { readBody } from "./body";
 import { idempotencyKey, idempotent } from "./idempotency";
+import { wantsPage } from "./pages";
 import { ReceiptCode, RegistrationId, validParams } from "./params";
 
-interface Accepted {
+export interface Accepted {
   id: string;
   receiptCode: string;
   status: Registration["status"];
@@ -75,6 +77,39 @@ function acceptedAnswer(registered: Registered): Accepted {
 
 const registerOnce = idempotent("registrations", register);
 
+/**
+ * The one registration operation, for the JSON API and the web form alike: with a key (the
+ * `Idempotency-Key` header, or the form's own `formKey`) a retry replays the first answer.
+ */
+export async function submitRegistration(
+  input: RegistrationInput,
+  key: string | undefined,
+  lambdaContext?: Context,
+): Promise<Accepted> {
+  return acceptedAnswer(
+    key ? await registerOnce(key, input, undefined, lambdaContext) : await register(input),
+  );
+}
+
+/** What the applicant may see of their registration: the JSON answer, and the status page's data. */
+export async function registrationView(registration: Registration) {
+  const history = await listEvents(registration.id);
+  return {
+    id: registration.id,
+    status: registration.status,
+    statusLabel: statusLabels[registration.status],
+    stage: registration.stage,
+    stageLabel: stageLabels[registration.stage],
+    village: describeRegion(registration.villageCode),
+    submittedAt: registration.createdAt,
+    ...(registration.rejectionReason ? { rejectionReason: registration.rejectionReason } : {}),
+    ...(registration.memberNumber ? { memberNumber: registration.memberNumber } : {}),
+    history: history.map((e) => ({ at: e.at, event: e.event, label: eventLabels[e.event] ?? e.event })),
+  };
+}
+
+export type RegistrationView = Awaited<ReturnType<typeof registrationView>>;
+
 const notFound = () =>
   new AppError(
     "not-found",
@@ -85,7 +120,8 @@ const notFound = () =>
 /** An id or receipt code of a shape that cannot exist answers as an unknown one, before any read. */
 const validLookup = validParams(
   { id: RegistrationId },
-  () => {
+  (c) => {
+    if (wantsPage(c)) return unknownStatusPage(c, "registration");
     throw notFound();
   },
   { receipt: ReceiptCode },
@@ -97,28 +133,20 @@ export const registrations = new Hono()
     const input = validateRegistration(await readBody(c), now());
     // On Lambda, hono/aws-lambda exposes the invocation context; locally there is none.
     const lambdaContext = (c.env as { lambdaContext?: Context } | undefined)?.lambdaContext;
-    const accepted = acceptedAnswer(
-      key ? await registerOnce(key, input, undefined, lambdaContext) : await register(input),
-    );
+    const accepted = await submitRegistration(input, key, lambdaContext);
     return c.json(accepted, 202, { Location: accepted.statusUrl });
   })
   .get("/:id", validLookup, async (c) => {
     const receipt = c.req.query("receipt") ?? "";
     const registration = await getRegistration(c.req.param("id"));
     // Unknown id and wrong code answer alike: the answer must not confirm that an id exists.
-    if (!registration || !receipt || !receiptMatches(registration, receipt)) throw notFound();
-    const history = await listEvents(registration.id);
+    if (!registration || !receipt || !receiptMatches(registration, receipt)) {
+      if (wantsPage(c)) return unknownStatusPage(c, "registration");
+      throw notFound();
+    }
+    const view = await registrationView(registration);
     c.header("Cache-Control", "no-store");
-    return c.json({
-      id: registration.id,
-      status: registration.status,
-      statusLabel: statusLabels[registration.status],
-      stage: registration.stage,
-      stageLabel: stageLabels[registration.stage],
-      village: describeRegion(registration.villageCode),
-      submittedAt: registration.createdAt,
-      ...(registration.rejectionReason ? { rejectionReason: registration.rejectionReason } : {}),
-      ...(registration.memberNumber ? { memberNumber: registration.memberNumber } : {}),
-      history: history.map((e) => ({ at: e.at, event: e.event, label: eventLabels[e.event] ?? e.event })),
-    });
+    c.header("Vary", "Accept");
+    if (wantsPage(c)) return registrationStatusPage(c, view, registration.villageCode);
+    return c.json(view);
   });

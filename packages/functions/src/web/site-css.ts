@@ -46,4 +46,11 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px;bord
 /* H1 renderer: email-link pages (decision, attendance) */
 .option{margin:0 0 4px}
 .table-wrap td input[type=checkbox]{width:28px;height:28px;margin:4px}
+/* H2 forms: village search, choices, status timelines, landing cards */
+.search-row{display:flex;gap:8px;align-items:stretch}.search-row input{flex:1;min-width:0}
+.search-row button.secondary{flex:none}
+.village-choices{margin:8px 0 0;border:0;padding:0}
+.region-selects .field{margin:0 0 12px}
+.cards li>a{font-weight:bold;font-size:19px}
+.timeline{padding-left:20px}.timeline li{margin:0 0 8px}.when{display:block;color:#4a4a4a;font-size:15px}
 `;

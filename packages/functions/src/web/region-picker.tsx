@@ -1,0 +1,155 @@
+import {
+  describeRegion,
+  normalizeRegionCode,
+  regionExists,
+  regionLevel,
+  searchVillages,
+} from "@sigap/core/region/regions";
+import type { FC } from "hono/jsx";
+
+/**
+ * The village (desa/kelurahan) of a form, chosen the way a villager can: by name, not by a 10-digit
+ * code. Without script, a name search answered by the server: the "Cari desa" button re-renders the
+ * form (values kept, nothing saved) with the matches as radio choices named `villageCode`. With
+ * script (`web/forms-script.ts`), province → kabupaten/kota → kecamatan → desa selects filled from
+ * `GET /v1/regions?parent=`; the search part is then disabled, so one `villageCode` is sent.
+ */
+
+/** How many villages a search shows: enough to find one's own among namesakes, short on a phone. */
+const SEARCH_LIMIT = 20;
+const QUERY_MIN = 3;
+const QUERY_MAX = 60;
+
+export interface VillageSearch {
+  query: string;
+  /** Matching village codes, or a message when the query cannot be searched. */
+  matches: readonly string[];
+  problem?: string;
+}
+
+/** Answers the "Cari desa" button: villages whose name contains the query. */
+export function searchVillage(query: string): VillageSearch {
+  const trimmed = query.trim();
+  if (trimmed.length < QUERY_MIN || trimmed.length > QUERY_MAX) {
+    return {
+      query,
+      matches: [],
+      problem: `Ketik ${QUERY_MIN} sampai ${QUERY_MAX} huruf dari nama desa/kelurahan.`,
+    };
+  }
+  const matches = searchVillages(trimmed, { limit: SEARCH_LIMIT });
+  return matches.length > 0
+    ? { query, matches }
+    : { query, matches, problem: `Tidak ada desa/kelurahan bernama "${trimmed}". Periksa ejaannya.` };
+}
+
+/** A submitted code that names a real village, in its stored (dotted) form. */
+export function knownVillage(code: string): string | undefined {
+  const normalized = code.length <= 20 ? normalizeRegionCode(code) : undefined;
+  return normalized && regionLevel(normalized) === "village" && regionExists(normalized)
+    ? normalized
+    : undefined;
+}
+
+const describedBy = (...ids: Array<string | false | undefined>) => ids.filter(Boolean).join(" ") || undefined;
+
+export const RegionPicker: FC<{
+  /** The submitted `villageCode` (as typed or chosen). */
+  value?: string;
+  search?: VillageSearch | undefined;
+  error?: string | undefined;
+  /** The first invalid field of a re-rendered form. */
+  focus?: boolean;
+  legend?: string;
+}> = ({ value = "", search, error, focus = false, legend = "Desa/kelurahan" }) => {
+  const chosen = knownVillage(value);
+  const choices = [...new Set([...(chosen ? [chosen] : []), ...(search?.matches ?? [])])];
+  const errorId = error ? "villageCode-error" : undefined;
+  // The element the error summary links to and the page focuses: the first choice, else the search box.
+  const searchBoxId = choices.length > 0 ? "villageQuery" : "villageCode";
+  return (
+    <fieldset class="field region-picker" data-region-picker data-value={chosen ?? ""}>
+      <legend>{legend}</legend>
+      <div data-region-search>
+        <label class="label" for={searchBoxId}>
+          Cari nama desa/kelurahan
+        </label>
+        <span class="hint" id="villageQuery-hint">
+          Ketik nama desa atau kelurahan Anda, lalu tekan "Cari desa" dan pilih dari hasilnya.
+        </span>
+        <div class="search-row">
+          <input
+            type="search"
+            id={searchBoxId}
+            name="villageQuery"
+            value={search?.query ?? ""}
+            maxlength={QUERY_MAX}
+            autocomplete="off"
+            aria-invalid={error && choices.length === 0 ? "true" : undefined}
+            aria-describedby={describedBy(
+              "villageQuery-hint",
+              search?.problem && "villageQuery-result",
+              errorId,
+            )}
+            autofocus={focus && choices.length === 0}
+          />
+          <button type="submit" class="secondary" name="intent" value="cari-desa" formnovalidate>
+            Cari desa
+          </button>
+        </div>
+        {search?.problem ? (
+          <p class="note" id="villageQuery-result" role="status">
+            {search.problem}
+          </p>
+        ) : null}
+        {choices.length > 0 ? (
+          <fieldset class="village-choices">
+            <legend class="visually-hidden">Pilih desa/kelurahan</legend>
+            {choices.map((code, i) => (
+              <label class="choice">
+                <input
+                  type="radio"
+                  id={i === 0 ? "villageCode" : `villageCode-${i}`}
+                  name="villageCode"
+                  value={code}
+                  checked={code === chosen}
+                  aria-describedby={errorId}
+                  autofocus={focus && i === 0}
+                />
+                <span>{describeRegion(code)}</span>
+              </label>
+            ))}
+          </fieldset>
+        ) : null}
+      </div>
+      <div class="region-selects" data-region-selects hidden>
+        {(
+          [
+            ["province", "Provinsi"],
+            ["district", "Kabupaten/kota"],
+            ["subdistrict", "Kecamatan"],
+            ["village", "Desa/kelurahan"],
+          ] as const
+        ).map(([level, label]) => (
+          <div class="field">
+            <label for={`region-${level}`}>{label}</label>
+            <select
+              id={`region-${level}`}
+              data-level={level}
+              name={level === "village" ? "villageCode" : undefined}
+              aria-describedby={errorId}
+              disabled
+            >
+              <option value="">— Pilih {label.toLowerCase()} —</option>
+            </select>
+          </div>
+        ))}
+      </div>
+      {error ? (
+        <p class="field-error" id="villageCode-error">
+          {error}
+        </p>
+      ) : null}
+    </fieldset>
+  );
+};
