@@ -1,11 +1,10 @@
-import { randomUUID } from "node:crypto";
 import { getCertificate } from "@sigap/core/bimtek/certificates";
 import { enrolmentUrl, LINK_CODE_PATTERN } from "@sigap/core/bimtek/links";
 import { enrolmentStatusLabels, levelLabels, sessionFacts } from "@sigap/core/bimtek/messages";
 import type { BimtekSession } from "@sigap/core/bimtek/model";
 import { EnrolmentForm } from "@sigap/core/bimtek/schema";
 import { enrolmentOpen, getSession, listSessions, seatsLeft } from "@sigap/core/bimtek/sessions";
-import { AppError, type FieldError } from "@sigap/core/error";
+import { AppError } from "@sigap/core/error";
 import {
   childRegions,
   normalizeRegionCode,
@@ -22,6 +21,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as v from "valibot";
 import { type Enrolled, enrolOnce, enrolOperation, sitePath } from "../api/bimtek";
 import { readBody } from "../api/body";
+import { isKeyReused } from "../api/idempotency";
 import { SessionId } from "../api/params";
 import {
   ErrorSummary,
@@ -32,6 +32,7 @@ import {
   SelectField,
   TextField,
 } from "./fields";
+import { formKeyOf, newFormKey, onceSettled, type Refusal, refusalOf, textOf } from "./form-submission";
 import { Facts, Page } from "./layout";
 
 /**
@@ -206,12 +207,14 @@ const FIELD_LABELS = { registrationId: "Nomor pendaftaran", receiptCode: "Kode t
 interface EnrolFormState {
   values: { registrationId?: string; receiptCode?: string };
   errors: Errors;
-  /** A message for the whole form (the session closed, the same key with other data, …). */
-  notice?: string;
+  /** A refusal for the whole form (the session closed, an outage, …). */
+  notice?: Refusal["notice"];
+  /** This form's key was used before with other data: a new one is given. */
+  keyRenewed?: boolean;
   formKey: string;
 }
 
-const freshForm = (): EnrolFormState => ({ values: {}, errors: new Map(), formKey: randomUUID() });
+const freshForm = (): EnrolFormState => ({ values: {}, errors: new Map(), formKey: newFormKey() });
 
 const SessionPage: FC<{ session: BimtekSession; form: EnrolFormState }> = ({ session, form }) => {
   const open = enrolmentOpen(session);
@@ -245,10 +248,20 @@ const SessionPage: FC<{ session: BimtekSession; form: EnrolFormState }> = ({ ses
               : "Untuk PSM aktif dari provinsi penyelenggara yang sudah menyelesaikan Bimtek dasar."}{" "}
             Bila kursi penuh, Anda masuk daftar tunggu dan akan ditawari kursi yang kosong.
           </p>
+          {form.keyRenewed ? (
+            <div class="gone" role="alert">
+              <h3>Formulir ini sudah pernah dikirim</h3>
+              <p>
+                Halaman ini sudah dikirim sebelumnya dengan isian yang berbeda. Isian Anda masih ada di bawah;
+                periksa, lalu tekan "Daftar" sekali lagi.
+              </p>
+            </div>
+          ) : null}
           {form.notice ? (
-            <p class="error" role="alert">
-              {form.notice}
-            </p>
+            <div class="error" role="alert">
+              <h3>{form.notice.title}</h3>
+              {form.notice.detail ? <p>{form.notice.detail}</p> : null}
+            </div>
           ) : null}
           <ErrorSummary errors={form.errors} labels={FIELD_LABELS} />
           <form method="post" action={`/bimtek/${session.id}`} aria-labelledby="enrol-title" novalidate>
@@ -333,70 +346,41 @@ const SessionNotFound: FC = () => (
 
 const sessionNotFound = (c: Context) => c.html(<SessionNotFound />, 404);
 
-/** The form's own key, when it is one (a key from elsewhere is not trusted to mean anything). */
-const FormKeyValue = v.pipe(v.string(), v.regex(/^[\x21-\x7e]{1,128}$/));
-
-const text = (value: unknown) => (typeof value === "string" ? value : "");
-
-/** Where a refused enrolment is told on the form: beside its field, or at the top. */
-function refusal(error: AppError): { errors: FieldError[]; notice?: string; newKey: boolean } {
-  if (error.errors && error.errors.length > 0) return { errors: error.errors, newKey: false };
-  switch (error.kind) {
-    case "validation":
-      // The only refusal without a field: this form's key was used before with other data.
-      return {
-        errors: [],
-        notice:
-          "Formulir ini sudah pernah dikirim dengan isian lain. Periksa isian di bawah, lalu kirim sekali lagi.",
-        newKey: true,
-      };
-    case "in-progress":
-      return {
-        errors: [],
-        notice: "Pendaftaran yang sama sedang diproses. Tunggu sebentar, lalu kirim sekali lagi.",
-        newKey: false,
-      };
-    default:
-      return { errors: [], notice: error.message, newKey: false };
-  }
-}
-
 async function enrolFromPage(c: Context) {
   const session = await getSession(c.req.param("id") ?? "");
   if (!session) return sessionNotFound(c);
-  const raw = await readBody(c);
-  const values = { registrationId: text(raw.registrationId), receiptCode: text(raw.receiptCode) };
-  const postedKey = v.is(FormKeyValue, raw.formKey) ? raw.formKey : undefined;
+  const body = await readBody(c);
+  const values = { registrationId: textOf(body, "registrationId"), receiptCode: textOf(body, "receiptCode") };
+  const formKey = formKeyOf(body);
+  const answer = async (state: Omit<EnrolFormState, "values">, status: ContentfulStatusCode) =>
+    // The session as it is now (a close or a cancellation shows as such).
+    c.html(
+      <SessionPage session={(await getSession(session.id)) ?? session} form={{ values, ...state }} />,
+      status,
+    );
   try {
     const form = parseOrThrow(EnrolmentForm, values);
-    const body = { sessionId: session.id, ...form };
+    const request = { sessionId: session.id, ...form };
     const lambdaContext = (c.env as { lambdaContext?: LambdaContext } | undefined)?.lambdaContext;
-    // The same operation and idempotency records as `POST /v1/bimtek/:id/enrollments`.
-    const enrolled = postedKey
-      ? await enrolOnce(postedKey, body, undefined, lambdaContext)
-      : await enrolOperation(body);
-    return c.html(
-      <EnrolledPage session={(await getSession(session.id)) ?? session} enrolled={enrolled} />,
-      201,
+    // The same operation and idempotency records as `POST /v1/bimtek/:id/enrollments`; a second
+    // click while the first is handled waits for the first answer.
+    const enrolled = await onceSettled(() =>
+      formKey ? enrolOnce(formKey, request, undefined, lambdaContext) : enrolOperation(request),
     );
+    return c.html(<EnrolledPage session={(await getSession(session.id)) ?? session} enrolled={enrolled} />);
   } catch (error) {
     if (error instanceof AppError && error.kind === "not-found") return sessionNotFound(c);
-    // Anything else (an outage, a bug) is the problem mapper's.
-    if (!(error instanceof AppError) || error.kind === "unavailable") throw error;
-    const told = refusal(error);
-    // The session as it is now (a close or a cancellation shows as such).
-    const now = (await getSession(session.id)) ?? session;
-    return c.html(
-      <SessionPage
-        session={now}
-        form={{
-          values,
-          errors: errorsByField(told.errors),
-          ...(told.notice ? { notice: told.notice } : {}),
-          formKey: told.newKey || !postedKey ? randomUUID() : postedKey,
-        }}
-      />,
-      error.status as ContentfulStatusCode,
+    if (isKeyReused(error)) {
+      return answer({ errors: new Map(), keyRenewed: true, formKey: newFormKey() }, 409);
+    }
+    const refusal = refusalOf(error);
+    return answer(
+      {
+        errors: errorsByField(refusal.fieldErrors),
+        ...(refusal.notice ? { notice: refusal.notice } : {}),
+        formKey: formKey ?? newFormKey(),
+      },
+      refusal.status as ContentfulStatusCode,
     );
   }
 }
