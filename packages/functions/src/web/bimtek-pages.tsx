@@ -221,8 +221,8 @@ const SessionPage: FC<{ session: BimtekSession; form: EnrolFormState }> = ({ ses
   const focus = firstInvalid(form.errors, FIELD_ORDER);
   return (
     <Page title={session.title} script={open}>
-      <p>
-        <a href={`/bimtek?wilayah=${session.regionCode}`}>← Semua sesi penyelenggara ini</a>
+      <p class="back">
+        <a href={`/bimtek?wilayah=${session.regionCode}`}>Kembali ke daftar sesi penyelenggara ini</a>
       </p>
       <h1>{session.title}</h1>
       <Facts
