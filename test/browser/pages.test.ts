@@ -20,8 +20,11 @@ import {
   checkPage,
   expectAccessible,
   expectLight,
+  expectLocalOnly,
+  expectNoErrors,
   expectNoHorizontalScroll,
   focusedElement,
+  openTrackedPage,
   transferredBytes,
   useBrowser,
 } from "../support/browser";
@@ -67,10 +70,12 @@ describe("the village head's decision page, from the email link", () => {
       const { id, name, link } = await decisionLink();
       const page = await browser.openPage(link, { js });
       expect(await page.locator("h1").innerText()).toContain(name);
-      await checkPage(page, js ? "keputusan-desa" : "keputusan-desa-tanpa-js");
+      await checkPage(page, "keputusan-desa");
 
-      // A rejection needs a reason: the same page again, 422, saying so; nothing recorded.
+      // A rejection needs a reason: the same page again, 422, the error beside the reason field (and
+      // in the summary), the focus there, every value kept; nothing recorded.
       await page.getByRole("radio", { name: /Tolak/ }).check();
+      await page.getByLabel(/Catatan internal/).fill("Dikenal baik oleh warga.");
       const [refused] = await Promise.all([
         page.waitForResponse((r) => r.request().method() === "POST"),
         page.getByRole("button", { name: "Kirim keputusan" }).click(),
@@ -78,22 +83,28 @@ describe("the village head's decision page, from the email link", () => {
       expect(refused.status()).toBe(422);
       await page.waitForLoadState("load");
       expect(await page.getByRole("alert").innerText()).toContain("Tuliskan alasan");
+      expect(await focusedElement(page)).toMatchObject({
+        tag: "textarea",
+        name: "reason",
+        description: expect.stringContaining("Tuliskan alasan"),
+      });
+      expect(await page.getByRole("radio", { name: /Tolak/ }).isChecked()).toBe(true);
+      expect(await page.getByLabel(/Catatan internal/).inputValue()).toBe("Dikenal baik oleh warga.");
       expect((await getRegistration(id))?.stage).toBe("village-recommendation");
-      await checkPage(page, js ? "keputusan-desa-ditolak" : "keputusan-desa-ditolak-tanpa-js");
+      await checkPage(page, "keputusan-desa-perlu-diperbaiki");
 
       // A recommendation: recorded, once, and said so.
       await page.getByRole("radio", { name: "Rekomendasikan" }).check();
-      await page.getByLabel(/Catatan internal/).fill("Dikenal baik oleh warga.");
       await Promise.all([page.waitForURL(browser.origin + link), page.getByRole("button").click()]);
       expect(await page.locator("h1").innerText()).toBe("Terima kasih, keputusan Anda tercatat");
-      await checkPage(page, js ? "keputusan-desa-tercatat" : "keputusan-desa-tercatat-tanpa-js");
+      await checkPage(page, "keputusan-desa-tercatat");
       const action = await getAction(link.split("/").at(-1) ?? "");
       expect(action).toMatchObject({ status: "used", decision: "recommend" });
 
       // The same link again: no second decision, the reason why.
       const again = await browser.openPage(link, { js });
       expect(await again.locator("h1").innerText()).toBe("Tautan tidak berlaku lagi");
-      await checkPage(again, js ? "keputusan-desa-terpakai" : "keputusan-desa-terpakai-tanpa-js");
+      await checkPage(again, "keputusan-desa-terpakai");
     });
   }
 });
@@ -127,7 +138,7 @@ describe("the certificate verification page", () => {
       expect(await page.locator("h1").innerText()).toContain("sah");
       expect(await page.locator("main").innerText()).toContain(certificate.number);
       expect(await page.locator("main").innerText()).toContain(certificate.nameMasked);
-      await checkPage(page, js ? "sertifikat" : "sertifikat-tanpa-js");
+      await checkPage(page, "sertifikat");
     }
     const unknown = await browser.openPage(`/v1/certificates/${"B".repeat(22)}`, { js: false });
     expect(await unknown.locator("h1").innerText()).toBe("Sertifikat tidak ditemukan");
@@ -147,28 +158,42 @@ describe("the unknown-link page", () => {
 });
 
 describe("the checks themselves", () => {
-  it("fail on a page that breaks the rules", async () => {
-    const page = await browser.openPage("/v1/actions/AAAAAAAAAAAAAAAAAAAAAAAA", { js: false });
-    // The same address answered with a page that breaks each rule once (never served by the app).
-    await page.route(`${browser.origin}/broken`, (route) =>
-      route.fulfill({
-        contentType: "text/html; charset=utf-8",
-        body: `<!doctype html><html><head><title>x</title></head><body><main>
-          <p style="color:#bbb;background:#fff">pucat</p><input id="x"><div style="width:900px">lebar</div>
-          <p>${"berat ".repeat(10_000)}</p></main></body></html>`,
-      }),
-    );
-    await page.goto(`${browser.origin}/broken`);
-    expect(await transferredBytes(page)).toBeGreaterThan(50 * 1024);
-    await expect(expectLight(page)).rejects.toThrow(/bytes transferred for/);
-    const violations = await expectAccessible(page).then(
-      () => "",
-      (error: Error) => error.message,
-    );
-    for (const rule of ["color-contrast", "html-has-lang", "label"]) expect(violations).toContain(rule);
-    await expect(expectNoHorizontalScroll(page)).rejects.toThrow(/scrolls sideways at 360 px/);
-    await expect(checkPage(page, "never")).rejects.toThrow();
-    await page.focus("#x");
-    expect(await focusedElement(page)).toMatchObject({ tag: "input", id: "x", label: "" });
-  });
+  for (const js of [false, true]) {
+    it(`fail on a page that breaks the rules (JavaScript ${js ? "on" : "off"})`, async () => {
+      // A page of its own context, closed here: its foreign request is expected, not a failure.
+      const { context, page, record } = await openTrackedPage(browser.browser, browser.origin, { js });
+      try {
+        // An address of the app answered with a page that breaks each rule once (never served by it).
+        await page.route(`${browser.origin}/broken`, (route) =>
+          route.fulfill({
+            contentType: "text/html; charset=utf-8",
+            headers: { "Content-Security-Policy": "script-src 'self'" },
+            body: `<!doctype html><html><head><title>x</title></head><body><main>
+              <p style="color:#bbb;background:#fff">pucat</p><input id="x"><div style="width:900px">lebar</div>
+              <img alt="" src="http://example.invalid/pixel.png"><script>document.title = "y"</script>
+              <p>${"berat ".repeat(10_000)}</p></main></body></html>`,
+          }),
+        );
+        await page.goto(`${browser.origin}/broken`);
+        expect(await transferredBytes(page)).toBeGreaterThan(50 * 1024);
+        await expect(expectLight(page)).rejects.toThrow(/bytes transferred for/);
+        const violations = await expectAccessible(page).then(
+          () => "",
+          (error: Error) => error.message,
+        );
+        for (const rule of ["color-contrast", "html-has-lang", "label"]) expect(violations).toContain(rule);
+        await expect(expectNoHorizontalScroll(page)).rejects.toThrow(/scrolls sideways at 360 px/);
+        // Refused, and reported.
+        expect(record.foreign).toEqual(["GET http://example.invalid/pixel.png"]);
+        expect(() => expectLocalOnly(page)).toThrow(/another host/);
+        if (js) expect(() => expectNoErrors(page)).toThrow(/violates the following Content Security Policy/);
+        await expect(checkPage(page, "never")).rejects.toThrow();
+
+        await page.focus("#x");
+        expect(await focusedElement(page)).toMatchObject({ tag: "input", id: "x", label: "" });
+      } finally {
+        await context.close();
+      }
+    });
+  }
 });

@@ -120,7 +120,7 @@ interface RecordedRequest {
 }
 
 /** What the harness knows about one opened page. */
-interface PageRecord {
+export interface PageRecord {
   /** Opened with JavaScript on. */
   js: boolean;
   /** Every request of the context, in order. */
@@ -217,6 +217,21 @@ function track(page: Page, origin: string, js: boolean): PageRecord {
 }
 
 /**
+ * A blank page in a fresh phone context, tracked like every page of the harness. The caller closes
+ * the context; `openPage` (which also closes it and checks for foreign requests) is what tests use.
+ */
+export async function openTrackedPage(
+  browser: Browser,
+  origin: string,
+  options: OpenOptions = {},
+): Promise<{ context: BrowserContext; page: Page; record: PageRecord }> {
+  const js = options.js ?? true;
+  const context = await openContext(browser, origin, js);
+  const page = await context.newPage();
+  return { context, page, record: track(page, origin, js) };
+}
+
+/**
  * Starts the app stack on a real port and one Chromium for this test file (beforeAll), closes both
  * (afterAll), and closes each test's pages, failing the test if any of them asked another host.
  */
@@ -274,10 +289,7 @@ export function useBrowser(): BrowserHarness {
       return `${url.pathname}${url.search}`;
     },
     async openPage(path: string, options: OpenOptions = {}) {
-      const js = options.js ?? true;
-      const context = await openContext(harness.browser, origin, js);
-      const page = await context.newPage();
-      const record = track(page, origin, js);
+      const { context, page, record } = await openTrackedPage(harness.browser, origin, options);
       contexts.push({ context, record });
       const response = await page.goto(new URL(path, origin).href, { waitUntil: "load" });
       if (!response) throw new Error(`No response for ${path}`);

@@ -3,6 +3,7 @@ import { AppError } from "@sigap/core/error";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { assets } from "../web/assets";
+import { bimtekPages } from "../web/bimtek-pages";
 import { publicForms } from "../web/public-forms";
 import { actions } from "./actions";
 import { bimtek } from "./bimtek";
@@ -40,6 +41,8 @@ export function createApp(config: Settings = settings()): Hono {
   );
   app.route("/assets", assets);
   app.route("/", publicForms);
+  // The Bimtek pages for people: /bimtek, /bimtek/:id, /sertifikat.
+  app.route("/", bimtekPages);
   app.route("/health", health);
   app.route("/v1/regions", regions);
   app.route("/v1/registrations", registrations);

@@ -53,4 +53,9 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px;bord
 .region-selects .field{margin:0 0 12px}
 .cards li>a{font-weight:bold;font-size:19px}
 .timeline{padding-left:20px}.timeline li{margin:0 0 8px}.when{display:block;color:#4a4a4a;font-size:15px}
+/* H3 Bimtek pages: session cards */
+.cards h3{margin:0 0 8px;font-size:19px;line-height:1.3}
+.back{margin:0 0 8px}
+/* ChoiceField labels sit in a .field fieldset: keep them a row (radio beside its text), not a bold block */
+.field>label.choice{display:flex;font-weight:normal;margin:0}
 `;
