@@ -10,6 +10,7 @@ import { cases } from "./cases";
 import { certificates } from "./certificates";
 import { devMail } from "./dev-mail";
 import { health } from "./health";
+import { openApi } from "./openapi/routes";
 import { problemResponse, toProblem } from "./problem";
 import { regions } from "./regions";
 import { registrations } from "./registrations";
@@ -34,6 +35,8 @@ export function createApp(config: Settings = settings()): Hono {
   );
   app.route("/assets", assets);
   app.route("/health", health);
+  // The API reference: /openapi.json and /docs.
+  app.route("/", openApi);
   app.route("/v1/regions", regions);
   app.route("/v1/registrations", registrations);
   app.route("/v1/cases", cases);

@@ -1,0 +1,221 @@
+import type { Child, FC } from "hono/jsx";
+import { Page } from "../../web/layout";
+import type { Schema } from "./json-schema";
+
+/** The parts of the OpenAPI document the reference page reads. */
+interface DocParameter {
+  name: string;
+  in: string;
+  description?: string;
+  required?: boolean;
+  schema?: Schema;
+  example?: unknown;
+}
+interface DocMedia {
+  schema?: Schema;
+  example?: unknown;
+}
+interface DocOperation {
+  tags?: string[];
+  summary: string;
+  description: string;
+  operationId: string;
+  security?: unknown[];
+  parameters?: DocParameter[];
+  requestBody?: { content: Record<string, DocMedia> };
+  responses: Record<string, { description: string; content?: Record<string, DocMedia> }>;
+}
+interface Document {
+  info: { title: string; description: string };
+  tags: Array<{ name: string }>;
+  paths: Record<string, Record<string, DocOperation>>;
+}
+
+/** `code` in backticks, as the descriptions write it, shown as code; everything else as text. */
+const Prose: FC<{ text: string }> = ({ text }) => (
+  <>{text.split("`").map((part, i) => (i % 2 === 1 ? <code>{part}</code> : part))}</>
+);
+
+/** A schema in a few words: `string, pattern ^\d{16}$`, `one of L, P`, `object`. */
+function schemaSummary(schema: Schema | undefined): string {
+  if (!schema) return "";
+  if (Array.isArray(schema.enum)) return `salah satu: ${schema.enum.join(", ")}`;
+  if (Array.isArray(schema.anyOf)) return (schema.anyOf as Schema[]).map(schemaSummary).join(" atau ");
+  const rules = [
+    schema.format ? `format ${schema.format}` : "",
+    schema.pattern ? `pola ${schema.pattern}` : "",
+    schema.minLength !== undefined || schema.maxLength !== undefined
+      ? `${schema.minLength ?? 0}–${schema.maxLength ?? "…"} karakter`
+      : "",
+    schema.minimum !== undefined || schema.maximum !== undefined
+      ? `${schema.minimum ?? "…"}–${schema.maximum ?? "…"}`
+      : "",
+  ].filter(Boolean);
+  return [String(schema.type ?? "nilai"), ...rules].join(", ");
+}
+
+/** A request body's fields, one row each (nested objects by their dotted names). */
+function fieldRows(schema: Schema | undefined, prefix = ""): Array<{ name: string; required: boolean; rule: string }> {
+  const properties = (schema?.properties ?? {}) as Record<string, Schema>;
+  const required = new Set((schema?.required ?? []) as string[]);
+  return Object.entries(properties).flatMap(([name, property]) => {
+    const row = { name: `${prefix}${name}`, required: required.has(name), rule: schemaSummary(property) };
+    if (property.type === "object" && property.properties) return [row, ...fieldRows(property, `${row.name}.`)];
+    if (property.type === "array" && (property.items as Schema | undefined)?.properties) {
+      return [row, ...fieldRows(property.items as Schema, `${row.name}[].`)];
+    }
+    return [row];
+  });
+}
+
+const Example: FC<{ value: unknown }> = ({ value }) => (
+  <pre class="example">
+    <code>{JSON.stringify(value, null, 2)}</code>
+  </pre>
+);
+
+const Table: FC<{ caption: string; head: string[]; children: Child }> = ({ caption, head, children }) => (
+  <div class="table-wrap">
+    <table>
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          {head.map((h) => (
+            <th scope="col">{h}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  </div>
+);
+
+const OperationSection: FC<{ method: string; path: string; op: DocOperation }> = ({ method, path, op }) => {
+  const body = op.requestBody?.content;
+  const bodyMedia = body?.["application/json"] ?? body?.["application/x-www-form-urlencoded"];
+  const fields = fieldRows(bodyMedia?.schema);
+  return (
+    <section class="operation" id={op.operationId} aria-labelledby={`${op.operationId}-title`}>
+      <h3 id={`${op.operationId}-title`}>
+        <span class="method">{method.toUpperCase()}</span> <code>{path}</code>
+      </h3>
+      <p>
+        <strong>{op.summary}.</strong> <Prose text={op.description} />
+      </p>
+      {op.security ? (
+        <p class="note">
+          Memerlukan token petugas: <code>Authorization: Bearer &lt;JWT&gt;</code>.
+        </p>
+      ) : null}
+      {op.parameters?.length ? (
+        <Table caption="Parameter" head={["Nama", "Di", "Keterangan"]}>
+          {op.parameters.map((p) => (
+            <tr>
+              <td>
+                <code>{p.name}</code>
+                {p.required ? " (wajib)" : ""}
+              </td>
+              <td>{p.in}</td>
+              <td>
+                <Prose text={p.description ?? ""} /> <span class="note">{schemaSummary(p.schema)}</span>
+                {p.example !== undefined ? (
+                  <>
+                    {" "}
+                    Contoh: <code>{String(p.example)}</code>
+                  </>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </Table>
+      ) : null}
+      {body ? (
+        <>
+          <h4>Isi permintaan</h4>
+          <p class="note">{Object.keys(body).join(" atau ")}</p>
+          {fields.length ? (
+            <Table caption="Field" head={["Field", "Aturan"]}>
+              {fields.map((f) => (
+                <tr>
+                  <td>
+                    <code>{f.name}</code>
+                    {f.required ? " (wajib)" : ""}
+                  </td>
+                  <td>{f.rule}</td>
+                </tr>
+              ))}
+            </Table>
+          ) : null}
+          {bodyMedia?.example !== undefined ? <Example value={bodyMedia.example} /> : null}
+        </>
+      ) : null}
+      <h4>Jawaban</h4>
+      <ul class="responses">
+        {Object.entries(op.responses).map(([status, answer]) => (
+          <li>
+            <strong>{status}</strong> <Prose text={answer.description} />
+            {answer.content ? <span class="note"> ({Object.keys(answer.content).join(", ")})</span> : null}
+          </li>
+        ))}
+      </ul>
+      {Object.values(op.responses)
+        .flatMap((answer) => (answer.content?.["application/json"]?.example !== undefined ? [answer] : []))
+        .slice(0, 1)
+        .map((answer) => (
+          <Example value={answer.content?.["application/json"]?.example} />
+        ))}
+    </section>
+  );
+};
+
+/** `GET /docs`: the API reference, read from the OpenAPI document; no script. */
+export const ReferencePage: FC<{ document: Record<string, unknown> }> = ({ document }) => {
+  const doc = document as unknown as Document;
+  const byTag = doc.tags.map((tag) => ({
+    tag: tag.name,
+    operations: Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods)
+        .filter(([, op]) => op.tags?.includes(tag.name))
+        .map(([method, op]) => ({ method, path, op })),
+    ),
+  }));
+  return (
+    <Page title="Referensi API">
+      <div class="api-reference">
+        <h1>Referensi API SIGAP</h1>
+        <p>
+          <Prose text={doc.info.description} />
+        </p>
+        <p>
+          Dokumen OpenAPI 3.1 untuk mesin: <a href="/openapi.json">/openapi.json</a>.
+        </p>
+        <nav aria-labelledby="contents">
+          <h2 id="contents">Daftar endpoint</h2>
+          {byTag.map(({ tag, operations }) => (
+            <>
+              <p class="contents-group">{tag}</p>
+              <ul>
+                {operations.map(({ method, path, op }) => (
+                  <li>
+                    <a href={`#${op.operationId}`}>
+                      {method.toUpperCase()} {path}
+                    </a>{" "}
+                    — {op.summary}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ))}
+        </nav>
+        {byTag.map(({ tag, operations }) => (
+          <>
+            <h2>{tag}</h2>
+            {operations.map(({ method, path, op }) => (
+              <OperationSection method={method} path={path} op={op} />
+            ))}
+          </>
+        ))}
+      </div>
+    </Page>
+  );
+};
