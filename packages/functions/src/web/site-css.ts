@@ -49,7 +49,6 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px;bord
 .api-reference pre.example code{overflow-wrap:normal;white-space:pre}
 .api-reference .operation{border-top:2px solid #8a8a8a;padding:8px 0 0;margin:0 0 24px}
 .api-reference .method{display:inline-block;background:#0b6e4f;color:#fff;border-radius:4px;padding:0 6px;font-size:15px}
-.api-reference h3{font-size:18px;margin:8px 0;overflow-wrap:anywhere}.api-reference h4{font-size:17px;margin:12px 0 4px}
+.api-reference .operation h1{font-size:20px;overflow-wrap:anywhere}.api-reference .operation h2{font-size:18px;margin:16px 0 4px}
 .api-reference caption{text-align:left;font-weight:bold;padding:4px 0}
-.api-reference .contents-group{font-weight:bold;margin:12px 0 0}
 `;

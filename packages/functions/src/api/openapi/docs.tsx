@@ -55,12 +55,16 @@ function schemaSummary(schema: Schema | undefined): string {
 }
 
 /** A request body's fields, one row each (nested objects by their dotted names). */
-function fieldRows(schema: Schema | undefined, prefix = ""): Array<{ name: string; required: boolean; rule: string }> {
+function fieldRows(
+  schema: Schema | undefined,
+  prefix = "",
+): Array<{ name: string; required: boolean; rule: string }> {
   const properties = (schema?.properties ?? {}) as Record<string, Schema>;
   const required = new Set((schema?.required ?? []) as string[]);
   return Object.entries(properties).flatMap(([name, property]) => {
     const row = { name: `${prefix}${name}`, required: required.has(name), rule: schemaSummary(property) };
-    if (property.type === "object" && property.properties) return [row, ...fieldRows(property, `${row.name}.`)];
+    if (property.type === "object" && property.properties)
+      return [row, ...fieldRows(property, `${row.name}.`)];
     if (property.type === "array" && (property.items as Schema | undefined)?.properties) {
       return [row, ...fieldRows(property.items as Schema, `${row.name}[].`)];
     }
@@ -95,10 +99,10 @@ const OperationSection: FC<{ method: string; path: string; op: DocOperation }> =
   const bodyMedia = body?.["application/json"] ?? body?.["application/x-www-form-urlencoded"];
   const fields = fieldRows(bodyMedia?.schema);
   return (
-    <section class="operation" id={op.operationId} aria-labelledby={`${op.operationId}-title`}>
-      <h3 id={`${op.operationId}-title`}>
+    <section class="operation">
+      <h1>
         <span class="method">{method.toUpperCase()}</span> <code>{path}</code>
-      </h3>
+      </h1>
       <p>
         <strong>{op.summary}.</strong> <Prose text={op.description} />
       </p>
@@ -131,7 +135,7 @@ const OperationSection: FC<{ method: string; path: string; op: DocOperation }> =
       ) : null}
       {body ? (
         <>
-          <h4>Isi permintaan</h4>
+          <h2>Isi permintaan</h2>
           <p class="note">{Object.keys(body).join(" atau ")}</p>
           {fields.length ? (
             <Table caption="Field" head={["Field", "Aturan"]}>
@@ -149,7 +153,7 @@ const OperationSection: FC<{ method: string; path: string; op: DocOperation }> =
           {bodyMedia?.example !== undefined ? <Example value={bodyMedia.example} /> : null}
         </>
       ) : null}
-      <h4>Jawaban</h4>
+      <h2>Jawaban</h2>
       <ul class="responses">
         {Object.entries(op.responses).map(([status, answer]) => (
           <li>
@@ -168,10 +172,9 @@ const OperationSection: FC<{ method: string; path: string; op: DocOperation }> =
   );
 };
 
-/** `GET /docs`: the API reference, read from the OpenAPI document; no script. */
-export const ReferencePage: FC<{ document: Record<string, unknown> }> = ({ document }) => {
-  const doc = document as unknown as Document;
-  const byTag = doc.tags.map((tag) => ({
+/** Each operation of the document with its path and method, in the order of its tags. */
+function operationsByTag(doc: Document) {
+  return doc.tags.map((tag) => ({
     tag: tag.name,
     operations: Object.entries(doc.paths).flatMap(([path, methods]) =>
       Object.entries(methods)
@@ -179,6 +182,14 @@ export const ReferencePage: FC<{ document: Record<string, unknown> }> = ({ docum
         .map(([method, op]) => ({ method, path, op })),
     ),
   }));
+}
+
+/**
+ * `GET /docs`: the API reference's contents, read from the OpenAPI document; one light page per
+ * operation (`/docs/<operationId>`), so a phone on a slow connection loads only what it opens.
+ */
+export const ReferenceIndex: FC<{ document: Record<string, unknown> }> = ({ document }) => {
+  const doc = document as unknown as Document;
   return (
     <Page title="Referensi API">
       <div class="api-reference">
@@ -189,33 +200,48 @@ export const ReferencePage: FC<{ document: Record<string, unknown> }> = ({ docum
         <p>
           Dokumen OpenAPI 3.1 untuk mesin: <a href="/openapi.json">/openapi.json</a>.
         </p>
-        <nav aria-labelledby="contents">
-          <h2 id="contents">Daftar endpoint</h2>
-          {byTag.map(({ tag, operations }) => (
-            <>
-              <p class="contents-group">{tag}</p>
-              <ul>
-                {operations.map(({ method, path, op }) => (
-                  <li>
-                    <a href={`#${op.operationId}`}>
-                      {method.toUpperCase()} {path}
-                    </a>{" "}
-                    — {op.summary}
-                  </li>
-                ))}
-              </ul>
-            </>
-          ))}
-        </nav>
-        {byTag.map(({ tag, operations }) => (
+        {operationsByTag(doc).map(({ tag, operations }) => (
           <>
             <h2>{tag}</h2>
-            {operations.map(({ method, path, op }) => (
-              <OperationSection method={method} path={path} op={op} />
-            ))}
+            <ul>
+              {operations.map(({ method, path, op }) => (
+                <li>
+                  <a href={`/docs/${op.operationId}`}>
+                    {method.toUpperCase()} {path}
+                  </a>{" "}
+                  — {op.summary}
+                </li>
+              ))}
+            </ul>
           </>
         ))}
       </div>
     </Page>
   );
 };
+
+/** The operation `operationId` of the document, or undefined. */
+export function findOperation(document: Record<string, unknown>, operationId: string) {
+  const doc = document as unknown as Document;
+  for (const { operations } of operationsByTag(doc)) {
+    const found = operations.find(({ op }) => op.operationId === operationId);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** `GET /docs/<operationId>`: one operation in full. */
+export const OperationPage: FC<{ method: string; path: string; op: DocOperation }> = ({
+  method,
+  path,
+  op,
+}) => (
+  <Page title={`${method.toUpperCase()} ${path}`}>
+    <div class="api-reference">
+      <p>
+        <a href="/docs">Referensi API</a> · {op.tags?.join(", ")}
+      </p>
+      <OperationSection method={method} path={path} op={op} />
+    </div>
+  </Page>
+);

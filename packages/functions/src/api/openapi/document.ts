@@ -1,5 +1,5 @@
-import * as v from "valibot";
-import { type Schema, jsonSchemaOf } from "./json-schema";
+import type * as v from "valibot";
+import { jsonSchemaOf, type Schema } from "./json-schema";
 import { type Answer, type Operation, operations, type Parameter, TAGS } from "./operations";
 
 /** Problems any operation of a kind may answer, beside those it lists. */
@@ -117,8 +117,7 @@ function operation(op: Operation): Schema {
 export function buildOpenApiDocument(): Schema {
   const paths: Record<string, Schema> = {};
   for (const op of operations) {
-    const path = (paths[op.path] ??= {});
-    path[op.method] = operation(op);
+    paths[op.path] = { ...paths[op.path], [op.method]: operation(op) };
   }
   return {
     openapi: "3.1.0",

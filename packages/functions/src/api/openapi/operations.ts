@@ -1,11 +1,11 @@
-import { CancellationForm, EnrolmentForm, RescheduleForm, SessionForm } from "@sigap/core/bimtek/schema";
 import { OfferDecision } from "@sigap/core/bimtek/offer";
+import { CancellationForm, EnrolmentForm, RescheduleForm, SessionForm } from "@sigap/core/bimtek/schema";
 import { CaseForm } from "@sigap/core/case/schema";
 import { validRegistration } from "@sigap/core/registration/fixtures";
 import { RegistrationForm } from "@sigap/core/registration/schema";
 import type * as v from "valibot";
-import { AttendanceBody } from "../bimtek-attendance";
 import { ListQuery } from "../bimtek";
+import { AttendanceBody } from "../bimtek-attendance";
 import {
   ActionId,
   CaseId,
@@ -384,7 +384,8 @@ export const operations: Operation[] = [
           enrollmentId: "e5t8q2w9r3ma",
           status: "confirmed",
           position: null,
-          statusUrl: "https://sigap.example.go.id/v1/bimtek/enrollments/e5t8q2w9r3ma?code=Xq3vT9bLm2Rk7Wd5Nc8YhA",
+          statusUrl:
+            "https://sigap.example.go.id/v1/bimtek/enrollments/e5t8q2w9r3ma?code=Xq3vT9bLm2Rk7Wd5Nc8YhA",
         },
       },
       303: { description: "Formulir HTML: diarahkan ke halaman peserta." },
@@ -598,7 +599,10 @@ export const operations: Operation[] = [
     description:
       "Dinas Sosial mencatat bahwa calon PSM sudah menyelesaikan Bimtek dasar (tanggal setempat, tidak di masa depan); alur rekrutmen berlanjut ke verifikasi.",
     parameters: [registrationId],
-    body: { schema: TrainingCompletionForm, example: { completedAt: "2026-11-20", note: "Bimtek dasar angkatan 3." } },
+    body: {
+      schema: TrainingCompletionForm,
+      example: { completedAt: "2026-11-20", note: "Bimtek dasar angkatan 3." },
+    },
     responses: {
       202: { description: "Tercatat.", example: { id: "k3m9x2q7p4ta", recorded: true } },
       403: { description: "Petugas desa tidak berwenang." },
@@ -617,7 +621,13 @@ export const operations: Operation[] = [
       "Orang yang bertugas (`duty`: `approver`, `case-handler`, `ppa`, `bimtek-organiser`) pada satu kode wilayah.",
     parameters: [
       pathParam("regionCode", "Kode wilayah.", RegionCode, "32.05.22.2001"),
-      { name: "duty", in: "query", description: "Tugas (bawaan `approver`).", schema: { type: "string" }, example: "approver" },
+      {
+        name: "duty",
+        in: "query",
+        description: "Tugas (bawaan `approver`).",
+        schema: { type: "string" },
+        example: "approver",
+      },
     ],
     responses: {
       200: {
@@ -627,7 +637,13 @@ export const operations: Operation[] = [
           region: "Desa Cikajang, Kecamatan Cikajang, Kabupaten Garut, Jawa Barat",
           level: "village",
           duty: "approver",
-          people: [{ name: "H. Ujang Suryana", email: "kades.cikajang@garutkab.example.go.id", title: "Kepala Desa" }],
+          people: [
+            {
+              name: "H. Ujang Suryana",
+              email: "kades.cikajang@garutkab.example.go.id",
+              title: "Kepala Desa",
+            },
+          ],
         },
       },
       403: { description: "Petugas desa tidak berwenang." },
@@ -644,12 +660,20 @@ export const operations: Operation[] = [
       "Mengganti daftar orang untuk satu wilayah dan tugas (maksimal 10; penyetuju minimal satu). Permintaan yang menunggu orang yang dihapus dialihkan kepada yang baru (`movedRequests`). Tercatat dalam audit.",
     parameters: [
       pathParam("regionCode", "Kode wilayah.", RegionCode, "32.05.22.2001"),
-      { name: "duty", in: "query", description: "Tugas (bawaan `approver`).", schema: { type: "string" }, example: "approver" },
+      {
+        name: "duty",
+        in: "query",
+        description: "Tugas (bawaan `approver`).",
+        schema: { type: "string" },
+        example: "approver",
+      },
     ],
     body: {
       schema: directoryForm("approver", "people"),
       example: {
-        people: [{ name: "H. Ujang Suryana", email: "kades.cikajang@garutkab.example.go.id", title: "Kepala Desa" }],
+        people: [
+          { name: "H. Ujang Suryana", email: "kades.cikajang@garutkab.example.go.id", title: "Kepala Desa" },
+        ],
       },
     },
     responses: {
@@ -668,8 +692,18 @@ export const operations: Operation[] = [
       "Kasus di wilayah petugas, per halaman, dengan penanda terlambat. Nama dan lokasi hanya bagi yang berwenang membaca rinciannya.",
     parameters: [
       { name: "status", in: "query", description: "Status kasus.", schema: { type: "string" } },
-      { name: "level", in: "query", description: "`village`, `district` atau `province`.", schema: { type: "string" } },
-      { name: "overdue", in: "query", description: "`true`: hanya yang terlambat.", schema: { enum: ["true", "false"], type: "string" } },
+      {
+        name: "level",
+        in: "query",
+        description: "`village`, `district` atau `province`.",
+        schema: { type: "string" },
+      },
+      {
+        name: "overdue",
+        in: "query",
+        description: "`true`: hanya yang terlambat.",
+        schema: { enum: ["true", "false"], type: "string" },
+      },
       regionQuery("Kode wilayah di dalam wilayah petugas."),
       ...paging,
     ],
@@ -699,7 +733,10 @@ export const operations: Operation[] = [
     parameters: [caseId],
     body: { schema: NoteForm, example: { note: "Sudah dikunjungi; keluarga bersedia dirujuk ke Puskesos." } },
     responses: {
-      201: { description: "Tercatat.", example: { id: "c4n8w2r6t1yq", noted: true, at: "2026-11-23T01:00:00.000Z" } },
+      201: {
+        description: "Tercatat.",
+        example: { id: "c4n8w2r6t1yq", noted: true, at: "2026-11-23T01:00:00.000Z" },
+      },
       403: { description: "Tidak berwenang." },
       404: { description: "Tidak ditemukan." },
       422: { description: "Catatan tidak valid." },
@@ -711,12 +748,22 @@ export const operations: Operation[] = [
     tag: "staff",
     staff: true,
     summary: "Rekap kasus",
-    description: "Jumlah kasus menurut jenis, status, tingkat dan hasil, serta yang terlambat, untuk satu wilayah.",
+    description:
+      "Jumlah kasus menurut jenis, status, tingkat dan hasil, serta yang terlambat, untuk satu wilayah.",
     parameters: [regionQuery("Kode wilayah (bawaan: wilayah petugas).")],
     responses: {
       200: {
         description: "Rekap.",
-        example: { region: "32.05", regionName: "Kabupaten Garut, Jawa Barat", total: 0, byType: {}, byStatus: {}, byLevel: {}, byOutcome: {}, overdue: 0 },
+        example: {
+          region: "32.05",
+          regionName: "Kabupaten Garut, Jawa Barat",
+          total: 0,
+          byType: {},
+          byStatus: {},
+          byLevel: {},
+          byOutcome: {},
+          overdue: 0,
+        },
       },
       422: { description: "Kode wilayah tidak valid." },
     },
@@ -741,7 +788,11 @@ export const operations: Operation[] = [
       "Permintaan pemilik data (UU PDP 27/2022) melalui Dinas Sosial: salinan (`export`) atau penghapusan (`erase`) data yang terkait dengan satu NIK. NIK hanya dicari melalui hash-nya dan tidak pernah disimpan atau dicatat.",
     body: {
       schema: DataRequestForm,
-      example: { nik: "3205015507950002", kind: "export", reason: "Permintaan salinan data oleh pemilik data." },
+      example: {
+        nik: "3205015507950002",
+        kind: "export",
+        reason: "Permintaan salinan data oleh pemilik data.",
+      },
     },
     responses: {
       200: { description: "Salinan data, atau ringkasan penghapusan." },
@@ -827,7 +878,10 @@ export const operations: Operation[] = [
     staff: true,
     summary: "Membatalkan peserta",
     description: "Penyelenggara membatalkan seorang peserta dengan alasan yang disampaikan kepadanya.",
-    parameters: [sessionId, pathParam("enrollmentId", "Nomor pendaftaran Bimtek.", EnrollmentId, "e5t8q2w9r3ma")],
+    parameters: [
+      sessionId,
+      pathParam("enrollmentId", "Nomor pendaftaran Bimtek.", EnrollmentId, "e5t8q2w9r3ma"),
+    ],
     body: { schema: CancellationForm, example: { reason: "Peserta pindah domisili ke luar kabupaten." } },
     responses: {
       200: { description: "Dibatalkan.", example: { enrollmentId: "e5t8q2w9r3ma", status: "cancelled" } },
