@@ -90,12 +90,13 @@ describe("the OpenAPI document", () => {
         "text/html",
       ]);
     }
-    // From the valibot schema: the NIK's pattern and the name's length limits.
-    const registration = doc.paths["/v1/registrations"]?.post?.requestBody?.content["application/json"] as {
-      schema: { properties: Record<string, Record<string, unknown>> };
-    };
-    expect(registration.schema.properties.nik).toEqual({ type: "string", pattern: "^\\d{16}$" });
-    expect(registration.schema.properties.fullName).toEqual({ type: "string", minLength: 3, maxLength: 100 });
+    // From the valibot schema, named among the document's schemas: the NIK's pattern, the name's limits.
+    expect(doc.paths["/v1/registrations"]?.post?.requestBody?.content["application/json"]).toMatchObject({
+      schema: { $ref: "#/components/schemas/Registration" },
+    });
+    const registration = doc.components.schemas?.Registration as { properties: Record<string, unknown> };
+    expect(registration.properties.nik).toEqual({ type: "string", pattern: "^\\d{16}$" });
+    expect(registration.properties.fullName).toEqual({ type: "string", minLength: 3, maxLength: 100 });
   });
 
   it("renders the reference: a contents page and one page per operation, without script", async () => {

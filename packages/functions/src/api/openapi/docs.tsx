@@ -27,6 +27,7 @@ interface DocOperation {
 }
 interface Document {
   info: { title: string; description: string };
+  components: { schemas: Record<string, Schema> };
   tags: Array<{ name: string }>;
   paths: Record<string, Record<string, DocOperation>>;
 }
@@ -94,10 +95,19 @@ const Table: FC<{ caption: string; head: string[]; children: Child }> = ({ capti
   </div>
 );
 
-const OperationSection: FC<{ method: string; path: string; op: DocOperation }> = ({ method, path, op }) => {
+/** A request body's schema, by its name among the document's schemas. */
+const resolved = (doc: Document, schema: Schema | undefined): Schema | undefined =>
+  typeof schema?.$ref === "string" ? doc.components.schemas[schema.$ref.split("/").pop() ?? ""] : schema;
+
+const OperationSection: FC<{ doc: Document; method: string; path: string; op: DocOperation }> = ({
+  doc,
+  method,
+  path,
+  op,
+}) => {
   const body = op.requestBody?.content;
   const bodyMedia = body?.["application/json"] ?? body?.["application/x-www-form-urlencoded"];
-  const fields = fieldRows(bodyMedia?.schema);
+  const fields = fieldRows(resolved(doc, bodyMedia?.schema));
   return (
     <section class="operation">
       <h1>
@@ -225,13 +235,14 @@ export function findOperation(document: Record<string, unknown>, operationId: st
   const doc = document as unknown as Document;
   for (const { operations } of operationsByTag(doc)) {
     const found = operations.find(({ op }) => op.operationId === operationId);
-    if (found) return found;
+    if (found) return { doc, ...found };
   }
   return undefined;
 }
 
 /** `GET /docs/<operationId>`: one operation in full. */
-export const OperationPage: FC<{ method: string; path: string; op: DocOperation }> = ({
+export const OperationPage: FC<{ doc: Document; method: string; path: string; op: DocOperation }> = ({
+  doc,
   method,
   path,
   op,
@@ -241,7 +252,7 @@ export const OperationPage: FC<{ method: string; path: string; op: DocOperation 
       <p>
         <a href="/docs">Referensi API</a> · {op.tags?.join(", ")}
       </p>
-      <OperationSection method={method} path={path} op={op} />
+      <OperationSection doc={doc} method={method} path={path} op={op} />
     </div>
   </Page>
 );

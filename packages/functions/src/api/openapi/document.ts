@@ -87,7 +87,7 @@ function operation(op: Operation): Schema {
     responses[String(status)] ??= answer(status, { description: COMMON_PROBLEMS[status] as string });
   }
   const body = op.body;
-  const bodySchema = body ? schemaOf(body.schema) : undefined;
+  const bodySchema = body ? { $ref: `#/components/schemas/${body.name}` } : undefined;
   return {
     tags: [TAGS[op.tag]],
     summary: op.summary,
@@ -116,7 +116,9 @@ function operation(op: Operation): Schema {
 /** The OpenAPI 3.1 document of the API, built from the operations table and the routes' schemas. */
 export function buildOpenApiDocument(): Schema {
   const paths: Record<string, Schema> = {};
+  const bodies: Record<string, Schema> = {};
   for (const op of operations) {
+    if (op.body) bodies[op.body.name] ??= schemaOf(op.body.schema);
     paths[op.path] = { ...paths[op.path], [op.method]: operation(op) };
   }
   return {
@@ -132,7 +134,7 @@ export function buildOpenApiDocument(): Schema {
     tags: Object.values(TAGS).map((name) => ({ name })),
     paths,
     components: {
-      schemas: { Problem: { ...problemSchema, example: problemExample } },
+      schemas: { ...bodies, Problem: { ...problemSchema, example: problemExample } },
       securitySchemes: {
         staffToken: {
           type: "http",

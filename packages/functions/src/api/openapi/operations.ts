@@ -58,6 +58,8 @@ export interface Operation {
   staff?: boolean;
   parameters?: Parameter[];
   body?: {
+    /** Its name among the document's schemas (`#/components/schemas/<name>`). */
+    name: string;
     schema: v.GenericSchema | Schema;
     example: Record<string, unknown>;
     /** Sent by a plain HTML form only (not JSON). */
@@ -218,7 +220,7 @@ export const operations: Operation[] = [
     description:
       "Menyimpan pendaftaran dan memulai alur rekrutmen (rekomendasi kepala desa, Bimtek dasar, verifikasi Dinas Sosial). Selain bentuk field, NIK diperiksa kewajarannya (kode wilayah, tanggal lahir, jenis kelamin), usia minimal 18 tahun, dan desa/kelurahan harus ada dalam daftar Kemendagri. Jawaban memuat kode tanda terima (simpan: diperlukan untuk melihat status) dan `statusUrl`. Menerima JSON atau formulir HTML biasa.",
     parameters: [idempotencyKey],
-    body: { schema: RegistrationForm, example: { ...validRegistration } },
+    body: { name: "Registration", schema: RegistrationForm, example: { ...validRegistration } },
     responses: {
       202: {
         description: "Pendaftaran diterima; alur rekrutmen berjalan.",
@@ -278,6 +280,7 @@ export const operations: Operation[] = [
       "Laporan tentang orang atau rumah tangga yang membutuhkan pelayanan kesejahteraan sosial (26 jenis PPKS, Permensos 8/2012), oleh PSM atau warga; pelapor boleh anonim (bawaan untuk kekerasan). Kasus ditangani di desa lalu dieskalasi ke kabupaten/kota dan provinsi bila tidak ditindaklanjuti. Jawaban memuat kode pelacakan dan `statusUrl`. Menerima JSON atau formulir HTML biasa.",
     parameters: [idempotencyKey],
     body: {
+      name: "CaseReport",
       schema: CaseForm,
       example: {
         ppksType: "lanjut-usia-terlantar",
@@ -376,7 +379,11 @@ export const operations: Operation[] = [
     description:
       "Calon PSM mendaftar dengan nomor pendaftaran dan kode tanda terimanya. Bila kursi penuh, masuk daftar tunggu (`waitlisted`, dengan urutan). Formulir HTML diarahkan (`303`) ke halaman peserta; JSON dijawab `201` dengan `statusUrl` (tautan rahasia halaman peserta).",
     parameters: [sessionId, idempotencyKey],
-    body: { schema: EnrolmentForm, example: { registrationId: "k3m9x2q7p4ta", receiptCode: "HT7K-M2QX" } },
+    body: {
+      name: "Enrolment",
+      schema: EnrolmentForm,
+      example: { registrationId: "k3m9x2q7p4ta", receiptCode: "HT7K-M2QX" },
+    },
     responses: {
       201: {
         description: "Terdaftar (atau masuk daftar tunggu).",
@@ -425,7 +432,7 @@ export const operations: Operation[] = [
     description:
       "Peserta daftar tunggu yang ditawari kursi menerima (`accept`) atau menolak (`decline`) sebelum batas waktu. Sudah dijawab: `409`; lewat batas: `410`.",
     parameters: [enrollmentId, linkCode],
-    body: { schema: OfferDecision, example: { decision: "accept" }, formOnly: true },
+    body: { name: "OfferAnswer", schema: OfferDecision, example: { decision: "accept" }, formOnly: true },
     responses: {
       200: { description: "Jawaban tercatat (halaman peserta).", html: "only" },
       404: { description: "Tautan tidak dikenal." },
@@ -470,6 +477,7 @@ export const operations: Operation[] = [
       "Formulir halaman daftar hadir: `participant` (setiap peserta yang tercantum, berulang) dan `attended` (`<enrollmentId>:<hari>` yang dicentang, berulang). Peserta tercantum tanpa centang disimpan tidak hadir.",
     parameters: [pathParam("sessionId", "Nomor sesi Bimtek.", SessionId, "b7d2k9m3x5pq"), linkCode],
     body: {
+      name: "AttendanceSheetForm",
       schema: {
         type: "object",
         properties: {
@@ -538,6 +546,7 @@ export const operations: Operation[] = [
       "Formulir halaman keputusan: `decision` salah satu pilihan halaman itu (misalnya `recommend`, `reject`), `reason` (wajib untuk pilihan yang ditandai, 5–500 karakter), `note` (catatan internal). Sekali pakai: pengiriman ulang dijawab `410`.",
     parameters: [pathParam("actionId", "Kode rahasia tautan.", ActionId, "kX9v2LqR7tY4pW8zN3bH5mJ6")],
     body: {
+      name: "Decision",
       schema: {
         type: "object",
         properties: {
@@ -600,6 +609,7 @@ export const operations: Operation[] = [
       "Dinas Sosial mencatat bahwa calon PSM sudah menyelesaikan Bimtek dasar (tanggal setempat, tidak di masa depan); alur rekrutmen berlanjut ke verifikasi.",
     parameters: [registrationId],
     body: {
+      name: "TrainingCompletion",
       schema: TrainingCompletionForm,
       example: { completedAt: "2026-11-20", note: "Bimtek dasar angkatan 3." },
     },
@@ -669,6 +679,7 @@ export const operations: Operation[] = [
       },
     ],
     body: {
+      name: "Directory",
       schema: directoryForm("approver", "people"),
       example: {
         people: [
@@ -731,7 +742,11 @@ export const operations: Operation[] = [
     summary: "Menambah catatan kasus",
     description: "Catatan petugas yang menangani (1–2000 karakter); tidak terlihat oleh pelapor.",
     parameters: [caseId],
-    body: { schema: NoteForm, example: { note: "Sudah dikunjungi; keluarga bersedia dirujuk ke Puskesos." } },
+    body: {
+      name: "CaseNote",
+      schema: NoteForm,
+      example: { note: "Sudah dikunjungi; keluarga bersedia dirujuk ke Puskesos." },
+    },
     responses: {
       201: {
         description: "Tercatat.",
@@ -787,6 +802,7 @@ export const operations: Operation[] = [
     description:
       "Permintaan pemilik data (UU PDP 27/2022) melalui Dinas Sosial: salinan (`export`) atau penghapusan (`erase`) data yang terkait dengan satu NIK. NIK hanya dicari melalui hash-nya dan tidak pernah disimpan atau dicatat.",
     body: {
+      name: "DataRequest",
       schema: DataRequestForm,
       example: {
         nik: "3205015507950002",
@@ -808,7 +824,7 @@ export const operations: Operation[] = [
     summary: "Membuat sesi Bimtek",
     description:
       "Sesi Bimtek dasar (kabupaten/kota) atau lanjutan (provinsi) di wilayah petugas. Waktu ISO 8601 dengan zona waktu; selesai setelah mulai, paling lama 14 hari; kuota per kecamatan di dalam wilayah dan tidak melebihi kapasitas. Alur sesi (pengingat, daftar hadir, sertifikat) dimulai.",
-    body: { schema: SessionForm, example: SESSION_BODY },
+    body: { name: "Session", schema: SessionForm, example: SESSION_BODY },
     responses: {
       201: { description: "Sesi dibuat." },
       403: { description: "Tidak berwenang." },
@@ -844,6 +860,7 @@ export const operations: Operation[] = [
     description: "Waktu baru (dan tempat, bila pindah); setiap peserta diberi tahu sekali per versi jadwal.",
     parameters: [sessionId],
     body: {
+      name: "Reschedule",
       schema: RescheduleForm,
       example: { startsAt: "2026-12-14T08:00:00+07:00", endsAt: "2026-12-15T16:00:00+07:00" },
     },
@@ -863,7 +880,11 @@ export const operations: Operation[] = [
     description:
       "Hari yang dihadiri setiap peserta (1 = hari pertama, waktu setempat), setelah sesi selesai sampai sertifikat diterbitkan.",
     parameters: [sessionId],
-    body: { schema: AttendanceBody, example: { records: [{ enrollmentId: "e5t8q2w9r3ma", days: [1, 2] }] } },
+    body: {
+      name: "Attendance",
+      schema: AttendanceBody,
+      example: { records: [{ enrollmentId: "e5t8q2w9r3ma", days: [1, 2] }] },
+    },
     responses: {
       200: { description: "Tersimpan.", example: { sessionId: "b7d2k9m3x5pq", recorded: 1 } },
       404: { description: "Tidak ditemukan." },
@@ -882,7 +903,11 @@ export const operations: Operation[] = [
       sessionId,
       pathParam("enrollmentId", "Nomor pendaftaran Bimtek.", EnrollmentId, "e5t8q2w9r3ma"),
     ],
-    body: { schema: CancellationForm, example: { reason: "Peserta pindah domisili ke luar kabupaten." } },
+    body: {
+      name: "Cancellation",
+      schema: CancellationForm,
+      example: { reason: "Peserta pindah domisili ke luar kabupaten." },
+    },
     responses: {
       200: { description: "Dibatalkan.", example: { enrollmentId: "e5t8q2w9r3ma", status: "cancelled" } },
       404: { description: "Tidak ditemukan." },
@@ -898,7 +923,11 @@ export const operations: Operation[] = [
     summary: "Membatalkan sesi Bimtek",
     description: "Sesi dibatalkan; setiap peserta diberi tahu alasannya.",
     parameters: [sessionId],
-    body: { schema: CancellationForm, example: { reason: "Tempat pelatihan terdampak banjir." } },
+    body: {
+      name: "Cancellation",
+      schema: CancellationForm,
+      example: { reason: "Tempat pelatihan terdampak banjir." },
+    },
     responses: {
       200: { description: "Sesi dibatalkan." },
       404: { description: "Tidak ditemukan." },
