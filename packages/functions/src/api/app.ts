@@ -12,6 +12,7 @@ import { cases } from "./cases";
 import { certificates } from "./certificates";
 import { devMail } from "./dev-mail";
 import { health } from "./health";
+import { openApi } from "./openapi/routes";
 import { tooLargePage, wantsPage } from "./pages";
 import { problemResponse, toProblem } from "./problem";
 import { regions } from "./regions";
@@ -44,6 +45,8 @@ export function createApp(config: Settings = settings()): Hono {
   // The Bimtek pages for people: /bimtek, /bimtek/:id, /sertifikat.
   app.route("/", bimtekPages);
   app.route("/health", health);
+  // The API reference: /openapi.json and /docs.
+  app.route("/", openApi);
   app.route("/v1/regions", regions);
   app.route("/v1/registrations", registrations);
   app.route("/v1/cases", cases);
