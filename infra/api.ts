@@ -41,3 +41,17 @@ api.route("$default", {
     AUTH_MAX_TOKEN_HOURS: process.env.SIGAP_AUTH_MAX_TOKEN_HOURS ?? "",
   }),
 });
+
+/**
+ * The API reference (GET /openapi.json, /docs, /docs/{operationId}): its own small Lambda, so the
+ * description and its schema converter are not in the API's bundle. Reads no table and sends nothing.
+ */
+const reference = {
+  handler: "packages/functions/src/api/reference-lambda.handler",
+  ...lambdaDefaults,
+  timeout: "10 seconds",
+  memory: "256 MB",
+  environment: lambdaEnvironment(),
+} satisfies sst.aws.FunctionArgs;
+for (const route of ["GET /openapi.json", "GET /docs", "GET /docs/{operationId}"])
+  api.route(route, reference);

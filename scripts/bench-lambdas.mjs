@@ -11,6 +11,7 @@ import { build } from "esbuild";
 
 const handlers = {
   api: "packages/functions/src/api/lambda.ts",
+  "api:reference": "packages/functions/src/api/reference-lambda.ts",
   "task:notifications": "packages/functions/src/tasks/notifications.ts",
   "task:recruitment": "packages/functions/src/tasks/recruitment.ts",
   "task:cases": "packages/functions/src/tasks/cases.ts",

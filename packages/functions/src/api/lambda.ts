@@ -1,4 +1,7 @@
+import { settings } from "@sigap/core/config/settings";
 import { handle } from "hono/aws-lambda";
-import { createApp } from "./app";
+import { mountService } from "./service";
+import { appShell } from "./shell";
 
-export const handler = handle(createApp());
+/** The API Lambda: every page and API route but the reference (see ./reference-lambda.ts). */
+export const handler = handle(appShell(settings(), mountService));
