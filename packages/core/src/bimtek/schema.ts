@@ -111,7 +111,7 @@ const Quotas = v.pipe(
   v.check((quotas) => Object.keys(quotas).length <= 100, "Kuota maksimal untuk 100 kecamatan."),
 );
 
-const SessionForm = v.object({
+export const SessionForm = v.object({
   level: v.picklist(BIMTEK_LEVELS, "Tingkat Bimtek harus dasar atau lanjutan."),
   title: textOnly("Judul", personText("Judul", { min: 3, max: 200, lines: "single" })),
   regionCode: v.pipe(
@@ -129,7 +129,7 @@ const SessionForm = v.object({
 });
 
 /** A reschedule names new times (and may move the venue); everything else stays. */
-const RescheduleForm = v.object({
+export const RescheduleForm = v.object({
   startsAt: timestamp("Waktu mulai"),
   endsAt: timestamp("Waktu selesai"),
   enrolmentClosesAt: v.optional(timestamp("Batas pendaftaran")),

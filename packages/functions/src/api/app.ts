@@ -12,6 +12,7 @@ import { certificates } from "./certificates";
 import { devMail } from "./dev-mail";
 import { health } from "./health";
 import { tooLargePage, wantsPage } from "./pages";
+import { openApi } from "./openapi/routes";
 import { problemResponse, toProblem } from "./problem";
 import { regions } from "./regions";
 import { registrations } from "./registrations";
@@ -41,6 +42,8 @@ export function createApp(config: Settings = settings()): Hono {
   app.route("/assets", assets);
   app.route("/", publicForms);
   app.route("/health", health);
+  // The API reference: /openapi.json and /docs.
+  app.route("/", openApi);
   app.route("/v1/regions", regions);
   app.route("/v1/registrations", registrations);
   app.route("/v1/cases", cases);

@@ -181,7 +181,7 @@ export const bimtekAttendance = new Hono()
     }
   });
 
-const AttendanceBody = v.object({
+export const AttendanceBody = v.object({
   records: v.pipe(
     v.array(
       v.object({

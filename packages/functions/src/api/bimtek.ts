@@ -146,7 +146,7 @@ async function enrolmentPage(c: Context, e: Enrolment, notice?: string, status: 
   );
 }
 
-const ListQuery = v.object({
+export const ListQuery = v.object({
   regionCode: v.pipe(
     v.string("Kode wilayah wajib diisi."),
     v.transform((code) => normalizeRegionCode(code) ?? ""),

@@ -92,7 +92,7 @@ const validCase = validParams({ id: CaseId }, () => {
   throw notFound();
 });
 
-const NoteForm = v.object({ note: personText("Catatan", { min: 1, max: 2000, lines: "multi" }) });
+export const NoteForm = v.object({ note: personText("Catatan", { min: 1, max: 2000, lines: "multi" }) });
 
 async function scopedCase(staff: Staff, id: string): Promise<Case> {
   const found = await getCase(id);

@@ -7,7 +7,7 @@ import * as v from "valibot";
 import { readBody } from "./body";
 import type { StaffEnv } from "./staff-auth";
 
-const DataRequestForm = v.object({
+export const DataRequestForm = v.object({
   // Only its keyed hash is looked up; the NIK itself is never stored, logged or echoed back.
   nik: v.pipe(v.string("NIK wajib diisi."), v.regex(/^\d{16}$/, "NIK harus terdiri dari 16 digit angka.")),
   kind: v.picklist(

@@ -67,7 +67,7 @@ async function scopedRegistration(staff: Staff, id: string): Promise<Registratio
   return registration;
 }
 
-const TrainingCompletionForm = v.object({
+export const TrainingCompletionForm = v.object({
   completedAt: v.optional(calendarDate("Tanggal selesai harus tanggal yang ada, berformat TTTT-BB-HH.")),
   note: v.optional(personText("Catatan", { min: 0, max: 500, lines: "multi" })),
 });
@@ -77,7 +77,7 @@ const TrainingCompletionForm = v.object({
  * (its fallback — the approver of that level — then acts). The body names them `people`; the
  * approvers' first name for it, `approvers`, is still read.
  */
-function directoryForm(duty: Duty, field: "people" | "approvers") {
+export function directoryForm(duty: Duty, field: "people" | "approvers") {
   const list = v.pipe(
     v.array(Approver, "Daftar petugas wajib diisi."),
     v.minLength(duty === "approver" ? 1 : 0, "Isi minimal satu penyetuju."),

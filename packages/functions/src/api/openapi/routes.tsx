@@ -1,0 +1,34 @@
+import { AppError } from "@sigap/core/error";
+import { Hono } from "hono";
+
+/**
+ * `GET /openapi.json` (the OpenAPI 3.1 document) and `GET /docs` (a reference rendered on the server
+ * from it, one page per operation: no script, no CDN). The document and its schema converter load on the first
+ * request, not at cold start.
+ */
+export const openApi = new Hono()
+  .get("/openapi.json", async (c) => {
+    const { openApiDocument } = await import("./document");
+    c.header("Cache-Control", "public, max-age=300");
+    return c.json(openApiDocument());
+  })
+  .get("/docs", async (c) => {
+    const [{ openApiDocument }, { ReferenceIndex }] = await Promise.all([
+      import("./document"),
+      import("./docs"),
+    ]);
+    c.header("Cache-Control", "public, max-age=300");
+    return c.html(<ReferenceIndex document={openApiDocument()} />);
+  })
+  .get("/docs/:operationId", async (c) => {
+    const [{ openApiDocument }, { findOperation, OperationPage }] = await Promise.all([
+      import("./document"),
+      import("./docs"),
+    ]);
+    const found = findOperation(openApiDocument(), c.req.param("operationId"));
+    if (!found) {
+      throw new AppError("not-found", "Endpoint tidak ditemukan", "Lihat daftar endpoint di /docs.");
+    }
+    c.header("Cache-Control", "public, max-age=300");
+    return c.html(<OperationPage {...found} />);
+  });
