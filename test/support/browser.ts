@@ -131,6 +131,8 @@ export interface PageRecord {
   foreign: string[];
   /** Console errors, uncaught exceptions, CSP violations. */
   errors: string[];
+  /** The HTTP status the current document was answered with (after redirects). */
+  status: number;
 }
 
 const records = new WeakMap<Page, PageRecord>();
@@ -182,7 +184,7 @@ async function openContext(browser: Browser, origin: string, js: boolean): Promi
 }
 
 function track(page: Page, origin: string, js: boolean): PageRecord {
-  const record: PageRecord = { js, all: [], current: [], foreign: [], errors: [] };
+  const record: PageRecord = { js, all: [], current: [], foreign: [], errors: [], status: 0 };
   const entries = new Map<Request, RecordedRequest>();
   const documents = new Set<string>();
   page.on("request", (request) => {
@@ -197,6 +199,11 @@ function track(page: Page, origin: string, js: boolean): PageRecord {
       documents.add(url);
     }
     record.current.push(entry);
+  });
+  page.on("response", (response) => {
+    const request = response.request();
+    if (request.isNavigationRequest() && request.frame() === page.mainFrame())
+      record.status = response.status();
   });
   page.on("requestfinished", async (request) => {
     const entry = entries.get(request);
@@ -396,6 +403,11 @@ export async function expectLight(page: Page): Promise<number> {
     fail(`${bytes} bytes transferred for ${page.url()}, over ${PAGE_BUDGET_BYTES}`, detail);
   }
   return bytes;
+}
+
+/** The HTTP status of the page's current document (the last answer, after any redirect). */
+export function documentStatus(page: Page): number {
+  return recordOf(page).status;
 }
 
 /** No request so far went to another host. */
