@@ -53,12 +53,12 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px;bord
 .region-selects .field{margin:0 0 12px}
 .cards li>a{font-weight:bold;font-size:19px}
 .timeline{padding-left:20px}.timeline li{margin:0 0 8px}.when{display:block;color:#4a4a4a;font-size:15px}
-/* API reference (/docs, H4): code blocks scroll inside the column, never the page. */
+/* API reference (/docs, H4): long paths and JSON examples wrap inside the column: no sideways scrolling at 360 px. */
 .api-reference code{font:15px/1.4 ui-monospace,Menlo,Consolas,monospace;overflow-wrap:anywhere}
-.api-reference pre.example{background:#f6f6f6;border:1px solid #8a8a8a;border-radius:6px;padding:10px;overflow-x:auto;max-width:100%}
-.api-reference pre.example code{overflow-wrap:normal;white-space:pre}
+.api-reference li,.api-reference p{overflow-wrap:anywhere}.api-reference .items{padding-left:20px}.api-reference .items li{margin:0 0 8px}
+.api-reference pre.example{background:#f6f6f6;border:1px solid #8a8a8a;border-radius:6px;padding:10px;white-space:pre-wrap}
+.api-reference pre.example code{overflow-wrap:anywhere}
 .api-reference .operation{border-top:2px solid #8a8a8a;padding:8px 0 0;margin:0 0 24px}
 .api-reference .method{display:inline-block;background:#0b6e4f;color:#fff;border-radius:4px;padding:0 6px;font-size:15px}
-.api-reference .operation h1{font-size:20px;overflow-wrap:anywhere}.api-reference .operation h2{font-size:18px;margin:16px 0 4px}
-.api-reference caption{text-align:left;font-weight:bold;padding:4px 0}
+.api-reference .operation h1{font-size:20px;overflow-wrap:anywhere}.api-reference h1 code{font-size:inherit}.api-reference .operation h2{font-size:18px;margin:16px 0 4px}
 `;

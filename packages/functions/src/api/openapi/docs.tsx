@@ -1,4 +1,4 @@
-import type { Child, FC } from "hono/jsx";
+import type { FC } from "hono/jsx";
 import { Page } from "../../web/layout";
 import type { Schema } from "./json-schema";
 
@@ -79,22 +79,6 @@ const Example: FC<{ value: unknown }> = ({ value }) => (
   </pre>
 );
 
-const Table: FC<{ caption: string; head: string[]; children: Child }> = ({ caption, head, children }) => (
-  <div class="table-wrap">
-    <table>
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          {head.map((h) => (
-            <th scope="col">{h}</th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>{children}</tbody>
-    </table>
-  </div>
-);
-
 /** A request body's schema, by its name among the document's schemas. */
 const resolved = (doc: Document, schema: Schema | undefined): Schema | undefined =>
   typeof schema?.$ref === "string" ? doc.components.schemas[schema.$ref.split("/").pop() ?? ""] : schema;
@@ -122,15 +106,14 @@ const OperationSection: FC<{ doc: Document; method: string; path: string; op: Do
         </p>
       ) : null}
       {op.parameters?.length ? (
-        <Table caption="Parameter" head={["Nama", "Di", "Keterangan"]}>
-          {op.parameters.map((p) => (
-            <tr>
-              <td>
-                <code>{p.name}</code>
-                {p.required ? " (wajib)" : ""}
-              </td>
-              <td>{p.in}</td>
-              <td>
+        <>
+          <h2>Parameter</h2>
+          <ul class="items">
+            {op.parameters.map((p) => (
+              <li>
+                <code>{p.name}</code>{" "}
+                <span class="note">({[p.in, p.required ? "wajib" : ""].filter(Boolean).join(", ")})</span>
+                <br />
                 <Prose text={p.description ?? ""} /> <span class="note">{schemaSummary(p.schema)}</span>
                 {p.example !== undefined ? (
                   <>
@@ -138,27 +121,24 @@ const OperationSection: FC<{ doc: Document; method: string; path: string; op: Do
                     Contoh: <code>{String(p.example)}</code>
                   </>
                 ) : null}
-              </td>
-            </tr>
-          ))}
-        </Table>
+              </li>
+            ))}
+          </ul>
+        </>
       ) : null}
       {body ? (
         <>
           <h2>Isi permintaan</h2>
           <p class="note">{Object.keys(body).join(" atau ")}</p>
           {fields.length ? (
-            <Table caption="Field" head={["Field", "Aturan"]}>
+            <ul class="items">
               {fields.map((f) => (
-                <tr>
-                  <td>
-                    <code>{f.name}</code>
-                    {f.required ? " (wajib)" : ""}
-                  </td>
-                  <td>{f.rule}</td>
-                </tr>
+                <li>
+                  <code>{f.name}</code>
+                  {f.required ? <span class="note"> (wajib)</span> : null}: {f.rule}
+                </li>
               ))}
-            </Table>
+            </ul>
           ) : null}
           {bodyMedia?.example !== undefined ? <Example value={bodyMedia.example} /> : null}
         </>
