@@ -183,7 +183,15 @@ describe("/lapor in a browser", { timeout: 180_000 }, () => {
         expect(await submit(page, page.getByRole("button", { name: "Cari desa" }))).toBe(200);
         await page.getByLabel(/Desa Cikajang, Kecamatan Cikajang/).check();
       }
-      expect(await submit(page, sendButton(page, "Kirim laporan"))).toBe(200);
+      if (js) {
+        expect(await submit(page, sendButton(page, "Kirim laporan"))).toBe(200);
+      } else {
+        // Enter in a field sends the report (the form's first submit button), not a village search.
+        const answered = page.waitForResponse((r) => r.request().isNavigationRequest());
+        await page.getByLabel("Nama Anda").press("Enter");
+        expect((await answered).status()).toBe(200);
+        await page.waitForLoadState("load");
+      }
       expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Laporan diterima");
       await checkPage(page, js ? "lapor-diterima-js" : "lapor-diterima");
       await followStatusLink(
@@ -195,6 +203,18 @@ describe("/lapor in a browser", { timeout: 180_000 }, () => {
       expect(await page.locator("main").textContent()).toContain("Lanjut Usia Terlantar");
     });
   }
+});
+
+describe("the region picker", { timeout: 180_000 }, () => {
+  it("keeps the village search when the region list cannot be fetched, even with JavaScript", async () => {
+    const page = await browser.openPage("/lapor", { js: true });
+    await page.route("**/v1/regions**", (route) => route.abort("failed"));
+    await page.reload();
+    await page.getByLabel("Cari nama desa/kelurahan").fill("cikajang");
+    expect(await submit(page, page.getByRole("button", { name: "Cari desa" }))).toBe(200);
+    await expect.poll(() => focusedElement(page)).toMatchObject({ id: "villageCode", type: "radio" });
+    expect(await page.getByLabel("Provinsi", { exact: true }).isVisible()).toBe(false);
+  });
 });
 
 describe("/status in a browser", { timeout: 180_000 }, () => {
