@@ -68,7 +68,7 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
  * still writing: unpacking is serialised by a lock directory (mkdir is atomic).
  */
 async function chromiumExecutable(): Promise<string> {
-  // WebGL is not needed: skips unpacking SwiftShader and disables WebGL.
+  // WebGL is not needed: launched with --disable-webgl.
   chromium.setGraphicsMode = false;
   const lock = join(tmpdir(), "sigap-chromium-unpack.lock");
   const deadline = Date.now() + 120_000;
@@ -101,11 +101,13 @@ export async function launchChromium(): Promise<Browser> {
     executablePath = await chromiumExecutable();
     return await playwright.launch({ executablePath, args: browserArgs(), headless: true, timeout: 60_000 });
   } catch (error) {
+    // The advice first: Playwright's own message carries a long launch log.
+    const reason = (error as Error).message.split("\n")[0];
     throw new Error(
-      `Chromium could not start (${executablePath || "not unpacked"}): ${(error as Error).message}\n` +
-        "The browser tests use the Chromium shipped by the npm package @sparticuz/chromium, unpacked to " +
-        `${tmpdir()}/chromium on first use. Check that \`npm ci\` installed it, and if an earlier run was ` +
-        `interrupted while unpacking, delete ${tmpdir()}/chromium and ${tmpdir()}/fonts and run again.`,
+      `Chromium could not start (${executablePath || "not unpacked"}). The browser tests use the ` +
+        "Chromium shipped by the npm package @sparticuz/chromium, unpacked on first use to " +
+        `${tmpdir()}/chromium: check that \`npm ci\` installed it, and if an earlier run was interrupted ` +
+        `while unpacking, delete ${tmpdir()}/chromium and ${tmpdir()}/fonts and run again. Cause: ${reason}`,
       { cause: error },
     );
   }
