@@ -176,7 +176,9 @@ describe("the landing page", () => {
   for (const js of [false, true]) {
     it(`links only pages that pass every check (JavaScript ${js ? "on" : "off"})`, async () => {
       const home = await browser.openPage("/", { js });
-      await checkPage(home, "beranda");
+      const homeBytes = await checkPage(home, "beranda");
+      if (process.env.SCREENSHOTS === "1")
+        console.info(`/ (JavaScript ${js ? "on" : "off"}): ${homeBytes} bytes`);
       const links = await landingLinks();
       // The forms, the lookups, Bimtek, the certificate check and the API reference at least.
       for (const path of ["/daftar", "/lapor", "/bimtek", "/status", "/lacak", "/sertifikat", "/docs"]) {
@@ -192,7 +194,10 @@ describe("the landing page", () => {
           continue;
         }
         expect(await page.locator("h1").count(), `${path} has one heading`).toBe(1);
-        await checkPage(page, path.slice(1).replace(/[^a-z0-9]+/g, "-") || "beranda");
+        const bytes = await checkPage(page, path.slice(1).replace(/[^a-z0-9]+/g, "-") || "beranda");
+        // The screenshot run (npm run screenshots) also lists what each page weighs.
+        if (process.env.SCREENSHOTS === "1")
+          console.info(`${path} (JavaScript ${js ? "on" : "off"}): ${bytes} bytes`);
       }
     });
   }
