@@ -3,6 +3,7 @@ import { AppError } from "@sigap/core/error";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { assets } from "../web/assets";
+import { bimtekPages } from "../web/bimtek-pages";
 import { publicForms } from "../web/public-forms";
 import { actions } from "./actions";
 import { bimtek } from "./bimtek";
@@ -41,6 +42,8 @@ export function createApp(config: Settings = settings()): Hono {
   );
   app.route("/assets", assets);
   app.route("/", publicForms);
+  // The Bimtek pages for people: /bimtek, /bimtek/:id, /sertifikat.
+  app.route("/", bimtekPages);
   app.route("/health", health);
   // The API reference: /openapi.json and /docs.
   app.route("/", openApi);

@@ -1,7 +1,5 @@
-import { renderToString } from "@sigap/core/html/render";
 import type { Context } from "hono";
-import { raw } from "hono/html";
-import { Facts, Page } from "../web/layout";
+import { Page } from "../web/layout";
 
 /** A link whose id or code is unknown, malformed or wrong: one answer for all, revealing nothing. */
 export function unknownLinkPage(c: Context) {
@@ -29,29 +27,4 @@ export function tooLargePage(c: Context) {
     </Page>,
     413,
   );
-}
-
-/*
- * Transitional, for api/bimtek.ts only until its participant page moves onto JSX (issue 9, H3):
- * then delete everything below. New pages use web/layout (Page, Facts), which escapes by itself.
- */
-
-/** @deprecated Hand-written escaping; JSX escapes every value. Only api/bimtek.ts still uses it. */
-export function escapeHtml(value: string): string {
-  return value
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
-}
-
-/** @deprecated `body` is markup its caller escaped with `escapeHtml`; use web/layout `Page`. */
-export function page(title: string, body: string): string {
-  return renderToString(<Page title={title}>{raw(body)}</Page>);
-}
-
-/** @deprecated Use web/layout `Facts`. */
-export function facts(items: Array<{ label: string; value: string }>): string {
-  return renderToString(<Facts items={items} />);
 }

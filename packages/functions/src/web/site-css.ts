@@ -61,4 +61,7 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px;bord
 .api-reference .operation{border-top:2px solid #8a8a8a;padding:8px 0 0;margin:0 0 24px}
 .api-reference .method{display:inline-block;background:#0b6e4f;color:#fff;border-radius:4px;padding:0 6px;font-size:15px}
 .api-reference .operation h1{font-size:20px;overflow-wrap:anywhere}.api-reference h1 code{font-size:inherit}.api-reference .operation h2{font-size:18px;margin:16px 0 4px}
+/* H3 Bimtek pages: session cards */
+.cards h3{margin:0 0 8px;font-size:19px;line-height:1.3}
+.back{margin:0 0 8px}
 `;

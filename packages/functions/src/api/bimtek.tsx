@@ -19,10 +19,13 @@ import { formatLocalTime } from "@sigap/core/time";
 import { parseOrThrow } from "@sigap/core/validation/parse";
 import type { Context as LambdaContext } from "aws-lambda";
 import { type Context, Hono } from "hono";
+import type { FC } from "hono/jsx";
 import * as v from "valibot";
+import { ChoiceField } from "../web/fields";
+import { Facts, Page } from "../web/layout";
 import { readBody } from "./body";
 import { idempotencyKey, idempotent } from "./idempotency";
-import { escapeHtml, facts, page, unknownLinkPage } from "./pages";
+import { unknownLinkPage, wantsPage } from "./pages";
 import { EnrollmentId, LinkCode, SessionId, validParams } from "./params";
 
 /**
@@ -51,14 +54,18 @@ export const publicSession = (s: BimtekSession) => ({
   speakers: s.speakers.map((speaker) => ({ name: speaker.name })),
 });
 
-interface Enrolled {
+export interface Enrolled {
   enrollmentId: string;
   status: Enrolment["status"];
   position: number | null;
 }
 
 /** What the idempotency record keeps: no link code (it is derived on the way out). */
-async function enrolOperation(body: { sessionId: string; registrationId: string; receiptCode: string }) {
+export async function enrolOperation(body: {
+  sessionId: string;
+  registrationId: string;
+  receiptCode: string;
+}) {
   const { enrolment, position, offered } = await enrol(body);
   await startOffers(offered ?? []);
   return {
@@ -67,7 +74,7 @@ async function enrolOperation(body: { sessionId: string; registrationId: string;
     position: position ?? null,
   } satisfies Enrolled;
 }
-const enrolOnce = idempotent("bimtek-enrolments", enrolOperation);
+export const enrolOnce = idempotent("bimtek-enrolments", enrolOperation);
 
 const wantsJson = (c: Context) => (c.req.header("Accept") ?? "").includes("application/json");
 const isForm = (c: Context) =>
@@ -87,11 +94,69 @@ function offerOpen(e: Enrolment): boolean {
   return e.status === "offered" && e.offerExpiresAt !== undefined && nowIso() < e.offerExpiresAt;
 }
 
+/**
+ * A link of ours as a path on this site: links carry the public base URL (for emails), but a page
+ * links and posts to its own origin (CSP `form-action 'self'`, and a local port differs from it).
+ */
+export function sitePath(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.pathname}${parsed.search}`;
+}
+
+const EnrolmentView: FC<{
+  rows: Array<{ label: string; value: string }>;
+  notice: string | undefined;
+  offerAction: string | undefined;
+  cancelAction: string | undefined;
+  certificate: string | undefined;
+}> = ({ rows, notice, offerAction, cancelAction, certificate }) => (
+  <Page title="Pendaftaran Bimtek">
+    <h1>Pendaftaran Bimtek Anda</h1>
+    {notice ? (
+      <p class="gone" role="status">
+        {notice}
+      </p>
+    ) : null}
+    <Facts items={rows} />
+    {certificate ? (
+      <p>
+        <a href={certificate}>Lihat sertifikat Bimtek Anda</a>
+      </p>
+    ) : null}
+    {offerAction ? (
+      <form method="post" action={offerAction}>
+        <ChoiceField
+          name="decision"
+          legend="Kursi tersedia untuk Anda"
+          required
+          choices={[
+            { value: "accept", label: "Terima kursi" },
+            { value: "decline", label: "Tolak kursi" },
+          ]}
+        />
+        <p>
+          <button type="submit">Kirim jawaban</button>
+        </p>
+      </form>
+    ) : null}
+    {cancelAction ? (
+      <form method="post" action={cancelAction}>
+        <p class="note">
+          Berhalangan hadir? Batalkan pendaftaran agar kursi dapat ditawarkan kepada peserta lain.
+        </p>
+        <p>
+          <button type="submit">Batalkan pendaftaran</button>
+        </p>
+      </form>
+    ) : null}
+  </Page>
+);
+
 /** The participant's page: status, session, position, and the forms that apply. */
 async function enrolmentPage(c: Context, e: Enrolment, notice?: string, status: 200 | 409 | 410 = 200) {
   const session = await getSession(e.sessionId);
   const position = await waitingPosition(e);
-  const action = (what: string) => `${enrolmentUrl(e.id).replace("?", `/${what}?`)}`;
+  const action = (what: string) => sitePath(enrolmentUrl(e.id).replace("?", `/${what}?`));
   // A refusal asked for as JSON is a problem document, like every other refusal of the API.
   if (wantsJson(c) && status !== 200) {
     throw status === 410
@@ -124,24 +189,16 @@ async function enrolmentPage(c: Context, e: Enrolment, notice?: string, status: 
       : []),
     ...(session ? sessionFacts(session) : []),
   ];
-  const offerForm = offerOpen(e)
-    ? `<form method="post" action="${escapeHtml(action("offer"))}"><fieldset><legend>Kursi tersedia untuk Anda</legend>
-<label><input type="radio" name="decision" value="accept" required> Terima kursi</label>
-<label><input type="radio" name="decision" value="decline"> Tolak kursi</label></fieldset>
-<p><button type="submit">Kirim jawaban</button></p></form>`
-    : "";
-  const certificateLink = certificate
-    ? `<p><a href="${escapeHtml(certificate)}">Lihat sertifikat Bimtek Anda</a></p>`
-    : "";
-  const cancelForm = ["confirmed", "waitlisted", "offered"].includes(e.status)
-    ? `<form method="post" action="${escapeHtml(action("cancellation"))}"><p class="note">Berhalangan hadir? Batalkan pendaftaran agar kursi dapat ditawarkan kepada peserta lain.</p>
-<p><button type="submit">Batalkan pendaftaran</button></p></form>`
-    : "";
   return c.html(
-    page(
-      "Pendaftaran Bimtek",
-      `<h1>Pendaftaran Bimtek Anda</h1>${notice ? `<p class="gone">${escapeHtml(notice)}</p>` : ""}${facts(rows)}${certificateLink}${offerForm}${cancelForm}`,
-    ),
+    <EnrolmentView
+      rows={rows}
+      notice={notice}
+      offerAction={offerOpen(e) ? action("offer") : undefined}
+      cancelAction={
+        ["confirmed", "waitlisted", "offered"].includes(e.status) ? action("cancellation") : undefined
+      }
+      certificate={certificate ? sitePath(certificate) : undefined}
+    />,
     status,
   );
 }
@@ -161,6 +218,11 @@ export const ListQuery = v.object({
 
 export const bimtek = new Hono()
   .get("/", async (c) => {
+    // A browser following an email's "sessions still open" link gets the page, not JSON.
+    if (wantsPage(c)) {
+      const region = c.req.query("regionCode");
+      return c.redirect(region ? `/bimtek?wilayah=${encodeURIComponent(region)}` : "/bimtek", 303);
+    }
     const query = parseOrThrow(ListQuery, {
       regionCode: c.req.query("regionCode"),
       ...(c.req.query("level") !== undefined ? { level: c.req.query("level") } : {}),
