@@ -10,6 +10,8 @@ export const openApi = new Hono()
   .get("/openapi.json", async (c) => {
     const { openApiDocument } = await import("./document");
     c.header("Cache-Control", "public, max-age=300");
+    // Public and read-only: API tools in a browser on another origin may load it.
+    c.header("Access-Control-Allow-Origin", "*");
     return c.json(openApiDocument());
   })
   .get("/docs", async (c) => {
