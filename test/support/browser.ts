@@ -11,7 +11,7 @@
  *     await checkPage(page, "daftar"); // accessible, light, local, fits 360 px, screenshot
  *   });
  */
-import { mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -472,11 +472,12 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   if (process.env.SCREENSHOTS !== "1") return;
   if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`Screenshot name "${name}": lowercase, digits and - only`);
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({
-    path: join(SCREENSHOT_DIR, `${name}.png`),
-    fullPage: true,
-    animations: "disabled",
-  });
+  const png = await page.screenshot({ fullPage: true, animations: "disabled" });
+  // Written whole, then renamed: two test files photographing one page never leave a torn file.
+  const target = join(SCREENSHOT_DIR, `${name}.png`);
+  const partial = `${target}.${process.pid}.partial`;
+  writeFileSync(partial, png);
+  renameSync(partial, target);
 }
 
 /**
