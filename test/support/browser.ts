@@ -135,6 +135,8 @@ export interface PageRecord {
   errors: string[];
   /** The HTTP status the current document was answered with (after redirects). */
   status: number;
+  /** Sizes of finished requests still being read from the browser. */
+  measuring: Set<Promise<void>>;
 }
 
 const records = new WeakMap<Page, PageRecord>();
@@ -186,7 +188,15 @@ async function openContext(browser: Browser, origin: string, js: boolean): Promi
 }
 
 function track(page: Page, origin: string, js: boolean): PageRecord {
-  const record: PageRecord = { js, all: [], current: [], foreign: [], errors: [], status: 0 };
+  const record: PageRecord = {
+    js,
+    all: [],
+    current: [],
+    foreign: [],
+    errors: [],
+    status: 0,
+    measuring: new Set(),
+  };
   const entries = new Map<Request, RecordedRequest>();
   const documents = new Set<string>();
   page.on("request", (request) => {
@@ -207,11 +217,17 @@ function track(page: Page, origin: string, js: boolean): PageRecord {
     if (request.isNavigationRequest() && request.frame() === page.mainFrame())
       record.status = response.status();
   });
-  page.on("requestfinished", async (request) => {
+  page.on("requestfinished", (request) => {
     const entry = entries.get(request);
     if (!entry) return;
-    const sizes = await request.sizes().catch(() => undefined);
-    if (sizes) entry.bytes = sizes.responseHeadersSize + sizes.responseBodySize;
+    const measured = request
+      .sizes()
+      .then((sizes) => {
+        entry.bytes = sizes.responseHeadersSize + sizes.responseBodySize;
+      })
+      .catch(() => undefined)
+      .finally(() => record.measuring.delete(measured));
+    record.measuring.add(measured);
   });
   page.on("console", (message) => {
     if (message.type() !== "error") return;
@@ -393,7 +409,8 @@ async function runAxe(page: Page): Promise<AxeViolation[]> {
  */
 export async function transferredBytes(page: Page): Promise<number> {
   await page.waitForLoadState("networkidle");
-  const { current } = recordOf(page);
+  const { current, measuring } = recordOf(page);
+  await Promise.all([...measuring]);
   return current.reduce((sum, r) => sum + r.bytes, 0);
 }
 
