@@ -26,6 +26,7 @@ import {
   expectNoHorizontalScroll,
   focusedElement,
   openTrackedPage,
+  requestsOf,
   transferredBytes,
   useBrowser,
 } from "../support/browser";
@@ -99,6 +100,8 @@ describe("the village head's decision page, from the email link", () => {
       await Promise.all([page.waitForURL(browser.origin + link), page.getByRole("button").click()]);
       expect(await page.locator("h1").innerText()).toBe("Terima kasih, keputusan Anda tercatat");
       await checkPage(page, "keputusan-desa-tercatat");
+      // One POST for each click: the refused one and this one.
+      expect(requestsOf(page).filter((r) => r.method === "POST")).toHaveLength(2);
       const action = await getAction(link.split("/").at(-1) ?? "");
       expect(action).toMatchObject({ status: "used", decision: "recommend" });
 

@@ -114,7 +114,7 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /** One request the browser made, with what it cost on the wire once it finished. */
-interface RecordedRequest {
+export interface RecordedRequest {
   url: string;
   method: string;
   /** Response headers + body as received (0 while unfinished or when it failed). */
@@ -422,6 +422,11 @@ export async function expectLight(page: Page): Promise<number> {
     fail(`${bytes} bytes transferred for ${page.url()}, over ${PAGE_BUDGET_BYTES}`, detail);
   }
   return bytes;
+}
+
+/** Every request the page made so far, in order (e.g. to count the POSTs a double click sent). */
+export function requestsOf(page: Page): ReadonlyArray<Readonly<RecordedRequest>> {
+  return recordOf(page).all;
 }
 
 /** The HTTP status of the page's current document (the last answer, after any redirect). */
