@@ -5,10 +5,10 @@
  * once, and the certificate check. Every page: accessible (WCAG 2.1 AA), under 50 KB, no other host.
  */
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { listEnrolments } from "@sigap/core/bimtek/enrolment";
+import { enrol, getEnrolment, listEnrolments } from "@sigap/core/bimtek/enrolment";
 import { bimtekKeys } from "@sigap/core/bimtek/keys";
-import { certificateCode, certificateCodeHash } from "@sigap/core/bimtek/links";
-import type { BimtekSession } from "@sigap/core/bimtek/model";
+import { certificateCode, certificateCodeHash, enrolmentUrl } from "@sigap/core/bimtek/links";
+import type { BimtekSession, Enrolment } from "@sigap/core/bimtek/model";
 import { createSession } from "@sigap/core/bimtek/sessions";
 import { db } from "@sigap/core/db/client";
 import { validRegistration } from "@sigap/core/registration/fixtures";
@@ -221,5 +221,42 @@ describe("a double click on Daftar with JavaScript on", () => {
     expect(await enrolmentsOf(person)).toHaveLength(1);
     // The forms script sent it once (without script the form key replays the first answer instead).
     expect(posts).toHaveLength(1);
+  });
+});
+
+describe("the participant's page (from the emails' link) with JavaScript off", () => {
+  it("cancels a seat, and the first on the waiting list accepts the seat offered", async () => {
+    const small = await createSession(GARUT_OFFICER, {
+      level: "dasar",
+      regionCode: "32.05",
+      title: "Bimtek Dasar PSM Garut Kelas Kecil",
+      venue: "Aula Kecamatan Garut Kota",
+      startsAt: new Date(Date.now() + 30 * DAY).toISOString(),
+      endsAt: new Date(Date.now() + 31 * DAY).toISOString(),
+      capacity: 1,
+    });
+    const [seated, waiting] = [await candidate(), await candidate()];
+    const enrolled = [];
+    for (const p of [seated, waiting]) {
+      enrolled.push(
+        (await enrol({ sessionId: small.id, registrationId: p.id, receiptCode: p.receiptCode })).enrolment,
+      );
+    }
+    const [first, second] = enrolled as [Enrolment, Enrolment];
+    expect([first.status, second.status]).toEqual(["confirmed", "waitlisted"]);
+
+    const page = await browser.openPage(browser.local(enrolmentUrl(first.id)), { js: false });
+    expect(await follow(page, button(page, "Batalkan pendaftaran"))).toBe(200);
+    await expect(page.getByText("Pendaftaran Anda sudah dibatalkan.").isVisible()).resolves.toBe(true);
+    await expect(page.getByText("Dibatalkan oleh peserta").isVisible()).resolves.toBe(true);
+    expect((await getEnrolment(first.id))?.status).toBe("cancelled");
+    await expect.poll(async () => (await getEnrolment(second.id))?.status).toBe("offered");
+
+    const offer = await browser.openPage(browser.local(enrolmentUrl(second.id)), { js: false });
+    await checkPage(offer, "bimtek-tawaran");
+    await offer.getByLabel("Terima kursi").check();
+    expect(await follow(offer, button(offer, "Kirim jawaban"))).toBe(200);
+    await expect(offer.getByText("Anda menerima kursi ini").isVisible()).resolves.toBe(true);
+    await expect.poll(async () => (await getEnrolment(second.id))?.status).toBe("confirmed");
   });
 });
