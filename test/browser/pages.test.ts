@@ -18,6 +18,7 @@ import { tableName } from "@sigap/core/resources";
 import { describe, expect, it } from "vitest";
 import {
   checkPage,
+  documentStatus,
   expectAccessible,
   expectLight,
   expectLocalOnly,
@@ -25,6 +26,7 @@ import {
   expectNoHorizontalScroll,
   focusedElement,
   openTrackedPage,
+  requestsOf,
   transferredBytes,
   useBrowser,
 } from "../support/browser";
@@ -98,6 +100,8 @@ describe("the village head's decision page, from the email link", () => {
       await Promise.all([page.waitForURL(browser.origin + link), page.getByRole("button").click()]);
       expect(await page.locator("h1").innerText()).toBe("Terima kasih, keputusan Anda tercatat");
       await checkPage(page, "keputusan-desa-tercatat");
+      // One POST for each click: the refused one and this one.
+      expect(requestsOf(page).filter((r) => r.method === "POST")).toHaveLength(2);
       const action = await getAction(link.split("/").at(-1) ?? "");
       expect(action).toMatchObject({ status: "used", decision: "recommend" });
 
@@ -138,7 +142,7 @@ describe("the certificate verification page", () => {
       expect(await page.locator("h1").innerText()).toContain("sah");
       expect(await page.locator("main").innerText()).toContain(certificate.number);
       expect(await page.locator("main").innerText()).toContain(certificate.nameMasked);
-      await checkPage(page, "sertifikat");
+      await checkPage(page, "sertifikat-sah");
     }
     const unknown = await browser.openPage(`/v1/certificates/${"B".repeat(22)}`, { js: false });
     expect(await unknown.locator("h1").innerText()).toBe("Sertifikat tidak ditemukan");
@@ -155,6 +159,51 @@ describe("the unknown-link page", () => {
       await checkPage(page, "tautan-tidak-dikenal");
     }
   });
+});
+
+describe("the landing page", () => {
+  /** Every distinct link on `/`, fragments aside. */
+  async function landingLinks(): Promise<string[]> {
+    const page = await browser.openPage("/", { js: false });
+    const hrefs = await page
+      .locator("a[href]")
+      .evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+    const urls = hrefs
+      .filter((h): h is string => !!h && !h.startsWith("#"))
+      .map((h) => new URL(h, page.url()));
+    // Everything it links is on this site: following a link never asks another host.
+    expect(urls.filter((u) => u.origin !== browser.origin).map(String)).toEqual([]);
+    return [...new Set(urls.map((u) => `${u.pathname}${u.search}`))];
+  }
+
+  for (const js of [false, true]) {
+    it(`links only pages that pass every check (JavaScript ${js ? "on" : "off"})`, async () => {
+      const home = await browser.openPage("/", { js });
+      const homeBytes = await checkPage(home, "beranda");
+      if (process.env.SCREENSHOTS === "1")
+        console.info(`/ (JavaScript ${js ? "on" : "off"}): ${homeBytes} bytes`);
+      const links = await landingLinks();
+      // The forms, the lookups, Bimtek, the certificate check and the API reference at least.
+      for (const path of ["/daftar", "/lapor", "/bimtek", "/status", "/lacak", "/sertifikat", "/docs"]) {
+        expect(links).toContain(path);
+      }
+      for (const path of links) {
+        const page = await browser.openPage(path, { js });
+        expect(documentStatus(page), path).toBe(200);
+        const type = (await page.evaluate("document.contentType")) as string;
+        expect(`${path} ${type}`).toMatch(/ (text\/html|application\/json)$/);
+        if (type !== "text/html") {
+          // The machine-readable document (openapi.json) is for programs, not a page to check.
+          continue;
+        }
+        expect(await page.locator("h1").count(), `${path} has one heading`).toBe(1);
+        const bytes = await checkPage(page, path.slice(1).replace(/[^a-z0-9]+/g, "-") || "beranda");
+        // The screenshot run (npm run screenshots) also lists what each page weighs.
+        if (process.env.SCREENSHOTS === "1")
+          console.info(`${path} (JavaScript ${js ? "on" : "off"}): ${bytes} bytes`);
+      }
+    });
+  }
 });
 
 describe("the checks themselves", () => {

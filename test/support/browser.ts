@@ -11,7 +11,7 @@
  *     await checkPage(page, "daftar"); // accessible, light, local, fits 360 px, screenshot
  *   });
  */
-import { mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -68,7 +68,7 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
  * still writing: unpacking is serialised by a lock directory (mkdir is atomic).
  */
 async function chromiumExecutable(): Promise<string> {
-  // WebGL is not needed: skips unpacking SwiftShader and disables WebGL.
+  // WebGL is not needed: launched with --disable-webgl.
   chromium.setGraphicsMode = false;
   const lock = join(tmpdir(), "sigap-chromium-unpack.lock");
   const deadline = Date.now() + 120_000;
@@ -101,18 +101,20 @@ export async function launchChromium(): Promise<Browser> {
     executablePath = await chromiumExecutable();
     return await playwright.launch({ executablePath, args: browserArgs(), headless: true, timeout: 60_000 });
   } catch (error) {
+    // The advice first: Playwright's own message carries a long launch log.
+    const reason = (error as Error).message.split("\n")[0];
     throw new Error(
-      `Chromium could not start (${executablePath || "not unpacked"}): ${(error as Error).message}\n` +
-        "The browser tests use the Chromium shipped by the npm package @sparticuz/chromium, unpacked to " +
-        `${tmpdir()}/chromium on first use. Check that \`npm ci\` installed it, and if an earlier run was ` +
-        `interrupted while unpacking, delete ${tmpdir()}/chromium and ${tmpdir()}/fonts and run again.`,
+      `Chromium could not start (${executablePath || "not unpacked"}). The browser tests use the ` +
+        "Chromium shipped by the npm package @sparticuz/chromium, unpacked on first use to " +
+        `${tmpdir()}/chromium: check that \`npm ci\` installed it, and if an earlier run was interrupted ` +
+        `while unpacking, delete ${tmpdir()}/chromium and ${tmpdir()}/fonts and run again. Cause: ${reason}`,
       { cause: error },
     );
   }
 }
 
 /** One request the browser made, with what it cost on the wire once it finished. */
-interface RecordedRequest {
+export interface RecordedRequest {
   url: string;
   method: string;
   /** Response headers + body as received (0 while unfinished or when it failed). */
@@ -131,6 +133,10 @@ export interface PageRecord {
   foreign: string[];
   /** Console errors, uncaught exceptions, CSP violations. */
   errors: string[];
+  /** The HTTP status the current document was answered with (after redirects). */
+  status: number;
+  /** Sizes of finished requests still being read from the browser. */
+  measuring: Set<Promise<void>>;
 }
 
 const records = new WeakMap<Page, PageRecord>();
@@ -182,7 +188,15 @@ async function openContext(browser: Browser, origin: string, js: boolean): Promi
 }
 
 function track(page: Page, origin: string, js: boolean): PageRecord {
-  const record: PageRecord = { js, all: [], current: [], foreign: [], errors: [] };
+  const record: PageRecord = {
+    js,
+    all: [],
+    current: [],
+    foreign: [],
+    errors: [],
+    status: 0,
+    measuring: new Set(),
+  };
   const entries = new Map<Request, RecordedRequest>();
   const documents = new Set<string>();
   page.on("request", (request) => {
@@ -198,11 +212,22 @@ function track(page: Page, origin: string, js: boolean): PageRecord {
     }
     record.current.push(entry);
   });
-  page.on("requestfinished", async (request) => {
+  page.on("response", (response) => {
+    const request = response.request();
+    if (request.isNavigationRequest() && request.frame() === page.mainFrame())
+      record.status = response.status();
+  });
+  page.on("requestfinished", (request) => {
     const entry = entries.get(request);
     if (!entry) return;
-    const sizes = await request.sizes().catch(() => undefined);
-    if (sizes) entry.bytes = sizes.responseHeadersSize + sizes.responseBodySize;
+    const measured = request
+      .sizes()
+      .then((sizes) => {
+        entry.bytes = sizes.responseHeadersSize + sizes.responseBodySize;
+      })
+      .catch(() => undefined)
+      .finally(() => record.measuring.delete(measured));
+    record.measuring.add(measured);
   });
   page.on("console", (message) => {
     if (message.type() !== "error") return;
@@ -384,7 +409,8 @@ async function runAxe(page: Page): Promise<AxeViolation[]> {
  */
 export async function transferredBytes(page: Page): Promise<number> {
   await page.waitForLoadState("networkidle");
-  const { current } = recordOf(page);
+  const { current, measuring } = recordOf(page);
+  await Promise.all([...measuring]);
   return current.reduce((sum, r) => sum + r.bytes, 0);
 }
 
@@ -396,6 +422,16 @@ export async function expectLight(page: Page): Promise<number> {
     fail(`${bytes} bytes transferred for ${page.url()}, over ${PAGE_BUDGET_BYTES}`, detail);
   }
   return bytes;
+}
+
+/** Every request the page made so far, in order (e.g. to count the POSTs a double click sent). */
+export function requestsOf(page: Page): ReadonlyArray<Readonly<RecordedRequest>> {
+  return recordOf(page).all;
+}
+
+/** The HTTP status of the page's current document (the last answer, after any redirect). */
+export function documentStatus(page: Page): number {
+  return recordOf(page).status;
 }
 
 /** No request so far went to another host. */
@@ -458,11 +494,12 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   if (process.env.SCREENSHOTS !== "1") return;
   if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`Screenshot name "${name}": lowercase, digits and - only`);
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({
-    path: join(SCREENSHOT_DIR, `${name}.png`),
-    fullPage: true,
-    animations: "disabled",
-  });
+  const png = await page.screenshot({ fullPage: true, animations: "disabled" });
+  // Written whole, then renamed: two test files photographing one page never leave a torn file.
+  const target = join(SCREENSHOT_DIR, `${name}.png`);
+  const partial = `${target}.${process.pid}.partial`;
+  writeFileSync(partial, png);
+  renameSync(partial, target);
 }
 
 /**
