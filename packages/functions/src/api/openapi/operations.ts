@@ -349,7 +349,7 @@ export const operations: Operation[] = [
     tag: "bimtek",
     summary: "Sesi Bimtek yang dibuka",
     description:
-      "Sesi yang masih menerima pendaftaran di satu kabupaten/kota (Bimtek dasar) atau provinsi (Bimtek lanjutan), dengan kursi tersisa dan panjang daftar tunggu.",
+      "Sesi yang masih menerima pendaftaran di satu kabupaten/kota (Bimtek dasar) atau provinsi (Bimtek lanjutan), dengan kursi tersisa dan panjang daftar tunggu. Peramban (`Accept: text/html`, misalnya tautan di email) diarahkan (`303`) ke halaman `/bimtek?wilayah=…`.",
     parameters: [
       {
         name: "regionCode",
@@ -368,6 +368,7 @@ export const operations: Operation[] = [
     ],
     responses: {
       200: { description: "Sesi yang dibuka.", example: { items: [EXAMPLE_SESSION] } },
+      303: { description: "Peramban diarahkan ke halaman jadwal Bimtek (`/bimtek?wilayah=…`)." },
       422: { description: "Kode wilayah atau tingkat tidak valid." },
     },
   },
