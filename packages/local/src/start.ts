@@ -52,7 +52,8 @@ const seconds = ((Date.now() - started) / 1000).toFixed(1);
 console.log(`
 sigap is running (ready in ${seconds} s, SLA_SCALE=${process.env.SLA_SCALE ?? "1"})
 
-  API               ${stack.urls.api}
+  web forms         ${stack.urls.api}/   (open in a browser)
+  API               ${stack.urls.api}   (reference: ${stack.urls.api}/docs)
   health            ${stack.urls.api}/health
   mail outbox       ${stack.urls.mail}
   Step Functions    ${stack.urls.stepFunctions}   (AWS JSON protocol; use @aws-sdk/client-sfn or the AWS CLI)
