@@ -6,6 +6,8 @@ import {
   searchVillages,
 } from "@sigap/core/region/regions";
 import type { FC } from "hono/jsx";
+import { describedBy, echoed, FieldMessage } from "./fields";
+import { isImplicitSubmit, isVillageSearch, textOf } from "./form-submission";
 
 /**
  * The village (desa/kelurahan) of a form, chosen the way a villager can: by name, not by a 10-digit
@@ -25,6 +27,33 @@ export interface VillageSearch {
   /** Matching village codes, or a message when the query cannot be searched. */
   matches: readonly string[];
   problem?: string;
+}
+
+/** No search yet: a blank form. */
+export const NO_SEARCH: VillageSearch = { query: "", matches: [] };
+
+/**
+ * Whether a submission asks for villages rather than to be sent: the "Cari desa" button, or Enter
+ * in the search box (the form's hidden first button, `intent=enter`) while it holds a query not
+ * searched yet. Without script Enter cannot press "Cari desa", and a form with no village chosen
+ * cannot be accepted anyway: searching is the answer that helps.
+ */
+export function asksVillageSearch(body: Record<string, unknown>): boolean {
+  if (isVillageSearch(body)) return true;
+  const query = textOf(body, "villageQuery").trim();
+  if (!isImplicitSubmit(body) || query === "") return false;
+  return textOf(body, "villageCode") === "" || query !== textOf(body, "villageSearched").trim();
+}
+
+/**
+ * The search part of a refused form: when no village was chosen but a name was typed, its matches,
+ * so the choice is there beside the error; otherwise the typed text only.
+ */
+export function searchAfterRefusal(body: Record<string, unknown>): VillageSearch {
+  const query = textOf(body, "villageQuery");
+  return query.trim() !== "" && textOf(body, "villageCode") === ""
+    ? searchVillage(query)
+    : { query, matches: [] };
 }
 
 /** Answers the "Cari desa" button: villages whose name contains the query. */
@@ -50,8 +79,6 @@ export function knownVillage(code: string): string | undefined {
     ? normalized
     : undefined;
 }
-
-const describedBy = (...ids: Array<string | false | undefined>) => ids.filter(Boolean).join(" ") || undefined;
 
 export const RegionPicker: FC<{
   /** The submitted `villageCode` (as typed or chosen). */
@@ -82,7 +109,7 @@ export const RegionPicker: FC<{
             type="search"
             id={searchBoxId}
             name="villageQuery"
-            value={search?.query ?? ""}
+            value={echoed(search?.query, QUERY_MAX)}
             maxlength={QUERY_MAX}
             autocomplete="off"
             aria-invalid={error && choices.length === 0 ? "true" : undefined}
@@ -97,6 +124,10 @@ export const RegionPicker: FC<{
             Cari desa
           </button>
         </div>
+        {search && search.matches.length > 0 ? (
+          // The query these matches answer: Enter after typing another name searches again.
+          <input type="hidden" name="villageSearched" value={echoed(search.query, QUERY_MAX)} />
+        ) : null}
         {search?.problem ? (
           <p class="note" id="villageQuery-result" role="status">
             {search.problem}
@@ -113,6 +144,7 @@ export const RegionPicker: FC<{
                   name="villageCode"
                   value={code}
                   checked={code === chosen}
+                  aria-invalid={error ? "true" : undefined}
                   aria-describedby={errorId}
                   autofocus={focus && i === 0}
                 />
@@ -137,6 +169,7 @@ export const RegionPicker: FC<{
               id={`region-${level}`}
               data-level={level}
               name={level === "village" ? "villageCode" : undefined}
+              aria-invalid={error ? "true" : undefined}
               aria-describedby={errorId}
               disabled
             >
@@ -145,11 +178,7 @@ export const RegionPicker: FC<{
           </div>
         ))}
       </div>
-      {error ? (
-        <p class="field-error" id="villageCode-error">
-          {error}
-        </p>
-      ) : null}
+      <FieldMessage name="villageCode" error={error} />
     </fieldset>
   );
 };
