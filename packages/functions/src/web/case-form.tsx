@@ -140,6 +140,9 @@ const CaseForm: FC<FormState> = ({ formKey, values, refusal, search, searched })
           error={errors.get("villageCode")}
           focus={focus === "villageCode"}
           legend="Desa/kelurahan lokasi"
+          hint={
+            'Ketik nama desa atau kelurahan tempat kejadian atau tempat orang yang dilaporkan berada, lalu tekan "Cari desa" dan pilih dari hasilnya.'
+          }
         />
         <TextArea
           {...field("location")}

@@ -1,9 +1,9 @@
 import {
   describeRegion,
+  findVillages,
   normalizeRegionCode,
   regionExists,
   regionLevel,
-  searchVillages,
 } from "@sigap/core/region/regions";
 import type { FC } from "hono/jsx";
 import { describedBy, echoed, FieldMessage } from "./fields";
@@ -27,6 +27,8 @@ export interface VillageSearch {
   /** Matching village codes, or a message when the query cannot be searched. */
   matches: readonly string[];
   problem?: string;
+  /** Said beside the matches when there are more than shown: how to narrow the search. */
+  more?: string;
 }
 
 /** No search yet: a blank form. */
@@ -56,7 +58,10 @@ export function searchAfterRefusal(body: Record<string, unknown>): VillageSearch
     : { query, matches: [] };
 }
 
-/** Answers the "Cari desa" button: villages whose name contains the query. */
+/**
+ * Answers the "Cari desa" button: villages whose name contains the query, narrowed by words of the
+ * kecamatan or kabupaten typed after it ("sukamaju garut"), or the village of a typed code.
+ */
 export function searchVillage(query: string): VillageSearch {
   const trimmed = query.trim();
   if (trimmed.length < QUERY_MIN || trimmed.length > QUERY_MAX) {
@@ -66,10 +71,21 @@ export function searchVillage(query: string): VillageSearch {
       problem: `Ketik ${QUERY_MIN} sampai ${QUERY_MAX} huruf dari nama desa/kelurahan.`,
     };
   }
-  const matches = searchVillages(trimmed, { limit: SEARCH_LIMIT });
-  return matches.length > 0
-    ? { query, matches }
-    : { query, matches, problem: `Tidak ada desa/kelurahan bernama "${trimmed}". Periksa ejaannya.` };
+  const { codes, total } = findVillages(trimmed, { limit: SEARCH_LIMIT });
+  if (codes.length === 0) {
+    return {
+      query,
+      matches: codes,
+      problem: `Tidak ada desa/kelurahan "${trimmed}". Periksa ejaannya, atau ketik nama desanya saja.`,
+    };
+  }
+  return total > codes.length
+    ? {
+        query,
+        matches: codes,
+        more: `Ada ${total} desa/kelurahan yang cocok; ${codes.length} pertama ditampilkan. Tambahkan nama kecamatan atau kabupaten/kota setelah nama desa, misalnya "${trimmed} garut", lalu cari lagi.`,
+      }
+    : { query, matches: codes };
 }
 
 /** A submitted code that names a real village, in its stored (dotted) form. */
@@ -88,7 +104,16 @@ export const RegionPicker: FC<{
   /** The first invalid field of a re-rendered form. */
   focus?: boolean;
   legend?: string;
-}> = ({ value = "", search, error, focus = false, legend = "Desa/kelurahan" }) => {
+  /** What to type: whose village it is (the applicant's own, the place of a case). */
+  hint?: string;
+}> = ({
+  value = "",
+  search,
+  error,
+  focus = false,
+  legend = "Desa/kelurahan",
+  hint = 'Ketik nama desa atau kelurahan Anda, lalu tekan "Cari desa" dan pilih dari hasilnya.',
+}) => {
   const chosen = knownVillage(value);
   const choices = [...new Set([...(chosen ? [chosen] : []), ...(search?.matches ?? [])])];
   const errorId = error ? "villageCode-error" : undefined;
@@ -102,7 +127,8 @@ export const RegionPicker: FC<{
           Cari nama desa/kelurahan
         </label>
         <span class="hint" id="villageQuery-hint">
-          Ketik nama desa atau kelurahan Anda, lalu tekan "Cari desa" dan pilih dari hasilnya.
+          {hint} Banyak desa bernama sama: tambahkan nama kecamatan atau kabupaten/kota, misalnya "Sukamaju
+          Garut", atau ketik kode desa.
         </span>
         <div class="search-row">
           <input
@@ -115,7 +141,7 @@ export const RegionPicker: FC<{
             aria-invalid={error && choices.length === 0 ? "true" : undefined}
             aria-describedby={describedBy(
               "villageQuery-hint",
-              search?.problem && "villageQuery-result",
+              (search?.problem || search?.more) && "villageQuery-result",
               errorId,
             )}
             autofocus={focus && choices.length === 0}
@@ -128,9 +154,9 @@ export const RegionPicker: FC<{
           // The query these matches answer: Enter after typing another name searches again.
           <input type="hidden" name="villageSearched" value={echoed(search.query, QUERY_MAX)} />
         ) : null}
-        {search?.problem ? (
+        {search?.problem || search?.more ? (
           <p class="note" id="villageQuery-result" role="status">
-            {search.problem}
+            {search.problem ?? search.more}
           </p>
         ) : null}
         {choices.length > 0 ? (
