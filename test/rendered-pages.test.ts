@@ -84,7 +84,7 @@ describe("pages and emails on hono/jsx", () => {
     expect(tagWithId(html, "decision")).toContain('name="decision"');
     expect(html).not.toContain("autofocus");
 
-    const list = await (await request("/_dev/mail")).text();
+    const list = await (await request("/_dev/mail", { headers: { Accept: "text/html" } })).text();
     expectLayoutPage(list);
     expect(list).toContain(ESCAPED_NAME);
     expect(list).not.toContain("<b>");
@@ -164,5 +164,28 @@ describe("pages and emails on hono/jsx", () => {
     }
     // The oversized post decided nothing.
     expect((await request(link)).status).toBe(200);
+  });
+
+  it("negotiate in one way: a page for Accept text/html, JSON otherwise, and always Vary: Accept", async () => {
+    const browser = { Accept: "text/html,application/xhtml+xml,*/*;q=0.8" };
+    const cases: Array<[string, number]> = [
+      ["/v1/certificates/TIDAKADA", 404],
+      ["/_dev/mail", 200],
+    ];
+    for (const [path, status] of cases) {
+      const page = await request(path, { headers: browser });
+      expect(page.status, path).toBe(status);
+      expect(page.headers.get("content-type"), path).toContain("text/html");
+      expect(page.headers.get("vary"), path).toBe("Accept");
+      expectLayoutPage(await page.text());
+      for (const accept of [undefined, "*/*", "application/json"]) {
+        const machine = await request(path, accept ? { headers: { Accept: accept } } : {});
+        expect(machine.status, `${path} ${accept}`).toBe(status);
+        expect(machine.headers.get("content-type"), `${path} ${accept}`).toMatch(
+          /^application\/(problem\+)?json/,
+        );
+        expect(machine.headers.get("vary"), `${path} ${accept}`).toBe("Accept");
+      }
+    }
   });
 });

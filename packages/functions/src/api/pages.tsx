@@ -12,8 +12,21 @@ export function unknownLinkPage(c: Context) {
   );
 }
 
-/** A browser (a form post or a link opened) asks for a page; anything else gets JSON. */
-export const wantsPage = (c: Context) => (c.req.header("Accept") ?? "").includes("text/html");
+const variesByAccept = new WeakSet<Context>();
+
+/**
+ * The one content negotiation of the app: a browser (a link opened, a form posted: its Accept names
+ * text/html) gets a page; anything else (curl, fetch, an API client, any type accepted) gets JSON or a
+ * problem document. Asking marks the answer `Vary: Accept`, so that a cache never hands the page to
+ * an API client or the JSON to a browser: call it on every path whose answer depends on it.
+ */
+export function wantsPage(c: Context): boolean {
+  if (!variesByAccept.has(c)) {
+    variesByAccept.add(c);
+    c.header("Vary", "Accept", { append: true });
+  }
+  return (c.req.header("Accept") ?? "").includes("text/html");
+}
 
 /** A form post beyond the body limit: the browser's answer (an API client gets a problem document). */
 export function tooLargePage(c: Context) {
