@@ -188,4 +188,87 @@ describe("pages and emails on hono/jsx", () => {
       }
     }
   });
+
+  it("answer a browser with a page whatever goes wrong, and an API client with the same problem as JSON", async () => {
+    const browser = "text/html,application/xhtml+xml,*/*;q=0.8";
+    for (const path of [
+      "/dafter",
+      "/DAFTAR",
+      "/daftar/",
+      "/docs/tidak-ada",
+      "/favicon.ico",
+      "/v1/tidak-ada",
+    ]) {
+      const page = await request(path, { headers: { Accept: browser } });
+      expect(page.status, path).toBe(404);
+      expect(page.headers.get("content-type"), path).toContain("text/html");
+      expect(page.headers.get("vary"), path).toBe("Accept");
+      const html = await page.text();
+      expectLayoutPage(html);
+      expect(html, path).toMatch(/<h1>(Alamat|Endpoint) tidak ditemukan<\/h1>/);
+      expect(html, path).toContain('<a href="/">halaman utama</a>');
+
+      const client = await request(path);
+      expect(client.status, path).toBe(404);
+      expect(client.headers.get("content-type"), path).toContain("application/problem+json");
+      expect(((await client.json()) as { type: string }).type, path).toBe(
+        "https://sigap.kemensos.go.id/problems/not-found",
+      );
+    }
+
+    // Form posts the body reader refuses, as a page: what was wrong and the way back to the form.
+    const refused: Array<[string, string | Uint8Array | FormData, Record<string, string>, number, string]> = [
+      [
+        "malformed %",
+        "fullName=%E0%A4%A",
+        { "Content-Type": "application/x-www-form-urlencoded" },
+        400,
+        "bukan teks UTF-8",
+      ],
+      [
+        "non-UTF-8 bytes",
+        new Uint8Array([0x66, 0x3d, 0xff, 0xfe]),
+        { "Content-Type": "application/x-www-form-urlencoded" },
+        400,
+        "bukan teks UTF-8",
+      ],
+      [
+        "ISO-8859-1",
+        "fullName=Ani",
+        { "Content-Type": "application/x-www-form-urlencoded; charset=ISO-8859-1" },
+        415,
+        "UTF-8",
+      ],
+      ["text/plain", "fullName=Ani", { "Content-Type": "text/plain" }, 415, "Format data tidak didukung"],
+      ["no Content-Type", new Uint8Array([0x61]), {}, 415, "Format data tidak didukung"],
+      [
+        "broken multipart",
+        "--x\r\nbroken",
+        { "Content-Type": "multipart/form-data" },
+        400,
+        "tidak dapat dibaca",
+      ],
+    ];
+    const file = new FormData();
+    file.append("fullName", "Ani");
+    file.append("ktp", new Blob(["x"], { type: "image/png" }), "ktp.png");
+    refused.push(["a file field", file, {}, 400, "tidak menerima berkas"]);
+    for (const [label, body, headers, status, text] of refused) {
+      const page = await request("/daftar", {
+        method: "POST",
+        headers: { ...headers, Accept: browser },
+        body,
+      });
+      expect(page.status, label).toBe(status);
+      expect(page.headers.get("content-type"), label).toContain("text/html");
+      const html = await page.text();
+      expectLayoutPage(html);
+      expect(html, label).toContain(text);
+      expect(html, label).toContain("Kembali ke formulir dengan tombol Kembali");
+
+      const client = await request("/daftar", { method: "POST", headers, body });
+      expect(client.status, label).toBe(status);
+      expect(client.headers.get("content-type"), label).toContain("application/problem+json");
+    }
+  });
 });

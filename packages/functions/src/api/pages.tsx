@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { Page } from "../web/layout";
+import type { Problem } from "./problem";
 
 /** A link whose id or code is unknown, malformed or wrong: one answer for all, revealing nothing. */
 export function unknownLinkPage(c: Context) {
@@ -28,16 +29,32 @@ export function wantsPage(c: Context): boolean {
   return (c.req.header("Accept") ?? "").includes("text/html");
 }
 
-/** A form post beyond the body limit: the browser's answer (an API client gets a problem document). */
-export function tooLargePage(c: Context) {
+/**
+ * A problem answered to a browser: the same title, detail and field messages an API client gets in
+ * the problem document, on a page, with the same status (and Retry-After), and the way on.
+ */
+export function problemPage(c: Context, problem: Problem) {
+  const posted = c.req.method === "POST";
   return c.html(
-    <Page title="Data terlalu besar">
-      <h1>Data terlalu besar</h1>
-      <p>
-        Isian yang Anda kirim melebihi 64 KB. Kembali ke formulir dengan tombol Kembali pada peramban,
-        persingkat teks yang panjang, lalu kirim lagi.
-      </p>
+    <Page title={problem.title}>
+      <h1>{problem.title}</h1>
+      {problem.detail ? <p>{problem.detail}</p> : null}
+      {problem.errors?.length ? (
+        <ul>
+          {problem.errors.map((e) => (
+            <li>{e.message}</li>
+          ))}
+        </ul>
+      ) : null}
+      {problem.status === 404 ? (
+        <p>
+          Periksa kembali alamatnya, atau mulai dari <a href="/">halaman utama</a>.
+        </p>
+      ) : posted && problem.status < 500 ? (
+        <p>Kembali ke formulir dengan tombol Kembali pada peramban, periksa isian Anda, lalu kirim lagi.</p>
+      ) : null}
     </Page>,
-    413,
+    problem.status as 400,
+    problem.retryAfterSeconds !== undefined ? { "Retry-After": String(problem.retryAfterSeconds) } : {},
   );
 }
