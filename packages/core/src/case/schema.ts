@@ -25,16 +25,9 @@ const numeric = (message: string, tooLarge = message) =>
   v.union(
     [
       v.pipe(v.number(), v.finite()),
-      v.pipe(
-        v.string(),
-        v.trim(),
-        v.regex(/^-?\d{1,4}(\.\d{1,10})?$/, (issue) =>
-          /^-?\d+(\.\d+)?$/.test(String(issue.input)) ? tooLarge : message,
-        ),
-        v.transform(Number),
-      ),
+      v.pipe(v.string(), v.trim(), v.regex(/^-?\d{1,4}(\.\d{1,10})?$/), v.transform(Number)),
     ],
-    message,
+    (issue) => (/^\s*-?\d+(\.\d+)?\s*$/.test(String(issue.input)) ? tooLarge : message),
   );
 
 const wholeNumber = (label: string, min: number, max: number) =>
