@@ -7,10 +7,11 @@
 import { createHash } from "node:crypto";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { db } from "@sigap/core/db/client";
+import { logger } from "@sigap/core/log";
 import { validRegistration } from "@sigap/core/registration/fixtures";
 import { listRegistrations } from "@sigap/core/registration/repository";
 import { tableName } from "@sigap/core/resources";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type AppStack, startAppStack } from "./support/app-stack";
 
 let stack: AppStack;
@@ -452,6 +453,7 @@ describe("refused forms", () => {
       formKey: await blankFormKey("/lapor"),
     });
     expect(await response.text()).toContain("Jumlah orang: Jumlah orang maksimal 1000.");
+    const logged = vi.spyOn(logger, "info");
     const sent = await postForm("/lapor", {
       ppksType: "anak-korban-kekerasan",
       villageCode: "32.05.22.2001",
@@ -464,5 +466,10 @@ describe("refused forms", () => {
     const html = await sent.text();
     expect(html).toContain("UPTD Perlindungan Perempuan dan Anak (PPA)");
     expect(html).not.toContain("desa/kelurahan lokasi");
+    // The level reaches the log under a key Powertools keeps (it drops a key named `level`).
+    const reported = logged.mock.calls.find(([message]) => message === "Case reported")?.[1];
+    logged.mockRestore();
+    expect(reported).toMatchObject({ caseLevel: "ppa" });
+    expect(reported).not.toHaveProperty("level");
   });
 });
