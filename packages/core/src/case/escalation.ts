@@ -312,7 +312,12 @@ async function decidedLevel(c: Case, step: CaseStep): Promise<CaseLevel | { repe
 
 /** Fails loudly on a decision the step's options never offer at this level; never guesses one. */
 function unknownDecision(c: Case, step: CaseStep, level: CaseLevel, decision: RecordedDecision): never {
-  logger.error("Unknown case decision", { ...logFields(c), step, level, decision: decision.decision });
+  logger.error("Unknown case decision", {
+    ...logFields(c),
+    step,
+    decidedLevel: level,
+    decision: decision.decision,
+  });
   throw new UnknownCaseDecision(`Case ${c.id}: no ${step} decision "${decision.decision}" at ${level}`);
 }
 

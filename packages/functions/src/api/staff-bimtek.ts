@@ -77,9 +77,10 @@ export const staffBimtek = new Hono<StaffEnv>()
   .post("/", async (c) => {
     const session = await createSession(c.get("staff"), await readBody(c));
     await afterSave(() => startSessionWorkflow(session), session.id, "started");
+    // `sessionLevel`: Powertools reserves `level` (the log level) and would drop it.
     logger.info("Bimtek session created", {
       sessionId: session.id,
-      level: session.level,
+      sessionLevel: session.level,
       regionCode: session.regionCode,
     });
     return c.json(sessionView(session), 201);

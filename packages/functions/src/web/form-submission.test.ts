@@ -1,6 +1,8 @@
+import { IdempotencyValidationError } from "@aws-lambda-powertools/idempotency";
 import { AppError } from "@sigap/core/error";
 import { describe, expect, it } from "vitest";
-import { formKeyOf, onceSettled, refusalOf } from "./form-submission";
+import { echoed } from "./fields";
+import { formKeyOf, onceSettled, refusalOf, sitePath, submitForm } from "./form-submission";
 
 describe("onceSettled", () => {
   it("waits for a first submission still under way and answers with its result", async () => {
@@ -30,15 +32,17 @@ describe("refusalOf", () => {
     const errors = [{ field: "nik", message: "NIK harus terdiri dari 16 digit angka." }];
     expect(refusalOf(new AppError("validation", "Data belum lengkap", "Periksa.", errors))).toEqual({
       status: 422,
+      kind: "validation",
       fieldErrors: errors,
     });
     expect(
       refusalOf(new AppError("conflict", "NIK sudah terdaftar", "Sudah dipakai."), { conflict: "nik" }),
-    ).toEqual({ status: 409, fieldErrors: [{ field: "nik", message: "Sudah dipakai." }] });
+    ).toEqual({ status: 409, kind: "conflict", fieldErrors: [{ field: "nik", message: "Sudah dipakai." }] });
     expect(
       refusalOf(new AppError("rate-limited", "Terlalu banyak laporan anonim", "Coba lagi nanti.")),
     ).toEqual({
       status: 429,
+      kind: "rate-limited",
       fieldErrors: [],
       notice: { title: "Terlalu banyak laporan anonim", detail: "Coba lagi nanti." },
     });
@@ -53,5 +57,40 @@ describe("formKeyOf", () => {
     expect(formKeyOf({ formKey: "has spaces" })).toBeUndefined();
     expect(formKeyOf({ formKey: ["a", "b"] })).toBeUndefined();
     expect(formKeyOf({})).toBeUndefined();
+  });
+});
+
+describe("submitForm", () => {
+  it("answers the accepted result, or the refusal with the key the form carries on", async () => {
+    expect(await submitForm("key-1", async () => "receipt")).toEqual({ accepted: "receipt" });
+    const refused = await submitForm("key-1", async () => {
+      throw new AppError("validation", "Data belum lengkap", "Periksa.", [
+        { field: "nik", message: "Salah." },
+      ]);
+    });
+    expect(refused).toEqual({
+      refusal: { status: 422, kind: "validation", fieldErrors: [{ field: "nik", message: "Salah." }] },
+      formKey: "key-1",
+    });
+    // The key already used for other content: a fresh key, and the form says it was sent before.
+    const reused = await submitForm("key-1", async () => {
+      throw new AppError("validation", "Idempotency-Key sudah dipakai", undefined, undefined, {
+        cause: new IdempotencyValidationError("other payload"),
+      });
+    });
+    expect(reused.refusal).toMatchObject({ status: 409, keyRenewed: true, fieldErrors: [] });
+    expect(reused.formKey).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe("sitePath and echoed", () => {
+  it("keep a link on this site and cap what a page shows back", () => {
+    expect(sitePath("https://sigap.example.id/v1/cases/c123?tracking=AB-CD")).toBe(
+      "/v1/cases/c123?tracking=AB-CD",
+    );
+    expect(echoed("x".repeat(5000), 100)).toHaveLength(100);
+    expect(echoed("x".repeat(5000))).toHaveLength(200);
+    expect(echoed("😀".repeat(3), 2)).toBe("😀😀");
+    expect(echoed(undefined)).toBe("");
   });
 });
