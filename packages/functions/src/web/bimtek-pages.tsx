@@ -17,9 +17,10 @@ import { parseOrThrow } from "@sigap/core/validation/parse";
 import type { Context as LambdaContext } from "aws-lambda";
 import { type Context, Hono } from "hono";
 import type { FC } from "hono/jsx";
+import type { HtmlEscapedString } from "hono/utils/html";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as v from "valibot";
-import { type Enrolled, enrolOnce, enrolOperation, sitePath } from "../api/bimtek";
+import { type Enrolled, sitePath, submitEnrolment } from "../api/bimtek";
 import { readBody } from "../api/body";
 import { isKeyReused } from "../api/idempotency";
 import { SessionId } from "../api/params";
@@ -177,8 +178,13 @@ async function listPage(c: Context) {
   if (askedProvince) {
     const code = normalizeRegionCode(askedProvince);
     if (code && regionLevel(code) === "province" && regionExists(code)) {
-      // A province chosen anew replaces an organiser of another province.
-      if (province !== code) region = undefined;
+      // The organiser form sends its province along: an organiser of another province is no
+      // choice of that list (an edited or stale link), said beside the select rather than an
+      // empty list.
+      if (region && province !== code) {
+        errors.set("wilayah", "Penyelenggara ini tidak berada di provinsi yang dipilih. Pilih dari daftar.");
+        region = undefined;
+      }
       province = code;
     } else {
       errors.set("provinsi", "Pilih provinsi dari daftar.");
@@ -346,40 +352,41 @@ const SessionNotFound: FC = () => (
 
 const sessionNotFound = (c: Context) => c.html(<SessionNotFound />, 404);
 
-async function enrolFromPage(c: Context) {
-  const session = await getSession(c.req.param("id") ?? "");
-  if (!session) return sessionNotFound(c);
+async function enrolFromPage(c: Context, sessionId: string) {
   const body = await readBody(c);
   const values = { registrationId: textOf(body, "registrationId"), receiptCode: textOf(body, "receiptCode") };
   const formKey = formKeyOf(body);
-  const answer = async (state: Omit<EnrolFormState, "values">, status: ContentfulStatusCode) =>
-    // The session as it is now (a close or a cancellation shows as such).
-    c.html(
-      <SessionPage session={(await getSession(session.id)) ?? session} form={{ values, ...state }} />,
-      status,
-    );
+  // The session is read once, after the outcome: the page shows it as it is now (seats taken, a
+  // close or a cancellation meanwhile); the operation reads it for itself.
+  const answer = async (
+    render: (session: BimtekSession) => HtmlEscapedString | Promise<HtmlEscapedString>,
+    status: ContentfulStatusCode,
+  ) => {
+    const session = await getSession(sessionId);
+    return session ? c.html(render(session), status) : sessionNotFound(c);
+  };
   try {
     const form = parseOrThrow(EnrolmentForm, values);
-    const request = { sessionId: session.id, ...form };
     const lambdaContext = (c.env as { lambdaContext?: LambdaContext } | undefined)?.lambdaContext;
-    // The same operation and idempotency records as `POST /v1/bimtek/:id/enrollments`; a second
+    // The same submit and idempotency records as `POST /v1/bimtek/:id/enrollments`; a second
     // click while the first is handled waits for the first answer.
-    const enrolled = await onceSettled(() =>
-      formKey ? enrolOnce(formKey, request, undefined, lambdaContext) : enrolOperation(request),
-    );
-    return c.html(<EnrolledPage session={(await getSession(session.id)) ?? session} enrolled={enrolled} />);
+    const enrolled = await onceSettled(() => submitEnrolment({ sessionId, ...form }, formKey, lambdaContext));
+    return answer((session) => <EnrolledPage session={session} enrolled={enrolled} />, 200);
   } catch (error) {
     if (error instanceof AppError && error.kind === "not-found") return sessionNotFound(c);
+    const form = (state: Omit<EnrolFormState, "values">) => (session: BimtekSession) => (
+      <SessionPage session={session} form={{ values, ...state }} />
+    );
     if (isKeyReused(error)) {
-      return answer({ errors: new Map(), keyRenewed: true, formKey: newFormKey() }, 409);
+      return answer(form({ errors: new Map(), keyRenewed: true, formKey: newFormKey() }), 409);
     }
     const refusal = refusalOf(error);
     return answer(
-      {
+      form({
         errors: errorsByField(refusal.fieldErrors),
         ...(refusal.notice ? { notice: refusal.notice } : {}),
         formKey: formKey ?? newFormKey(),
-      },
+      }),
       refusal.status as ContentfulStatusCode,
     );
   }
@@ -454,7 +461,8 @@ export const bimtekPages = new Hono()
     return c.html(<SessionPage session={session} form={freshForm()} />);
   })
   .post("/bimtek/:id", async (c) => {
-    if (!v.is(SessionId, c.req.param("id"))) return sessionNotFound(c);
-    return enrolFromPage(c);
+    const id = c.req.param("id");
+    if (!v.is(SessionId, id)) return sessionNotFound(c);
+    return enrolFromPage(c, id);
   })
   .get("/sertifikat", certificatePage);
