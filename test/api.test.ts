@@ -56,7 +56,7 @@ describe("GET /_dev/mail", () => {
     const json = await createApp().request("/_dev/mail", { headers: { Accept: "application/json" } });
     expect(json.status).toBe(200);
     expect(Array.isArray(await json.json())).toBe(true);
-    const html = await createApp().request("/_dev/mail");
+    const html = await createApp().request("/_dev/mail", { headers: { Accept: "text/html" } });
     expect(html.headers.get("content-type")).toContain("text/html");
     expect(await html.text()).toContain("Kotak keluar lokal");
   });

@@ -1148,7 +1148,8 @@ describe("fuzz: generated bad input at every public endpoint", () => {
             ...(idempotencyKey === undefined ? {} : { "Idempotency-Key": idempotencyKey }),
           },
         });
-        await expectHandled(response, "refused");
+        // A browser's refusal is a page (the shell's problemPage), anyone else's a problem document.
+        await expectHandled(response, "refused", accept === "text/html");
       },
     );
     total += await fuzz(

@@ -84,7 +84,7 @@ describe("pages and emails on hono/jsx", () => {
     expect(tagWithId(html, "decision")).toContain('name="decision"');
     expect(html).not.toContain("autofocus");
 
-    const list = await (await request("/_dev/mail")).text();
+    const list = await (await request("/_dev/mail", { headers: { Accept: "text/html" } })).text();
     expectLayoutPage(list);
     expect(list).toContain(ESCAPED_NAME);
     expect(list).not.toContain("<b>");
@@ -164,5 +164,111 @@ describe("pages and emails on hono/jsx", () => {
     }
     // The oversized post decided nothing.
     expect((await request(link)).status).toBe(200);
+  });
+
+  it("negotiate in one way: a page for Accept text/html, JSON otherwise, and always Vary: Accept", async () => {
+    const browser = { Accept: "text/html,application/xhtml+xml,*/*;q=0.8" };
+    const cases: Array<[string, number]> = [
+      ["/v1/certificates/TIDAKADA", 404],
+      ["/_dev/mail", 200],
+    ];
+    for (const [path, status] of cases) {
+      const page = await request(path, { headers: browser });
+      expect(page.status, path).toBe(status);
+      expect(page.headers.get("content-type"), path).toContain("text/html");
+      expect(page.headers.get("vary"), path).toBe("Accept");
+      expectLayoutPage(await page.text());
+      for (const accept of [undefined, "*/*", "application/json"]) {
+        const machine = await request(path, accept ? { headers: { Accept: accept } } : {});
+        expect(machine.status, `${path} ${accept}`).toBe(status);
+        expect(machine.headers.get("content-type"), `${path} ${accept}`).toMatch(
+          /^application\/(problem\+)?json/,
+        );
+        expect(machine.headers.get("vary"), `${path} ${accept}`).toBe("Accept");
+      }
+    }
+  });
+
+  it("answer a browser with a page whatever goes wrong, and an API client with the same problem as JSON", async () => {
+    const browser = "text/html,application/xhtml+xml,*/*;q=0.8";
+    for (const path of [
+      "/dafter",
+      "/DAFTAR",
+      "/daftar/",
+      "/docs/tidak-ada",
+      "/favicon.ico",
+      "/v1/tidak-ada",
+    ]) {
+      const page = await request(path, { headers: { Accept: browser } });
+      expect(page.status, path).toBe(404);
+      expect(page.headers.get("content-type"), path).toContain("text/html");
+      expect(page.headers.get("vary"), path).toBe("Accept");
+      const html = await page.text();
+      expectLayoutPage(html);
+      expect(html, path).toMatch(/<h1>(Alamat|Endpoint) tidak ditemukan<\/h1>/);
+      expect(html, path).toContain('<a href="/">halaman utama</a>');
+
+      const client = await request(path);
+      expect(client.status, path).toBe(404);
+      expect(client.headers.get("content-type"), path).toContain("application/problem+json");
+      expect(((await client.json()) as { type: string }).type, path).toBe(
+        "https://sigap.kemensos.go.id/problems/not-found",
+      );
+    }
+
+    // Form posts the body reader refuses, as a page: what was wrong and the way back to the form.
+    const refused: Array<[string, string | Uint8Array | FormData, Record<string, string>, number, string]> = [
+      [
+        "malformed %",
+        "fullName=%E0%A4%A",
+        { "Content-Type": "application/x-www-form-urlencoded" },
+        400,
+        "bukan teks UTF-8",
+      ],
+      [
+        "non-UTF-8 bytes",
+        new Uint8Array([0x66, 0x3d, 0xff, 0xfe]),
+        { "Content-Type": "application/x-www-form-urlencoded" },
+        400,
+        "bukan teks UTF-8",
+      ],
+      [
+        "ISO-8859-1",
+        "fullName=Ani",
+        { "Content-Type": "application/x-www-form-urlencoded; charset=ISO-8859-1" },
+        415,
+        "UTF-8",
+      ],
+      ["text/plain", "fullName=Ani", { "Content-Type": "text/plain" }, 415, "Format data tidak didukung"],
+      ["no Content-Type", new Uint8Array([0x61]), {}, 415, "Format data tidak didukung"],
+      [
+        "broken multipart",
+        "--x\r\nbroken",
+        { "Content-Type": "multipart/form-data" },
+        400,
+        "tidak dapat dibaca",
+      ],
+    ];
+    const file = new FormData();
+    file.append("fullName", "Ani");
+    file.append("ktp", new Blob(["x"], { type: "image/png" }), "ktp.png");
+    refused.push(["a file field", file, {}, 400, "tidak menerima berkas"]);
+    for (const [label, body, headers, status, text] of refused) {
+      const page = await request("/daftar", {
+        method: "POST",
+        headers: { ...headers, Accept: browser },
+        body,
+      });
+      expect(page.status, label).toBe(status);
+      expect(page.headers.get("content-type"), label).toContain("text/html");
+      const html = await page.text();
+      expectLayoutPage(html);
+      expect(html, label).toContain(text);
+      expect(html, label).toContain("Kembali ke formulir dengan tombol Kembali");
+
+      const client = await request("/daftar", { method: "POST", headers, body });
+      expect(client.status, label).toBe(status);
+      expect(client.headers.get("content-type"), label).toContain("application/problem+json");
+    }
   });
 });

@@ -148,7 +148,7 @@ describe("security headers", () => {
   });
 
   it("protect the local outbox; only a shown email may use its own inline styles, and still no script", async () => {
-    const html = await request("/_dev/mail");
+    const html = await request("/_dev/mail", { headers: { Accept: "text/html" } });
     expect(html.status).toBe(200);
     expectBaseline(html, "/_dev/mail");
     const json = await request("/_dev/mail", { headers: { Accept: "application/json" } });
@@ -156,7 +156,7 @@ describe("security headers", () => {
 
     const sent = outbox().list()[0];
     expect(sent, "an email was sent by the earlier tests").toBeDefined();
-    const shown = await request(`/_dev/mail/${sent?.id}`);
+    const shown = await request(`/_dev/mail/${sent?.id}`, { headers: { Accept: "text/html" } });
     expect(shown.status).toBe(200);
     expect(await shown.text()).toBe(sent?.html);
     expect(shown.headers.get("content-security-policy")).toBe(

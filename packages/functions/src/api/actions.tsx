@@ -14,6 +14,7 @@ import { type Context, Hono } from "hono";
 import type { FC } from "hono/jsx";
 import * as v from "valibot";
 import { ErrorSummary, type Errors, FieldHint, FieldMessage, firstInvalid, TextArea } from "../web/fields";
+import { textOf } from "../web/form-submission";
 import { Facts, Page } from "../web/layout";
 import { readBody } from "./body";
 import { unknownLinkPage } from "./pages";
@@ -263,10 +264,7 @@ export const actions = new Hono()
     if (action.status !== "pending" || isExpired(action)) return gonePage(c, action, subject);
 
     const form = await readBody(c);
-    const text = (name: string) => {
-      const value = form[name];
-      return typeof value === "string" ? value : "";
-    };
+    const text = (name: string) => textOf(form, name);
     const decision = text("decision");
     const option = action.options.find((o) => o.value === decision);
     const reporter = action.audience === "reporter";

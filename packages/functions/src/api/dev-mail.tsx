@@ -2,13 +2,17 @@ import { outbox } from "@sigap/core/mail/outbox";
 import { formatLocalTime } from "@sigap/core/time";
 import { Hono } from "hono";
 import { Page } from "../web/layout";
+import { wantsPage } from "./pages";
 import { devMailMessageHeaders } from "./secure-headers";
 
-/** `/_dev/mail`: the local outbox. Mounted only when MAIL_TRANSPORT=outbox, never in production. */
+/**
+ * `/_dev/mail`: the local outbox. Mounted only when MAIL_TRANSPORT=outbox, never in production.
+ * A page for a browser, JSON otherwise (scripts and tests read the links from it).
+ */
 export const devMail = new Hono()
   .get("/", (c) => {
     const messages = outbox().list();
-    if (c.req.header("Accept")?.includes("application/json")) {
+    if (!wantsPage(c)) {
       return c.json(
         messages.map(({ id, to, subject, text, html, links, sentAt }) => ({
           id,
@@ -55,7 +59,7 @@ export const devMail = new Hono()
       .list()
       .find((m) => m.id === c.req.param("id"));
     if (!message) return c.notFound();
-    if (c.req.header("Accept")?.includes("application/json")) return c.json(message);
+    if (!wantsPage(c)) return c.json(message);
     // The email's own HTML exactly as it was sent (built by the mail renderer, which escaped every
     // value): shown as the mail client would show it, inline styles included.
     return c.html(message.html);

@@ -1,8 +1,9 @@
 import type { Settings } from "@sigap/core/config/settings";
 import { AppError } from "@sigap/core/error";
+import type { Context } from "hono";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { tooLargePage, wantsPage } from "./pages";
+import { problemPage, wantsPage } from "./pages";
 import { problemResponse, toProblem } from "./problem";
 import { securityHeaders } from "./secure-headers";
 
@@ -19,25 +20,32 @@ export function appShell(config: Settings, mount: (app: Hono, config: Settings) 
     bodyLimit({
       maxSize: 64 * 1024,
       onError: (c) =>
-        wantsPage(c)
-          ? tooLargePage(c)
-          : problemResponse(
-              c,
-              toProblem(
-                new AppError("payload-too-large", "Data terlalu besar", "Ukuran data maksimal 64 KB."),
-              ),
-            ),
+        answerProblem(
+          c,
+          new AppError(
+            "payload-too-large",
+            "Data terlalu besar",
+            "Ukuran data maksimal 64 KB; persingkat teks yang panjang.",
+          ),
+        ),
     }),
   );
   mount(app, config);
   app.notFound((c) =>
-    problemResponse(
+    answerProblem(
       c,
-      toProblem(
-        new AppError("not-found", "Alamat tidak ditemukan", "Halaman atau data yang Anda cari tidak ada."),
-      ),
+      new AppError("not-found", "Alamat tidak ditemukan", "Halaman atau data yang Anda cari tidak ada."),
     ),
   );
-  app.onError((error, c) => problemResponse(c, toProblem(error)));
+  app.onError((error, c) => answerProblem(c, error));
   return app;
+}
+
+/**
+ * Anything refused or thrown, however it came: a page for a browser (a mistyped address, a form post
+ * the body reader refuses), a problem document for anyone else. One mapper decides what it says.
+ */
+function answerProblem(c: Context, error: unknown): Response | Promise<Response> {
+  const problem = toProblem(error);
+  return wantsPage(c) ? problemPage(c, problem) : problemResponse(c, problem);
 }
