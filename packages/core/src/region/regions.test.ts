@@ -2,11 +2,14 @@ import { describe, expect, it } from "vitest";
 import {
   childRegions,
   describeRegion,
+  findVillages,
   isWithin,
   normalizeRegionCode,
   parentRegion,
   regionExists,
   regionLevel,
+  regionName,
+  searchVillages,
 } from "./regions";
 
 describe("region codes", () => {
@@ -64,5 +67,28 @@ describe("region codes", () => {
     expect(childRegions("32.05").every((code) => parentRegion(code) === "32.05")).toBe(true);
     expect(childRegions("32.05.22.2001")).toEqual([]);
     expect(childRegions("99")).toEqual([]);
+  });
+
+  it("finds a village by code, or by name narrowed by its kecamatan or kabupaten, and counts them all", () => {
+    expect(findVillages("32.05.13.2001")).toEqual({ codes: ["32.05.13.2001"], total: 1 });
+    expect(findVillages("3205132001")).toEqual({ codes: ["32.05.13.2001"], total: 1 });
+    expect(findVillages("32.05.13")).toEqual({ codes: [], total: 0 }); // a kecamatan, not a village
+    const everywhere = findVillages("sukamaju", { limit: 20 });
+    expect(everywhere.codes).toHaveLength(20);
+    expect(everywhere.total).toBeGreaterThan(20);
+    for (const query of ["sukamaju garut", "sukamaju, garut", "Sukamaju Kab. Garut"]) {
+      const inGarut = findVillages(query);
+      expect(inGarut.total).toBeGreaterThan(0);
+      expect(inGarut.total).toBeLessThan(everywhere.total);
+      expect(
+        inGarut.codes.every((code) => code.startsWith("32.05.") && regionName(code) === "Sukamaju"),
+      ).toBe(true);
+    }
+    const inCilawu = findVillages("sukamaju cilawu");
+    expect(inCilawu.codes.map(describeRegion)).toEqual([
+      "Desa Sukamaju, Kecamatan Cilawu, Kabupaten Garut, Jawa Barat",
+    ]);
+    expect(searchVillages("sukamaju garut")).toEqual(findVillages("sukamaju garut").codes);
+    expect(findVillages("sukamaju atlantis")).toEqual({ codes: [], total: 0 });
   });
 });

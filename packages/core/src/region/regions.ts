@@ -108,23 +108,109 @@ export function childRegions(code?: string): readonly string[] {
   }
   return children.get(code ?? PROVINCES) ?? [];
 }
+/** What a village search found: the first `limit` codes, and how many matched in all. */
+export interface VillageMatches {
+  codes: string[];
+  total: number;
+}
+
+/** Words that name a kind of region, not a region: "sukamaju kab garut" is "sukamaju garut". */
+const REGION_KIND_WORDS = new Set([
+  "desa",
+  "kelurahan",
+  "kel",
+  "kecamatan",
+  "kec",
+  "kabupaten",
+  "kab",
+  "kota",
+  "provinsi",
+  "prov",
+]);
+
 /**
- * Villages (desa/kelurahan) whose name contains `query` (case- and space-insensitive), inside
- * `within` when given: names that start with it first, then by code; at most `limit`. For a form
- * without JavaScript, where a villager types the name of their village instead of its code.
+ * Villages (desa/kelurahan) for what a villager types, inside `within` when given: a village code
+ * (`32.05.13.2001` or `3205132001`) names its village; otherwise the name, optionally followed by
+ * words of its kecamatan, kabupaten/kota or province ("sukamaju garut", "sukamaju, cikajang") to
+ * tell namesakes apart. Names that start with the query first, then by code; at most `limit`, with
+ * the total count so a page can say there are more.
  */
-export function searchVillages(query: string, options: { within?: string; limit?: number } = {}): string[] {
-  const needle = foldName(query);
-  if (!needle) return [];
+export function findVillages(
+  query: string,
+  options: { within?: string; limit?: number } = {},
+): VillageMatches {
+  const limit = options.limit ?? 20;
   const prefix = options.within ? `${options.within}.` : "";
+  const code = normalizeRegionCode(query);
+  if (code) {
+    const found =
+      regionLevel(code) === "village" && regionExists(code) && (!prefix || code.startsWith(prefix));
+    return found ? { codes: [code], total: 1 } : { codes: [], total: 0 };
+  }
+  // "sukamaju, garut": the part before the first comma is the name, the rest the place.
+  const [namePart = "", ...placeParts] = query.split(",");
+  const nameWords = words(namePart);
+  const placeWords = words(placeParts.join(" "));
+  if (placeParts.length > 0) return matchVillages(nameWords.join(" "), placeWords, prefix, limit);
+  // No comma: the longest leading words that name villages in places matching the other words.
+  for (let cut = nameWords.length; cut >= 1; cut -= 1) {
+    const found = matchVillages(nameWords.slice(0, cut).join(" "), nameWords.slice(cut), prefix, limit);
+    if (found.total > 0) return found;
+  }
+  return { codes: [], total: 0 };
+}
+
+/** The codes of `findVillages` alone. */
+export function searchVillages(query: string, options: { within?: string; limit?: number } = {}): string[] {
+  return findVillages(query, options).codes;
+}
+
+const words = (text: string) =>
+  foldName(text)
+    .split(" ")
+    .filter((word) => word && !REGION_KIND_WORDS.has(word));
+
+function matchVillages(
+  needle: string,
+  placeWords: readonly string[],
+  prefix: string,
+  limit: number,
+): VillageMatches {
+  if (!needle) return { codes: [], total: 0 };
   const starts: string[] = [];
   const contains: string[] = [];
-  for (const { code, folded } of villageIndex()) {
-    if (prefix && !code.startsWith(prefix)) continue;
-    if (folded.startsWith(needle)) starts.push(code);
-    else if (folded.includes(needle)) contains.push(code);
+  for (const village of villageIndex()) {
+    if (prefix && !village.code.startsWith(prefix)) continue;
+    const position = village.folded.indexOf(needle);
+    if (position === -1) continue;
+    if (placeWords.length > 0) {
+      const place = placeOf(village.code);
+      if (!placeWords.every((word) => place.includes(word))) continue;
+    }
+    (position === 0 ? starts : contains).push(village.code);
   }
-  return [...starts.sort(), ...contains.sort()].slice(0, options.limit ?? 20);
+  return {
+    codes: [...starts.sort(), ...contains.sort()].slice(0, limit),
+    total: starts.length + contains.length,
+  };
+}
+
+let places: Map<string, string> | undefined;
+
+/** A village's kecamatan, kabupaten/kota and province names, folded, as one searchable text. */
+function placeOf(villageCode: string): string {
+  places ??= new Map();
+  const subdistrict = parentRegion(villageCode) ?? "";
+  let place = places.get(subdistrict);
+  if (place === undefined) {
+    const names: string[] = [];
+    for (let current: string | undefined = subdistrict; current; current = parentRegion(current)) {
+      names.push(regionName(current) ?? "");
+    }
+    place = ` ${foldName(names.join(" "))} `;
+    places.set(subdistrict, place);
+  }
+  return place;
 }
 
 let villages: Array<{ code: string; folded: string }> | undefined;

@@ -1,4 +1,4 @@
-import type { Case } from "@sigap/core/case/model";
+import type { Case, CaseLevel } from "@sigap/core/case/model";
 import {
   caseLevelLabels,
   caseOutcomeLabels,
@@ -18,7 +18,7 @@ import type { Context as LambdaContext } from "aws-lambda";
 import { type Context, Hono } from "hono";
 import { caseStatusPage, unknownStatusPage } from "../web/status-pages";
 import { readBody } from "./body";
-import { idempotencyKey, idempotent } from "./idempotency";
+import { idempotencyKey, idempotent, lambdaContextOf } from "./idempotency";
 import { wantsPage } from "./pages";
 import { CaseId, TrackingCode, validParams } from "./params";
 
@@ -36,6 +36,8 @@ export interface Accepted {
 interface Reported {
   id: string;
   trackingEncrypted: string;
+  /** Who handles it first (the village, or the UPTD PPA …); absent from records written before it was kept. */
+  level?: CaseLevel;
 }
 
 export interface Report {
@@ -44,11 +46,14 @@ export interface Report {
   client: string;
 }
 
-/** Logs carry only code, type and level for a restricted type; never a name, NIK or description. */
+/**
+ * Logs carry only code, type and level for a restricted type; never a name, NIK or description.
+ * `caseLevel`, not `level`: Powertools reserves `level` (the log level) and would drop it.
+ */
 const logFields = (saved: Case) => ({
   caseId: saved.id,
   ppksType: saved.ppksType,
-  level: saved.level,
+  caseLevel: saved.level,
   ...(saved.sensitive ? {} : { villageCode: saved.villageCode, urgency: saved.urgency }),
 });
 
@@ -71,7 +76,7 @@ async function report({ input, client }: Report): Promise<Reported> {
     }
     logger.info("Case reported", logFields(saved));
   }
-  return { id: saved.id, trackingEncrypted: encrypt(trackingCode) };
+  return { id: saved.id, trackingEncrypted: encrypt(trackingCode), level: saved.level };
 }
 
 function acceptedAnswer(reported: Reported): Accepted {
@@ -93,17 +98,19 @@ const reportOnce = idempotent("cases", (input: CaseInput, client: string) => rep
 
 /**
  * The one reporting operation, for the JSON API and the web form alike: with a key (the
- * `Idempotency-Key` header, or the form's own `formKey`) a retry replays the first answer.
+ * `Idempotency-Key` header, or the form's own `formKey`) a retry replays the first answer. Beside
+ * the answer, the level that handles the report first, for the page to say who it went to.
  */
 export async function submitReport(
   input: CaseInput,
   client: string,
   key: string | undefined,
   lambdaContext?: LambdaContext,
-): Promise<Accepted> {
-  return acceptedAnswer(
-    key ? await reportOnce(key, input, client, lambdaContext) : await report({ input, client }),
-  );
+): Promise<{ accepted: Accepted; level: CaseLevel | undefined }> {
+  const reported = key
+    ? await reportOnce(key, input, client, lambdaContext)
+    : await report({ input, client });
+  return { accepted: acceptedAnswer(reported), level: reported.level };
 }
 
 /**
@@ -182,10 +189,7 @@ export const cases = new Hono()
     const input = validateCase(await readBody(c, { repeatable: CASE_FORM_FIELDS }), {
       fromForm: contentType !== "application/json",
     });
-    const client = clientAddress(c);
-    // On Lambda, hono/aws-lambda exposes the invocation context; locally there is none.
-    const lambdaContext = (c.env as { lambdaContext?: LambdaContext } | undefined)?.lambdaContext;
-    const accepted = await submitReport(input, client, key, lambdaContext);
+    const { accepted } = await submitReport(input, clientAddress(c), key, lambdaContextOf(c));
     return c.json(accepted, 202, { Location: accepted.statusUrl });
   })
   .get("/:id", validLookup, async (c) => {

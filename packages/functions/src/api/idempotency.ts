@@ -10,6 +10,7 @@ import { tableSchema } from "@sigap/core/db/schema";
 import { AppError } from "@sigap/core/error";
 import { tableName } from "@sigap/core/resources";
 import type { Context } from "aws-lambda";
+import type { Context as RequestContext } from "hono";
 
 /** How long a retry with the same Idempotency-Key replays the first answer. */
 const REPLAY_WINDOW_SECONDS = 24 * 3600;
@@ -104,4 +105,13 @@ export function idempotencyKey(header: string | undefined): string | undefined {
 /** The refusal of a key already used for other content (a form page answers it with a fresh form). */
 export function isKeyReused(error: unknown): boolean {
   return error instanceof AppError && error.cause instanceof IdempotencyValidationError;
+}
+
+/**
+ * The Lambda invocation's context, which hono/aws-lambda puts in `c.env` (none off Lambda, under
+ * `npm start` and in tests): passed to `idempotent` operations so an interrupted attempt stays
+ * "in progress" only until that invocation's deadline.
+ */
+export function lambdaContextOf(c: RequestContext): Context | undefined {
+  return (c.env as { lambdaContext?: Context } | undefined)?.lambdaContext;
 }

@@ -18,7 +18,7 @@ import type { Context } from "aws-lambda";
 import { Hono } from "hono";
 import { registrationStatusPage, unknownStatusPage } from "../web/status-pages";
 import { readBody } from "./body";
-import { idempotencyKey, idempotent } from "./idempotency";
+import { idempotencyKey, idempotent, lambdaContextOf } from "./idempotency";
 import { wantsPage } from "./pages";
 import { ReceiptCode, RegistrationId, validParams } from "./params";
 
@@ -131,9 +131,7 @@ export const registrations = new Hono()
   .post("/", async (c) => {
     const key = idempotencyKey(c.req.header("Idempotency-Key"));
     const input = validateRegistration(await readBody(c), now());
-    // On Lambda, hono/aws-lambda exposes the invocation context; locally there is none.
-    const lambdaContext = (c.env as { lambdaContext?: Context } | undefined)?.lambdaContext;
-    const accepted = await submitRegistration(input, key, lambdaContext);
+    const accepted = await submitRegistration(input, key, lambdaContextOf(c));
     return c.json(accepted, 202, { Location: accepted.statusUrl });
   })
   .get("/:id", validLookup, async (c) => {

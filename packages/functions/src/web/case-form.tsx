@@ -1,33 +1,34 @@
+import type { CaseLevel } from "@sigap/core/case/model";
 import { householdConditions, ppksTypes } from "@sigap/core/case/ppks";
 import { CASE_FORM_FIELDS, validateCase } from "@sigap/core/case/schema";
-import type { Context as LambdaContext } from "aws-lambda";
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import type { FC } from "hono/jsx";
 import { readBody } from "../api/body";
 import { type Accepted, clientAddress, submitReport } from "../api/cases";
-import { isKeyReused } from "../api/idempotency";
+import { lambdaContextOf } from "../api/idempotency";
 import {
   ChoiceField,
+  EnterButton,
   ErrorSummary,
   errorsByField,
   FormKey,
+  FormNotices,
   firstInvalid,
+  ReceiptPanel,
   SelectField,
   TextArea,
   TextField,
 } from "./fields";
-import {
-  formKeyOf,
-  isVillageSearch,
-  listOf,
-  newFormKey,
-  onceSettled,
-  type Refusal,
-  refusalOf,
-  textOf,
-} from "./form-submission";
+import { formKeyOf, listOf, newFormKey, type Refusal, sitePath, submitForm, textOf } from "./form-submission";
 import { Page } from "./layout";
-import { RegionPicker, searchVillage, type VillageSearch } from "./region-picker";
+import {
+  asksVillageSearch,
+  NO_SEARCH,
+  RegionPicker,
+  searchAfterRefusal,
+  searchVillage,
+  type VillageSearch,
+} from "./region-picker";
 
 /**
  * `GET/POST /lapor`: the case report form, for a PSM or any resident. It posts to itself and calls
@@ -65,7 +66,6 @@ interface FormState {
   refusal?: Refusal | undefined;
   search: VillageSearch;
   searched?: boolean;
-  keyRenewed?: boolean;
 }
 
 function valuesOf(body: Record<string, unknown>): Values {
@@ -76,7 +76,7 @@ function valuesOf(body: Record<string, unknown>): Values {
   };
 }
 
-const CaseForm: FC<FormState> = ({ formKey, values, refusal, search, searched, keyRenewed }) => {
+const CaseForm: FC<FormState> = ({ formKey, values, refusal, search, searched }) => {
   const errors = errorsByField(refusal?.fieldErrors);
   if (errors.has("villageCode") && !values.villageCode) {
     errors.set("villageCode", "Pilih desa/kelurahan lokasi: cari namanya, lalu pilih dari hasilnya.");
@@ -99,31 +99,14 @@ const CaseForm: FC<FormState> = ({ formKey, values, refusal, search, searched, k
   return (
     <Page title="Laporkan kasus sosial" script>
       <h1>Laporkan warga yang membutuhkan bantuan sosial</h1>
-      {keyRenewed ? (
-        <div class="gone" role="alert">
-          <h2>Formulir ini sudah pernah dikirim</h2>
-          <p>
-            Halaman ini sudah dikirim sebelumnya dengan isian yang berbeda. Isian Anda masih ada di bawah;
-            periksa, lalu tekan "Kirim laporan" sekali lagi untuk mengirimnya sebagai laporan baru.
-          </p>
-        </div>
-      ) : null}
-      {refusal?.notice ? (
-        <div class="error" role="alert">
-          <h2>{refusal.notice.title}</h2>
-          {refusal.notice.detail ? <p>{refusal.notice.detail}</p> : null}
-        </div>
-      ) : null}
+      <FormNotices refusal={refusal} submitLabel="Kirim laporan" />
       <ErrorSummary errors={errors} labels={LABELS} />
       <p>
         Laporan diteruskan ke desa/kelurahan, lalu ke Dinas Sosial bila belum ditangani. Dalam keadaan darurat
         yang mengancam jiwa, hubungi juga 112.
       </p>
       <form method="post" action="/lapor" novalidate>
-        {/* The first submit button is the one Enter presses: sending, not searching villages. Out of the tab order. */}
-        <button type="submit" name="intent" value="kirim" class="visually-hidden" tabindex={-1}>
-          Kirim laporan
-        </button>
+        <EnterButton label="Kirim laporan" />
         <FormKey value={formKey} />
         <SelectField
           {...field("ppksType")}
@@ -157,6 +140,9 @@ const CaseForm: FC<FormState> = ({ formKey, values, refusal, search, searched, k
           error={errors.get("villageCode")}
           focus={focus === "villageCode"}
           legend="Desa/kelurahan lokasi"
+          hint={
+            'Ketik nama desa atau kelurahan tempat kejadian atau tempat orang yang dilaporkan berada, lalu tekan "Cari desa" dan pilih dari hasilnya.'
+          }
         />
         <TextArea
           {...field("location")}
@@ -221,35 +207,28 @@ const CaseForm: FC<FormState> = ({ formKey, values, refusal, search, searched, k
   );
 };
 
-const Reported: FC<{ accepted: Accepted }> = ({ accepted }) => {
-  const url = new URL(accepted.statusUrl);
-  return (
-    <Page title="Laporan diterima">
-      <div class="success" role="status">
-        <h1>Laporan diterima</h1>
-        <p>Terima kasih. Laporan Anda diteruskan kepada petugas di desa/kelurahan tersebut.</p>
-      </div>
-      <p>Simpan nomor dan kode ini: keduanya diperlukan untuk melacak penanganan laporan.</p>
-      <dl>
-        <dt>Nomor laporan</dt>
-        <dd class="code">{accepted.id}</dd>
-        <dt>Kode pelacakan</dt>
-        <dd class="code">{accepted.trackingCode}</dd>
-      </dl>
-      <p>
-        {/* The status link on this site, whatever host the public base URL names. */}
-        <a class="button" href={`${url.pathname}${url.search}`}>
-          Lacak laporan
-        </a>
-      </p>
-    </Page>
-  );
+/** Who the report went to first, as the saved case says (a violence report goes to the UPTD PPA). */
+const handlerNotes: Record<CaseLevel, string> = {
+  village: "Laporan Anda diteruskan kepada petugas di desa/kelurahan lokasi.",
+  district: "Laporan Anda diteruskan kepada Dinas Sosial kabupaten/kota.",
+  province: "Laporan Anda diteruskan kepada Dinas Sosial provinsi.",
+  ppa: "Laporan Anda diteruskan kepada UPTD Perlindungan Perempuan dan Anak (PPA) kabupaten/kota, yang menanganinya secara rahasia.",
 };
 
-const NO_SEARCH: VillageSearch = { query: "", matches: [] };
-
-const lambdaContextOf = (c: Context) =>
-  (c.env as { lambdaContext?: LambdaContext } | undefined)?.lambdaContext;
+const Reported: FC<{ accepted: Accepted; level: CaseLevel | undefined }> = ({ accepted, level }) => (
+  <Page title="Laporan diterima">
+    <ReceiptPanel
+      heading="Laporan diterima"
+      lead={`Terima kasih. ${level ? handlerNotes[level] : "Laporan Anda diteruskan kepada petugas yang menanganinya."}`}
+      keep="Simpan nomor dan kode ini: keduanya diperlukan untuk melacak penanganan laporan."
+      codes={[
+        { label: "Nomor laporan", value: accepted.id },
+        { label: "Kode pelacakan", value: accepted.trackingCode },
+      ]}
+      link={{ href: sitePath(accepted.statusUrl), label: "Lacak laporan" }}
+    />
+  </Page>
+);
 
 export const caseForm = new Hono()
   .get("/", (c) => c.html(<CaseForm formKey={newFormKey()} values={{}} search={NO_SEARCH} />))
@@ -258,25 +237,21 @@ export const caseForm = new Hono()
     const body = await readBody(c, { repeatable: CASE_FORM_FIELDS });
     const values = valuesOf(body);
     const formKey = formKeyOf(body);
-    if (isVillageSearch(body)) {
+    if (asksVillageSearch(body)) {
       const search = searchVillage(textOf(body, "villageQuery"));
       return c.html(<CaseForm formKey={formKey ?? newFormKey()} values={values} search={search} searched />);
     }
-    const search = { query: textOf(body, "villageQuery"), matches: [] };
-    try {
-      const input = validateCase(body, { fromForm: true });
-      const accepted = await onceSettled(() =>
-        submitReport(input, clientAddress(c), formKey, lambdaContextOf(c)),
-      );
-      return c.html(<Reported accepted={accepted} />);
-    } catch (error) {
-      if (isKeyReused(error)) {
-        return c.html(<CaseForm formKey={newFormKey()} values={values} search={search} keyRenewed />, 409);
-      }
-      const refusal = refusalOf(error);
-      return c.html(
-        <CaseForm formKey={formKey ?? newFormKey()} values={values} search={search} refusal={refusal} />,
-        refusal.status as 422,
-      );
-    }
+    const outcome = await submitForm(formKey, () =>
+      submitReport(validateCase(body, { fromForm: true }), clientAddress(c), formKey, lambdaContextOf(c)),
+    );
+    if (outcome.accepted) return c.html(<Reported {...outcome.accepted} />);
+    return c.html(
+      <CaseForm
+        formKey={outcome.formKey}
+        values={values}
+        search={searchAfterRefusal(body)}
+        refusal={outcome.refusal}
+      />,
+      outcome.refusal.status,
+    );
   });

@@ -1,11 +1,27 @@
 import type { FieldError } from "@sigap/core/error";
 import type { Child, FC } from "hono/jsx";
+import type { Refusal } from "./form-submission";
 
 /**
  * Form building blocks shared by every form page. Accessibility is built in: each control has a
  * label; its hint and error are tied to it with `aria-describedby`; an invalid control says so
  * (`aria-invalid`) and the first one gets `autofocus`, which works with no script at all.
  */
+
+/**
+ * The longest value a re-rendered page echoes when its field sets no `maxlength`: a refused form
+ * shows what was sent, but a 65 KB value must not make a 65 KB page (the field components cap at
+ * their `maxlength`, at this otherwise; a page echoing a value by other means uses `echoed`).
+ */
+export const ECHO_MAX = 200;
+
+/** A value as a page shows it back: at most `max` characters (whole code points). */
+export function echoed(value: string | undefined, max: number = ECHO_MAX): string {
+  if (value === undefined) return "";
+  // Cheap check first: most values are short.
+  if (value.length <= max) return value;
+  return Array.from(value).slice(0, max).join("");
+}
 
 /** Field errors by field name (the first message of each), in the order they were reported. */
 export type Errors = Map<string, string>;
@@ -21,8 +37,12 @@ export function firstInvalid(errors: Errors, order: readonly string[]): string |
   return order.find((name) => errors.has(name)) ?? errors.keys().next().value;
 }
 
-const describedBy = (name: string, hint: boolean, error: boolean) =>
-  [hint ? `${name}-hint` : "", error ? `${name}-error` : ""].filter(Boolean).join(" ") || undefined;
+/** The ids an `aria-describedby` lists (hint, result, error …), skipping those not on the page. */
+export const describedBy = (...ids: Array<string | false | undefined>) =>
+  ids.filter(Boolean).join(" ") || undefined;
+
+const fieldDescribedBy = (name: string, hint: boolean, error: boolean) =>
+  describedBy(hint && `${name}-hint`, error && `${name}-error`);
 
 export interface FieldProps {
   name: string;
@@ -62,14 +82,14 @@ export const TextField: FC<FieldProps> = (p) => (
       id={p.name}
       name={p.name}
       type={p.type ?? "text"}
-      value={p.value ?? ""}
+      value={echoed(p.value, p.maxlength)}
       required={p.required ?? false}
       inputmode={p.inputmode}
       autocomplete={p.autocomplete}
       maxlength={p.maxlength}
       pattern={p.pattern}
       aria-invalid={p.error ? "true" : undefined}
-      aria-describedby={describedBy(p.name, Boolean(p.hint), Boolean(p.error))}
+      aria-describedby={fieldDescribedBy(p.name, Boolean(p.hint), Boolean(p.error))}
       autofocus={p.focus ?? false}
     />
     <FieldMessage name={p.name} error={p.error} />
@@ -86,10 +106,10 @@ export const TextArea: FC<Omit<FieldProps, "type" | "inputmode" | "pattern">> = 
       required={p.required ?? false}
       maxlength={p.maxlength}
       aria-invalid={p.error ? "true" : undefined}
-      aria-describedby={describedBy(p.name, Boolean(p.hint), Boolean(p.error))}
+      aria-describedby={fieldDescribedBy(p.name, Boolean(p.hint), Boolean(p.error))}
       autofocus={p.focus ?? false}
     >
-      {p.value ?? ""}
+      {echoed(p.value, p.maxlength)}
     </textarea>
     <FieldMessage name={p.name} error={p.error} />
   </div>
@@ -115,7 +135,7 @@ export const ChoiceField: FC<{
   <fieldset
     class="field"
     aria-invalid={p.error ? "true" : undefined}
-    aria-describedby={describedBy(p.name, Boolean(p.hint), Boolean(p.error))}
+    aria-describedby={fieldDescribedBy(p.name, Boolean(p.hint), Boolean(p.error))}
   >
     <legend>{p.legend}</legend>
     <FieldHint name={p.name} hint={p.hint} />
@@ -137,7 +157,12 @@ export const ChoiceField: FC<{
   </fieldset>
 );
 
-export const SelectField: FC<FieldProps & { choices: readonly Choice[]; placeholder?: string }> = (p) => (
+export const SelectField: FC<
+  Omit<FieldProps, "type" | "inputmode" | "pattern" | "maxlength"> & {
+    choices: readonly Choice[];
+    placeholder?: string;
+  }
+> = (p) => (
   <div class="field">
     <label for={p.name}>{p.label}</label>
     <FieldHint name={p.name} hint={p.hint} />
@@ -146,7 +171,7 @@ export const SelectField: FC<FieldProps & { choices: readonly Choice[]; placehol
       name={p.name}
       required={p.required ?? false}
       aria-invalid={p.error ? "true" : undefined}
-      aria-describedby={describedBy(p.name, Boolean(p.hint), Boolean(p.error))}
+      aria-describedby={fieldDescribedBy(p.name, Boolean(p.hint), Boolean(p.error))}
       autofocus={p.focus ?? false}
     >
       <option value="">{p.placeholder ?? "— Pilih —"}</option>
@@ -160,19 +185,24 @@ export const SelectField: FC<FieldProps & { choices: readonly Choice[]; placehol
   </div>
 );
 
+/** Errors in the order the page shows their fields (`labels` lists them so), then any others. */
+function inPageOrder(errors: Errors, labels: Record<string, string>): Array<[string, string]> {
+  const order = Object.keys(labels);
+  const rank = (field: string) => (order.includes(field) ? order.indexOf(field) : order.length);
+  return [...errors].sort(([a], [b]) => rank(a) - rank(b));
+}
+
 /**
- * Every error at once at the top of a rejected form, each a link to its field; `role="alert"` so a
- * screen reader announces it as the page opens.
+ * Every error at once at the top of a rejected form, each a link to its field, in the order of the
+ * fields on the page (`labels` lists them in that order); `role="alert"` so a screen reader
+ * announces it as the page opens.
  */
-export const ErrorSummary: FC<{ errors: Errors; labels: Record<string, string>; children?: Child }> = ({
-  errors,
-  labels,
-}) =>
+export const ErrorSummary: FC<{ errors: Errors; labels: Record<string, string> }> = ({ errors, labels }) =>
   errors.size === 0 ? null : (
     <div class="error-summary" role="alert" aria-labelledby="error-summary-title">
       <h2 id="error-summary-title">Ada {errors.size} isian yang perlu diperbaiki</h2>
       <ul>
-        {[...errors].map(([field, message]) => (
+        {inPageOrder(errors, labels).map(([field, message]) => (
           <li>
             <a href={`#${field}`}>{labels[field] ? `${labels[field]}: ${message}` : message}</a>
           </li>
@@ -188,4 +218,85 @@ export const ErrorSummary: FC<{ errors: Errors; labels: Record<string, string>; 
  */
 export const FormKey: FC<{ value: string }> = ({ value }) => (
   <input type="hidden" name="formKey" value={value} />
+);
+
+/**
+ * What a refused form shows above its fields besides the error summary: that this form was already
+ * sent with other content (it now carries a fresh key), or a refusal that belongs to no field (a
+ * quota, an outage). `heading` is the level that fits the page's outline.
+ */
+export const FormNotices: FC<{
+  refusal?: Refusal | undefined;
+  submitLabel: string;
+  heading?: "h2" | "h3";
+}> = ({ refusal, submitLabel, heading = "h2" }) => {
+  const Heading = heading;
+  return (
+    <>
+      {refusal?.keyRenewed ? (
+        <div class="gone" role="alert">
+          <Heading>Formulir ini sudah pernah dikirim</Heading>
+          <p>
+            Halaman ini sudah dikirim sebelumnya dengan isian yang berbeda. Isian Anda masih ada di bawah;
+            periksa, lalu tekan "{submitLabel}" sekali lagi untuk mengirimnya sebagai pengiriman baru.
+          </p>
+        </div>
+      ) : null}
+      {refusal?.notice ? (
+        <div class="error" role="alert">
+          <Heading>{refusal.notice.title}</Heading>
+          {refusal.notice.detail ? <p>{refusal.notice.detail}</p> : null}
+        </div>
+      ) : null}
+    </>
+  );
+};
+
+/**
+ * The submit button Enter presses: the form's first, hidden from sight and from screen readers
+ * (the visible button at the end is the one they meet), out of the tab order. It sends
+ * `intent=enter`, so the page can tell Enter in the village search box from the "Kirim" button.
+ */
+export const EnterButton: FC<{ label: string }> = ({ label }) => (
+  // Hidden on its wrapper: it stays focusable by script only (tabindex -1), which axe allows.
+  <div class="visually-hidden" aria-hidden="true">
+    <button type="submit" name="intent" value="enter" tabindex={-1}>
+      {label}
+    </button>
+  </div>
+);
+
+/**
+ * The page after an accepted form: what was accepted, the number and code to keep (large, to copy
+ * by hand), and the link to follow it.
+ */
+export const ReceiptPanel: FC<{
+  heading: string;
+  lead: Child;
+  keep: string;
+  codes: Array<{ label: string; value: string }>;
+  link: { href: string; label: string };
+  children?: Child;
+}> = ({ heading, lead, keep, codes, link, children }) => (
+  <>
+    <div class="success" role="status">
+      <h1>{heading}</h1>
+      <p>{lead}</p>
+    </div>
+    <p>{keep}</p>
+    <dl>
+      {codes.map((code) => (
+        <>
+          <dt>{code.label}</dt>
+          <dd class="code">{code.value}</dd>
+        </>
+      ))}
+    </dl>
+    {children}
+    <p>
+      <a class="button" href={link.href}>
+        {link.label}
+      </a>
+    </p>
+  </>
 );

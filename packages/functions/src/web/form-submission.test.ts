@@ -30,15 +30,17 @@ describe("refusalOf", () => {
     const errors = [{ field: "nik", message: "NIK harus terdiri dari 16 digit angka." }];
     expect(refusalOf(new AppError("validation", "Data belum lengkap", "Periksa.", errors))).toEqual({
       status: 422,
+      kind: "validation",
       fieldErrors: errors,
     });
     expect(
       refusalOf(new AppError("conflict", "NIK sudah terdaftar", "Sudah dipakai."), { conflict: "nik" }),
-    ).toEqual({ status: 409, fieldErrors: [{ field: "nik", message: "Sudah dipakai." }] });
+    ).toEqual({ status: 409, kind: "conflict", fieldErrors: [{ field: "nik", message: "Sudah dipakai." }] });
     expect(
       refusalOf(new AppError("rate-limited", "Terlalu banyak laporan anonim", "Coba lagi nanti.")),
     ).toEqual({
       status: 429,
+      kind: "rate-limited",
       fieldErrors: [],
       notice: { title: "Terlalu banyak laporan anonim", detail: "Coba lagi nanti." },
     });

@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { AppError, type FieldError, type ProblemKind } from "@sigap/core/error";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { isKeyReused } from "../api/idempotency";
 import { toProblem } from "../api/problem";
 
 /**
- * What the form pages (/daftar, /lapor) share between reading a submission and answering it: the
- * form's own idempotency key, the button that was pressed, and the outcome of the one operation
- * the JSON API calls too, as a page can show it.
+ * What the form pages (/daftar, /lapor, /bimtek/:id) share between reading a submission and
+ * answering it: the form's own idempotency key, the button that was pressed, and the outcome of the
+ * one operation the JSON API calls too, as a page can show it (`submitForm`).
  */
 
 /** A fresh key for a blank form (see `FormKey`). */
@@ -32,6 +34,21 @@ export function listOf(body: Record<string, unknown>, name: string): string[] {
 /** The "Cari desa" button of the region picker: show matching villages, save nothing. */
 export const isVillageSearch = (body: Record<string, unknown>) => textOf(body, "intent") === "cari-desa";
 
+/**
+ * Enter pressed in a text box: the form's first (hidden) submit button, `intent=enter`, is the
+ * one the browser "presses". The visible "Kirim" button sends `intent=kirim`.
+ */
+export const isImplicitSubmit = (body: Record<string, unknown>) => textOf(body, "intent") === "enter";
+
+/**
+ * A link on this site from an absolute URL (the public base URL may name another host, e.g.
+ * behind a CDN, or the API's host when the page is served elsewhere): path and query only.
+ */
+export function sitePath(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.pathname}${parsed.search}`;
+}
+
 /** Pauses between waits for a first submission still being handled (a double click without script). */
 const IN_PROGRESS_WAITS_MS = [300, 600, 1200, 2400];
 
@@ -53,9 +70,13 @@ export async function onceSettled<T>(submit: () => Promise<T>): Promise<T> {
 
 /** A refused submission as the form shows it: messages beside fields, or one notice at the top. */
 export interface Refusal {
-  status: number;
+  status: ContentfulStatusCode;
+  /** The problem's kind when it was an `AppError` (a page may answer some kinds otherwise). */
+  kind?: ProblemKind | undefined;
   fieldErrors: FieldError[];
   notice?: { title: string; detail?: string | undefined };
+  /** This form's key was already used for other content: the form now carries a fresh one. */
+  keyRenewed?: boolean;
 }
 
 /**
@@ -65,16 +86,43 @@ export interface Refusal {
  */
 export function refusalOf(error: unknown, fieldFor: Partial<Record<ProblemKind, string>> = {}): Refusal {
   const problem = toProblem(error);
+  const status = problem.status as ContentfulStatusCode;
+  const kind = error instanceof AppError ? error.kind : undefined;
   if (problem.errors && problem.errors.length > 0) {
-    return { status: problem.status, fieldErrors: problem.errors };
+    return { status, kind, fieldErrors: problem.errors };
   }
-  const field = fieldFor[problem.type.split("/").pop() as ProblemKind];
+  const field = kind ? fieldFor[kind] : undefined;
   if (field) {
-    return { status: problem.status, fieldErrors: [{ field, message: problem.detail ?? problem.title }] };
+    return { status, kind, fieldErrors: [{ field, message: problem.detail ?? problem.title }] };
   }
-  return {
-    status: problem.status,
-    fieldErrors: [],
-    notice: { title: problem.title, detail: problem.detail },
-  };
+  return { status, kind, fieldErrors: [], notice: { title: problem.title, detail: problem.detail } };
+}
+
+/** What a form page answers after a submission: the accepted result, or the form again. */
+export type FormOutcome<T> =
+  | { accepted: T; refusal?: undefined; formKey?: undefined }
+  | { accepted?: undefined; refusal: Refusal; formKey: string };
+
+/**
+ * The one submission flow of every form page: validate and submit (with the form's key as the
+ * Idempotency-Key, waiting for a first click still under way), and turn a refusal into what the
+ * re-rendered form shows — its status, the errors beside their fields or a notice, and the key the
+ * form carries on (a fresh one when this key was used for other content).
+ */
+export async function submitForm<T>(
+  formKey: string | undefined,
+  submit: () => Promise<T>,
+  fieldFor: Partial<Record<ProblemKind, string>> = {},
+): Promise<FormOutcome<T>> {
+  try {
+    return { accepted: await onceSettled(submit) };
+  } catch (error) {
+    if (isKeyReused(error)) {
+      return {
+        refusal: { status: 409, kind: "validation", fieldErrors: [], keyRenewed: true },
+        formKey: newFormKey(),
+      };
+    }
+    return { refusal: refusalOf(error, fieldFor), formKey: formKey ?? newFormKey() };
+  }
 }

@@ -1,11 +1,13 @@
 import {
   describeRegion,
+  findVillages,
   normalizeRegionCode,
   regionExists,
   regionLevel,
-  searchVillages,
 } from "@sigap/core/region/regions";
 import type { FC } from "hono/jsx";
+import { describedBy, echoed, FieldMessage } from "./fields";
+import { isImplicitSubmit, isVillageSearch, textOf } from "./form-submission";
 
 /**
  * The village (desa/kelurahan) of a form, chosen the way a villager can: by name, not by a 10-digit
@@ -25,9 +27,41 @@ export interface VillageSearch {
   /** Matching village codes, or a message when the query cannot be searched. */
   matches: readonly string[];
   problem?: string;
+  /** Said beside the matches when there are more than shown: how to narrow the search. */
+  more?: string;
 }
 
-/** Answers the "Cari desa" button: villages whose name contains the query. */
+/** No search yet: a blank form. */
+export const NO_SEARCH: VillageSearch = { query: "", matches: [] };
+
+/**
+ * Whether a submission asks for villages rather than to be sent: the "Cari desa" button, or Enter
+ * in the search box (the form's hidden first button, `intent=enter`) while it holds a query not
+ * searched yet. Without script Enter cannot press "Cari desa", and a form with no village chosen
+ * cannot be accepted anyway: searching is the answer that helps.
+ */
+export function asksVillageSearch(body: Record<string, unknown>): boolean {
+  if (isVillageSearch(body)) return true;
+  const query = textOf(body, "villageQuery").trim();
+  if (!isImplicitSubmit(body) || query === "") return false;
+  return textOf(body, "villageCode") === "" || query !== textOf(body, "villageSearched").trim();
+}
+
+/**
+ * The search part of a refused form: when no village was chosen but a name was typed, its matches,
+ * so the choice is there beside the error; otherwise the typed text only.
+ */
+export function searchAfterRefusal(body: Record<string, unknown>): VillageSearch {
+  const query = textOf(body, "villageQuery");
+  return query.trim() !== "" && textOf(body, "villageCode") === ""
+    ? searchVillage(query)
+    : { query, matches: [] };
+}
+
+/**
+ * Answers the "Cari desa" button: villages whose name contains the query, narrowed by words of the
+ * kecamatan or kabupaten typed after it ("sukamaju garut"), or the village of a typed code.
+ */
 export function searchVillage(query: string): VillageSearch {
   const trimmed = query.trim();
   if (trimmed.length < QUERY_MIN || trimmed.length > QUERY_MAX) {
@@ -37,10 +71,21 @@ export function searchVillage(query: string): VillageSearch {
       problem: `Ketik ${QUERY_MIN} sampai ${QUERY_MAX} huruf dari nama desa/kelurahan.`,
     };
   }
-  const matches = searchVillages(trimmed, { limit: SEARCH_LIMIT });
-  return matches.length > 0
-    ? { query, matches }
-    : { query, matches, problem: `Tidak ada desa/kelurahan bernama "${trimmed}". Periksa ejaannya.` };
+  const { codes, total } = findVillages(trimmed, { limit: SEARCH_LIMIT });
+  if (codes.length === 0) {
+    return {
+      query,
+      matches: codes,
+      problem: `Tidak ada desa/kelurahan "${trimmed}". Periksa ejaannya, atau ketik nama desanya saja.`,
+    };
+  }
+  return total > codes.length
+    ? {
+        query,
+        matches: codes,
+        more: `Ada ${total} desa/kelurahan yang cocok; ${codes.length} pertama ditampilkan. Tambahkan nama kecamatan atau kabupaten/kota setelah nama desa, misalnya "${trimmed} garut", lalu cari lagi.`,
+      }
+    : { query, matches: codes };
 }
 
 /** A submitted code that names a real village, in its stored (dotted) form. */
@@ -51,8 +96,6 @@ export function knownVillage(code: string): string | undefined {
     : undefined;
 }
 
-const describedBy = (...ids: Array<string | false | undefined>) => ids.filter(Boolean).join(" ") || undefined;
-
 export const RegionPicker: FC<{
   /** The submitted `villageCode` (as typed or chosen). */
   value?: string;
@@ -61,7 +104,16 @@ export const RegionPicker: FC<{
   /** The first invalid field of a re-rendered form. */
   focus?: boolean;
   legend?: string;
-}> = ({ value = "", search, error, focus = false, legend = "Desa/kelurahan" }) => {
+  /** What to type: whose village it is (the applicant's own, the place of a case). */
+  hint?: string;
+}> = ({
+  value = "",
+  search,
+  error,
+  focus = false,
+  legend = "Desa/kelurahan",
+  hint = 'Ketik nama desa atau kelurahan Anda, lalu tekan "Cari desa" dan pilih dari hasilnya.',
+}) => {
   const chosen = knownVillage(value);
   const choices = [...new Set([...(chosen ? [chosen] : []), ...(search?.matches ?? [])])];
   const errorId = error ? "villageCode-error" : undefined;
@@ -75,20 +127,21 @@ export const RegionPicker: FC<{
           Cari nama desa/kelurahan
         </label>
         <span class="hint" id="villageQuery-hint">
-          Ketik nama desa atau kelurahan Anda, lalu tekan "Cari desa" dan pilih dari hasilnya.
+          {hint} Banyak desa bernama sama: tambahkan nama kecamatan atau kabupaten/kota, misalnya "Sukamaju
+          Garut", atau ketik kode desa.
         </span>
         <div class="search-row">
           <input
             type="search"
             id={searchBoxId}
             name="villageQuery"
-            value={search?.query ?? ""}
+            value={echoed(search?.query, QUERY_MAX)}
             maxlength={QUERY_MAX}
             autocomplete="off"
             aria-invalid={error && choices.length === 0 ? "true" : undefined}
             aria-describedby={describedBy(
               "villageQuery-hint",
-              search?.problem && "villageQuery-result",
+              (search?.problem || search?.more) && "villageQuery-result",
               errorId,
             )}
             autofocus={focus && choices.length === 0}
@@ -97,9 +150,13 @@ export const RegionPicker: FC<{
             Cari desa
           </button>
         </div>
-        {search?.problem ? (
+        {search && search.matches.length > 0 ? (
+          // The query these matches answer: Enter after typing another name searches again.
+          <input type="hidden" name="villageSearched" value={echoed(search.query, QUERY_MAX)} />
+        ) : null}
+        {search?.problem || search?.more ? (
           <p class="note" id="villageQuery-result" role="status">
-            {search.problem}
+            {search.problem ?? search.more}
           </p>
         ) : null}
         {choices.length > 0 ? (
@@ -113,6 +170,7 @@ export const RegionPicker: FC<{
                   name="villageCode"
                   value={code}
                   checked={code === chosen}
+                  aria-invalid={error ? "true" : undefined}
                   aria-describedby={errorId}
                   autofocus={focus && i === 0}
                 />
@@ -137,6 +195,7 @@ export const RegionPicker: FC<{
               id={`region-${level}`}
               data-level={level}
               name={level === "village" ? "villageCode" : undefined}
+              aria-invalid={error ? "true" : undefined}
               aria-describedby={errorId}
               disabled
             >
@@ -145,11 +204,7 @@ export const RegionPicker: FC<{
           </div>
         ))}
       </div>
-      {error ? (
-        <p class="field-error" id="villageCode-error">
-          {error}
-        </p>
-      ) : null}
+      <FieldMessage name="villageCode" error={error} />
     </fieldset>
   );
 };

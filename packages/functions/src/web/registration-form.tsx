@@ -1,31 +1,32 @@
 import { now } from "@sigap/core/clock";
 import { validateRegistration } from "@sigap/core/registration/schema";
-import type { Context as LambdaContext } from "aws-lambda";
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import type { FC } from "hono/jsx";
 import { readBody } from "../api/body";
-import { isKeyReused } from "../api/idempotency";
+import { lambdaContextOf } from "../api/idempotency";
 import { type Accepted, submitRegistration } from "../api/registrations";
 import {
   ChoiceField,
+  EnterButton,
   ErrorSummary,
   errorsByField,
   FormKey,
+  FormNotices,
   firstInvalid,
+  ReceiptPanel,
   TextArea,
   TextField,
 } from "./fields";
-import {
-  formKeyOf,
-  isVillageSearch,
-  newFormKey,
-  onceSettled,
-  type Refusal,
-  refusalOf,
-  textOf,
-} from "./form-submission";
+import { formKeyOf, newFormKey, type Refusal, sitePath, submitForm, textOf } from "./form-submission";
 import { Page } from "./layout";
-import { RegionPicker, searchVillage, type VillageSearch } from "./region-picker";
+import {
+  asksVillageSearch,
+  NO_SEARCH,
+  RegionPicker,
+  searchAfterRefusal,
+  searchVillage,
+  type VillageSearch,
+} from "./region-picker";
 
 /**
  * `GET/POST /daftar`: the PSM registration form. It posts to itself and calls the same operation
@@ -60,8 +61,6 @@ interface FormState {
   /** The village search box: its text, and its matches when "Cari desa" was pressed. */
   search: VillageSearch;
   searched?: boolean;
-  /** This form's key was already used for other content: it now carries a fresh one. */
-  keyRenewed?: boolean;
 }
 
 const valuesOf = (body: Record<string, unknown>): Values =>
@@ -73,7 +72,7 @@ const villageMessage = (values: Values, message: string | undefined) =>
     ? "Pilih desa/kelurahan Anda: cari namanya, lalu pilih dari hasilnya."
     : message;
 
-const RegistrationForm: FC<FormState> = ({ formKey, values, refusal, search, searched, keyRenewed }) => {
+const RegistrationForm: FC<FormState> = ({ formKey, values, refusal, search, searched }) => {
   const errors = errorsByField(refusal?.fieldErrors);
   if (errors.has("villageCode"))
     errors.set("villageCode", villageMessage(values, errors.get("villageCode")) ?? "");
@@ -89,31 +88,14 @@ const RegistrationForm: FC<FormState> = ({ formKey, values, refusal, search, sea
   return (
     <Page title="Daftar sebagai PSM" script>
       <h1>Daftar sebagai Pekerja Sosial Masyarakat (PSM)</h1>
-      {keyRenewed ? (
-        <div class="gone" role="alert">
-          <h2>Formulir ini sudah pernah dikirim</h2>
-          <p>
-            Halaman ini sudah dikirim sebelumnya dengan isian yang berbeda. Isian Anda masih ada di bawah;
-            periksa, lalu tekan "Kirim pendaftaran" sekali lagi untuk mengirimnya sebagai pendaftaran baru.
-          </p>
-        </div>
-      ) : null}
-      {refusal?.notice ? (
-        <div class="error" role="alert">
-          <h2>{refusal.notice.title}</h2>
-          {refusal.notice.detail ? <p>{refusal.notice.detail}</p> : null}
-        </div>
-      ) : null}
+      <FormNotices refusal={refusal} submitLabel="Kirim pendaftaran" />
       <ErrorSummary errors={errors} labels={LABELS} />
       <p>
         Syarat: warga negara Indonesia berusia 18 tahun ke atas, ber-KTP desa/kelurahan tempat tinggal.
         Setelah mendaftar, kepala desa/lurah memberi rekomendasi, lalu Anda mengikuti Bimtek dasar.
       </p>
       <form method="post" action="/daftar" novalidate>
-        {/* The first submit button is the one Enter presses: sending, not searching villages. Out of the tab order. */}
-        <button type="submit" name="intent" value="kirim" class="visually-hidden" tabindex={-1}>
-          Kirim pendaftaran
-        </button>
+        <EnterButton label="Kirim pendaftaran" />
         <FormKey value={formKey} />
         <TextField {...field("fullName")} autocomplete="name" maxlength={100} required />
         <TextField
@@ -153,9 +135,10 @@ const RegistrationForm: FC<FormState> = ({ formKey, values, refusal, search, sea
         />
         <TextArea
           {...field("address")}
-          hint="Jalan, nomor, RT/RW."
+          hint="Jalan, nomor, RT/RW. Minimal 10 huruf."
           autocomplete="street-address"
           maxlength={300}
+          required
         />
         <RegionPicker
           value={values.villageCode}
@@ -192,35 +175,18 @@ const RegistrationForm: FC<FormState> = ({ formKey, values, refusal, search, sea
 
 const Registered: FC<{ accepted: Accepted }> = ({ accepted }) => (
   <Page title="Pendaftaran diterima">
-    <div class="success" role="status">
-      <h1>Pendaftaran diterima</h1>
-      <p>Terima kasih. Kepala desa/lurah Anda akan diminta memberi rekomendasi.</p>
-    </div>
-    <p>Simpan nomor dan kode ini: keduanya diperlukan untuk melihat status pendaftaran.</p>
-    <dl>
-      <dt>Nomor pendaftaran</dt>
-      <dd class="code">{accepted.id}</dd>
-      <dt>Kode tanda terima</dt>
-      <dd class="code">{accepted.receiptCode}</dd>
-    </dl>
-    <p>
-      <a class="button" href={statusPath(accepted.statusUrl)}>
-        Lihat status pendaftaran
-      </a>
-    </p>
+    <ReceiptPanel
+      heading="Pendaftaran diterima"
+      lead="Terima kasih. Kepala desa/lurah Anda akan diminta memberi rekomendasi."
+      keep="Simpan nomor dan kode ini: keduanya diperlukan untuk melihat status pendaftaran."
+      codes={[
+        { label: "Nomor pendaftaran", value: accepted.id },
+        { label: "Kode tanda terima", value: accepted.receiptCode },
+      ]}
+      link={{ href: sitePath(accepted.statusUrl), label: "Lihat status pendaftaran" }}
+    />
   </Page>
 );
-
-/** The status link on this site (the public base URL may name another host, e.g. behind a CDN). */
-const statusPath = (statusUrl: string) => {
-  const url = new URL(statusUrl);
-  return `${url.pathname}${url.search}`;
-};
-
-const NO_SEARCH: VillageSearch = { query: "", matches: [] };
-
-const lambdaContextOf = (c: Context) =>
-  (c.env as { lambdaContext?: LambdaContext } | undefined)?.lambdaContext;
 
 export const registrationForm = new Hono()
   .get("/", (c) => c.html(<RegistrationForm formKey={newFormKey()} values={{}} search={NO_SEARCH} />))
@@ -228,33 +194,25 @@ export const registrationForm = new Hono()
     const body = await readBody(c);
     const values = valuesOf(body);
     const formKey = formKeyOf(body);
-    if (isVillageSearch(body)) {
+    if (asksVillageSearch(body)) {
       const search = searchVillage(textOf(body, "villageQuery"));
       return c.html(
         <RegistrationForm formKey={formKey ?? newFormKey()} values={values} search={search} searched />,
       );
     }
-    const search = { query: textOf(body, "villageQuery"), matches: [] };
-    try {
-      const input = validateRegistration(body, now());
-      const accepted = await onceSettled(() => submitRegistration(input, formKey, lambdaContextOf(c)));
-      return c.html(<Registered accepted={accepted} />);
-    } catch (error) {
-      if (isKeyReused(error)) {
-        return c.html(
-          <RegistrationForm formKey={newFormKey()} values={values} search={search} keyRenewed />,
-          409,
-        );
-      }
-      const refusal = refusalOf(error, { conflict: "nik" });
-      return c.html(
-        <RegistrationForm
-          formKey={formKey ?? newFormKey()}
-          values={values}
-          search={search}
-          refusal={refusal}
-        />,
-        refusal.status as 422,
-      );
-    }
+    const outcome = await submitForm(
+      formKey,
+      () => submitRegistration(validateRegistration(body, now()), formKey, lambdaContextOf(c)),
+      { conflict: "nik" },
+    );
+    if (outcome.accepted) return c.html(<Registered accepted={outcome.accepted} />);
+    return c.html(
+      <RegistrationForm
+        formKey={outcome.formKey}
+        values={values}
+        search={searchAfterRefusal(body)}
+        refusal={outcome.refusal}
+      />,
+      outcome.refusal.status,
+    );
   });
