@@ -257,6 +257,22 @@ describe("GET/POST /bimtek/:id: the enrolment form", () => {
     expect(await listEnrolments(open.id)).toHaveLength(0);
   });
 
+  it("echoes an over-long value only up to its field's length: 60 KB of values are no 60 KB page", async () => {
+    const response = await app.request(
+      `/bimtek/${open.id}`,
+      form({
+        formKey: crypto.randomUUID(),
+        registrationId: "x".repeat(40_000),
+        receiptCode: "y".repeat(20_000),
+      }),
+    );
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html.length).toBeLessThan(20_000);
+    expect(attribute(element(html, "registrationId"), "value")).toBe("x".repeat(12));
+    expect(attribute(element(html, "receiptCode"), "value")).toBe("y".repeat(32));
+  });
+
   it("puts a wrong receipt code beside its field and an ineligible registration beside the number", async () => {
     const someone = await person();
     const wrong = await app.request(

@@ -23,9 +23,10 @@ import { type Context, Hono } from "hono";
 import type { FC } from "hono/jsx";
 import * as v from "valibot";
 import { ChoiceField, ErrorSummary, errorsByField } from "../web/fields";
+import { sitePath } from "../web/form-submission";
 import { Facts, Page } from "../web/layout";
 import { readBody } from "./body";
-import { idempotencyKey, idempotent } from "./idempotency";
+import { idempotencyKey, idempotent, lambdaContextOf } from "./idempotency";
 import { unknownLinkPage, wantsPage } from "./pages";
 import { EnrollmentId, LinkCode, SessionId, validParams } from "./params";
 
@@ -123,15 +124,6 @@ const validEnrolmentLink = validParams({ id: EnrollmentId }, unknownLinkAnswer, 
 
 function offerOpen(e: Enrolment): boolean {
   return e.status === "offered" && e.offerExpiresAt !== undefined && nowIso() < e.offerExpiresAt;
-}
-
-/**
- * A link of ours as a path on this site: links carry the public base URL (for emails), but a page
- * links and posts to its own origin (CSP `form-action 'self'`, and a local port differs from it).
- */
-export function sitePath(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.pathname}${parsed.search}`;
 }
 
 /** The forms the participant's page shows, each only where it applies. */
@@ -327,8 +319,11 @@ export const bimtek = new Hono()
     async (c) => {
       const key = idempotencyKey(c.req.header("Idempotency-Key"));
       const form = parseOrThrow(EnrolmentForm, await readBody(c));
-      const lambdaContext = (c.env as { lambdaContext?: LambdaContext } | undefined)?.lambdaContext;
-      const enrolled = await submitEnrolment({ sessionId: c.req.param("id"), ...form }, key, lambdaContext);
+      const enrolled = await submitEnrolment(
+        { sessionId: c.req.param("id"), ...form },
+        key,
+        lambdaContextOf(c),
+      );
       const statusUrl = enrolmentUrl(enrolled.enrollmentId);
       // A plain HTML form in a browser lands on the participant's own page.
       if (wantsPage(c) && !isJsonBody(c)) return c.redirect(statusUrl, 303);
