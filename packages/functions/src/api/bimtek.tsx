@@ -151,7 +151,7 @@ const EnrolmentView: FC<{
     ) : null}
     {forms.cancelConfirm ? (
       // First on the page, so at 360 px the question is what the person sees after the tap.
-      <section class="gone" aria-labelledby="cancel-title">
+      <section class="gone confirm" aria-labelledby="cancel-title">
         <h2 id="cancel-title">Yakin membatalkan pendaftaran ini?</h2>
         <p>
           Kursi Anda akan ditawarkan kepada peserta lain dan tidak dapat dikembalikan. Bila ingin ikut lagi,
@@ -159,9 +159,7 @@ const EnrolmentView: FC<{
         </p>
         <form method="post" action={forms.cancelConfirm.action}>
           <p>
-            <button type="submit" autofocus>
-              Ya, batalkan pendaftaran
-            </button>
+            <button type="submit">Ya, batalkan pendaftaran</button>
           </p>
         </form>
         <p>
