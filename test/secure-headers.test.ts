@@ -1,11 +1,14 @@
 /**
  * One secure-headers middleware for the whole app: every route family, pages and JSON, success
- * and problem answers alike, carries the same protections.
+ * and problem answers alike, carries the same protections (the forms, the Bimtek pages, their
+ * assets and the API reference included).
  */
+import { createSession } from "@sigap/core/bimtek/sessions";
 import { outbox } from "@sigap/core/mail/outbox";
 import { validRegistration } from "@sigap/core/registration/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppStack, startAppStack } from "./support/app-stack";
+import { GARUT_OFFICER } from "./support/bimtek";
 import { staffToken } from "./support/staff-token";
 
 let stack: AppStack;
@@ -30,6 +33,13 @@ function expectBaseline(response: Response, label: string) {
 const PAGE_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
   "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/** An HTML page carries nothing inline that the policy would refuse: no inline script or style. */
+function expectNothingInline(html: string, label: string) {
+  expect(html, label).not.toMatch(/<script(?![^>]*\ssrc=)/);
+  expect(html, label).not.toContain("<style");
+  expect(html, label).not.toMatch(/\sstyle=/);
+}
 
 async function pendingActionLink(): Promise<string> {
   const response = await request("/v1/registrations", {
@@ -170,5 +180,74 @@ describe("security headers", () => {
     expect(missing.status).toBe(404);
     expect(missing.headers.get("content-security-policy")).toContain("default-src 'none'");
     expect(missing.headers.get("content-security-policy")).not.toContain("script-src");
+  });
+
+  it("protect every page people open, its assets and the API reference", async () => {
+    const session = await createSession(GARUT_OFFICER, {
+      level: "dasar",
+      regionCode: "32.05",
+      title: "Bimtek Dasar PSM Garut (header)",
+      venue: "Aula Dinas Sosial Kabupaten Garut",
+      startsAt: `${new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10)}T08:00:00+07:00`,
+      endsAt: `${new Date(Date.now() + 21 * 86_400_000).toISOString().slice(0, 10)}T16:00:00+07:00`,
+      capacity: 30,
+      speakers: [{ name: "Narasumber Kemensos", email: "narasumber@kemensos.example.go.id" }],
+    });
+    const browser = { Accept: "text/html,application/xhtml+xml,*/*;q=0.8" };
+    const pages = [
+      "/",
+      "/daftar",
+      "/lapor",
+      "/status",
+      "/lacak",
+      "/bimtek",
+      "/bimtek?provinsi=32&wilayah=32.05",
+    ];
+    pages.push(`/bimtek/${session.id}`, "/sertifikat", "/daftar/tidak-ada");
+    for (const path of pages) {
+      const page = await request(path, { headers: browser });
+      expect(page.status, path).toBe(path.endsWith("tidak-ada") ? 404 : 200);
+      expect(page.headers.get("content-type"), path).toContain("text/html");
+      expectBaseline(page, path);
+      expectNothingInline(await page.text(), path);
+    }
+
+    const refused = await request("/daftar", {
+      method: "POST",
+      headers: { ...browser, "Content-Type": "application/x-www-form-urlencoded" },
+      body: "fullName=",
+    });
+    expect(refused.status).toBe(422);
+    expectBaseline(refused, "refused /daftar");
+    expectNothingInline(await refused.text(), "refused /daftar");
+
+    const html = await (await request("/daftar", { headers: browser })).text();
+    const assets = [...html.matchAll(/(?:href|src)="(\/assets\/[^"]+)"/g)].map((m) => m[1] ?? "");
+    expect(assets, "the stylesheet and the script").toHaveLength(2);
+    for (const asset of assets) {
+      const response = await request(asset);
+      expect(response.status, asset).toBe(200);
+      const h = response.headers;
+      expect(h.get("content-security-policy"), asset).toBe(PAGE_POLICY);
+      expect(h.get("x-content-type-options"), asset).toBe("nosniff");
+      expect(h.get("cross-origin-resource-policy"), asset).toBe("same-origin");
+      // Fingerprinted: the one answer that may be cached, for good.
+      expect(h.get("cache-control"), asset).toContain("immutable");
+    }
+
+    // The reference is public and the same for everyone: cacheable, and otherwise protected alike.
+    const operation = /href="(\/docs\/[\w-]+)"/.exec(await (await request("/docs")).text())?.[1];
+    expect(operation).toBeDefined();
+    for (const path of ["/docs", operation ?? "", "/openapi.json"]) {
+      const response = await request(path, { headers: path.startsWith("/docs") ? browser : {} });
+      expect(response.status, path).toBe(200);
+      const h = response.headers;
+      expect(h.get("content-security-policy"), path).toBe(PAGE_POLICY);
+      expect(h.get("x-frame-options"), path).toBe("DENY");
+      expect(h.get("x-content-type-options"), path).toBe("nosniff");
+      expect(h.get("referrer-policy"), path).toBe("no-referrer");
+      expect(h.get("cache-control"), path).toBe("public, max-age=300");
+      if (path.startsWith("/docs")) expectNothingInline(await response.text(), path);
+    }
   });
 });
