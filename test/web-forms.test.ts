@@ -4,8 +4,12 @@
  * idempotency key (double click, resubmitted page, reused key), the HTML status pages behind the
  * receipt and tracking links, and the /status and /lacak lookups.
  */
+import { createHash } from "node:crypto";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { db } from "@sigap/core/db/client";
 import { validRegistration } from "@sigap/core/registration/fixtures";
 import { listRegistrations } from "@sigap/core/registration/repository";
+import { tableName } from "@sigap/core/resources";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppStack, startAppStack } from "./support/app-stack";
 
@@ -54,6 +58,26 @@ function control(html: string, id: string): string {
 }
 
 const registrationsInGarut = async () => (await listRegistrations("32.05")).length;
+
+/**
+ * The idempotency records of a scope (Powertools keeps them under `IDEMPOTENCY#<scope>`, the sort
+ * key ending in the md5 of the key), and the one a form key wrote. Content dedupe alone would give
+ * a replay the same answer too: the record shows the form key is what answered it.
+ */
+async function idempotencyRecords(scope: "registrations" | "cases") {
+  const { Items } = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: "pk = :pk",
+      ExpressionAttributeValues: { ":pk": `IDEMPOTENCY#${scope}` },
+    }),
+  );
+  return Items ?? [];
+}
+async function formKeyRecord(scope: "registrations" | "cases", formKey: string) {
+  const hash = createHash("md5").update(JSON.stringify(formKey)).digest("base64");
+  return (await idempotencyRecords(scope)).find((item) => String(item.sk).endsWith(`#${hash}`));
+}
 
 describe("GET /", () => {
   it("links every form and status page, and the API reference", async () => {
@@ -145,13 +169,14 @@ describe("/daftar", () => {
     const nothing = await (
       await postForm("/daftar", { ...person, villageQuery: "zzzqqq", intent: "cari-desa", formKey })
     ).text();
-    expect(nothing).toContain("Tidak ada desa/kelurahan bernama");
+    expect(nothing).toContain("Tidak ada desa/kelurahan &quot;zzzqqq&quot;");
   });
 
   it("accepts good input once: the receipt and status link; a resubmitted page or double click replays it", async () => {
     const formKey = await blankFormKey("/daftar");
     const person = applicant({ villageCode: "32.05.22.2001" });
     const before = await registrationsInGarut();
+    const recordsBefore = (await idempotencyRecords("registrations")).length;
     // A double click without script: two posts of one page at once.
     const [first, second] = await Promise.all([
       postForm("/daftar", { ...person, formKey, villageQuery: "cikajang", intent: "kirim" }),
@@ -173,6 +198,11 @@ describe("/daftar", () => {
     });
     expect(await again.text()).toContain(receipt);
     expect(await registrationsInGarut()).toBe(before + 1);
+    // Answered by the form key's own record (one for the three posts), not by content dedupe.
+    const record = await formKeyRecord("registrations", formKey);
+    expect(record?.status).toBe("COMPLETED");
+    expect(JSON.stringify(record)).toContain(id);
+    expect((await idempotencyRecords("registrations")).length).toBe(recordsBefore + 1);
 
     const link = /<a class="button" href="([^"]+)">Lihat status pendaftaran/.exec(html)?.[1] ?? "";
     expect(link).toBe(`/v1/registrations/${id}?receipt=${receipt}`);
@@ -272,6 +302,11 @@ describe("/lapor", () => {
     expect(tracking).toBeDefined();
     const again = await postForm("/lapor", { ...report(), formKey });
     expect(await again.text()).toContain(`${id}</dd>`);
+    const record = await formKeyRecord("cases", formKey);
+    expect(record?.status).toBe("COMPLETED");
+    expect(JSON.stringify(record)).toContain(id);
+    // Who handles it, as the saved case says: a village here.
+    expect(html).toContain("diteruskan kepada petugas di desa/kelurahan lokasi");
 
     const link = /<a class="button" href="([^"]+)">Lacak laporan/.exec(html)?.[1] ?? "";
     expect(link).toBe(`/v1/cases/${id}?tracking=${tracking}`);
@@ -301,15 +336,133 @@ describe("/lapor", () => {
 
 describe("/status and /lacak", () => {
   it("serve a blank lookup form, check what was typed, and send a good lookup to the status page", async () => {
-    expect((await getPage("/status")).status).toBe(200);
-    const bad = await getPage("/lacak?id=12&tracking=");
+    const blank = await getPage("/status");
+    expect(blank.status).toBe(200);
+    // Posted, so the code never lands in the lookup page's own URL (history, logs).
+    expect(await blank.text()).toMatch(/<form method="post" action="\/status"/);
+    const bad = await postForm("/lacak", { id: "12", tracking: "" });
     expect(bad.status).toBe(422);
     const html = await bad.text();
     expect(control(html, "id")).toContain("autofocus");
     expect(control(html, "id")).toContain('value="12"');
     expect(html).toContain('id="tracking-error"');
-    const good = await getPage("/status?id=+ABCDEFABCDEF+&receipt=abcd-2345");
+    const good = await postForm("/status", { id: " ABCDEFABCDEF ", receipt: "abcd-2345" });
     expect(good.status).toBe(303);
     expect(good.headers.get("location")).toBe("/v1/registrations/abcdefabcdef?receipt=abcd-2345");
+  });
+});
+
+describe("the village search without script", () => {
+  it("answers Enter in the search box with the matches, not with the whole form's errors", async () => {
+    const formKey = await blankFormKey("/daftar");
+    const html = await (
+      await postForm("/daftar", { fullName: "Siti", villageQuery: "cikajang", intent: "enter", formKey })
+    ).text();
+    expect(html).not.toContain("isian yang perlu diperbaiki");
+    expect(html).toMatch(
+      /<input type="radio" id="villageCode" name="villageCode" value="32\.05\.22\.2001"[^>]*autofocus/,
+    );
+    expect(html).toContain('name="villageSearched" value="cikajang"');
+    // Enter elsewhere once a village is chosen from this search: the form is sent.
+    const sent = await postForm("/daftar", {
+      ...applicant({ villageCode: "32.05.22.2001" }),
+      villageQuery: "cikajang",
+      villageSearched: "cikajang",
+      intent: "enter",
+      formKey,
+    });
+    expect(sent.status).toBe(200);
+    expect(await sent.text()).toContain("Pendaftaran diterima");
+  });
+
+  it("shows the matches beside the error when the form is sent with a name typed but no village chosen", async () => {
+    const response = await postForm("/lapor", {
+      ppksType: "lanjut-usia-terlantar",
+      description: "Seorang nenek tinggal sendiri di rumah yang hampir roboh.",
+      villageQuery: "cikajang",
+      intent: "kirim",
+      formKey: await blankFormKey("/lapor"),
+    });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('id="villageCode-error"');
+    expect(html).toContain("Desa Cikajang, Kecamatan Cikajang, Kabupaten Garut, Jawa Barat");
+    expect(html).toMatch(/<input type="radio" id="villageCode"[^>]*aria-invalid="true"/);
+    // The script's selects say so too, and the hidden Enter button is hidden from screen readers.
+    expect(control(html, "region-village")).toContain('aria-invalid="true"');
+    expect(html).toMatch(
+      /<div class="visually-hidden" aria-hidden="true"><button type="submit" name="intent" value="enter"/,
+    );
+    expect(html).toContain("tempat kejadian");
+  });
+
+  it("finds a village by code, narrows namesakes by kabupaten, and says when there are more", async () => {
+    const search = async (villageQuery: string) =>
+      (await postForm("/daftar", { villageQuery, intent: "cari-desa", formKey: "k" })).text();
+    const many = await search("sukamaju");
+    expect(many.match(/name="villageCode" value=/g)).toHaveLength(20);
+    expect(many).toMatch(/Ada \d+ desa\/kelurahan yang cocok; 20 pertama ditampilkan/);
+    const inGarut = await search("sukamaju garut");
+    expect(inGarut).toContain("Desa Sukamaju, Kecamatan Cilawu, Kabupaten Garut, Jawa Barat");
+    expect(inGarut).not.toContain("yang cocok;");
+    expect(inGarut).not.toMatch(/Desa Sukamaju, Kecamatan [^,]+, (?!Kabupaten Garut)/);
+    expect(await search("32.05.22.2001")).toContain("Desa Cikajang, Kecamatan Cikajang");
+  });
+});
+
+describe("refused forms", () => {
+  it("echo no more than a field takes: a 60 KB description makes no 60 KB page", async () => {
+    const response = await postForm("/lapor", {
+      ppksType: "lanjut-usia-terlantar",
+      description: "x".repeat(60_000),
+      villageQuery: "q".repeat(200),
+      "reporter.phone": "9".repeat(500),
+      formKey: await blankFormKey("/lapor"),
+    });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html.length).toBeLessThan(30_000);
+    expect(html).toContain(`>${"x".repeat(2000)}</textarea>`);
+    expect(control(html, "villageCode")).toContain(`value="${"q".repeat(60)}"`);
+    expect(control(html, "reporter.phone")).toContain(`value="${"9".repeat(200)}"`);
+  });
+
+  it("list every mistake at once, in the order of the page, with messages that say what to do", async () => {
+    const response = await postForm("/daftar", {
+      ...applicant({ fullName: "", gender: "", email: "javascript:alert(1)", nik: "3205015507950002" }),
+      birthDate: "1995-07-16", // the NIK says the 15th
+      formKey: await blankFormKey("/daftar"),
+    });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    const summary = [...html.matchAll(/<li><a href="#([^"]+)">/g)].map((m) => m[1]);
+    expect(summary).toEqual(["fullName", "nik", "gender", "email"]);
+    expect(html).toContain("Jenis kelamin: Pilih jenis kelamin.");
+    expect(html).toContain("Email: Alamat email tidak valid.");
+    expect(html).toMatch(/<textarea id="address"[^>]*required/);
+  });
+
+  it("say who a violence report went to: the UPTD PPA, not the village", async () => {
+    const response = await postForm("/lapor", {
+      ppksType: "anak-korban-kekerasan",
+      villageCode: "32.05.22.2001",
+      description: "Seorang anak sering dipukuli, tetangga mendengar teriakan tiap malam.",
+      "reporter.kind": "anonymous",
+      "subject.peopleCount": "99999",
+      formKey: await blankFormKey("/lapor"),
+    });
+    expect(await response.text()).toContain("Jumlah orang: Jumlah orang maksimal 1000.");
+    const sent = await postForm("/lapor", {
+      ppksType: "anak-korban-kekerasan",
+      villageCode: "32.05.22.2001",
+      description: "Seorang anak sering dipukuli, tetangga mendengar teriakan tiap malam.",
+      location: "Gang Mawar, dekat pos ronda",
+      "reporter.kind": "anonymous",
+      formKey: await blankFormKey("/lapor"),
+    });
+    expect(sent.status).toBe(200);
+    const html = await sent.text();
+    expect(html).toContain("UPTD Perlindungan Perempuan dan Anak (PPA)");
+    expect(html).not.toContain("desa/kelurahan lokasi");
   });
 });

@@ -17,19 +17,22 @@ const lines = (label: string, min: number, max: number) =>
 /** Indonesia's bounding box (Sabang to Merauke, Miangas to Rote), with a small margin at sea. */
 export const INDONESIA_BOUNDS = { south: -11.2, north: 6.2, west: 94.7, east: 141.2 };
 
-/** A number from JSON, or the text of one from a form ("-6.92", "12"). */
-const numeric = (message: string) =>
+/**
+ * A number from JSON, or the text of one from a form ("-6.92", "12"). A number with more digits
+ * than the form takes is a number all the same: `tooLarge` says so, not "harus berupa angka".
+ */
+const numeric = (message: string, tooLarge = message) =>
   v.union(
     [
       v.pipe(v.number(), v.finite()),
       v.pipe(v.string(), v.trim(), v.regex(/^-?\d{1,4}(\.\d{1,10})?$/), v.transform(Number)),
     ],
-    message,
+    (issue) => (/^\s*-?\d+(\.\d+)?\s*$/.test(String(issue.input)) ? tooLarge : message),
   );
 
 const wholeNumber = (label: string, min: number, max: number) =>
   v.pipe(
-    numeric(`${label} harus berupa angka.`),
+    numeric(`${label} harus berupa angka.`, `${label} maksimal ${max}.`),
     v.integer(`${label} harus bilangan bulat.`),
     v.minValue(min, `${label} minimal ${min}.`),
     v.maxValue(max, `${label} maksimal ${max}.`),

@@ -77,6 +77,42 @@ describe("validateRegistration", () => {
     ]);
   });
 
+  it("checks NIK, gender, birth date and age in the same answer as the other fields' mistakes", () => {
+    const errors = problems({
+      ...validRegistration,
+      gender: "L", // the NIK is a woman's
+      phone: "12",
+      email: "javascript:alert(1)",
+      address: "x",
+      consent: false,
+    });
+    const byField = Object.fromEntries((errors ?? []).map((e) => [e.field, e.message]));
+    expect(byField).toEqual({
+      nik: expect.stringContaining("milik seorang perempuan"),
+      phone: "Nomor telepon tidak valid. Contoh: 0812-3456-7890.",
+      email: "Alamat email tidak valid.",
+      address: expect.stringContaining("Alamat"),
+      consent: "Persetujuan pemrosesan data wajib diberikan.",
+    });
+    const under18 = problems({
+      ...validRegistration,
+      nik: "3205015511090002",
+      birthDate: "2009-11-15",
+      phone: "",
+    });
+    expect(under18?.map((e) => e.field).sort()).toEqual(["birthDate", "phone"]);
+  });
+
+  it("asks for a choice when no gender is chosen", () => {
+    expect(problems({ ...validRegistration, gender: "" })).toEqual([
+      { field: "gender", message: "Pilih jenis kelamin." },
+    ]);
+    expect(problems({ ...validRegistration, gender: undefined })).toContainEqual({
+      field: "gender",
+      message: "Pilih jenis kelamin.",
+    });
+  });
+
   it("requires age 18 on the day of submission, in the village's time zone", () => {
     const nik = "3205015511080002"; // born 15 November 2008
     const input = { ...validRegistration, nik, birthDate: "2008-11-15" };

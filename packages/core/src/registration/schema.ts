@@ -39,7 +39,12 @@ export const RegistrationForm = v.object({
     v.string("Tanggal lahir wajib diisi."),
     calendarDate("Tanggal lahir harus tanggal yang ada, berformat TTTT-BB-HH, misalnya 1995-07-15."),
   ),
-  gender: v.picklist(["L", "P"], "Jenis kelamin harus L (laki-laki) atau P (perempuan)."),
+  // Nothing chosen asks for a choice; only a value of another shape (from an API client) is explained.
+  gender: v.picklist(["L", "P"], (issue) =>
+    issue.input === undefined || issue.input === ""
+      ? "Pilih jenis kelamin."
+      : "Jenis kelamin harus L (laki-laki) atau P (perempuan).",
+  ),
   phone: v.pipe(
     v.string("Nomor telepon wajib diisi."),
     v.transform((s) => normalizeIndonesianPhone(s) ?? ""),
@@ -50,7 +55,17 @@ export const RegistrationForm = v.object({
       v.string(),
       v.trim(),
       v.toLowerCase(),
-      v.union([v.literal(""), v.pipe(v.string(), v.maxLength(254), v.email())], "Alamat email tidak valid."),
+      v.union(
+        [
+          v.literal(""),
+          v.pipe(
+            v.string(),
+            v.maxLength(254, "Alamat email tidak valid."),
+            v.email("Alamat email tidak valid."),
+          ),
+        ],
+        "Alamat email tidak valid.",
+      ),
     ),
   ),
   address: lines("Alamat", 5, 300),
@@ -77,34 +92,73 @@ function ageOn(birthDate: string, today: string): number {
   return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
 }
 
+/** A field's value when it is valid on its own (for the rules across fields), else undefined. */
+function validField<K extends keyof typeof RegistrationForm.entries>(
+  raw: unknown,
+  key: K,
+): v.InferOutput<(typeof RegistrationForm.entries)[K]> | undefined {
+  const value = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>)[key] : undefined;
+  const result = v.safeParse(RegistrationForm.entries[key], value);
+  return result.success ? result.output : undefined;
+}
+
 /**
- * Validates a registration as submitted `now`: each field, then the rules across fields — NIK
- * plausibility against gender and birth date, and age ≥ 18 on the day of submission in the
- * village's own time zone. Throws one 422 problem listing every field's message.
+ * The rules across fields — NIK plausibility against gender and birth date, and age ≥ 18 on the
+ * day of submission in the village's own time zone — on whichever of those fields are valid on
+ * their own, so a form with other mistakes hears of these in the same answer.
+ */
+function crossFieldChecks(raw: unknown, now: Date) {
+  const nikValue = validField(raw, "nik");
+  const gender = validField(raw, "gender");
+  const birthDate = validField(raw, "birthDate");
+  const villageCode = validField(raw, "villageCode");
+  const errors: FieldError[] = [];
+  const nik = nikValue
+    ? checkNik(nikValue, { ...(gender ? { gender } : {}), ...(birthDate ? { birthDate } : {}) })
+    : { errors: [], warnings: [] };
+  for (const message of nik.errors) errors.push({ field: "nik", message });
+  if (birthDate) {
+    // Without a valid village yet, western Indonesian time: the date is checked again once it is known.
+    const today = localDate(now, villageCode ?? "31");
+    if (birthDate > today) {
+      errors.push({ field: "birthDate", message: "Tanggal lahir tidak boleh di masa depan." });
+    } else if (ageOn(birthDate, today) < MINIMUM_AGE) {
+      errors.push({
+        field: "birthDate",
+        message: `Usia minimal untuk mendaftar sebagai PSM adalah ${MINIMUM_AGE} tahun.`,
+      });
+    }
+  }
+  return { errors, warnings: nik.warnings };
+}
+
+/**
+ * Validates a registration as submitted `now`: each field, and the rules across fields on every
+ * field they need that is valid on its own. Throws one 422 problem listing every field's message
+ * (a field's own message first).
  */
 export function validateRegistration(raw: unknown, now: Date): RegistrationInput {
-  const form = parseOrThrow(RegistrationForm, raw);
-  const errors: FieldError[] = [];
-  const nik = checkNik(form.nik, { gender: form.gender, birthDate: form.birthDate });
-  for (const message of nik.errors) errors.push({ field: "nik", message });
-
-  const today = localDate(now, form.villageCode);
-  if (form.birthDate > today) {
-    errors.push({ field: "birthDate", message: "Tanggal lahir tidak boleh di masa depan." });
-  } else if (ageOn(form.birthDate, today) < MINIMUM_AGE) {
-    errors.push({
-      field: "birthDate",
-      message: `Usia minimal untuk mendaftar sebagai PSM adalah ${MINIMUM_AGE} tahun.`,
-    });
+  let form: v.InferOutput<typeof RegistrationForm> | undefined;
+  let fieldErrors: FieldError[] = [];
+  try {
+    form = parseOrThrow(RegistrationForm, raw);
+  } catch (error) {
+    if (!(error instanceof AppError) || error.kind !== "validation") throw error;
+    fieldErrors = error.errors ?? [];
   }
-  if (errors.length > 0) {
+  const cross = crossFieldChecks(raw, now);
+  const errors = new Map<string, string>();
+  for (const error of [...fieldErrors, ...cross.errors]) {
+    if (!errors.has(error.field)) errors.set(error.field, error.message);
+  }
+  if (!form || errors.size > 0) {
     throw new AppError(
       "validation",
       "Data belum lengkap atau belum benar",
       "Periksa kembali isian yang ditandai.",
-      errors,
+      [...errors].map(([field, message]) => ({ field, message })),
     );
   }
   const { email, ...rest } = form;
-  return { ...rest, ...(email ? { email } : {}), consent: true, warnings: nik.warnings };
+  return { ...rest, ...(email ? { email } : {}), consent: true, warnings: cross.warnings };
 }

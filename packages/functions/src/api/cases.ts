@@ -202,7 +202,6 @@ export const cases = new Hono()
     }
     const view = await trackingView(found);
     c.header("Cache-Control", "no-store");
-    c.header("Vary", "Accept");
     if (wantsPage(c)) return caseStatusPage(c, view, found.villageCode);
     return c.json(view);
   });

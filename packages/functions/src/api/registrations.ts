@@ -144,7 +144,6 @@ export const registrations = new Hono()
     }
     const view = await registrationView(registration);
     c.header("Cache-Control", "no-store");
-    c.header("Vary", "Accept");
     if (wantsPage(c)) return registrationStatusPage(c, view, registration.villageCode);
     return c.json(view);
   });

@@ -3,9 +3,11 @@ import { REGISTRATION_ID_PATTERN } from "@sigap/core/registration/keys";
 import { formatLocalTime } from "@sigap/core/time";
 import { type Context, Hono } from "hono";
 import type { FC } from "hono/jsx";
+import { readBody } from "../api/body";
 import type { TrackingView } from "../api/cases";
 import type { RegistrationView } from "../api/registrations";
 import { ErrorSummary, errorsByField, firstInvalid, TextField } from "./fields";
+import { textOf } from "./form-submission";
 import { Facts, Page } from "./layout";
 
 /**
@@ -35,7 +37,8 @@ export function unknownStatusPage(c: Context, kind: StatusKind) {
       </p>
     </Page>,
     404,
-    { "Cache-Control": "no-store", Vary: "Accept" },
+    // The caller asked `wantsPage`, which marks the answer `Vary: Accept`.
+    { "Cache-Control": "no-store" },
   );
 }
 
@@ -106,7 +109,10 @@ export function caseStatusPage(c: Context, view: TrackingView, villageCode: stri
   );
 }
 
-/** A lookup form: number and code, sent by GET, answered by a redirect to the status page. */
+/**
+ * A lookup form: number and code, sent by POST (so the code stays out of this page's URL, history
+ * and logs), answered by a redirect to the status page.
+ */
 interface Lookup {
   kind: StatusKind;
   title: string;
@@ -156,7 +162,7 @@ const LookupForm: FC<{ lookup: Lookup; id: string; code: string; errors: Map<str
       <h1>{lookup.title}</h1>
       <ErrorSummary errors={errors} labels={{ id: lookup.idLabel, [lookup.codeName]: lookup.codeLabel }} />
       <p>{lookup.intro}</p>
-      <form method="get" action={lookupPath[lookup.kind]} novalidate>
+      <form method="post" action={lookupPath[lookup.kind]} novalidate>
         <TextField
           name="id"
           label={lookup.idLabel}
@@ -186,15 +192,12 @@ const LookupForm: FC<{ lookup: Lookup; id: string; code: string; errors: Map<str
 };
 
 function lookupRoute(lookup: Lookup) {
-  return (c: Context) => {
-    const rawId = c.req.query("id");
-    const rawCode = c.req.query(lookup.codeName);
-    const id = (rawId ?? "").trim().toLowerCase().slice(0, 40);
-    const code = (rawCode ?? "").trim().slice(0, 40);
-    // The blank form; once sent, each field is checked and both are kept.
-    if (rawId === undefined && rawCode === undefined) {
-      return c.html(<LookupForm lookup={lookup} id="" code="" errors={new Map()} />);
-    }
+  return async (c: Context) => {
+    const body = await readBody(c);
+    const rawId = textOf(body, "id");
+    const rawCode = textOf(body, lookup.codeName);
+    const id = rawId.trim().toLowerCase();
+    const code = rawCode.trim();
     const errors = errorsByField([
       ...(id === "" ? [{ field: "id", message: `${lookup.idLabel} wajib diisi.` }] : []),
       ...(id !== "" && !lookup.idPattern.test(id)
@@ -206,16 +209,18 @@ function lookupRoute(lookup: Lookup) {
         : []),
     ]);
     if (errors.size > 0) {
-      return c.html(
-        <LookupForm lookup={lookup} id={rawId ?? ""} code={rawCode ?? ""} errors={errors} />,
-        422,
-      );
+      return c.html(<LookupForm lookup={lookup} id={rawId} code={rawCode} errors={errors} />, 422);
     }
     return c.redirect(lookup.statusPath(id, code), 303);
   };
 }
 
-/** `GET /status` and `GET /lacak`. */
+const blankLookup = (lookup: Lookup) => (c: Context) =>
+  c.html(<LookupForm lookup={lookup} id="" code="" errors={new Map()} />);
+
+/** `GET/POST /status` and `GET/POST /lacak`. */
 export const statusLookups = new Hono()
-  .get("/status", lookupRoute(lookups.registration))
-  .get("/lacak", lookupRoute(lookups.case));
+  .get("/status", blankLookup(lookups.registration))
+  .post("/status", lookupRoute(lookups.registration))
+  .get("/lacak", blankLookup(lookups.case))
+  .post("/lacak", lookupRoute(lookups.case));
