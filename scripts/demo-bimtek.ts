@@ -80,10 +80,16 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
   return { status: response.status, json: json as Record<string, unknown> };
 }
 
+/** A page as a browser opens it (the participant's link answers JSON to anything else). */
+async function browse(url: string): Promise<string> {
+  return (await fetch(url, { headers: { Accept: "text/html" } })).text();
+}
+
+/** A form posted as a browser posts it. */
 async function form(url: string, fields: Record<string, string> | URLSearchParams) {
   const response = await fetch(url, {
     method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "text/html" },
     body: fields instanceof URLSearchParams ? fields : new URLSearchParams(fields),
   });
   return { status: response.status, text: await response.text() };
@@ -198,7 +204,10 @@ async function main() {
   const confirmation = await mailTo(leaving.email, /.*/, new Date(startedAt).toISOString());
   const page = confirmation.links.find((l) => l.includes("/v1/bimtek/enrollments/"));
   if (!page) throw new Error("No enrolment link in the confirmation email");
-  const cancelPage = await (await fetch(page)).text();
+  // Cancelling asks first: the page's link opens the confirmation, whose button cancels.
+  const ask = (await browse(page)).match(/href="([^"]*batal=ya)"/)?.[1]?.replaceAll("&amp;", "&");
+  if (!ask) throw new Error("No cancel link on the enrolment page");
+  const cancelPage = await browse(new URL(ask, base).toString());
   const cancelAction = cancelPage.match(/action="([^"]*cancellation[^"]*)"/)?.[1]?.replaceAll("&amp;", "&");
   if (!cancelAction) throw new Error("No cancel form on the enrolment page");
   const cancelledAt = new Date().toISOString();
@@ -210,7 +219,7 @@ async function main() {
   say(`${waiting.email} was offered the seat: "${offer.subject}"`);
   const offerLink = offer.links.find((l) => l.includes("/v1/bimtek/enrollments/"));
   if (!offerLink) throw new Error("No enrolment link in the offer email");
-  const offerPage = await (await fetch(offerLink)).text();
+  const offerPage = await browse(offerLink);
   const offerAction = offerPage.match(/action="([^"]*offer[^"]*)"/)?.[1]?.replaceAll("&amp;", "&");
   if (!offerAction) throw new Error("No offer form on the enrolment page");
   const accepted = await form(new URL(offerAction, base).toString(), { decision: "accept" });
@@ -236,7 +245,7 @@ async function main() {
   );
   const attendanceLink = attendanceMail.links.find((l) => l.includes("/v1/bimtek/attendance/"));
   if (!attendanceLink) throw new Error("No attendance link in the organiser's email");
-  const attendancePage = await (await fetch(attendanceLink)).text();
+  const attendancePage = await browse(attendanceLink);
   const ticked = everyBoxTicked(attendancePage);
   const saved = await form(
     new URL(ticked.action ?? attendanceLink, attendanceLink).toString(),

@@ -436,13 +436,13 @@ describe("known bad input: Bimtek", () => {
     );
     expect(offer.status).toBe(409);
     await expectHandled(offer, "refused");
-    // The browser still gets the page, with the reason.
+    // A browser (Accept: text/html) still gets the page, with the reason.
     const page = await stack.app.request(
       `/v1/bimtek/enrollments/${endedEnrolment.id}/cancellation?code=${endedEnrolment.code}`,
-      { method: "POST" },
+      { method: "POST", headers: { Accept: "text/html" } },
     );
     expect(page.status).toBe(409);
-    expect(await page.text()).toContain("Sesi sudah dimulai");
+    expect(await page.text()).toContain("Sesi ini sudah dimulai");
   });
 });
 

@@ -4,6 +4,7 @@
  * documented operation, called with its documented example, answers with its documented status.
  */
 import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import { validate } from "@readme/openapi-parser";
 import { getAction, getCurrentRequest } from "@sigap/core/action/repository";
 import { issueCertificates } from "@sigap/core/bimtek/certificates";
@@ -14,6 +15,8 @@ import { outbox } from "@sigap/core/mail/outbox";
 import { validRegistration } from "@sigap/core/registration/fixtures";
 import { getRegistration } from "@sigap/core/registration/repository";
 import { createApp } from "@sigap/functions/api/app";
+import { serviceApp } from "@sigap/functions/api/lambda";
+import { referenceApp } from "@sigap/functions/api/reference-lambda";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { serializedDocument } from "../scripts/openapi";
 import { type AppStack, startAppStack } from "./support/app-stack";
@@ -99,6 +102,46 @@ describe("the OpenAPI document", () => {
     const registration = doc.components.schemas?.Registration as { properties: Record<string, unknown> };
     expect(registration.properties.nik).toEqual({ type: "string", pattern: "^\\d{16}$" });
     expect(registration.properties.fullName).toEqual({ type: "string", minLength: 3, maxLength: 100 });
+  });
+
+  it("is served gzipped to whoever accepts it, as is the reference page", async () => {
+    const app = createApp();
+    const plain = await app.request("/openapi.json");
+    const plainBytes = (await plain.arrayBuffer()).byteLength;
+    const zipped = await app.request("/openapi.json", {
+      headers: { "Accept-Encoding": "gzip, deflate, br" },
+    });
+    expect(zipped.status).toBe(200);
+    expect(zipped.headers.get("content-encoding")).toBe("gzip");
+    expect(zipped.headers.get("vary")).toContain("Accept-Encoding");
+    const bytes = Buffer.from(await zipped.arrayBuffer());
+    expect(JSON.parse(gunzipSync(bytes).toString("utf8"))).toEqual(JSON.parse(serializedDocument()));
+    console.info(`/openapi.json: ${plainBytes} bytes, ${bytes.byteLength} gzipped`);
+    expect(bytes.byteLength).toBeLessThan(plainBytes / 4);
+
+    const docs = await app.request("/docs", { headers: { "Accept-Encoding": "gzip" } });
+    expect(docs.headers.get("content-encoding")).toBe("gzip");
+    // Nothing else is compressed by the reference's middleware (it is the reference's own).
+    const health = await app.request("/health", { headers: { "Accept-Encoding": "gzip" } });
+    expect(health.headers.get("content-encoding")).toBeNull();
+  });
+
+  it("splits into the API Lambda (every route but the reference) and the reference Lambda (only it)", () => {
+    const routesOf = (app: { routes: Array<{ method: string; path: string }> }) =>
+      [...new Set(app.routes.map((r) => `${r.method} ${r.path}`))].sort();
+    const isReference = (route: string) => / \/(openapi\.json|docs(\/.*)?)$/.test(route);
+    const whole = routesOf(createApp());
+    const service = routesOf(serviceApp);
+    expect(service.length).toBeGreaterThan(40);
+    expect(service).toEqual(whole.filter((route) => !isReference(route)));
+    // The reference app: the shell's middleware (headers, body limit) and the reference's three routes.
+    expect(routesOf(referenceApp)).toEqual([
+      "ALL /*",
+      "GET /docs",
+      "GET /docs/:operationId",
+      "GET /openapi.json",
+    ]);
+    expect(whole.filter(isReference)).toEqual(["GET /docs", "GET /docs/:operationId", "GET /openapi.json"]);
   });
 
   it("renders the reference: a contents page and one page per operation, without script", async () => {

@@ -5,9 +5,9 @@
  * and the certificate verification form. Against DynamoDB Local, through the real app.
  */
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { closeEnrolment, listEnrolments } from "@sigap/core/bimtek/enrolment";
+import { closeEnrolment, enrol, getEnrolment, listEnrolments } from "@sigap/core/bimtek/enrolment";
 import { bimtekKeys } from "@sigap/core/bimtek/keys";
-import { certificateCode, certificateCodeHash } from "@sigap/core/bimtek/links";
+import { certificateCode, certificateCodeHash, enrolmentUrl } from "@sigap/core/bimtek/links";
 import type { BimtekSession } from "@sigap/core/bimtek/model";
 import { createSession } from "@sigap/core/bimtek/sessions";
 import { db } from "@sigap/core/db/client";
@@ -21,6 +21,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { GARUT_OFFICER } from "./support/bimtek";
 
 const app = createApp();
+/** What a browser sends when it opens a link or posts a form. */
+const PAGE = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 const DAY = 24 * 3600 * 1000;
 const JABAR_OFFICER = {
   sub: "province-32",
@@ -187,6 +189,20 @@ describe("GET /bimtek: open sessions by province and organiser", () => {
     expect(attribute(element(bareHtml, "provinsi"), "aria-describedby")).toContain("provinsi-error");
     expect(bareHtml).toContain('href="#provinsi"');
   });
+
+  it("refuses an organiser outside the chosen province beside the organiser select, not an empty list", async () => {
+    const response = await app.request("/bimtek?provinsi=32&wilayah=33.01");
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    const select = element(html, "wilayah");
+    expect(attribute(select, "aria-invalid")).toBe("true");
+    expect(attribute(select, "autofocus")).toBeDefined();
+    expect(html).toMatch(/id="wilayah-error">Penyelenggara ini tidak berada di provinsi yang dipilih/);
+    // The province's own organisers to choose from, and no list of sessions.
+    expect(html).toContain('<option value="32.05">Kabupaten Garut: Bimtek dasar</option>');
+    expect(html).not.toContain("sessions-title");
+    expect(html).not.toContain("Belum ada sesi yang dibuka");
+  });
 });
 
 describe("GET/POST /bimtek/:id: the enrolment form", () => {
@@ -241,6 +257,22 @@ describe("GET/POST /bimtek/:id: the enrolment form", () => {
     expect(await listEnrolments(open.id)).toHaveLength(0);
   });
 
+  it("echoes an over-long value only up to its field's length: 60 KB of values are no 60 KB page", async () => {
+    const response = await app.request(
+      `/bimtek/${open.id}`,
+      form({
+        formKey: crypto.randomUUID(),
+        registrationId: "x".repeat(40_000),
+        receiptCode: "y".repeat(20_000),
+      }),
+    );
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html.length).toBeLessThan(20_000);
+    expect(attribute(element(html, "registrationId"), "value")).toBe("x".repeat(12));
+    expect(attribute(element(html, "receiptCode"), "value")).toBe("y".repeat(32));
+  });
+
   it("puts a wrong receipt code beside its field and an ineligible registration beside the number", async () => {
     const someone = await person();
     const wrong = await app.request(
@@ -282,12 +314,12 @@ describe("GET/POST /bimtek/:id: the enrolment form", () => {
     expect(enrolments).toHaveLength(1);
     expect(html).toContain(enrolments[0]?.id);
 
-    // Following the link opens the participant's page, whose forms post to this site.
-    const participant = await app.request(link as string);
+    // Following the link in a browser opens the participant's page, whose links stay on this site.
+    const participant = await app.request(link as string, { headers: { Accept: PAGE } });
     expect(participant.status).toBe(200);
     const page = await participant.text();
     expect(page).toContain("Terdaftar (kursi terkonfirmasi)");
-    expect(page).toContain(`action="${link?.replace("?", "/cancellation?").replaceAll("&", "&amp;")}"`);
+    expect(page).toContain(`href="${link?.replaceAll("&", "&amp;")}&amp;batal=ya"`);
 
     // A double click or a resubmitted page: the first answer again, no second record.
     const again = await app.request(`/bimtek/${open.id}`, form(fields));
@@ -355,6 +387,144 @@ describe("GET/POST /bimtek/:id: the enrolment form", () => {
       expect(response.status).toBe(200);
     }
     expect(await listEnrolments(plain.id)).toHaveLength(1);
+  });
+});
+
+describe("the participant's page behind the link: negotiated, cancelled after a confirmation", () => {
+  /** The participant's link as a path on this site, and its action paths. */
+  const linkOf = (enrollmentId: string) => {
+    const url = new URL(enrolmentUrl(enrollmentId));
+    const page = `${url.pathname}${url.search}`;
+    return {
+      page,
+      cancel: `${url.pathname}/cancellation${url.search}`,
+      offer: `${url.pathname}/offer${url.search}`,
+    };
+  };
+  const enrolled = async (s: BimtekSession) => {
+    const p = await person();
+    return (await enrol({ sessionId: s.id, registrationId: p.id, receiptCode: p.receiptCode })).enrolment;
+  };
+  const post = (path: string, accept?: string, fields: Record<string, string> = {}) =>
+    app.request(path, {
+      ...form(fields),
+      headers: { ...form(fields).headers, ...(accept ? { Accept: accept } : {}) },
+    });
+
+  it("answers JSON to API clients (any Accept but HTML), the page to a browser", async () => {
+    const s = await session(GARUT_OFFICER, { title: "Bimtek Dasar Tautan Peserta" });
+    const e = await enrolled(s);
+    const { page } = linkOf(e.id);
+    for (const accept of [undefined, "application/json", "*/*"]) {
+      const response = await app.request(page, accept ? { headers: { Accept: accept } } : {});
+      expect(response.status, String(accept)).toBe(200);
+      expect(response.headers.get("Content-Type")).toContain("application/json");
+      expect(await response.json()).toMatchObject({ enrollmentId: e.id, status: "confirmed" });
+      // One URL, two answers: a cache must key them by Accept.
+      expect(response.headers.get("Vary")).toContain("Accept");
+    }
+    const html = await app.request(page, { headers: { Accept: PAGE } });
+    expect(html.headers.get("Content-Type")).toContain("text/html");
+    expect(html.headers.get("Vary")).toContain("Accept");
+    expect(await html.text()).toContain("Pendaftaran Bimtek Anda");
+
+    // An unknown or wrong link: a problem document for API clients, the page for a browser.
+    const wrong = page.replace(/code=[^&]+/, `code=${"A".repeat(22)}`);
+    for (const path of [wrong, `/v1/bimtek/enrollments/ezzzzzzzzzzzz?code=${"A".repeat(22)}`, `${page}x`]) {
+      for (const accept of [undefined, "application/json", "*/*"]) {
+        const response = await app.request(path, accept ? { headers: { Accept: accept } } : {});
+        expect(response.status, `${path} ${accept}`).toBe(404);
+        expect(response.headers.get("Content-Type")).toContain("application/problem+json");
+        expect(await response.json()).toMatchObject({ status: 404, title: "Tautan tidak dikenal" });
+        expect(response.headers.get("Vary")).toContain("Accept");
+      }
+      const browser = await app.request(path, { headers: { Accept: PAGE } });
+      expect(browser.status).toBe(404);
+      expect(await browser.text()).toContain("<h1>Tautan tidak dikenal</h1>");
+    }
+  });
+
+  it("asks before cancelling: the link changes nothing, the confirmation's button cancels", async () => {
+    const s = await session(GARUT_OFFICER, { title: "Bimtek Dasar Batal Dengan Konfirmasi" });
+    const e = await enrolled(s);
+    const { page, cancel } = linkOf(e.id);
+    const start = await (await app.request(page, { headers: { Accept: PAGE } })).text();
+    expect(start).not.toContain('method="post" action="/v1/bimtek/enrollments');
+    const ask = /href="([^"]*batal=ya)"/.exec(start)?.[1]?.replaceAll("&amp;", "&") as string;
+    expect(ask).toBe(`${page}&batal=ya`);
+
+    const confirm = await app.request(ask, { headers: { Accept: PAGE } });
+    expect(confirm.status).toBe(200);
+    const html = await confirm.text();
+    expect(html).toContain("Yakin membatalkan pendaftaran ini?");
+    expect(html).toContain(`<form method="post" action="${cancel.replaceAll("&", "&amp;")}">`);
+    expect(html).toContain('<button type="submit">Ya, batalkan pendaftaran</button>');
+    expect(html).toContain(`href="${page.replaceAll("&", "&amp;")}">Tidak, kembali`);
+    expect((await getEnrolment(e.id))?.status).toBe("confirmed");
+
+    const cancelled = await post(cancel, PAGE);
+    expect(cancelled.status).toBe(200);
+    const after = await cancelled.text();
+    expect(after).toContain("Pendaftaran Anda sudah dibatalkan.");
+    expect(after).not.toContain("batal=ya");
+    expect((await getEnrolment(e.id))?.status).toBe("cancelled");
+    // The confirmation of an enrolment that can no longer be cancelled offers no button.
+    const late = await (await app.request(ask, { headers: { Accept: PAGE } })).text();
+    expect(late).not.toContain("Ya, batalkan pendaftaran");
+  });
+
+  it("a double click or a resubmitted cancellation answers as the first: 200, cancelled", async () => {
+    const s = await session(GARUT_OFFICER, { title: "Bimtek Dasar Batal Berulang" });
+    const e = await enrolled(s);
+    const { cancel } = linkOf(e.id);
+    const parallel = await Promise.all(Array.from({ length: 5 }, () => post(cancel, PAGE)));
+    for (const response of parallel) {
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain("Pendaftaran Anda sudah dibatalkan.");
+    }
+    const again = await post(cancel, PAGE);
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain("Pendaftaran Anda sudah dibatalkan.");
+    const json = await app.request(cancel, { method: "POST", headers: { Accept: "application/json" } });
+    expect(json.status).toBe(200);
+    expect(await json.json()).toMatchObject({
+      status: "cancelled",
+      notice: "Pendaftaran Anda sudah dibatalkan.",
+    });
+    expect((await listEnrolments(s.id)).map((x) => x.status)).toEqual(["cancelled"]);
+  });
+
+  it("an offer answered without a choice: the page again with the message beside it (422)", async () => {
+    const s = await session(GARUT_OFFICER, { title: "Bimtek Dasar Tawaran Kosong", capacity: 1 });
+    const seated = await enrolled(s);
+    const waiting = await enrolled(s);
+    expect(waiting.status).toBe("waitlisted");
+    expect((await post(linkOf(seated.id).cancel, "application/json")).status).toBe(200);
+    expect((await getEnrolment(waiting.id))?.status).toBe("offered");
+    const { offer } = linkOf(waiting.id);
+
+    const page = await post(offer, PAGE);
+    expect(page.status).toBe(422);
+    const html = await page.text();
+    const radio = element(html, "decision");
+    expect(attribute(radio, "autofocus")).toBeDefined();
+    expect(html).toMatch(/<fieldset class="field" aria-invalid="true" aria-describedby="decision-error">/);
+    expect(html).toMatch(/id="decision-error">Pilih terima \(accept\) atau tolak \(decline\)\.</);
+    expect(html).toContain('href="#decision"');
+
+    const problem = await post(offer, "application/json", { decision: "terima" });
+    expect(problem.status).toBe(422);
+    expect(problem.headers.get("Content-Type")).toContain("application/problem+json");
+    expect(await problem.json()).toMatchObject({
+      title: "Jawaban belum dipilih",
+      errors: [{ field: "decision", message: "Pilih terima (accept) atau tolak (decline)." }],
+    });
+    expect((await getEnrolment(waiting.id))?.status).toBe("offered");
+
+    const accepted = await post(offer, PAGE, { decision: "accept" });
+    expect(accepted.status).toBe(200);
+    expect(await accepted.text()).toContain("Anda menerima kursi ini");
+    expect((await getEnrolment(waiting.id))?.status).toBe("confirmed");
   });
 });
 

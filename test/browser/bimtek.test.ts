@@ -1,8 +1,8 @@
 /**
  * The Bimtek pages in a real headless Chromium at 360 px, JavaScript on and off: find a session by
  * province and organiser, enrol with bad then good input (errors beside the fields, focus on the
- * first), follow the success page's link to the participant's own page, a double click enrolling
- * once, and the certificate check. Every page: accessible (WCAG 2.1 AA), under 50 KB, no other host.
+ * first), follow the success page's link to the participant's own page (cancelling after a
+ * confirmation), a double click enrolling once, and the certificate check. Every page: accessible (WCAG 2.1 AA), under 50 KB, no other host.
  */
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { enrol, getEnrolment, listEnrolments } from "@sigap/core/bimtek/enrolment";
@@ -156,7 +156,7 @@ describe.each([
     expect(await follow(page, link(page, "Buka halaman pendaftaran Bimtek Anda"))).toBe(200);
     expect(new URL(page.url()).pathname).toBe(`/v1/bimtek/enrollments/${enrolment?.id}`);
     await expect(page.getByText("Terdaftar (kursi terkonfirmasi)").isVisible()).resolves.toBe(true);
-    await expect(page.getByRole("button", { name: "Batalkan pendaftaran" }).isVisible()).resolves.toBe(true);
+    await expect(link(page, "Batalkan pendaftaran").isVisible()).resolves.toBe(true);
     await checkPage(page, "bimtek-peserta");
   });
 
@@ -246,7 +246,14 @@ describe("the participant's page (from the emails' link) with JavaScript off", (
     expect([first.status, second.status]).toEqual(["confirmed", "waitlisted"]);
 
     const page = await browser.openPage(browser.local(enrolmentUrl(first.id)), { js: false });
-    expect(await follow(page, button(page, "Batalkan pendaftaran"))).toBe(200);
+    // The cancel link asks first, and changes nothing.
+    expect(await follow(page, link(page, "Batalkan pendaftaran"))).toBe(200);
+    await expect(
+      page.getByRole("heading", { name: "Yakin membatalkan pendaftaran ini?" }).isVisible(),
+    ).resolves.toBe(true);
+    expect((await getEnrolment(first.id))?.status).toBe("confirmed");
+    await checkPage(page, "bimtek-batal");
+    expect(await follow(page, button(page, "Ya, batalkan pendaftaran"))).toBe(200);
     await expect(page.getByText("Pendaftaran Anda sudah dibatalkan.").isVisible()).resolves.toBe(true);
     await expect(page.getByText("Dibatalkan oleh peserta").isVisible()).resolves.toBe(true);
     expect((await getEnrolment(first.id))?.status).toBe("cancelled");

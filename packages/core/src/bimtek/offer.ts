@@ -75,7 +75,9 @@ export async function offerSeat(
 }
 
 /** The participant's answer (a `RecordedDecision`). */
-export const OfferDecision = v.object({ decision: v.picklist(["accept", "decline"]) });
+export const OfferDecision = v.object({
+  decision: v.picklist(["accept", "decline"], "Pilih terima (accept) atau tolak (decline)."),
+});
 
 /**
  * Applies the answer: accept → confirmed (and told so, with the cancel link); decline → the seat

@@ -6,8 +6,9 @@ import {
   type BimtekLevel,
   type BimtekSession,
   type Enrolment,
+  isActiveEnrolment,
 } from "@sigap/core/bimtek/model";
-import { answerOffer } from "@sigap/core/bimtek/offer";
+import { answerOffer, OfferDecision } from "@sigap/core/bimtek/offer";
 import { EnrolmentForm } from "@sigap/core/bimtek/schema";
 import { withdrawEnrolment } from "@sigap/core/bimtek/session-events";
 import { getSession, listSessions, seatsLeft } from "@sigap/core/bimtek/sessions";
@@ -21,10 +22,11 @@ import type { Context as LambdaContext } from "aws-lambda";
 import { type Context, Hono } from "hono";
 import type { FC } from "hono/jsx";
 import * as v from "valibot";
-import { ChoiceField } from "../web/fields";
+import { ChoiceField, ErrorSummary, errorsByField } from "../web/fields";
+import { sitePath } from "../web/form-submission";
 import { Facts, Page } from "../web/layout";
 import { readBody } from "./body";
-import { idempotencyKey, idempotent } from "./idempotency";
+import { idempotencyKey, idempotent, lambdaContextOf } from "./idempotency";
 import { unknownLinkPage, wantsPage } from "./pages";
 import { EnrollmentId, LinkCode, SessionId, validParams } from "./params";
 
@@ -60,12 +62,14 @@ export interface Enrolled {
   position: number | null;
 }
 
-/** What the idempotency record keeps: no link code (it is derived on the way out). */
-export async function enrolOperation(body: {
+interface EnrolmentRequest {
   sessionId: string;
   registrationId: string;
   receiptCode: string;
-}) {
+}
+
+/** What the idempotency record keeps: no link code (it is derived on the way out). */
+async function enrolOperation(body: EnrolmentRequest) {
   const { enrolment, position, offered } = await enrol(body);
   await startOffers(offered ?? []);
   return {
@@ -74,11 +78,39 @@ export async function enrolOperation(body: {
     position: position ?? null,
   } satisfies Enrolled;
 }
-export const enrolOnce = idempotent("bimtek-enrolments", enrolOperation);
+const enrolOnce = idempotent("bimtek-enrolments", enrolOperation);
 
-const wantsJson = (c: Context) => (c.req.header("Accept") ?? "").includes("application/json");
-const isForm = (c: Context) =>
-  !(c.req.header("Content-Type") ?? "").toLowerCase().startsWith("application/json");
+/**
+ * The one enrolment submit, for `POST /v1/bimtek/:id/enrollments` and the `/bimtek/:id` page: with
+ * a key (the Idempotency-Key header or the form's own key), a retry replays the first answer.
+ */
+export function submitEnrolment(
+  request: EnrolmentRequest,
+  key: string | undefined,
+  lambdaContext: LambdaContext | undefined,
+): Promise<Enrolled> {
+  return key ? enrolOnce(key, request, undefined, lambdaContext) : enrolOperation(request);
+}
+
+const CANCELLED = "Pendaftaran Anda sudah dibatalkan.";
+const LAPSED = "Batas waktu untuk menjawab tawaran ini sudah lewat.";
+
+/** A JSON body: an API client, whatever it accepts. */
+const isJsonBody = (c: Context) =>
+  (c.req.header("Content-Type") ?? "").toLowerCase().startsWith("application/json");
+
+const unknownLink = () =>
+  new AppError(
+    "not-found",
+    "Tautan tidak dikenal",
+    "Periksa kembali tautan pada email Anda; mungkin terpotong.",
+  );
+
+/** An unknown, malformed or wrong link: the page for a browser, a problem document otherwise. */
+function unknownLinkAnswer(c: Context) {
+  if (wantsPage(c)) return unknownLinkPage(c);
+  throw unknownLink();
+}
 
 /** The enrolment behind the link, or undefined for an unknown id or a wrong code (answered alike). */
 async function linkedEnrolment(c: Context): Promise<Enrolment | undefined> {
@@ -88,34 +120,52 @@ async function linkedEnrolment(c: Context): Promise<Enrolment | undefined> {
   return getEnrolment(id);
 }
 
-const validEnrolmentLink = validParams({ id: EnrollmentId }, unknownLinkPage, { code: LinkCode });
+const validEnrolmentLink = validParams({ id: EnrollmentId }, unknownLinkAnswer, { code: LinkCode });
 
 function offerOpen(e: Enrolment): boolean {
   return e.status === "offered" && e.offerExpiresAt !== undefined && nowIso() < e.offerExpiresAt;
 }
 
-/**
- * A link of ours as a path on this site: links carry the public base URL (for emails), but a page
- * links and posts to its own origin (CSP `form-action 'self'`, and a local port differs from it).
- */
-export function sitePath(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.pathname}${parsed.search}`;
+/** The forms the participant's page shows, each only where it applies. */
+interface EnrolmentForms {
+  /** The offer is open: accept or decline (posted here), with the refusal of an empty answer. */
+  offer?: { action: string; error?: string | undefined };
+  /** The enrolment can still be cancelled: a link to the confirmation (a GET changes nothing). */
+  cancelAsk?: string;
+  /** The confirmation: one button that cancels, and the way back. */
+  cancelConfirm?: { action: string; back: string };
 }
 
 const EnrolmentView: FC<{
   rows: Array<{ label: string; value: string }>;
   notice: string | undefined;
-  offerAction: string | undefined;
-  cancelAction: string | undefined;
   certificate: string | undefined;
-}> = ({ rows, notice, offerAction, cancelAction, certificate }) => (
-  <Page title="Pendaftaran Bimtek">
+  forms: EnrolmentForms;
+}> = ({ rows, notice, certificate, forms }) => (
+  <Page title={forms.cancelConfirm ? "Batalkan pendaftaran Bimtek?" : "Pendaftaran Bimtek"}>
     <h1>Pendaftaran Bimtek Anda</h1>
     {notice ? (
       <p class="gone" role="status">
         {notice}
       </p>
+    ) : null}
+    {forms.cancelConfirm ? (
+      // First on the page, so at 360 px the question is what the person sees after the tap.
+      <section class="gone confirm" aria-labelledby="cancel-title">
+        <h2 id="cancel-title">Yakin membatalkan pendaftaran ini?</h2>
+        <p>
+          Kursi Anda akan ditawarkan kepada peserta lain dan tidak dapat dikembalikan. Bila ingin ikut lagi,
+          Anda harus mendaftar ulang dan mungkin masuk daftar tunggu.
+        </p>
+        <form method="post" action={forms.cancelConfirm.action}>
+          <p>
+            <button type="submit">Ya, batalkan pendaftaran</button>
+          </p>
+        </form>
+        <p>
+          <a href={forms.cancelConfirm.back}>Tidak, kembali ke halaman pendaftaran</a>
+        </p>
+      </section>
     ) : null}
     <Facts items={rows} />
     {certificate ? (
@@ -123,12 +173,18 @@ const EnrolmentView: FC<{
         <a href={certificate}>Lihat sertifikat Bimtek Anda</a>
       </p>
     ) : null}
-    {offerAction ? (
-      <form method="post" action={offerAction}>
+    {forms.offer ? (
+      <form method="post" action={forms.offer.action} novalidate>
+        <ErrorSummary
+          errors={errorsByField(forms.offer.error ? [{ field: "decision", message: forms.offer.error }] : [])}
+          labels={{ decision: "Jawaban tawaran kursi" }}
+        />
         <ChoiceField
           name="decision"
           legend="Kursi tersedia untuk Anda"
           required
+          error={forms.offer.error}
+          focus={Boolean(forms.offer.error)}
           choices={[
             { value: "accept", label: "Terima kursi" },
             { value: "decline", label: "Tolak kursi" },
@@ -139,33 +195,44 @@ const EnrolmentView: FC<{
         </p>
       </form>
     ) : null}
-    {cancelAction ? (
-      <form method="post" action={cancelAction}>
+    {forms.cancelAsk ? (
+      <>
         <p class="note">
           Berhalangan hadir? Batalkan pendaftaran agar kursi dapat ditawarkan kepada peserta lain.
         </p>
         <p>
-          <button type="submit">Batalkan pendaftaran</button>
+          <a class="button secondary" href={forms.cancelAsk}>
+            Batalkan pendaftaran
+          </a>
         </p>
-      </form>
+      </>
     ) : null}
   </Page>
 );
 
-/** The participant's page: status, session, position, and the forms that apply. */
-async function enrolmentPage(c: Context, e: Enrolment, notice?: string, status: 200 | 409 | 410 = 200) {
-  const session = await getSession(e.sessionId);
-  const position = await waitingPosition(e);
-  const action = (what: string) => sitePath(enrolmentUrl(e.id).replace("?", `/${what}?`));
-  // A refusal asked for as JSON is a problem document, like every other refusal of the API.
-  if (wantsJson(c) && status !== 200) {
+/** What the participant's page says besides the enrolment itself. */
+interface PageOptions {
+  notice?: string;
+  status?: 200 | 409 | 410 | 422;
+  offerError?: string;
+  /** `?batal=ya`: the cancel link was followed; ask before cancelling. */
+  confirmCancel?: boolean;
+}
+
+/** The participant's page (a browser) or its JSON: status, session, position, and the forms that apply. */
+async function enrolmentPage(c: Context, e: Enrolment, options: PageOptions = {}) {
+  const { notice, status = 200 } = options;
+  // A refusal asked for by an API client is a problem document, like every other refusal of the API.
+  if (!wantsPage(c) && status !== 200) {
     throw status === 410
       ? new AppError("gone", "Batas waktu sudah lewat", notice)
       : new AppError("conflict", "Pendaftaran tidak dapat diubah", notice);
   }
+  const session = await getSession(e.sessionId);
+  const position = await waitingPosition(e);
   // Completed: the certificate's public page, so its verification code is not only in one email.
   const certificate = e.status === "completed" ? certificateUrl(e.id) : undefined;
-  if (wantsJson(c)) {
+  if (!wantsPage(c)) {
     return c.json(
       {
         enrollmentId: e.id,
@@ -177,9 +244,21 @@ async function enrolmentPage(c: Context, e: Enrolment, notice?: string, status: 
         session: session ? publicSession(session) : null,
         ...(notice ? { notice } : {}),
       },
-      status,
+      200,
     );
   }
+  const page = sitePath(enrolmentUrl(e.id));
+  const action = (what: string) => page.replace("?", `/${what}?`);
+  // Once the session has started a participant no longer cancels (the organiser does).
+  const cancellable = isActiveEnrolment(e) && session !== undefined && nowIso() < session.startsAt;
+  const forms: EnrolmentForms = {
+    ...(offerOpen(e) ? { offer: { action: action("offer"), error: options.offerError } } : {}),
+    ...(cancellable && options.confirmCancel
+      ? { cancelConfirm: { action: action("cancellation"), back: page } }
+      : cancellable
+        ? { cancelAsk: `${page}&batal=ya` }
+        : {}),
+  };
   const rows = [
     { label: "Nomor pendaftaran Bimtek", value: e.id },
     { label: "Status", value: enrolmentStatusLabels[e.status] },
@@ -193,11 +272,8 @@ async function enrolmentPage(c: Context, e: Enrolment, notice?: string, status: 
     <EnrolmentView
       rows={rows}
       notice={notice}
-      offerAction={offerOpen(e) ? action("offer") : undefined}
-      cancelAction={
-        ["confirmed", "waitlisted", "offered"].includes(e.status) ? action("cancellation") : undefined
-      }
       certificate={certificate ? sitePath(certificate) : undefined}
+      forms={forms}
     />,
     status,
   );
@@ -241,71 +317,76 @@ export const bimtek = new Hono()
     async (c) => {
       const key = idempotencyKey(c.req.header("Idempotency-Key"));
       const form = parseOrThrow(EnrolmentForm, await readBody(c));
-      const body = { sessionId: c.req.param("id"), ...form };
-      const lambdaContext = (c.env as { lambdaContext?: LambdaContext } | undefined)?.lambdaContext;
-      const enrolled = key
-        ? await enrolOnce(key, body, undefined, lambdaContext)
-        : await enrolOperation(body);
+      const enrolled = await submitEnrolment(
+        { sessionId: c.req.param("id"), ...form },
+        key,
+        lambdaContextOf(c),
+      );
       const statusUrl = enrolmentUrl(enrolled.enrollmentId);
-      // A plain HTML form lands on the participant's own page.
-      if (isForm(c) && !wantsJson(c)) return c.redirect(statusUrl, 303);
+      // A plain HTML form in a browser lands on the participant's own page.
+      if (wantsPage(c) && !isJsonBody(c)) return c.redirect(statusUrl, 303);
       return c.json({ ...enrolled, statusUrl }, 201, { Location: statusUrl });
     },
   )
   .get("/enrollments/:id", validEnrolmentLink, async (c) => {
     const e = await linkedEnrolment(c);
-    if (!e) return unknownLinkPage(c);
-    return enrolmentPage(c, e);
+    if (!e) return unknownLinkAnswer(c);
+    return enrolmentPage(c, e, { confirmCancel: c.req.query("batal") === "ya" });
   })
   .post("/enrollments/:id/cancellation", validEnrolmentLink, async (c) => {
     const e = await linkedEnrolment(c);
-    if (!e) return unknownLinkPage(c);
-    if (!["confirmed", "waitlisted", "offered"].includes(e.status)) {
-      return enrolmentPage(c, e, "Pendaftaran ini sudah berakhir; tidak ada yang dibatalkan.", 409);
+    if (!e) return unknownLinkAnswer(c);
+    // Cancelled already (a double click, a reload, a second tab): answered as the first time.
+    if (e.status === "cancelled") return enrolmentPage(c, e, { notice: CANCELLED });
+    if (!isActiveEnrolment(e)) {
+      return enrolmentPage(c, e, {
+        notice: "Pendaftaran ini sudah berakhir; tidak ada yang dibatalkan.",
+        status: 409,
+      });
     }
-    const session = await getSession(e.sessionId);
-    if (session && session.startsAt <= nowIso()) {
-      return enrolmentPage(
-        c,
-        e,
-        "Sesi sudah dimulai; pendaftaran tidak dapat dibatalkan lagi. Hubungi penyelenggara bila berhalangan.",
-        409,
-      );
+    try {
+      // Refuses on the write once the session has started (checked there, not on an earlier read).
+      await withdrawEnrolment(e.id, "participant");
+    } catch (error) {
+      if (!(error instanceof AppError) || error.kind !== "conflict" || !wantsPage(c)) throw error;
+      return enrolmentPage(c, (await getEnrolment(e.id)) ?? e, { notice: error.message, status: 409 });
     }
-    await withdrawEnrolment(e.id, "participant");
-    const now = (await getEnrolment(e.id)) ?? e;
-    return enrolmentPage(c, now, "Pendaftaran Anda sudah dibatalkan.");
+    return enrolmentPage(c, (await getEnrolment(e.id)) ?? e, { notice: CANCELLED });
   })
   .post("/enrollments/:id/offer", validEnrolmentLink, async (c) => {
     const e = await linkedEnrolment(c);
-    if (!e) return unknownLinkPage(c);
+    if (!e) return unknownLinkAnswer(c);
     const form = await readBody(c);
-    const decision = form.decision;
-    if (decision !== "accept" && decision !== "decline") {
-      throw new AppError("validation", "Jawaban belum dipilih", "Pilih terima atau tolak.", [
-        { field: "decision", message: "Pilih terima (accept) atau tolak (decline)." },
-      ]);
-    }
     if (e.status !== "offered") {
-      return enrolmentPage(c, e, "Tawaran kursi ini sudah dijawab atau sudah berakhir.", 409);
+      return enrolmentPage(c, e, {
+        notice: "Tawaran kursi ini sudah dijawab atau sudah berakhir.",
+        status: 409,
+      });
     }
     if (!offerOpen(e)) {
-      return enrolmentPage(c, e, "Batas waktu untuk menjawab tawaran ini sudah lewat.", 410);
+      return enrolmentPage(c, e, { notice: LAPSED, status: 410 });
+    }
+    let decision: v.InferOutput<typeof OfferDecision>["decision"];
+    try {
+      ({ decision } = parseOrThrow(OfferDecision, form, "Jawaban belum dipilih"));
+    } catch (error) {
+      // A browser gets its page again, the message beside the choice; an API client the problem.
+      if (!(error instanceof AppError) || !wantsPage(c)) throw error;
+      return enrolmentPage(c, e, { offerError: error.errors?.[0]?.message ?? error.title, status: 422 });
     }
     // The one decide path (stored first, then handed to the waiting offer workflow); at the deadline
     // either the answer or the lapse wins, and the page says which.
     const { outcome, enrolment } = await answerOffer(e.id, decision);
     if (outcome === "lapsed") {
-      return enrolmentPage(c, enrolment ?? e, "Batas waktu untuk menjawab tawaran ini sudah lewat.", 410);
+      return enrolmentPage(c, enrolment ?? e, { notice: LAPSED, status: 410 });
     }
     if (outcome === "already-answered") {
-      return enrolmentPage(c, enrolment ?? e, "Tawaran kursi ini sudah dijawab.", 409);
+      return enrolmentPage(c, enrolment ?? e, { notice: "Tawaran kursi ini sudah dijawab.", status: 409 });
     }
-    return enrolmentPage(
-      c,
-      enrolment ?? e,
-      decision === "accept"
-        ? "Terima kasih, jawaban Anda tercatat: Anda menerima kursi ini."
-        : "Terima kasih, jawaban Anda tercatat: Anda menolak kursi ini.",
-    );
+    return enrolmentPage(c, enrolment ?? e, {
+      notice:
+        decision === "accept"
+          ? "Terima kasih, jawaban Anda tercatat: Anda menerima kursi ini."
+          : "Terima kasih, jawaban Anda tercatat: Anda menolak kursi ini.",
+    });
   });

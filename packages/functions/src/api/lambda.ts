@@ -4,4 +4,6 @@ import { mountService } from "./service";
 import { appShell } from "./shell";
 
 /** The API Lambda: every page and API route but the reference (see ./reference-lambda.ts). */
-export const handler = handle(appShell(settings(), mountService));
+export const serviceApp = appShell(settings(), mountService);
+
+export const handler = handle(serviceApp);

@@ -8,4 +8,6 @@ import { appShell } from "./shell";
  * that the description and its schema converter weigh nothing on the API's cold start; its pages'
  * stylesheet comes from the API's /assets, which has the same fingerprint (one module).
  */
-export const handler = handle(appShell(settings(), (app) => app.route("/", openApi)));
+export const referenceApp = appShell(settings(), (app) => app.route("/", openApi));
+
+export const handler = handle(referenceApp);

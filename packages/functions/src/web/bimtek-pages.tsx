@@ -4,7 +4,6 @@ import { enrolmentStatusLabels, levelLabels, sessionFacts } from "@sigap/core/bi
 import type { BimtekSession } from "@sigap/core/bimtek/model";
 import { EnrolmentForm } from "@sigap/core/bimtek/schema";
 import { enrolmentOpen, getSession, listSessions, seatsLeft } from "@sigap/core/bimtek/sessions";
-import { AppError } from "@sigap/core/error";
 import {
   childRegions,
   normalizeRegionCode,
@@ -14,25 +13,25 @@ import {
 } from "@sigap/core/region/regions";
 import { formatLocalTime } from "@sigap/core/time";
 import { parseOrThrow } from "@sigap/core/validation/parse";
-import type { Context as LambdaContext } from "aws-lambda";
 import { type Context, Hono } from "hono";
 import type { FC } from "hono/jsx";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as v from "valibot";
-import { type Enrolled, enrolOnce, enrolOperation, sitePath } from "../api/bimtek";
+import { type Enrolled, submitEnrolment } from "../api/bimtek";
 import { readBody } from "../api/body";
-import { isKeyReused } from "../api/idempotency";
+import { lambdaContextOf } from "../api/idempotency";
 import { SessionId } from "../api/params";
 import {
   ErrorSummary,
   type Errors,
   errorsByField,
   FormKey,
+  FormNotices,
   firstInvalid,
+  ReceiptPanel,
   SelectField,
   TextField,
 } from "./fields";
-import { formKeyOf, newFormKey, onceSettled, type Refusal, refusalOf, textOf } from "./form-submission";
+import { formKeyOf, newFormKey, type Refusal, sitePath, submitForm, textOf } from "./form-submission";
 import { Facts, Page } from "./layout";
 
 /**
@@ -177,8 +176,13 @@ async function listPage(c: Context) {
   if (askedProvince) {
     const code = normalizeRegionCode(askedProvince);
     if (code && regionLevel(code) === "province" && regionExists(code)) {
-      // A province chosen anew replaces an organiser of another province.
-      if (province !== code) region = undefined;
+      // The organiser form sends its province along: an organiser of another province is no
+      // choice of that list (an edited or stale link), said beside the select rather than an
+      // empty list.
+      if (region && province !== code) {
+        errors.set("wilayah", "Penyelenggara ini tidak berada di provinsi yang dipilih. Pilih dari daftar.");
+        region = undefined;
+      }
       province = code;
     } else {
       errors.set("provinsi", "Pilih provinsi dari daftar.");
@@ -206,19 +210,17 @@ const FIELD_LABELS = { registrationId: "Nomor pendaftaran", receiptCode: "Kode t
 
 interface EnrolFormState {
   values: { registrationId?: string; receiptCode?: string };
-  errors: Errors;
-  /** A refusal for the whole form (the session closed, an outage, …). */
-  notice?: Refusal["notice"];
-  /** This form's key was used before with other data: a new one is given. */
-  keyRenewed?: boolean;
+  /** The refusal being answered: errors beside fields, a notice, or the key renewed. */
+  refusal?: Refusal | undefined;
   formKey: string;
 }
 
-const freshForm = (): EnrolFormState => ({ values: {}, errors: new Map(), formKey: newFormKey() });
+const freshForm = (): EnrolFormState => ({ values: {}, formKey: newFormKey() });
 
 const SessionPage: FC<{ session: BimtekSession; form: EnrolFormState }> = ({ session, form }) => {
   const open = enrolmentOpen(session);
-  const focus = firstInvalid(form.errors, FIELD_ORDER);
+  const errors = errorsByField(form.refusal?.fieldErrors);
+  const focus = firstInvalid(errors, FIELD_ORDER);
   return (
     <Page title={session.title} script={open}>
       <p class="back">
@@ -248,22 +250,8 @@ const SessionPage: FC<{ session: BimtekSession; form: EnrolFormState }> = ({ ses
               : "Untuk PSM aktif dari provinsi penyelenggara yang sudah menyelesaikan Bimtek dasar."}{" "}
             Bila kursi penuh, Anda masuk daftar tunggu dan akan ditawari kursi yang kosong.
           </p>
-          {form.keyRenewed ? (
-            <div class="gone" role="alert">
-              <h3>Formulir ini sudah pernah dikirim</h3>
-              <p>
-                Halaman ini sudah dikirim sebelumnya dengan isian yang berbeda. Isian Anda masih ada di bawah;
-                periksa, lalu tekan "Daftar" sekali lagi.
-              </p>
-            </div>
-          ) : null}
-          {form.notice ? (
-            <div class="error" role="alert">
-              <h3>{form.notice.title}</h3>
-              {form.notice.detail ? <p>{form.notice.detail}</p> : null}
-            </div>
-          ) : null}
-          <ErrorSummary errors={form.errors} labels={FIELD_LABELS} />
+          <FormNotices refusal={form.refusal} submitLabel="Daftar" heading="h3" />
+          <ErrorSummary errors={errors} labels={FIELD_LABELS} />
           <form method="post" action={`/bimtek/${session.id}`} aria-labelledby="enrol-title" novalidate>
             <FormKey value={form.formKey} />
             <TextField
@@ -271,7 +259,7 @@ const SessionPage: FC<{ session: BimtekSession; form: EnrolFormState }> = ({ ses
               label={FIELD_LABELS.registrationId}
               hint="12 huruf/angka, dari email tanda terima pendaftaran PSM Anda."
               value={form.values.registrationId}
-              error={form.errors.get("registrationId")}
+              error={errors.get("registrationId")}
               focus={focus === "registrationId"}
               autocomplete="off"
               maxlength={12}
@@ -282,7 +270,7 @@ const SessionPage: FC<{ session: BimtekSession; form: EnrolFormState }> = ({ ses
               label={FIELD_LABELS.receiptCode}
               hint="Kode tanda terima dari email yang sama, misalnya ABCD-2345."
               value={form.values.receiptCode}
-              error={form.errors.get("receiptCode")}
+              error={errors.get("receiptCode")}
               focus={focus === "receiptCode"}
               autocomplete="off"
               maxlength={32}
@@ -304,33 +292,32 @@ const SessionPage: FC<{ session: BimtekSession; form: EnrolFormState }> = ({ ses
 
 const EnrolledPage: FC<{ session: BimtekSession; enrolled: Enrolled }> = ({ session, enrolled }) => (
   <Page title="Pendaftaran Bimtek diterima">
-    <h1>Pendaftaran Bimtek diterima</h1>
-    <p class="success" role="status">
-      {enrolled.status === "confirmed"
-        ? "Anda mendapat kursi pada sesi ini."
-        : enrolled.status === "waitlisted"
-          ? `Kursi sedang penuh: Anda masuk daftar tunggu${enrolled.position ? ` nomor ${enrolled.position}` : ""}. Bila ada kursi kosong, kursi itu ditawarkan kepada Anda.`
-          : enrolmentStatusLabels[enrolled.status]}
-    </p>
-    <Facts
-      items={[
-        { label: "Nomor pendaftaran Bimtek", value: enrolled.enrollmentId },
-        { label: "Status", value: enrolmentStatusLabels[enrolled.status] },
-        ...(enrolled.position
-          ? [{ label: "Urutan dalam daftar tunggu", value: String(enrolled.position) }]
-          : []),
-        ...sessionFacts(session),
-      ]}
-    />
-    <p>
-      <a class="button" href={sitePath(enrolmentUrl(enrolled.enrollmentId))}>
-        Buka halaman pendaftaran Bimtek Anda
-      </a>
-    </p>
-    <p class="note">
-      Simpan tautan halaman itu: di sana Anda dapat melihat status, membatalkan pendaftaran, atau menjawab
-      tawaran kursi. Jangan bagikan tautan itu kepada orang lain.
-    </p>
+    <ReceiptPanel
+      heading="Pendaftaran Bimtek diterima"
+      lead={
+        enrolled.status === "confirmed"
+          ? "Anda mendapat kursi pada sesi ini."
+          : enrolled.status === "waitlisted"
+            ? `Kursi sedang penuh: Anda masuk daftar tunggu${enrolled.position ? ` nomor ${enrolled.position}` : ""}. Bila ada kursi kosong, kursi itu ditawarkan kepada Anda.`
+            : enrolmentStatusLabels[enrolled.status]
+      }
+      keep="Simpan nomor ini dan tautan halaman pendaftaran Bimtek Anda (juga dikirim lewat email): di sana Anda dapat melihat status, membatalkan pendaftaran, atau menjawab tawaran kursi. Jangan bagikan tautan itu kepada orang lain."
+      codes={[{ label: "Nomor pendaftaran Bimtek", value: enrolled.enrollmentId }]}
+      link={{
+        href: sitePath(enrolmentUrl(enrolled.enrollmentId)),
+        label: "Buka halaman pendaftaran Bimtek Anda",
+      }}
+    >
+      <Facts
+        items={[
+          { label: "Status", value: enrolmentStatusLabels[enrolled.status] },
+          ...(enrolled.position
+            ? [{ label: "Urutan dalam daftar tunggu", value: String(enrolled.position) }]
+            : []),
+          ...sessionFacts(session),
+        ]}
+      />
+    </ReceiptPanel>
   </Page>
 );
 
@@ -346,43 +333,24 @@ const SessionNotFound: FC = () => (
 
 const sessionNotFound = (c: Context) => c.html(<SessionNotFound />, 404);
 
-async function enrolFromPage(c: Context) {
-  const session = await getSession(c.req.param("id") ?? "");
-  if (!session) return sessionNotFound(c);
+async function enrolFromPage(c: Context, sessionId: string) {
   const body = await readBody(c);
   const values = { registrationId: textOf(body, "registrationId"), receiptCode: textOf(body, "receiptCode") };
   const formKey = formKeyOf(body);
-  const answer = async (state: Omit<EnrolFormState, "values">, status: ContentfulStatusCode) =>
-    // The session as it is now (a close or a cancellation shows as such).
-    c.html(
-      <SessionPage session={(await getSession(session.id)) ?? session} form={{ values, ...state }} />,
-      status,
-    );
-  try {
-    const form = parseOrThrow(EnrolmentForm, values);
-    const request = { sessionId: session.id, ...form };
-    const lambdaContext = (c.env as { lambdaContext?: LambdaContext } | undefined)?.lambdaContext;
-    // The same operation and idempotency records as `POST /v1/bimtek/:id/enrollments`; a second
-    // click while the first is handled waits for the first answer.
-    const enrolled = await onceSettled(() =>
-      formKey ? enrolOnce(formKey, request, undefined, lambdaContext) : enrolOperation(request),
-    );
-    return c.html(<EnrolledPage session={(await getSession(session.id)) ?? session} enrolled={enrolled} />);
-  } catch (error) {
-    if (error instanceof AppError && error.kind === "not-found") return sessionNotFound(c);
-    if (isKeyReused(error)) {
-      return answer({ errors: new Map(), keyRenewed: true, formKey: newFormKey() }, 409);
-    }
-    const refusal = refusalOf(error);
-    return answer(
-      {
-        errors: errorsByField(refusal.fieldErrors),
-        ...(refusal.notice ? { notice: refusal.notice } : {}),
-        formKey: formKey ?? newFormKey(),
-      },
-      refusal.status as ContentfulStatusCode,
-    );
-  }
+  // The same submit and idempotency records as `POST /v1/bimtek/:id/enrollments`.
+  const outcome = await submitForm(formKey, () =>
+    submitEnrolment({ sessionId, ...parseOrThrow(EnrolmentForm, values) }, formKey, lambdaContextOf(c)),
+  );
+  if (outcome.refusal?.kind === "not-found") return sessionNotFound(c);
+  // The session is read once, after the outcome: the page shows it as it is now (seats taken, a
+  // close or a cancellation meanwhile); the operation reads it for itself.
+  const session = await getSession(sessionId);
+  if (!session) return sessionNotFound(c);
+  if (outcome.accepted) return c.html(<EnrolledPage session={session} enrolled={outcome.accepted} />);
+  return c.html(
+    <SessionPage session={session} form={{ values, refusal: outcome.refusal, formKey: outcome.formKey }} />,
+    outcome.refusal.status,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -454,7 +422,8 @@ export const bimtekPages = new Hono()
     return c.html(<SessionPage session={session} form={freshForm()} />);
   })
   .post("/bimtek/:id", async (c) => {
-    if (!v.is(SessionId, c.req.param("id"))) return sessionNotFound(c);
-    return enrolFromPage(c);
+    const id = c.req.param("id");
+    if (!v.is(SessionId, id)) return sessionNotFound(c);
+    return enrolFromPage(c, id);
   })
   .get("/sertifikat", certificatePage);

@@ -56,6 +56,8 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px;bord
 /* H3 Bimtek pages: session cards */
 .cards h3{margin:0 0 8px;font-size:19px;line-height:1.3}
 .back{margin:0 0 8px}
+/* Bimtek participant page: the cancel confirmation stands apart from the facts below it */
+.confirm{margin:0 0 20px}.confirm h2{margin-top:0}
 /* ChoiceField labels sit in a .field fieldset: keep them a row (radio beside its text), not a bold block */
 .field>label.choice{display:flex;font-weight:normal;margin:0}
 /* API reference (/docs, H4): long paths and JSON examples wrap inside the column: no sideways scrolling at 360 px. */
