@@ -161,6 +161,18 @@ describe("the unknown-link page", () => {
   });
 });
 
+describe("the problem page", () => {
+  it("answers a mistyped address with a page, accessible and light, that leads home", async () => {
+    for (const js of [false, true]) {
+      const page = await browser.openPage("/dafter", { js });
+      expect(await page.locator("h1").innerText()).toBe("Alamat tidak ditemukan");
+      await checkPage(page, "alamat-tidak-ditemukan");
+      await page.getByRole("link", { name: "halaman utama" }).click();
+      await page.waitForURL(`${browser.origin}/`);
+    }
+  });
+});
+
 describe("the landing page", () => {
   /** Every distinct link on `/`, fragments aside. */
   async function landingLinks(): Promise<string[]> {

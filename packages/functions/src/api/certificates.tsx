@@ -29,17 +29,13 @@ const publicView = (cert: Certificate) => ({
 
 export const certificates = new Hono().get("/:code", async (c) => {
   const cert = await getCertificate(c.req.param("code"));
+  // Unknown: the shell answers a browser with a page, anyone else with the problem document.
   if (!cert) {
-    if (wantsPage(c)) {
-      return c.html(
-        <Page title="Sertifikat tidak ditemukan">
-          <h1>Sertifikat tidak ditemukan</h1>
-          <p>Kode verifikasi ini tidak dikenal. Periksa kembali tautan atau kode pada sertifikat.</p>
-        </Page>,
-        404,
-      );
-    }
-    throw new AppError("not-found", "Sertifikat tidak ditemukan", "Kode verifikasi ini tidak dikenal.");
+    throw new AppError(
+      "not-found",
+      "Sertifikat tidak ditemukan",
+      "Kode verifikasi ini tidak dikenal. Periksa kembali tautan atau kode pada sertifikat.",
+    );
   }
   const view = publicView(cert);
   if (!wantsPage(c)) return c.json(view);

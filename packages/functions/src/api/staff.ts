@@ -38,7 +38,13 @@ import { allProvinces, staffCases } from "./staff-cases";
 import { staffPrivacy } from "./staff-privacy";
 import { staffReports } from "./staff-reports";
 
-const STATUSES: RegistrationStatus[] = ["submitted", "candidate", "active", "rejected"];
+/** The statuses `GET /v1/staff/registrations?status=` accepts (also what the OpenAPI document lists). */
+export const REGISTRATION_STATUSES: readonly RegistrationStatus[] = [
+  "submitted",
+  "candidate",
+  "active",
+  "rejected",
+];
 const summary = (r: Registration) => ({
   id: r.id,
   fullName: r.fullName,
@@ -159,11 +165,11 @@ export const staff = new Hono<StaffEnv>()
   .get("/registrations", async (c) => {
     const me = c.get("staff");
     const status = c.req.query("status");
-    if (status !== undefined && !STATUSES.includes(status as RegistrationStatus)) {
+    if (status !== undefined && !REGISTRATION_STATUSES.includes(status as RegistrationStatus)) {
       throw new AppError(
         "validation",
         "Status tidak dikenal",
-        `Gunakan salah satu: ${STATUSES.join(", ")}.`,
+        `Gunakan salah satu: ${REGISTRATION_STATUSES.join(", ")}.`,
         [{ field: "status", message: "Status tidak dikenal." }],
       );
     }

@@ -66,7 +66,7 @@ function answer(status: number, a: Answer): Schema {
   } else if (status !== 303) {
     if (a.html !== "only") {
       content["application/json"] = {
-        schema: { type: "object" },
+        schema: a.schema ?? { type: "object" },
         ...(a.example !== undefined ? { example: a.example } : {}),
       };
     }

@@ -1,7 +1,9 @@
+import { BIMTEK_LEVELS } from "@sigap/core/bimtek/model";
 import { OfferDecision } from "@sigap/core/bimtek/offer";
 import { CancellationForm, EnrolmentForm, RescheduleForm, SessionForm } from "@sigap/core/bimtek/schema";
+import { CASE_LEVELS, CASE_OUTCOMES, CASE_STATUSES } from "@sigap/core/case/model";
 import { CaseForm } from "@sigap/core/case/schema";
-import { validRegistration } from "@sigap/core/registration/fixtures";
+import { stageLabels, statusLabels } from "@sigap/core/registration/model";
 import { RegistrationForm } from "@sigap/core/registration/schema";
 import type * as v from "valibot";
 import { ListQuery } from "../bimtek";
@@ -18,7 +20,7 @@ import {
   SessionId,
   TrackingCode,
 } from "../params";
-import { directoryForm, TrainingCompletionForm } from "../staff";
+import { directoryForm, REGISTRATION_STATUSES, TrainingCompletionForm } from "../staff";
 import { NoteForm } from "../staff-cases";
 import { DataRequestForm } from "../staff-privacy";
 import type { Schema } from "./json-schema";
@@ -43,6 +45,8 @@ export interface Answer {
   description: string;
   /** A JSON example of the answer (a success); problem answers share the problem document schema. */
   example?: unknown;
+  /** The JSON Schema of a success answer (without one: any object). */
+  schema?: Schema;
   /** Answered as a page for browsers (`Accept: text/html`), or only as a page. */
   html?: "also" | "only";
 }
@@ -126,6 +130,95 @@ const paging: Parameter[] = [
     schema: PageCursor,
   },
 ];
+
+// ---- Answer schemas of the public operations (what people's own tools build against) ----------
+
+const text = (description?: string): Schema => ({ type: "string", ...(description ? { description } : {}) });
+const instant: Schema = { type: "string", format: "date-time", description: "UTC, ISO 8601." };
+const oneOf = (values: readonly string[]): Schema => ({ type: "string", enum: [...values] });
+const object = (properties: Record<string, Schema>, optional: string[] = []): Schema => ({
+  type: "object",
+  properties,
+  required: Object.keys(properties).filter((name) => !optional.includes(name)),
+});
+const dated = (event: Schema): Schema => ({
+  type: "array",
+  items: object({ at: instant, event, label: text("Dalam Bahasa Indonesia.") }),
+});
+
+const acceptedSchema = (code: string, link: string): Schema =>
+  object({
+    id: text(),
+    [code]: text("Kode rahasia: simpan, diperlukan untuk melihat status."),
+    status: text(),
+    statusUrl: { type: "string", format: "uri", description: link },
+  });
+
+const registrationViewSchema = object(
+  {
+    id: text(),
+    status: oneOf(Object.keys(statusLabels)),
+    statusLabel: text(),
+    stage: oneOf(Object.keys(stageLabels)),
+    stageLabel: text(),
+    village: text("Desa/kelurahan, kecamatan, kabupaten/kota, provinsi."),
+    submittedAt: instant,
+    rejectionReason: text("Bila ditolak."),
+    memberNumber: text("Nomor anggota, bila sudah aktif."),
+    history: dated(text()),
+  },
+  ["rejectionReason", "memberNumber"],
+);
+
+const trackingViewSchema = object(
+  {
+    id: text(),
+    ppksType: text("Kode jenis PPKS."),
+    ppksTypeName: text(),
+    level: oneOf(CASE_LEVELS),
+    levelLabel: text(),
+    status: oneOf(CASE_STATUSES),
+    statusLabel: text(),
+    village: text(),
+    reportedAt: instant,
+    milestones: dated(text()),
+    outcome: oneOf(CASE_OUTCOMES),
+    outcomeLabel: text(),
+    closedAt: { anyOf: [instant, { type: "null" }] },
+  },
+  // A sensitive type shows only its code, type and level; the outcome only once closed.
+  ["status", "statusLabel", "village", "reportedAt", "milestones", "outcome", "outcomeLabel", "closedAt"],
+);
+
+const sessionSchema = object({
+  id: text(),
+  level: oneOf(BIMTEK_LEVELS),
+  levelLabel: text(),
+  title: text(),
+  regionCode: text("Kabupaten/kota (dasar) atau provinsi (lanjutan) penyelenggara."),
+  region: text(),
+  venue: text(),
+  startsAt: instant,
+  endsAt: instant,
+  enrolmentClosesAt: instant,
+  capacity: { type: "integer" },
+  seatsLeft: { type: "integer" },
+  waiting: { type: "integer", description: "Panjang daftar tunggu." },
+  speakers: { type: "array", items: object({ name: text() }) },
+});
+
+const certificateSchema = object({
+  number: text(),
+  name: text("Nama peserta, disamarkan."),
+  level: oneOf(BIMTEK_LEVELS),
+  levelLabel: text(),
+  sessionTitle: text(),
+  regionCode: text(),
+  region: text(),
+  startsAt: instant,
+  endsAt: instant,
+  issuedAt: instant,
+});
 
 const EXAMPLE_SESSION = {
   id: "b7d2k9m3x5pq",
@@ -220,10 +313,29 @@ export const operations: Operation[] = [
     description:
       "Menyimpan pendaftaran dan memulai alur rekrutmen (rekomendasi kepala desa, Bimtek dasar, verifikasi Dinas Sosial). Selain bentuk field, NIK diperiksa kewajarannya (kode wilayah, tanggal lahir, jenis kelamin), usia minimal 18 tahun, dan desa/kelurahan harus ada dalam daftar Kemendagri. Jawaban memuat kode tanda terima (simpan: diperlukan untuk melihat status) dan `statusUrl`. Menerima JSON atau formulir HTML biasa.",
     parameters: [idempotencyKey],
-    body: { name: "Registration", schema: RegistrationForm, example: { ...validRegistration } },
+    body: {
+      name: "Registration",
+      schema: RegistrationForm,
+      example: {
+        nik: "3205015507950002",
+        fullName: "Siti Rahmawati",
+        birthPlace: "Garut",
+        birthDate: "1995-07-15",
+        gender: "P",
+        phone: "0812-3456-7890",
+        email: "siti@example.com",
+        address: "Jl. Cikajang No. 12, RT 02/RW 05",
+        villageCode: "3205222001",
+        education: "SMA",
+        occupation: "Wiraswasta",
+        motivation: "Ingin membantu tetangga yang membutuhkan layanan sosial.",
+        consent: true,
+      },
+    },
     responses: {
       202: {
         description: "Pendaftaran diterima; alur rekrutmen berjalan.",
+        schema: acceptedSchema("receiptCode", "Halaman/JSON status pendaftaran (memuat kode tanda terima)."),
         example: {
           id: "k3m9x2q7p4ta",
           receiptCode: "HT7K-M2QX",
@@ -257,6 +369,7 @@ export const operations: Operation[] = [
       200: {
         description: "Status pendaftaran.",
         html: "also",
+        schema: registrationViewSchema,
         example: {
           id: "k3m9x2q7p4ta",
           status: "submitted",
@@ -295,6 +408,7 @@ export const operations: Operation[] = [
     responses: {
       202: {
         description: "Laporan diterima.",
+        schema: acceptedSchema("trackingCode", "Halaman/JSON perkembangan laporan (memuat kode pelacakan)."),
         example: {
           id: "c4n8w2r6t1yq",
           trackingCode: "PL4C-7QNM",
@@ -328,6 +442,7 @@ export const operations: Operation[] = [
       200: {
         description: "Perkembangan laporan.",
         html: "also",
+        schema: trackingViewSchema,
         example: {
           id: "c4n8w2r6t1yq",
           ppksType: "lanjut-usia-terlantar",
@@ -367,7 +482,11 @@ export const operations: Operation[] = [
       },
     ],
     responses: {
-      200: { description: "Sesi yang dibuka.", example: { items: [EXAMPLE_SESSION] } },
+      200: {
+        description: "Sesi yang dibuka.",
+        schema: object({ items: { type: "array", items: sessionSchema } }),
+        example: { items: [EXAMPLE_SESSION] },
+      },
       303: { description: "Peramban diarahkan ke halaman jadwal Bimtek (`/bimtek?wilayah=…`)." },
       422: { description: "Kode wilayah atau tingkat tidak valid." },
     },
@@ -508,6 +627,7 @@ export const operations: Operation[] = [
       200: {
         description: "Sertifikat sah.",
         html: "also",
+        schema: certificateSchema,
         example: {
           number: "BIMTEK-DASAR/3205/2026/0001",
           name: "S*** R********",
@@ -579,8 +699,8 @@ export const operations: Operation[] = [
       {
         name: "status",
         in: "query",
-        description: "`submitted`, `candidate`, `active` atau `rejected`.",
-        schema: { enum: ["submitted", "candidate", "active", "rejected"], type: "string" },
+        description: `Salah satu: ${REGISTRATION_STATUSES.map((x) => `\`${x}\``).join(", ")}.`,
+        schema: oneOf(REGISTRATION_STATUSES),
       },
       regionQuery("Kode wilayah di dalam wilayah petugas."),
       ...paging,
@@ -703,12 +823,12 @@ export const operations: Operation[] = [
     description:
       "Kasus di wilayah petugas, per halaman, dengan penanda terlambat. Nama dan lokasi hanya bagi yang berwenang membaca rinciannya.",
     parameters: [
-      { name: "status", in: "query", description: "Status kasus.", schema: { type: "string" } },
+      { name: "status", in: "query", description: "Status kasus.", schema: oneOf(CASE_STATUSES) },
       {
         name: "level",
         in: "query",
-        description: "`village`, `district` atau `province`.",
-        schema: { type: "string" },
+        description: "Tingkat yang menangani (`ppa`: UPTD PPA, untuk kekerasan).",
+        schema: oneOf(CASE_LEVELS),
       },
       {
         name: "overdue",
