@@ -289,7 +289,8 @@ export const operations: Operation[] = [
       {
         name: "q",
         in: "query",
-        description: "3–60 huruf dari nama desa/kelurahan.",
+        description:
+          "3–60 huruf: nama desa/kelurahan, boleh ditambah nama kecamatan atau kabupaten/kota untuk membedakan desa senama (`sukamaju garut`), atau kode desa (`32.05.22.2001`).",
         schema: { type: "string", minLength: 3, maxLength: 60 },
       },
     ],
@@ -497,7 +498,7 @@ export const operations: Operation[] = [
     tag: "bimtek",
     summary: "Mendaftar ke sesi Bimtek",
     description:
-      "Calon PSM mendaftar dengan nomor pendaftaran dan kode tanda terimanya. Bila kursi penuh, masuk daftar tunggu (`waitlisted`, dengan urutan). Formulir HTML diarahkan (`303`) ke halaman peserta; JSON dijawab `201` dengan `statusUrl` (tautan rahasia halaman peserta).",
+      "Calon PSM mendaftar dengan nomor pendaftaran dan kode tanda terimanya. Bila kursi penuh, masuk daftar tunggu (`waitlisted`, dengan urutan). Formulir dari peramban (`Accept: text/html`) diarahkan (`303`) ke halaman peserta; selain itu dijawab `201` dengan `statusUrl` (tautan rahasia halaman peserta).",
     parameters: [sessionId, idempotencyKey],
     body: {
       name: "Enrolment",
@@ -515,7 +516,7 @@ export const operations: Operation[] = [
             "https://sigap.example.go.id/v1/bimtek/enrollments/e5t8q2w9r3ma?code=Xq3vT9bLm2Rk7Wd5Nc8YhA",
         },
       },
-      303: { description: "Formulir HTML: diarahkan ke halaman peserta." },
+      303: { description: "Formulir dari peramban: diarahkan ke halaman peserta." },
       404: { description: "Sesi tidak ditemukan." },
       409: { description: "Pendaftaran sudah ditutup, sudah terdaftar, atau belum memenuhi syarat." },
       422: { description: "Isian tidak valid." },
@@ -527,7 +528,7 @@ export const operations: Operation[] = [
     tag: "bimtek",
     summary: "Halaman peserta Bimtek",
     description:
-      "Status pendaftaran Bimtek dari tautan rahasia peserta: sesi, urutan daftar tunggu, batas menjawab tawaran kursi, tautan sertifikat bila selesai. Halaman HTML dengan formulir batal/jawab tawaran; JSON dengan `Accept: application/json`.",
+      "Status pendaftaran Bimtek dari tautan rahasia peserta: sesi, urutan daftar tunggu, batas menjawab tawaran kursi, tautan sertifikat bila selesai. Peramban (`Accept: text/html`) mendapat halaman dengan formulir jawab tawaran dan tautan batal (`batal=ya` menampilkan konfirmasi, tanpa mengubah apa pun); selain itu JSON (`Vary: Accept`).",
     parameters: [enrollmentId, linkCode],
     responses: {
       200: {
@@ -541,7 +542,7 @@ export const operations: Operation[] = [
           session: EXAMPLE_SESSION,
         },
       },
-      404: { description: "Tautan tidak dikenal (halaman)." },
+      404: { description: "Tautan tidak dikenal (problem document; halaman bagi peramban)." },
     },
   },
   {
@@ -550,7 +551,7 @@ export const operations: Operation[] = [
     tag: "bimtek",
     summary: "Menjawab tawaran kursi",
     description:
-      "Peserta daftar tunggu yang ditawari kursi menerima (`accept`) atau menolak (`decline`) sebelum batas waktu. Sudah dijawab: `409`; lewat batas: `410`.",
+      "Peserta daftar tunggu yang ditawari kursi menerima (`accept`) atau menolak (`decline`) sebelum batas waktu. Sudah dijawab: `409`; lewat batas: `410` (diperiksa sebelum isi jawaban). Peramban mendapat halaman peserta, selain itu JSON.",
     parameters: [enrollmentId, linkCode],
     body: { name: "OfferAnswer", schema: OfferDecision, example: { decision: "accept" }, formOnly: true },
     responses: {
@@ -567,7 +568,7 @@ export const operations: Operation[] = [
     tag: "bimtek",
     summary: "Membatalkan pendaftaran Bimtek",
     description:
-      "Peserta membatalkan sebelum sesi dimulai; kursinya ditawarkan kepada peserta daftar tunggu berikutnya. Tanpa isi.",
+      "Peserta membatalkan sebelum sesi dimulai; kursinya ditawarkan kepada peserta daftar tunggu berikutnya. Tanpa isi. Pembatalan yang diulang (klik ganda, muat ulang) dijawab `200` lagi. Peramban mendapat halaman peserta, selain itu JSON dengan `notice`.",
     parameters: [enrollmentId, linkCode],
     responses: {
       200: { description: "Dibatalkan (halaman peserta).", html: "only" },
