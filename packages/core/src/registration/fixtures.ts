@@ -1,4 +1,4 @@
-/** A valid registration (a woman born 15 July 1995 in Kecamatan Garut Kota), for tests and demos. */
+/** A valid registration (a woman born 15 July 1995 in Kecamatan Garut Kota), for tests, demos and the API reference's example. */
 export const validRegistration = {
   nik: "3205015507950002",
   fullName: "Siti Rahmawati",

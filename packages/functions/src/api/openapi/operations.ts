@@ -3,6 +3,7 @@ import { OfferDecision } from "@sigap/core/bimtek/offer";
 import { CancellationForm, EnrolmentForm, RescheduleForm, SessionForm } from "@sigap/core/bimtek/schema";
 import { CASE_LEVELS, CASE_OUTCOMES, CASE_STATUSES } from "@sigap/core/case/model";
 import { CaseForm } from "@sigap/core/case/schema";
+import { validRegistration } from "@sigap/core/registration/fixtures";
 import { stageLabels, statusLabels } from "@sigap/core/registration/model";
 import { RegistrationForm } from "@sigap/core/registration/schema";
 import type * as v from "valibot";
@@ -317,21 +318,7 @@ export const operations: Operation[] = [
     body: {
       name: "Registration",
       schema: RegistrationForm,
-      example: {
-        nik: "3205015507950002",
-        fullName: "Siti Rahmawati",
-        birthPlace: "Garut",
-        birthDate: "1995-07-15",
-        gender: "P",
-        phone: "0812-3456-7890",
-        email: "siti@example.com",
-        address: "Jl. Cikajang No. 12, RT 02/RW 05",
-        villageCode: "3205222001",
-        education: "SMA",
-        occupation: "Wiraswasta",
-        motivation: "Ingin membantu tetangga yang membutuhkan layanan sosial.",
-        consent: true,
-      },
+      example: validRegistration,
     },
     responses: {
       202: {
