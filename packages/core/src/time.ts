@@ -53,18 +53,53 @@ export function timeZoneOf(regionCode: string): TimeZoneLabel {
   return "WIB";
 }
 
+/**
+ * Formatters are built once per zone and kept: building an `Intl.DateTimeFormat` costs 70–200 µs,
+ * formatting with a built one about 1.4 µs, and pages, emails and digests format many times each.
+ */
+function perZone(
+  build: (timeZone: string) => Intl.DateTimeFormat,
+): (zone: TimeZoneLabel) => Intl.DateTimeFormat {
+  const built = new Map<TimeZoneLabel, Intl.DateTimeFormat>();
+  return (zone) => {
+    let formatter = built.get(zone);
+    if (!formatter) {
+      formatter = build(ianaZone[zone]);
+      built.set(zone, formatter);
+    }
+    return formatter;
+  };
+}
+
+const localTimeFormat = perZone(
+  (timeZone) =>
+    new Intl.DateTimeFormat("id-ID", {
+      timeZone,
+      day: "numeric",
+      month: "long",
+      year: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    }),
+);
+
+const localDateFormat = perZone(
+  (timeZone) =>
+    new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }),
+);
+
+const calendarDateFormat = new Intl.DateTimeFormat("id-ID", {
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+  timeZone: "UTC",
+});
+
 /** "22 November 2026 20.15 WIB" */
 export function formatLocalTime(at: Date | string, regionCode: string): string {
   const zone = timeZoneOf(regionCode);
-  const text = new Intl.DateTimeFormat("id-ID", {
-    timeZone: ianaZone[zone],
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).format(typeof at === "string" ? new Date(at) : at);
+  const text = localTimeFormat(zone).format(typeof at === "string" ? new Date(at) : at);
   return `${text.replace(" pukul ", " ")} ${zone}`;
 }
 
@@ -75,20 +110,10 @@ export function localDate(at: Date, regionCode: string): string {
 
 /** The calendar date (YYYY-MM-DD) at `at` in `zone` (a digest's "today" for a whole zone). */
 export function localDateIn(at: Date, zone: TimeZoneLabel): string {
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone: ianaZone[zone],
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(at);
+  return localDateFormat(zone).format(at);
 }
 
 /** A calendar date for people: "2026-11-20" → "20 November 2026". */
 export function formatDate(isoDate: string): string {
-  return new Intl.DateTimeFormat("id-ID", {
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    timeZone: "UTC",
-  }).format(new Date(`${isoDate}T00:00:00Z`));
+  return calendarDateFormat.format(new Date(`${isoDate}T00:00:00Z`));
 }
