@@ -1,5 +1,6 @@
 /** The API app against real DynamoDB Local and a real local Step Functions endpoint. */
 import { settings } from "@sigap/core/config/settings";
+import { outbox } from "@sigap/core/mail/outbox";
 import { createApp } from "@sigap/functions/api/app";
 import { forgetDependencyStates } from "@sigap/functions/api/health";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -59,6 +60,62 @@ describe("GET /_dev/mail", () => {
     const html = await createApp().request("/_dev/mail", { headers: { Accept: "text/html" } });
     expect(html.headers.get("content-type")).toContain("text/html");
     expect(await html.text()).toContain("Kotak keluar lokal");
+  });
+
+  it("pages by ?limit=&before=, newest first, and answers every message without them", async () => {
+    const sent = [];
+    for (let n = 0; n < 5; n++) {
+      sent.push(
+        await outbox().add({
+          to: [`p${n}@example.com`],
+          subject: `Halaman ${n}`,
+          text: "x",
+          html: "<p>x</p>",
+        }),
+      );
+    }
+    const get = (query: string) =>
+      createApp().request(`/_dev/mail${query}`, { headers: { Accept: "application/json" } });
+    const ids = async (response: Response) =>
+      ((await response.json()) as Array<{ id: string }>).map((m) => m.id);
+
+    const all = await get("");
+    expect(all.headers.get("link")).toBeNull();
+    expect(await ids(all)).toHaveLength(outbox().size);
+
+    const first = await get("?limit=2");
+    expect(await ids(first)).toEqual([sent[4]?.id, sent[3]?.id]);
+    const next = first.headers.get("link")?.match(/^<([^>]+)>; rel="next"$/)?.[1];
+    expect(next).toBe(`/_dev/mail?limit=2&before=${sent[3]?.id}`);
+    expect(await ids(await get(next?.slice("/_dev/mail".length) ?? ""))).toEqual([sent[2]?.id, sent[1]?.id]);
+    // The oldest page has no next link.
+    const oldest = await get(`?limit=${outbox().size}`);
+    expect(oldest.headers.get("link")).toBeNull();
+
+    const page = await createApp().request(`/_dev/mail?limit=2`, { headers: { Accept: "text/html" } });
+    const html = await page.text();
+    expect(html).toContain("Halaman 4");
+    expect(html).not.toContain("Halaman 2");
+    expect(html).toContain(`href="/_dev/mail?limit=2&amp;before=${sent[3]?.id}"`);
+  });
+
+  it("refuses a bad limit or an unknown before with a 422 in Bahasa Indonesia", async () => {
+    for (const query of [
+      "?limit=0",
+      "?limit=1001",
+      "?limit=dua",
+      "?limit=-1",
+      "?limit=",
+      "?before=tidak-ada",
+    ]) {
+      const response = await createApp().request(`/_dev/mail${query}`, {
+        headers: { Accept: "application/json" },
+      });
+      expect(response.status, query).toBe(422);
+      const problem = (await response.json()) as { title: string; errors: Array<{ field: string }> };
+      expect(problem.title, query).toMatch(/tidak (valid|ditemukan)/);
+      expect(problem.errors[0]?.field, query).toBe(query.startsWith("?before") ? "before" : "limit");
+    }
   });
 
   it("does not exist when mail goes through SES", async () => {

@@ -55,6 +55,12 @@ export async function startLocalStack(options: {
       },
     });
     stops.push(dynamodb.stop);
+    // Stops run in reverse: after the API and the engine have stopped, mail still being written
+    // reaches the outbox file.
+    stops.push(async () => {
+      const { outbox } = await import("@sigap/core/mail/outbox");
+      await outbox().flushed();
+    });
     await ensureTable(dynamodb.endpoint, options.tableName);
 
     const lambdas = await localLambdas();

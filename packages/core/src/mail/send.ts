@@ -39,7 +39,7 @@ export async function sendMail(message: OutgoingMail): Promise<{ messageId: stri
   if (settings().mailTransport === "outbox") {
     let sent: { id: string };
     try {
-      sent = outbox().add(mail);
+      sent = await outbox().add(mail);
     } catch (error) {
       throw new MailDeliveryError(error instanceof Error ? error.message : String(error));
     }

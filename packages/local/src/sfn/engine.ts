@@ -12,6 +12,11 @@ export type LocalLambda = (event: JsonValue) => Promise<unknown>;
 export interface EngineOptions {
   region: string;
   accountId: string;
+  /**
+   * Finished executions kept whole (with their history), newest first; older ones shrink to a small
+   * record that keeps their name reserved and DescribeExecution answering. Default 100.
+   */
+  keepFinished?: number;
   /** Finds the in-process handler for a Lambda function ARN or name. */
   resolveLambda(functionArnOrName: string): LocalLambda | undefined;
   /**
@@ -34,7 +39,8 @@ interface StateMachineRecord {
   taskStates: Map<string, TaskStateDefinition>;
 }
 
-interface ExecutionRecord {
+/** What a finished execution keeps once its history is evicted: what DescribeExecution answers. */
+interface FinishedExecution {
   executionArn: string;
   stateMachineArn: string;
   name: string;
@@ -45,11 +51,16 @@ interface ExecutionRecord {
   output?: string;
   error?: string;
   cause?: string;
+}
+
+interface ExecutionRecord extends FinishedExecution {
   /** Set by StopExecution so the aborted event carries the caller's reason. */
   stopReason?: { error?: string; cause?: string };
   history: HistoryRecorder;
   abort: () => void;
   openTokens: Set<string>;
+  /** Every token this execution handed out; forgotten (by digest only) once it is evicted. */
+  issuedTokens: string[];
 }
 
 interface TaskStateDefinition {
@@ -95,6 +106,12 @@ const TOKEN_PLACEHOLDER = "__sigap_local_task_token__";
 const MAX_TIMER_DELAY_MS = 2_147_483_647;
 const NAME_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
 const TOKEN_PATTERN = /^AQ[A-Za-z0-9_-]{80,}$/;
+const DEFAULT_KEEP_FINISHED = 100;
+
+/** The part of a task token that names its execution (see `newToken`). */
+const tokenDigest = (token: string) => token.slice(2, 18);
+const executionDigest = (executionArn: string) =>
+  createHash("sha256").update(executionArn).digest("base64url").slice(0, 16);
 
 /** setTimeout that waits the whole delay even past Node's 24.8-day limit; returns a canceller. */
 function setLongTimeout(callback: () => void, ms: number): () => void {
@@ -173,6 +190,12 @@ function lambdaError(error: unknown): StateError {
 export class LocalStepFunctions {
   private readonly stateMachines = new Map<string, StateMachineRecord>();
   private readonly executions = new Map<string, ExecutionRecord>();
+  /** Finished executions past `keepFinished`, without history, interpreter or tokens. */
+  private readonly evicted = new Map<string, FinishedExecution>();
+  /** Finished executions still kept whole, oldest first (insertion order). */
+  private readonly finishedWhole = new Set<string>();
+  /** Digests of evicted executions: their tokens answer TaskTimedOut, as closed tokens do. */
+  private readonly evictedTokenDigests = new Set<string>();
   private readonly tasks = new Map<string, PendingTask>();
   /** Tokens of tasks that ended; calls with them answer TaskTimedOut, as on AWS. */
   private readonly closedTokens = new Set<string>();
@@ -257,8 +280,9 @@ export class LocalStepFunctions {
     return sm;
   }
 
-  private execution(arn: string): ExecutionRecord {
-    const execution = this.executions.get(arn);
+  /** A running or recently finished execution, kept whole, or an evicted one's small record. */
+  private execution(arn: string): ExecutionRecord | FinishedExecution {
+    const execution = this.executions.get(arn) ?? this.evicted.get(arn);
     if (!execution) throw new SfnApiError("ExecutionDoesNotExist", `Execution Does Not Exist: '${arn}'`);
     return execution;
   }
@@ -270,7 +294,7 @@ export class LocalStepFunctions {
     const input = request.input ?? "{}";
     const parsedInput = parseJson(input, "InvalidExecutionInput");
     const executionArn = this.arn("execution", sm.name, name);
-    const existing = this.executions.get(executionArn);
+    const existing = this.executions.get(executionArn) ?? this.evicted.get(executionArn);
     if (existing) {
       // Like AWS: the same name and input while running returns the original execution.
       if (existing.status === "RUNNING" && existing.input === input) {
@@ -290,6 +314,7 @@ export class LocalStepFunctions {
       history: new HistoryRecorder(sm.taskStates),
       abort: () => {},
       openTokens: new Set(),
+      issuedTokens: [],
     };
     this.executions.set(executionArn, execution);
 
@@ -345,6 +370,34 @@ export class LocalStepFunctions {
       }
       execution.history.record(raw as Parameters<HistoryRecorder["record"]>[0], execution);
     }
+    // The interpreter has reported its last event: the history is complete.
+    if (execution.status !== "RUNNING") this.keepFinishedWhole(execution);
+  }
+
+  /** Keeps the newest finished executions whole and shrinks the oldest beyond the limit. */
+  private keepFinishedWhole(execution: ExecutionRecord): void {
+    this.finishedWhole.add(execution.executionArn);
+    const limit = this.options.keepFinished ?? DEFAULT_KEEP_FINISHED;
+    for (const arn of this.finishedWhole) {
+      if (this.finishedWhole.size <= limit) break;
+      this.finishedWhole.delete(arn);
+      const whole = this.executions.get(arn);
+      if (whole) this.evict(whole);
+    }
+  }
+
+  /** Drops an execution's history, interpreter run and tokens; its name stays reserved. */
+  private evict(whole: ExecutionRecord): void {
+    const { executionArn, stateMachineArn, name, status, input, startDate } = whole;
+    const small: FinishedExecution = { executionArn, stateMachineArn, name, status, input, startDate };
+    if (whole.stopDate !== undefined) small.stopDate = whole.stopDate;
+    if (whole.output !== undefined) small.output = whole.output;
+    if (whole.error !== undefined) small.error = whole.error;
+    if (whole.cause !== undefined) small.cause = whole.cause;
+    for (const token of whole.issuedTokens) this.closedTokens.delete(token);
+    this.evictedTokenDigests.add(executionDigest(executionArn));
+    this.executions.delete(executionArn);
+    this.evicted.set(executionArn, small);
   }
 
   private finish(
@@ -445,8 +498,7 @@ export class LocalStepFunctions {
 
   private newToken(executionArn: string): string {
     // Unguessable; the prefix and a digest of the execution make tokens look and fail like AWS's.
-    const digest = createHash("sha256").update(executionArn).digest("base64url").slice(0, 16);
-    return `AQ${digest}${randomBytes(64).toString("base64url")}`;
+    return `AQ${executionDigest(executionArn)}${randomBytes(64).toString("base64url")}`;
   }
 
   private openTask(token: string, entry: TaskEntry): Promise<JsonValue> {
@@ -482,6 +534,7 @@ export class LocalStepFunctions {
       }
       this.tasks.set(token, pending);
       execution.openTokens.add(token);
+      execution.issuedTokens.push(token);
     });
   }
 
@@ -499,7 +552,7 @@ export class LocalStepFunctions {
     if (!token || !TOKEN_PATTERN.test(token)) throw new SfnApiError("InvalidToken", "Invalid Token");
     const pending = this.tasks.get(token);
     if (pending) return pending;
-    if (this.closedTokens.has(token)) {
+    if (this.closedTokens.has(token) || this.evictedTokenDigests.has(tokenDigest(token))) {
       throw new SfnApiError("TaskTimedOut", "Task Timed Out: the task has already been closed");
     }
     throw new SfnApiError("TaskDoesNotExist", "Task Does Not Exist");
@@ -527,7 +580,7 @@ export class LocalStepFunctions {
 
   stopExecution(request: { executionArn: string; error?: string; cause?: string }) {
     const execution = this.execution(request.executionArn);
-    if (execution.status === "RUNNING") {
+    if (execution.status === "RUNNING" && "abort" in execution) {
       execution.stopReason = { error: request.error, cause: request.cause };
       execution.abort();
     }
@@ -554,7 +607,7 @@ export class LocalStepFunctions {
     nextToken?: string;
   }) {
     this.stateMachine(request.stateMachineArn);
-    const all = [...this.executions.values()]
+    const all = [...this.evicted.values(), ...this.executions.values()]
       .filter((e) => e.stateMachineArn === request.stateMachineArn)
       .filter((e) => !request.statusFilter || e.status === request.statusFilter)
       .sort((a, b) => b.startDate.getTime() - a.startDate.getTime());
@@ -571,15 +624,44 @@ export class LocalStepFunctions {
     nextToken?: string;
     reverseOrder?: boolean;
   }): { events: HistoryEvent[]; nextToken?: string } {
-    const events = this.execution(request.executionArn).history.events();
+    const execution = this.execution(request.executionArn);
+    const events = "history" in execution ? execution.history.events() : summaryHistory(execution);
     const ordered = request.reverseOrder ? [...events].reverse() : events;
     const { page, nextToken } = paginate(ordered, request.maxResults, request.nextToken);
     return { events: page, nextToken };
   }
 }
 
+/**
+ * An evicted execution's history: its start and its end, as AWS records them (ids 1 and 2); the
+ * steps between were dropped to keep the engine's memory flat.
+ */
+function summaryHistory(e: FinishedExecution): HistoryEvent[] {
+  const stop = e.stopDate ?? e.startDate;
+  const closing: Record<Exclude<ExecutionStatus, "RUNNING">, [string, Record<string, unknown>]> = {
+    SUCCEEDED: [
+      "ExecutionSucceeded",
+      { executionSucceededEventDetails: { output: e.output ?? "null", outputDetails: { truncated: false } } },
+    ],
+    FAILED: ["ExecutionFailed", { executionFailedEventDetails: { error: e.error, cause: e.cause } }],
+    ABORTED: ["ExecutionAborted", { executionAbortedEventDetails: { error: e.error, cause: e.cause } }],
+    TIMED_OUT: ["ExecutionTimedOut", { executionTimedOutEventDetails: { error: e.error } }],
+  };
+  const [type, details] = closing[e.status as Exclude<ExecutionStatus, "RUNNING">];
+  return [
+    {
+      id: 1,
+      previousEventId: 0,
+      timestamp: e.startDate,
+      type: "ExecutionStarted",
+      executionStartedEventDetails: { input: e.input, inputDetails: { truncated: false } },
+    },
+    { id: 2, previousEventId: 1, timestamp: stop, type, ...details },
+  ];
+}
+
 /** The fields ListExecutions shows (DescribeExecution adds input, output and the error). */
-function executionListItem(e: ExecutionRecord) {
+function executionListItem(e: FinishedExecution) {
   return {
     executionArn: e.executionArn,
     stateMachineArn: e.stateMachineArn,
