@@ -3,6 +3,7 @@
  * API route is in it with words and nothing else is, the reference pages render it, and every
  * documented operation, called with its documented example, answers with its documented status.
  */
+
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { validate } from "@readme/openapi-parser";
@@ -20,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { serializedDocument } from "../scripts/openapi";
 import { type AppStack, startAppStack } from "./support/app-stack";
 import { actionLink, path, pump, until, useFakeWorkflowClock } from "./support/fake-clock";
+import { registerThroughApi } from "./support/registrations";
 import { staffToken } from "./support/staff-token";
 
 // Days pass on the fake clock between the enrolment and the attendance: SDK timeouts would fire.
@@ -247,20 +249,11 @@ describe("every documented operation, called with its documented example", () =>
   /** A candidate waiting for Bimtek dasar, registered and recommended through the API. */
   async function candidate(serial: number): Promise<{ id: string; receiptCode: string }> {
     const name = `Calon Uji ${serial}`;
-    const registered = await pump(
-      stack.app.request("/v1/registrations", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({
-          ...validRegistration,
-          nik: `320501550795${String(serial).padStart(4, "0")}`,
-          fullName: name,
-          email: `calon${serial}@example.com`,
-        }),
-      }),
+    const { id, receiptCode } = await registerThroughApi(
+      (path, init) => pump(stack.app.request(path, init)),
+      serial,
+      { fullName: name, email: `calon${serial}@example.com` },
     );
-    expect(registered.status).toBe(202);
-    const { id, receiptCode } = (await registered.json()) as { id: string; receiptCode: string };
     const decided = await pump(
       stack.app.request(path(await recommendationLink(name)), {
         method: "POST",

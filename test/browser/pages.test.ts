@@ -5,6 +5,7 @@
  * accessible (axe, WCAG 2.1 AA), light (< 50 KB), local (no other host), fit the screen, and is
  * photographed for the README (`npm run screenshots`).
  */
+
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { getAction } from "@sigap/core/action/repository";
 import { bimtekKeys } from "@sigap/core/bimtek/keys";
@@ -12,7 +13,6 @@ import { certificateCode, certificateCodeHash } from "@sigap/core/bimtek/links";
 import type { Certificate } from "@sigap/core/bimtek/model";
 import { db } from "@sigap/core/db/client";
 import { outbox } from "@sigap/core/mail/outbox";
-import { validRegistration } from "@sigap/core/registration/fixtures";
 import { getRegistration } from "@sigap/core/registration/repository";
 import { tableName } from "@sigap/core/resources";
 import { describe, expect, it } from "vitest";
@@ -30,6 +30,7 @@ import {
   transferredBytes,
   useBrowser,
 } from "../support/browser";
+import { registerThroughApi } from "../support/registrations";
 
 const browser = useBrowser();
 
@@ -38,18 +39,10 @@ let serial = 600;
 async function decisionLink(): Promise<{ id: string; name: string; link: string }> {
   serial += 1;
   const name = `Calon Peramban ${serial}`;
-  const response = await fetch(`${browser.origin}/v1/registrations`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({
-      ...validRegistration,
-      nik: `320501550795${String(serial).padStart(4, "0")}`,
-      fullName: name,
-      email: `peramban${serial}@example.com`,
-    }),
+  const { id } = await registerThroughApi((path, init) => fetch(`${browser.origin}${path}`, init), serial, {
+    fullName: name,
+    email: `peramban${serial}@example.com`,
   });
-  expect(response.status).toBe(202);
-  const { id } = (await response.json()) as { id: string };
   const deadline = Date.now() + 30_000;
   for (;;) {
     const link = outbox()

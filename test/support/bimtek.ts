@@ -3,6 +3,7 @@
  * (as the routes call them), candidates registered through the API and moved to the Bimtek dasar
  * stage directly (the recruitment workflow has its own tests), the outbox read per address.
  */
+
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { enrol } from "@sigap/core/bimtek/enrolment";
 import type { BimtekSession, Enrolment } from "@sigap/core/bimtek/model";
@@ -10,13 +11,12 @@ import { createSession } from "@sigap/core/bimtek/sessions";
 import { startSessionWorkflow } from "@sigap/core/bimtek/workflow";
 import { db } from "@sigap/core/db/client";
 import { outbox } from "@sigap/core/mail/outbox";
-import { validRegistration } from "@sigap/core/registration/fixtures";
 import { registrationKeys } from "@sigap/core/registration/keys";
 import { tableName } from "@sigap/core/resources";
 import type { Staff } from "@sigap/core/staff/auth";
 import type { Hono } from "hono";
-import { expect } from "vitest";
 import { pump } from "./fake-clock";
+import { registerThroughApi } from "./registrations";
 
 export const DAY = 24 * 3600 * 1000;
 export const GARUT_OFFICER: Staff = {
@@ -36,20 +36,14 @@ export interface Person {
 /** A candidate of Garut waiting for Bimtek dasar (registered through the API). */
 export async function candidate(app: Hono, serial: number): Promise<Person> {
   const email = `bimtek${serial}-${process.pid}@example.com`;
-  const response = await pump(
-    app.request("/v1/registrations", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({
-        ...validRegistration,
-        nik: `320501550795${String(serial).padStart(4, "0")}`,
-        fullName: `Peserta Uji ${serial}`,
-        email,
-      }),
-    }),
+  const { id, receiptCode } = await registerThroughApi(
+    (path, init) => pump(app.request(path, init)),
+    serial,
+    {
+      fullName: `Peserta Uji ${serial}`,
+      email,
+    },
   );
-  expect(response.status).toBe(202);
-  const { id, receiptCode } = (await response.json()) as { id: string; receiptCode: string };
   await pump(
     db().send(
       new UpdateCommand({
