@@ -9,4 +9,6 @@ export const lambdaBuild: {
   plugins?: string;
 } = {
   minify: true,
+  // Credentials from the environment only: see infra/lambda-credentials.ts.
+  plugins: "infra/lambda-plugins.mjs",
 };

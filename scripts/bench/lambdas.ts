@@ -38,8 +38,11 @@ const sstBanner = [
 ];
 
 /** The esbuild options SST builds a deployed function with, given infra's `nodejs` settings. */
-export async function sstEsbuildOptions(entry: string, outfile: string): Promise<BuildOptions> {
-  const nodejs = lambdaBuild;
+export async function sstEsbuildOptions(
+  entry: string,
+  outfile: string,
+  nodejs: typeof lambdaBuild = lambdaBuild,
+): Promise<BuildOptions> {
   const plugins = nodejs.plugins ? (await import(resolve(nodejs.plugins))).default : [];
   return {
     entryPoints: [entry],
@@ -103,11 +106,20 @@ export async function measureLambdas(
   const entries = Object.entries(lambdaEntries).filter(
     ([name]) => !options.only || options.only.includes(name),
   );
-  const all: Array<[string, string]> = [["bare", bareEntry], ...entries];
+  // The bare bundle twice: with infra's plugins (the same build as the real ones: the ratios' base),
+  // and with SST's defaults alone (the bare bundle as the issue first measured it).
+  const plainBuild = { ...lambdaBuild, plugins: undefined };
+  const all: Array<[string, string, typeof lambdaBuild]> = [
+    ["bare", bareEntry, lambdaBuild],
+    ...(lambdaBuild.plugins
+      ? [["bare:no-plugins", bareEntry, plainBuild] as [string, string, typeof lambdaBuild]]
+      : []),
+    ...entries.map(([name, entry]): [string, string, typeof lambdaBuild] => [name, entry, lambdaBuild]),
+  ];
   const built = await Promise.all(
-    all.map(async ([name, entry]) => {
+    all.map(async ([name, entry, nodejs]) => {
       const file = join(out, `${name.replace(":", "-")}.mjs`);
-      const result = await build(await sstEsbuildOptions(entry, file));
+      const result = await build(await sstEsbuildOptions(entry, file, nodejs));
       const probe = join(out, `probe-${name.replace(":", "-")}.mjs`);
       writeFileSync(
         probe,
@@ -145,7 +157,7 @@ export async function measureLambdas(
     lambdas: lambdaFigures.map(withRatios),
     runs,
     buildNote: lambdaBuild.plugins
-      ? `bare and real bundles both built with infra's esbuild plugins (${lambdaBuild.plugins})`
+      ? `bare and real bundles both built with infra's esbuild plugins (${lambdaBuild.plugins}); bare:no-plugins without them`
       : "bare and real bundles built alike (no esbuild plugins)",
   };
 }
