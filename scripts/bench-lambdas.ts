@@ -35,7 +35,12 @@ const t2 = performance.now(); for (let i = 0; i < 100000; i++) regionExists("32.
 console.log(JSON.stringify({ first, each }));`,
 );
 const loads: Array<{ first: number; each: number }> = Array.from({ length: runs }, () =>
-  JSON.parse(execFileSync(process.execPath, ["--import", "tsx", regionProbe], { encoding: "utf8" })),
+  JSON.parse(
+    execFileSync(process.execPath, ["--import", "tsx", regionProbe], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }),
+  ),
 );
 console.log(
   `\nregion list (91,599 codes): first lookup ${median(loads.map((l) => l.first)).toFixed(0)} ms (loads the list, once per container), then ${(median(loads.map((l) => l.each)) * 1e6).toFixed(0)} ns per lookup`,
