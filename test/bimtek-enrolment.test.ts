@@ -371,6 +371,13 @@ describe("bad input and eligibility", () => {
     const one = (await (await enrolRequest(session.id, q, key)).json()) as Enrolled;
     const two = (await (await enrolRequest(session.id, q, key)).json()) as Enrolled;
     expect(two).toEqual(one);
+    // The same key for another person is refused with the key's record, before any seat is taken.
+    const other = await person(GARUT_KOTA[0] as string);
+    const arrivals = (await getSession(session.id))?.arrivals;
+    const reused = await enrolRequest(session.id, other, key);
+    expect(reused.status).toBe(422);
+    expect(((await reused.json()) as { title: string }).title).toBe("Idempotency-Key sudah dipakai");
+    expect((await getSession(session.id))?.arrivals).toBe(arrivals);
   });
 
   it("closes enrolment: newcomers are refused, unused quota seats become general", async () => {
