@@ -107,11 +107,12 @@ function validField<K extends keyof typeof RegistrationForm.entries>(
  * day of submission in the village's own time zone — on whichever of those fields are valid on
  * their own, so a form with other mistakes hears of these in the same answer.
  */
-function crossFieldChecks(raw: unknown, now: Date) {
-  const nikValue = validField(raw, "nik");
-  const gender = validField(raw, "gender");
-  const birthDate = validField(raw, "birthDate");
-  const villageCode = validField(raw, "villageCode");
+function crossFieldChecks(raw: unknown, now: Date, form: v.InferOutput<typeof RegistrationForm> | undefined) {
+  // A form valid as a whole already holds each field's own valid value: no need to parse them again.
+  const nikValue = form ? form.nik : validField(raw, "nik");
+  const gender = form ? form.gender : validField(raw, "gender");
+  const birthDate = form ? form.birthDate : validField(raw, "birthDate");
+  const villageCode = form ? form.villageCode : validField(raw, "villageCode");
   const errors: FieldError[] = [];
   const nik = nikValue
     ? checkNik(nikValue, { ...(gender ? { gender } : {}), ...(birthDate ? { birthDate } : {}) })
@@ -146,7 +147,7 @@ export function validateRegistration(raw: unknown, now: Date): RegistrationInput
     if (!(error instanceof AppError) || error.kind !== "validation") throw error;
     fieldErrors = error.errors ?? [];
   }
-  const cross = crossFieldChecks(raw, now);
+  const cross = crossFieldChecks(raw, now, form);
   const errors = new Map<string, string>();
   for (const error of [...fieldErrors, ...cross.errors]) {
     if (!errors.has(error.field)) errors.set(error.field, error.message);

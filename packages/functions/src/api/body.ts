@@ -52,7 +52,7 @@ export async function readBody(
   }
   assertUtf8(contentType);
   // Read outside the parsers' error handling, so the body-size limit still answers its own 413;
-  // hono caches the bytes and both parsers below read them from that cache.
+  // hono caches the bytes, so the form parser below reads them from that cache.
   const bytes = await c.req.arrayBuffer();
   // Bytes that are not UTF-8 would be decoded as U+FFFD and stored as "�": refuse them instead.
   let text: string;
@@ -68,7 +68,8 @@ export async function readBody(
   if (type === "application/json") {
     let parsed: unknown;
     try {
-      parsed = await c.req.json();
+      // The text is already decoded (and checked) above: parse it, not the bytes a second time.
+      parsed = JSON.parse(text);
     } catch {
       throw unreadable("Isi permintaan bukan JSON yang valid.");
     }
