@@ -1,7 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { afterEach, describe, expect, it } from "vitest";
+import type { SentMail } from "./message";
 import { Outbox } from "./outbox";
 
 const mail = (n: number) => ({
@@ -10,6 +13,15 @@ const mail = (n: number) => ({
   text: `Isi ${n} https://example.com/${n}`,
   html: `<p>Isi ${n}</p>`,
 });
+/** A message of about 2 KB, with characters of several bytes (offsets are in bytes, not characters). */
+const longMail = (n: number) => ({
+  to: [`orang${n}@example.com`],
+  subject: `Pesan ${n} — pendaftaran “Siti” ✓`,
+  text: `Isi ${n} https://example.com/${n} ${"é".repeat(400)}`,
+  html: `<p>Isi ${n} ${"ñ".repeat(600)}</p>`,
+});
+setFlagsFromString("--expose-gc");
+const collectGarbage = runInNewContext("gc") as () => void;
 const folders: string[] = [];
 const folder = () => {
   const path = mkdtempSync(join(tmpdir(), "outbox-"));
@@ -71,5 +83,44 @@ describe("the local outbox", () => {
     expect(ids(box.page({ limit: 2, before: sent[1]?.id as string }))).toEqual([sent[0]?.id]);
     expect(ids(box.page({ before: sent[0]?.id as string }))).toEqual([]);
     expect(box.page({ before: "tidak-ada" })).toBeUndefined();
+  });
+
+  it("with a file, keeps no message once written and answers as an outbox in memory does", async () => {
+    const file = join(folder(), "outbox.jsonl");
+    const box = new Outbox(file);
+    const memory = new Outbox();
+    // Over a megabyte of lines: a restart indexes the file in more than one chunk.
+    const written = new WeakRef(await box.add(longMail(0)));
+    for (let n = 1; n < 700; n++) await Promise.all([box.add(longMail(n)), memory.add(longMail(n))]);
+    // Not yet written: listed from memory, in order with the rest.
+    const unwritten = box.add(longMail(700));
+    await new Promise((resolve) => setImmediate(resolve));
+    collectGarbage();
+    expect(written.deref(), "the first message is read back from the file, not kept").toBeUndefined();
+
+    const withoutIdOrTime = (messages: SentMail[] | undefined) =>
+      messages?.map(({ id: _id, sentAt: _sentAt, ...rest }) => rest);
+    expect(box.size).toBe(701);
+    expect(withoutIdOrTime(box.page({ limit: 700 })?.slice(1))).toEqual(withoutIdOrTime(memory.list()));
+    expect(box.page({ limit: 1 })?.[0]?.subject).toBe("Pesan 700 — pendaftaran “Siti” ✓");
+    const sent = await unwritten;
+    expect(box.find(sent.id)).toEqual(sent);
+
+    const ids = box.list().map((m) => m.id);
+    const restarted = new Outbox(file);
+    expect(restarted.list().map((m) => m.id)).toEqual(ids);
+    expect(restarted.list()).toEqual(box.list());
+    const middle = ids[350] as string;
+    expect(restarted.page({ limit: 3, before: middle })).toEqual(box.page({ limit: 3, before: middle }));
+    expect(restarted.find(ids[0] as string)).toEqual(sent);
+    expect(restarted.find(ids.at(-1) as string)?.text).toBe(longMail(0).text);
+  });
+
+  it("an outbox in memory (no file) keeps its messages", async () => {
+    const box = new Outbox();
+    const kept = new WeakRef(await box.add(longMail(1)));
+    await new Promise((resolve) => setImmediate(resolve));
+    collectGarbage();
+    expect(kept.deref()).toBeDefined();
   });
 });

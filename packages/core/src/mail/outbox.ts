@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { appendFile, mkdir } from "node:fs/promises";
+import { closeSync, existsSync, openSync, readSync } from "node:fs";
+import { appendFile, mkdir, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { nowIso } from "../clock";
 import { settings } from "../config/settings";
@@ -13,49 +13,100 @@ const SIMULATOR: Record<string, SuppressionKind> = {
   "complaint@simulator.amazonses.com": "complaint",
 };
 
+/** Where a message written to the outbox file is: its line's byte offset and length. */
+interface Line {
+  offset: number;
+  length: number;
+}
+
+/** Bytes read from the outbox file at a time while indexing it at start-up. */
+const INDEX_CHUNK = 1 << 20;
+
 /**
- * The local stand-in for SES: keeps every message (in memory, and appended to a JSON-lines file when
- * MAIL_OUTBOX_FILE is set so restarts keep it) for `/_dev/mail`.
+ * The local stand-in for SES: keeps every message for `/_dev/mail` — in memory when there is no
+ * file (tests), otherwise appended to a JSON-lines file (MAIL_OUTBOX_FILE) so restarts keep it.
+ * With a file, memory holds only an index (each message's id and the place of its line) and the
+ * messages not yet written: bodies are read back from the file when asked for, so memory stays
+ * flat however much mail the stack sends (about 2 KB a message otherwise).
  * Appends never block the event loop: messages queue and are written in order, in batches; `add`
  * resolves once its message is in the file, so a message confirmed as sent survives a crash.
  */
 export class Outbox {
-  /** Oldest first. */
-  private readonly messages: SentMail[] = [];
-  /** Position of each message in `messages`, for lookups by id without a scan. */
+  /**
+   * Oldest first: where each message is — its line in the file, or the message itself while its
+   * line waits to be written (or could not be, and then for good).
+   */
+  private readonly entries: Array<Line | SentMail> = [];
+  /** Position of each message in `entries`, for lookups by id without a scan. */
   private readonly positions = new Map<string, number>();
   /** Addresses a test made bounce (beside the SES simulator's own). */
   private readonly failing = new Map<string, SuppressionKind>();
-  /** Lines waiting for the next write, and the callers waiting on them. */
-  private queued: { lines: string[]; settle: Array<(error?: unknown) => void> } = { lines: [], settle: [] };
+  /** Lines waiting for the next write (with their positions), and the callers waiting on them. */
+  private queued: { lines: string[]; positions: number[]; settle: Array<(error?: unknown) => void> } = {
+    lines: [],
+    positions: [],
+    settle: [],
+  };
   /** The write in progress; the next batch starts after it, so lines stay in order. */
   private writing: Promise<void> | undefined;
 
   constructor(private readonly file?: string) {
-    // Read once at start-up, before anything is served.
-    if (file && existsSync(file)) {
-      for (const line of readFileSync(file, "utf8").split("\n")) {
-        if (line.trim()) this.remember(JSON.parse(line) as SentMail);
+    // Indexed once at start-up, before anything is served, a chunk at a time: only ids are kept.
+    if (file && existsSync(file)) this.index(file);
+  }
+
+  private index(file: string): void {
+    const descriptor = openSync(file, "r");
+    try {
+      const chunk = Buffer.alloc(INDEX_CHUNK);
+      let carried = Buffer.alloc(0);
+      let fileOffset = 0;
+      for (;;) {
+        const read = readSync(descriptor, chunk, 0, chunk.length, fileOffset);
+        if (read === 0) break;
+        let pending = Buffer.concat([carried, chunk.subarray(0, read)]);
+        let lineStart = fileOffset - carried.length;
+        fileOffset += read;
+        for (let newline = pending.indexOf(10); newline !== -1; newline = pending.indexOf(10)) {
+          const line = pending.subarray(0, newline);
+          if (line.toString("utf8").trim()) {
+            const { id } = JSON.parse(line.toString("utf8")) as Pick<SentMail, "id">;
+            this.remember(id, { offset: lineStart, length: newline });
+          }
+          lineStart += newline + 1;
+          pending = pending.subarray(newline + 1);
+        }
+        carried = Buffer.from(pending);
       }
+      // A last line without its newline (written by an older version, or cut short).
+      if (carried.toString("utf8").trim()) {
+        const { id } = JSON.parse(carried.toString("utf8")) as Pick<SentMail, "id">;
+        this.remember(id, { offset: fileOffset - carried.length, length: carried.length });
+      }
+    } finally {
+      closeSync(descriptor);
     }
   }
 
-  private remember(sent: SentMail): void {
-    this.positions.set(sent.id, this.messages.length);
-    this.messages.push(sent);
+  private remember(id: string, entry: Line | SentMail): number {
+    const position = this.entries.length;
+    this.positions.set(id, position);
+    this.entries.push(entry);
+    return position;
   }
 
   /** Keeps the message (listed at once) and resolves once it is written to the outbox file. */
   async add(mail: OutgoingMail): Promise<SentMail> {
     const sent: SentMail = { id: randomUUID(), ...mail, links: extractLinks(mail), sentAt: nowIso() };
-    this.remember(sent);
-    if (this.file) await this.append(`${JSON.stringify(sent)}\n`);
+    const position = this.remember(sent.id, sent);
+    if (this.file) await this.append(`${JSON.stringify(sent)}\n`, position);
     return sent;
   }
 
-  private append(line: string): Promise<void> {
+  private append(line: string, position: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queued.lines.push(line);
+      this.queued.positions.push(position);
       this.queued.settle.push((error) => (error === undefined ? resolve() : reject(error)));
       this.writing ??= this.writeQueued();
     });
@@ -66,11 +117,20 @@ export class Outbox {
     const file = this.file as string;
     while (this.queued.lines.length > 0) {
       const batch = this.queued;
-      this.queued = { lines: [], settle: [] };
+      this.queued = { lines: [], positions: [], settle: [] };
       let failure: unknown;
       try {
         await mkdir(dirname(file), { recursive: true });
-        await appendFile(file, batch.lines.join(""));
+        const bytes = Buffer.from(batch.lines.join(""));
+        await appendFile(file, bytes);
+        // Only now are the lines in the file: their messages are read from there from now on.
+        // The file's end, not a running total: a failed write may have left part of a line.
+        let offset = (await stat(file)).size - bytes.length;
+        batch.lines.forEach((line, i) => {
+          const length = Buffer.byteLength(line) - 1; // without the newline
+          this.entries[batch.positions[i] as number] = { offset, length };
+          offset += length + 1;
+        });
       } catch (error) {
         failure = error ?? new Error("Outbox write failed");
       }
@@ -96,12 +156,12 @@ export class Outbox {
   }
 
   get size(): number {
-    return this.messages.length;
+    return this.entries.length;
   }
 
   /** Newest first. */
   list(): SentMail[] {
-    return [...this.messages].reverse();
+    return this.read(0, this.entries.length);
   }
 
   /**
@@ -109,20 +169,56 @@ export class Outbox {
    * (its id, from the previous page). Undefined when `before` is not a message of this outbox.
    */
   page(options: { limit?: number; before?: string } = {}): SentMail[] | undefined {
-    let end = this.messages.length;
+    let end = this.entries.length;
     if (options.before !== undefined) {
       const position = this.positions.get(options.before);
       if (position === undefined) return undefined;
       end = position;
     }
     const start = options.limit === undefined ? 0 : Math.max(0, end - options.limit);
-    return this.messages.slice(start, end).reverse();
+    return this.read(start, end);
   }
 
   find(id: string): SentMail | undefined {
     const position = this.positions.get(id);
-    return position === undefined ? undefined : this.messages[position];
+    return position === undefined ? undefined : this.read(position, position + 1)[0];
   }
+
+  /**
+   * The messages at positions [start, end), newest first. Lines written to the file are read with
+   * one synchronous read of the span they cover: `/_dev/mail` is a local tool, a page is small,
+   * and callers (tests among them) expect the answer at once.
+   */
+  private read(start: number, end: number): SentMail[] {
+    const slice = this.entries.slice(start, end);
+    const lines = slice.filter((entry): entry is Line => !isMessage(entry));
+    const first = lines[0];
+    const last = lines.at(-1);
+    let span = Buffer.alloc(0);
+    if (this.file && first && last) {
+      span = Buffer.alloc(last.offset + last.length - first.offset);
+      const descriptor = openSync(this.file, "r");
+      try {
+        readSync(descriptor, span, 0, span.length, first.offset);
+      } finally {
+        closeSync(descriptor);
+      }
+    }
+    const base = first?.offset ?? 0;
+    return slice
+      .map((entry) =>
+        isMessage(entry)
+          ? entry
+          : (JSON.parse(
+              span.toString("utf8", entry.offset - base, entry.offset - base + entry.length),
+            ) as SentMail),
+      )
+      .reverse();
+  }
+}
+
+function isMessage(entry: Line | SentMail): entry is SentMail {
+  return "id" in entry;
 }
 
 let instance: Outbox | undefined;

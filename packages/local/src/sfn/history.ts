@@ -20,7 +20,6 @@ interface InterpreterEvent {
   state?: { name: string; type: string; input: JsonValue; output?: JsonValue };
 }
 
-const json = (value: JsonValue | undefined) => JSON.stringify(value ?? null);
 const text = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value ?? ""));
 
 /** `arn:aws:states:::lambda:invoke.waitForTaskToken` → lambda / invoke.waitForTaskToken */
@@ -35,11 +34,25 @@ export class HistoryRecorder {
   private readonly list: HistoryEvent[] = [];
   /** Task states whose current attempt failed (a Catch then exits them without a TaskSucceeded). */
   private readonly failed = new Set<string>();
+  /**
+   * Each distinct input/output text of this execution, kept once: a state's output is also its
+   * TaskSucceeded output and often the next state's input, and a workflow's input (its SLA policy
+   * included) travels through every state. Without this a waiting execution held each copy.
+   */
+  private readonly texts = new Map<string, string>();
 
   constructor(private readonly taskStates: ReadonlyMap<string, { Resource: string }>) {}
 
   events(): HistoryEvent[] {
     return this.list;
+  }
+
+  private json(value: JsonValue | undefined): string {
+    const text = JSON.stringify(value ?? null);
+    const kept = this.texts.get(text);
+    if (kept !== undefined) return kept;
+    this.texts.set(text, text);
+    return text;
   }
 
   private push(timestamp: number, type: string, details: Record<string, unknown>) {
@@ -67,7 +80,10 @@ export class HistoryRecorder {
         });
       case "ExecutionSucceeded":
         return this.push(at, "ExecutionSucceeded", {
-          executionSucceededEventDetails: { output: json(event.output), outputDetails: { truncated: false } },
+          executionSucceededEventDetails: {
+            output: this.json(event.output),
+            outputDetails: { truncated: false },
+          },
         });
       case "ExecutionFailed":
         return this.push(at, "ExecutionFailed", {
@@ -84,7 +100,7 @@ export class HistoryRecorder {
       case "StateEntered":
         if (!state) return;
         this.push(at, `${state.type}StateEntered`, {
-          stateEnteredEventDetails: { name: state.name, input: json(state.input) },
+          stateEnteredEventDetails: { name: state.name, input: this.json(state.input) },
         });
         if (task) this.scheduleTask(at, state.name, task.Resource);
         return;
@@ -96,11 +112,14 @@ export class HistoryRecorder {
         if (!state) return;
         if (task && !this.failed.has(state.name)) {
           this.push(at, "TaskSucceeded", {
-            taskSucceededEventDetails: { ...describeResource(task.Resource), output: json(state.output) },
+            taskSucceededEventDetails: {
+              ...describeResource(task.Resource),
+              output: this.json(state.output),
+            },
           });
         }
         return this.push(at, `${state.type}StateExited`, {
-          stateExitedEventDetails: { name: state.name, output: json(state.output) },
+          stateExitedEventDetails: { name: state.name, output: this.json(state.output) },
         });
       case "StateFailed":
         if (!state || !task) return;
