@@ -18,7 +18,8 @@ async function submitAndAwaitVillageHead(stack: AppStack, n: number): Promise<vo
     headers: { "Content-Type": "application/json", "Idempotency-Key": randomBytes(16).toString("hex") },
     body: JSON.stringify(person),
   });
-  if (response.status !== 202) throw new Error(`registration answered ${response.status}: ${await response.text()}`);
+  if (response.status !== 202)
+    throw new Error(`registration answered ${response.status}: ${await response.text()}`);
   const deadline = performance.now() + PATIENCE_MS;
   const asked = () =>
     outbox()

@@ -8,18 +8,22 @@
 // faking the clock: the state transitions an execution makes do not depend on how long it waited.
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
-import { freePort, startDynamoDbLocal } from "../../packages/local/src/dynamodb-local";
-import { ensureTable } from "../../packages/local/src/dynamodb-local";
+import { ensureTable, freePort, startDynamoDbLocal } from "../../packages/local/src/dynamodb-local";
 import { localEnvironment } from "../../packages/local/src/environment";
 
-const { values: args } = parseArgs({ options: { only: { type: "string", default: "calls,workflows,jobs" } } });
+const { values: args } = parseArgs({
+  options: { only: { type: "string", default: "calls,workflows,jobs" } },
+});
 const sections = new Set((args.only ?? "").split(","));
 
 const dynamodbLocal = await startDynamoDbLocal({ port: await freePort() });
 const tableName = `bench-${randomUUID()}`;
 Object.assign(
   process.env,
-  localEnvironment({ api: 0, dynamodb: Number(new URL(dynamodbLocal.endpoint).port), stepFunctions: 1 }, { tableName }),
+  localEnvironment(
+    { api: 0, dynamodb: Number(new URL(dynamodbLocal.endpoint).port), stepFunctions: 1 },
+    { tableName },
+  ),
   { POWERTOOLS_LOG_LEVEL: "SILENT", MAIL_OUTBOX_FILE: "", SLA_SCALE: "0.000001" },
 );
 await ensureTable(dynamodbLocal.endpoint, tableName);

@@ -34,7 +34,6 @@ export interface DynamoDbCallCounter {
 export type CallCounterModule = { countDynamoDbCalls(): DynamoDbCallCounter };
 
 /** The counter, or undefined (with a TODO printed by the caller) before B's READY is merged. */
-export const callCounter = () =>
-  optionalModule<CallCounterModule>("../../packages/local/src/dynamodb-calls");
+export const callCounter = () => optionalModule<CallCounterModule>("../../packages/local/src/dynamodb-calls");
 
 export const todo = (what: string) => `_TODO: ${what}_`;

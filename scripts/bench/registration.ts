@@ -41,7 +41,10 @@ const newId = () =>
     .slice(0, 12);
 
 /** Replaces every occurrence of the old ids in an item (keys and attributes alike). */
-function withIds(item: Record<string, unknown>, replacements: Array<[string, string]>): Record<string, unknown> {
+function withIds(
+  item: Record<string, unknown>,
+  replacements: Array<[string, string]>,
+): Record<string, unknown> {
   let text = JSON.stringify(item);
   for (const [from, to] of replacements) text = text.replaceAll(from, to);
   return JSON.parse(text) as Record<string, unknown>;

@@ -9,8 +9,8 @@ import { executionName } from "../../packages/core/src/registration/workflow";
 import { stateMachineArn } from "../../packages/core/src/resources";
 import type { AppStack } from "../../test/support/app-stack";
 import { staffToken } from "../../test/support/staff-token";
-import { applicant } from "./registration";
 import { todo } from "./optional";
+import { applicant } from "./registration";
 
 /** Standard workflows, per state transition (us-east-1 and ap-southeast-3 list the same price). */
 const DOLLARS_PER_TRANSITION = 0.025 / 1000;
@@ -86,8 +86,15 @@ async function decide(stack: AppStack, link: string, decision: string): Promise<
 /** Recruitment, happy: the village head recommends, Bimtek dasar is completed, the district approves. */
 async function recruitmentHappy(stack: AppStack, n: number): Promise<PathResult> {
   const { id, name } = await register(stack, n);
-  await decide(stack, await until(() => linkTo(VILLAGE_HEAD, name), "the recommendation request"), "recommend");
-  await until(async () => ((await getRegistration(id))?.stage === "basic-training" ? true : undefined), "training");
+  await decide(
+    stack,
+    await until(() => linkTo(VILLAGE_HEAD, name), "the recommendation request"),
+    "recommend",
+  );
+  await until(
+    async () => ((await getRegistration(id))?.stage === "basic-training" ? true : undefined),
+    "training",
+  );
   const token = await staffToken("district", "32.05");
   await until(async () => {
     const response = await stack.app.request(`/v1/staff/registrations/${id}/training-completions`, {
@@ -101,7 +108,12 @@ async function recruitmentHappy(stack: AppStack, n: number): Promise<PathResult>
   const registration = await getRegistration(id);
   if (!registration) throw new Error("registration vanished");
   const transitions = await transitionsOf(stack, executionArnOf("recruitment", executionName(registration)));
-  return { workflow: "recruitment", path: "happy: recommend → Bimtek dasar → approve", transitions, executions: 1 };
+  return {
+    workflow: "recruitment",
+    path: "happy: recommend → Bimtek dasar → approve",
+    transitions,
+    executions: 1,
+  };
 }
 
 /** Recruitment, escalation: nobody answers; reminders, village → district → province, silent rounds, Parked. */
