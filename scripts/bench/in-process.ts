@@ -33,11 +33,11 @@ const stack = await startAppStack();
 try {
   if (sections.has("calls")) {
     const { submissionCallsTable } = await import("./calls");
-    console.log(await submissionCallsTable(stack));
+    console.log(`${await submissionCallsTable(stack)}\n`);
   }
   if (sections.has("workflows")) {
     const { workflowTransitionsTable } = await import("./workflows");
-    console.log(await workflowTransitionsTable(stack));
+    console.log(`${await workflowTransitionsTable(stack)}\n`);
   }
   if (sections.has("jobs")) {
     const { jobReadsTable } = await import("./jobs");
