@@ -90,7 +90,7 @@ function install(): void {
         const result = await next(args);
         notify({
           command,
-          ...countItems(command, input, result.output as Record<string, unknown>),
+          ...countItems(command, input, result.output as unknown as Record<string, unknown>),
           ...touched(input),
         });
         return result;
