@@ -1,10 +1,14 @@
-/** What every sigap Lambda shares: runtime, architecture, and the settings read from the deploying shell. */
-export const lambdaDefaults: Pick<sst.aws.FunctionArgs, "runtime" | "architecture" | "copyFiles"> = {
-  runtime: "nodejs22.x",
-  architecture: "arm64",
-  // The Kemendagri region list (built at install) travels beside each bundle, read on first use.
-  copyFiles: [{ from: "packages/core/src/region/data/regions.tsv", to: "regions.tsv" }],
-};
+import { lambdaBuild } from "./build";
+
+/** What every sigap Lambda shares: runtime, architecture, bundling, and the settings read from the deploying shell. */
+export const lambdaDefaults: Pick<sst.aws.FunctionArgs, "runtime" | "architecture" | "copyFiles" | "nodejs"> =
+  {
+    runtime: "nodejs22.x",
+    architecture: "arm64",
+    nodejs: lambdaBuild,
+    // The Kemendagri region list (built at install) travels beside each bundle, read on first use.
+    copyFiles: [{ from: "packages/core/src/region/data/regions.tsv", to: "regions.tsv" }],
+  };
 
 export function lambdaEnvironment(extra: Record<string, $util.Input<string>> = {}) {
   return {
