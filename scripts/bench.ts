@@ -1,4 +1,5 @@
-// `npm run bench [-- --count 320 --repeats 3 --concurrency 32] [--only a,b] [--memory]`: one
+// `npm run bench [-- --count 320 --repeats 3 --concurrency 32] [--only a,b] [--memory]
+// [--cpu-requests N --cpu-blocks N --lambda-runs N --memory-count N]`: one
 // command, one report, with the date and machine. Sections (all by default, `--only` for a subset):
 //   registration, enrolment — against `npm start` on free ports and a fresh data folder: each
 //     comparison's variants in interleaved blocks at a fixed concurrency; throughput, p50/p99 and
@@ -41,6 +42,10 @@ const { values: args } = parseArgs({
     only: { type: "string" },
     memory: { type: "boolean", default: false },
     "memory-count": { type: "string", default: "10000" },
+    // Smaller runs of the other engineers' measurements (their own defaults otherwise).
+    "cpu-requests": { type: "string" },
+    "cpu-blocks": { type: "string" },
+    "lambda-runs": { type: "string" },
   },
 });
 const only = args.only?.split(",").map((s) => s.trim());
@@ -133,17 +138,10 @@ function inProcessSections(sections: string[]): string {
   return child.stdout.trim();
 }
 
-interface HandlerCpuModule {
-  measureHandlerCpu(): Promise<string | { table: string }>;
-}
-interface LambdasModule {
-  measureLambdas(options?: { runs?: number }): Promise<unknown>;
-  formatLambdaTable(figures: never): string;
-}
-interface MemoryModule {
-  measureStackMemory(options: { count?: number }): Promise<{ table: string }>;
-}
-const tableOf = (result: string | { table: string }) => (typeof result === "string" ? result : result.table);
+/** The real modules' types: a renamed export fails `tsc`, not the bench run. */
+type HandlerCpuModule = typeof import("./bench/handler-cpu");
+type LambdasModule = typeof import("./bench/lambdas");
+type MemoryModule = typeof import("./bench-stack-memory");
 
 const report: string[] = [];
 if (STACK_SECTIONS.some(wanted)) report.push(await stackSections());
@@ -153,7 +151,13 @@ if (wanted("cpu")) {
   const cpu = await optionalModule<HandlerCpuModule>("./handler-cpu");
   report.push(
     cpu
-      ? `### Handler CPU against a bare Hono + valibot handler (SDK stubbed)\n\n${tableOf(await cpu.measureHandlerCpu())}`
+      ? `### Handler CPU against a bare Hono + valibot handler (SDK stubbed)\n\n${cpu.formatHandlerCpu(
+          await cpu.measureHandlerCpu({
+            ...(args["cpu-requests"] ? { requests: Number(args["cpu-requests"]) } : {}),
+            ...(args["cpu-blocks"] ? { blocks: Number(args["cpu-blocks"]) } : {}),
+            ...(args["cpu-requests"] ? { warmup: Number(args["cpu-requests"]) } : {}),
+          }),
+        )}`
       : `### Handler CPU\n\n${todo("needs scripts/bench/handler-cpu.ts (G, cpu11)")}`,
   );
 }
@@ -161,7 +165,9 @@ if (wanted("lambdas")) {
   const lambdas = await optionalModule<LambdasModule>("./lambdas");
   report.push(
     lambdas
-      ? `### Lambda bundles against the bare bundle\n\n${lambdas.formatLambdaTable((await lambdas.measureLambdas()) as never)}`
+      ? `### Lambda bundles against the bare bundle\n\n${lambdas.formatLambdaTable(
+          await lambdas.measureLambdas(args["lambda-runs"] ? { runs: Number(args["lambda-runs"]) } : {}),
+        )}`
       : `### Lambda bundles\n\n${todo("needs scripts/bench/lambdas.ts (D, cold11); meanwhile `npm run bench:lambdas`")}`,
   );
 }

@@ -1,6 +1,6 @@
 // Parts of `npm run bench` measured by modules other engineers add (the DynamoDB call counter, the
 // Lambda bundle table, handler CPU, stack memory). Until a module exists on this branch its section
-// prints a TODO line instead of failing the whole bench; the types below are the agreed interfaces.
+// prints a TODO line instead of failing the whole bench; the types are the real modules' (`typeof import`).
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -12,26 +12,8 @@ export async function optionalModule<T>(path: string): Promise<T | undefined> {
   return (await import(url.href)) as T;
 }
 
-/** One DynamoDB call as B's counter (packages/local/src/dynamodb-calls.ts) records it. */
-export interface DynamoDbCall {
-  command: string;
-  itemsReturned?: number;
-  itemsScanned?: number;
-  itemsWritten?: number;
-  entities?: string[];
-  failed?: string;
-}
-
-export interface DynamoDbCallCounter {
-  readonly calls: readonly DynamoDbCall[];
-  itemsRead(): number;
-  byCommand(): Record<string, number>;
-  describe(): string;
-  reset(): void;
-  stop(): void;
-}
-
-export type CallCounterModule = { countDynamoDbCalls(): DynamoDbCallCounter };
+/** B's counter module: its real types, so a renamed export fails `tsc`. */
+export type CallCounterModule = typeof import("../../packages/local/src/dynamodb-calls");
 
 /** The counter, or undefined (with a TODO printed by the caller) before B's READY is merged. */
 export const callCounter = () => optionalModule<CallCounterModule>("../../packages/local/src/dynamodb-calls");
