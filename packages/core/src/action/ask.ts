@@ -185,7 +185,7 @@ export async function askForDecision(request: AskRequest): Promise<{ actionRefs:
   let levelChanged = false;
   let carried = 0;
   if (prepared.kind === "ask") {
-    const previous = await getCurrentRequest(subject);
+    const previous = prepared.current;
     asked = await findAddressees(request, view.regionCode);
     const place = directoryPlace(request.level, dutyAt(request, request.level));
     // Nobody listed anywhere up the chain: the operator is asked to fill the directory.
@@ -238,6 +238,7 @@ export async function askForDecision(request: AskRequest): Promise<{ actionRefs:
         ...(request.silentRounds ? { silentRounds: request.silentRounds } : {}),
       },
       held,
+      { current: previous },
     );
     // Decided between our look and our ask: hand that decision over instead.
     if (!actions) prepared = await prepareAsk(subject, request);
@@ -401,6 +402,8 @@ export async function awaitStaffAnswer(request: {
       [staffDesk()],
       request.validForSeconds,
       { startLevel: request.level, level: request.level, reminders: 0 },
+      [],
+      { current: prepared.current },
     );
     if (actions) return { actionRefs: actions.map((a) => actionRef(a.id)) };
     prepared = await prepareAsk(subject, asked);

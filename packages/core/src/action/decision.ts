@@ -110,8 +110,8 @@ export type AskPreparation =
   | { kind: "decided"; action: Action }
   /** The links already sent at this level and reminder still work: bound to this task. */
   | { kind: "rebound"; actions: Action[] }
-  /** Nothing to continue from: ask with new links. */
-  | { kind: "ask" };
+  /** Nothing to continue from: ask with new links, replacing the request as it was just read. */
+  | { kind: "ask"; current: CurrentRequest | undefined };
 
 /**
  * What an ask step does before asking anyone. A recorded but unapplied decision is handed to the
@@ -129,7 +129,7 @@ export async function prepareAsk(
     request?.approval?.level === asked.level &&
     request.approval.reminders === asked.reminders &&
     (request.approval.silentRounds ?? 0) === (asked.silentRounds ?? 0);
-  if (!sameAsk(current)) return { kind: "ask" };
+  if (!sameAsk(current)) return { kind: "ask", current };
 
   // A directory change may move the request (new links on the old token) while we re-bind: read
   // the request again after each pass and re-bind the links it gained, until it gains none.
@@ -153,11 +153,12 @@ export async function prepareAsk(
   if (left > 0)
     logger.warn("Request kept changing while re-binding; links left on the old task", { ...subject, left });
   // A decision recorded while re-binding went to the old task: hand it to this one.
-  const decidedMeanwhile = await unappliedDecision(await getCurrentRequest(subject));
+  const after = await getCurrentRequest(subject);
+  const decidedMeanwhile = await unappliedDecision(after);
   if (decidedMeanwhile) return handOver(decidedMeanwhile, asked.taskToken);
   // Links re-bound but since closed (moved away by a directory change) are no longer asked.
   const live = current.actionIds.flatMap((id) => rebound.get(id) ?? []);
-  return live.length > 0 ? { kind: "rebound", actions: live } : { kind: "ask" };
+  return live.length > 0 ? { kind: "rebound", actions: live } : { kind: "ask", current: after };
 }
 
 /** Re-binding rounds before giving up on a request that keeps changing (one per directory change). */

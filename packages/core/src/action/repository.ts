@@ -194,7 +194,9 @@ export function actionItem(action: Action): Record<string, unknown> {
  * nothing replaced) when the current request was decided meanwhile: that decision must be applied.
  * `carried`: links of the request being replaced whose addressees are asked again without an email
  * (escalated to someone who already holds it, a silent round): they stay valid, bound to the new
- * task and deadline, and are returned first.
+ * task and deadline, and are returned first. `known.current`: the request as the caller just read it
+ * (saves reading it again). The new links and the request are written in one transaction, on the
+ * condition that the request still holds the links it was read with (else it is read again).
  */
 export async function createActions(
   fields: Omit<Action, "id" | "status" | "createdAt" | "validUntil" | "addressee">,
@@ -202,65 +204,95 @@ export async function createActions(
   validForSeconds: number,
   approval: ApprovalState,
   carried: Action[] = [],
+  known?: { current: CurrentRequest | undefined },
 ): Promise<Action[] | undefined> {
   const createdAt = nowIso();
   const expires = new Date(now().getTime() + validForSeconds * 1000);
-  const dueAt = fields.dueAt ?? dueAtOf(await getCurrentRequest(fields), approval, expires.toISOString());
-  const ids = addressees.map(() => newActionId());
-  const actions: Action[] = addressees.map((addressee, i) => ({
+  let current = known ? known.current : await getCurrentRequest(fields);
+  const dueAt = fields.dueAt ?? dueAtOf(current, approval, expires.toISOString());
+  const actions: Action[] = addressees.map((addressee) => ({
     ...fields,
-    id: ids[i] as string,
+    id: newActionId(),
     addressee,
     status: "pending",
     createdAt,
     validUntil: expires.toISOString(),
     dueAt,
   }));
-  for (const action of actions) {
-    await db().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: actionItem(action),
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    );
-  }
   const kept = await carryOver(carried, { ...fields, dueAt }, expires.toISOString());
-  ids.unshift(...kept.map((a) => a.id));
-  actions.unshift(...kept);
-  const replaced = await db()
-    .send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.current(fields.subjectType, fields.subjectId, fields.step),
-        // A new request: the approval state it asks at, and no decision yet.
-        UpdateExpression:
-          "SET actionIds = :ids, entity = :entity, approval = :approval, validUntil = :validUntil, dueAt = :dueAt REMOVE decidedActionId, decidedAt, appliedAt",
-        ExpressionAttributeValues: {
-          ":ids": ids,
-          ":entity": "current-actions",
-          ":approval": approval,
-          ":validUntil": expires.toISOString(),
-          ":dueAt": dueAt,
-        },
-        // Never over a decision not yet applied: a decided request is not asked again.
-        ConditionExpression: "attribute_not_exists(decidedActionId) OR attribute_exists(appliedAt)",
-        ReturnValues: "ALL_OLD",
-      }),
-    )
-    .catch((error: unknown) => {
-      if (conditionFailed(error)) return undefined;
-      throw error;
-    });
-  if (!replaced) {
-    for (const id of ids.slice(kept.length)) await closeAction(id, "superseded");
-    return undefined;
+  const ids = [...kept.map((a) => a.id), ...actions.map((a) => a.id)];
+  for (let attempt = 1; ; attempt++) {
+    if (await replaceRequest(fields, actions, ids, approval, expires.toISOString(), dueAt, current)) break;
+    // Decided and not applied: a decided request is not asked again.
+    current = await getCurrentRequest(fields);
+    if (current?.decidedActionId && !current.appliedAt) return undefined;
+    // Changed under us (a directory change moved its links): once more with what it holds now.
+    if (attempt >= MAX_REPLACE_ATTEMPTS) throw new Error("The request kept changing while asking");
   }
-  for (const previousId of (replaced.Attributes?.actionIds as string[] | undefined) ?? []) {
+  for (const previousId of current?.actionIds ?? []) {
     if (!ids.includes(previousId))
       await closeAction(previousId, "superseded", { supersededBy: ids[0] as string });
   }
-  return actions;
+  return [...kept, ...actions];
+}
+
+/** Rounds of "the request changed between reading and replacing it" before giving up (a task retry). */
+const MAX_REPLACE_ATTEMPTS = 5;
+
+/**
+ * One transaction: the new actions, and the request pointing at them — never over a decision not
+ * yet applied, and only if its links are still those of `previous` (so the ones replaced are known
+ * without ReturnValues, which transactions do not give).
+ */
+async function replaceRequest(
+  subject: RequestSubject,
+  actions: Action[],
+  ids: string[],
+  approval: ApprovalState,
+  validUntil: string,
+  dueAt: string,
+  previous: CurrentRequest | undefined,
+): Promise<boolean> {
+  const previousIds = previous?.actionIds;
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          ...actions.map((action) => ({
+            Put: {
+              TableName: tableName(),
+              Item: actionItem(action),
+              ConditionExpression: "attribute_not_exists(pk)",
+            },
+          })),
+          {
+            Update: {
+              TableName: tableName(),
+              Key: keys.current(subject.subjectType, subject.subjectId, subject.step),
+              // A new request: the approval state it asks at, and no decision yet.
+              UpdateExpression:
+                "SET actionIds = :ids, entity = :entity, approval = :approval, validUntil = :validUntil, dueAt = :dueAt REMOVE decidedActionId, decidedAt, appliedAt",
+              ConditionExpression: `(attribute_not_exists(decidedActionId) OR attribute_exists(appliedAt)) AND ${
+                previousIds ? "actionIds = :previousIds" : "attribute_not_exists(actionIds)"
+              }`,
+              ExpressionAttributeValues: {
+                ":ids": ids,
+                ":entity": "current-actions",
+                ":approval": approval,
+                ":validUntil": validUntil,
+                ":dueAt": dueAt,
+                ...(previousIds ? { ":previousIds": previousIds } : {}),
+              },
+            },
+          },
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (conditionFailed(error, actions.length)) return false;
+    throw error;
+  }
 }
 
 /**

@@ -4,6 +4,7 @@ import { db } from "../db/client";
 import { hashEmail } from "../identity/protect";
 import { logger } from "../log";
 import { tableName } from "../resources";
+import { forgetCachedDirectory } from "../staff/directory-cache";
 import { mailKeys } from "./keys";
 
 /**
@@ -36,12 +37,14 @@ export async function recordBounce(email: string, kind: SuppressionKind): Promis
       Item: { ...mailKeys.suppression(hashEmail(email)), entity: "mail-suppression", ...suppression },
     }),
   );
+  forgetCachedDirectory();
   logger.warn("Mail address suppressed", { kind, address: suppression.maskedEmail });
 }
 
 /** Lifts a suppression (the mailbox was fixed); the address counts again. */
 export async function clearSuppression(email: string): Promise<void> {
   await db().send(new DeleteCommand({ TableName: tableName(), Key: mailKeys.suppression(hashEmail(email)) }));
+  forgetCachedDirectory();
 }
 
 export async function getSuppression(email: string): Promise<Suppression | undefined> {

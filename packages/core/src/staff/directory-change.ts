@@ -11,6 +11,7 @@ import { sendMail } from "../mail/send";
 import type { Actor } from "../registration/model";
 import { tableName } from "../resources";
 import { type Approver, type Duty, levelOf, peopleItem, resolveDuty } from "./directory";
+import { forgetCachedDirectory } from "./directory-cache";
 import { directoryKeys as keys } from "./keys";
 import { removedApproverEmail } from "./messages";
 
@@ -94,6 +95,8 @@ export async function changePeople(
     }
     throw error;
   }
+  // This process resolves the new people from now on (other containers within the cache's time).
+  forgetCachedDirectory();
   logger.info("Directory changed", {
     regionCode,
     duty,

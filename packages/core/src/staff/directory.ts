@@ -6,6 +6,7 @@ import { suppressedAmong } from "../mail/suppression";
 import { regionLevel } from "../region/regions";
 import { tableName } from "../resources";
 import { personText } from "../validation/text";
+import { cachedDirectoryLookup, forgetCachedDirectory } from "./directory-cache";
 import { directoryKeys } from "./keys";
 
 /**
@@ -119,6 +120,7 @@ export async function putPeople(
       Item: peopleItem(regionCode, duty, people, updatedBy, nowIso()),
     }),
   );
+  forgetCachedDirectory();
 }
 
 /** The approvers of one code (`getPeople(code, "approver")`). */
@@ -162,6 +164,7 @@ function dutyPlaces(
  * (case-handler and bimtek-organiser → that level's approver; ppa → the kabupaten's approver).
  * Addresses that bounced or complained count as nobody listed. Undefined when nobody is left: the
  * caller skips the level (never walks up here — the escalation chain decides what comes next).
+ * Cached per process for a short time (staff/directory-cache.ts).
  */
 export async function resolveDuty(
   itemRegion: string,
@@ -169,7 +172,9 @@ export async function resolveDuty(
   duty: Duty,
 ): Promise<ResolvedAddressees | undefined> {
   for (const place of dutyPlaces(itemRegion, level, duty)) {
-    const people = await reachable(await getPeople(place.regionCode, place.duty));
+    const people = await cachedDirectoryLookup(`${place.regionCode}|${place.duty}`, async () =>
+      reachable(await getPeople(place.regionCode, place.duty)),
+    );
     if (people.length > 0) return { people, ...place, fellBack: place.duty !== duty };
   }
   return undefined;
