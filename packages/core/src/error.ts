@@ -105,13 +105,6 @@ const UNAVAILABLE_CODES = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
-/** Powertools idempotency errors meaning its store (our table) could not be read or written. */
-const UNAVAILABLE_STORE_ERRORS = new Set([
-  "IdempotencyPersistenceLayerError",
-  "IdempotencyPersistenceConsistencyError",
-  "IdempotencyInconsistentStateError",
-]);
-
 /** Why DynamoDB cancels a transaction when nothing is wrong with the request: retry later. */
 const TRANSIENT_CANCELLATIONS = new Set([
   "ThrottlingError",
@@ -138,7 +131,7 @@ function isUnavailableCause(error: unknown): boolean {
     $metadata?: { httpStatusCode?: number };
     $fault?: unknown;
   };
-  if (UNAVAILABLE_NAMES.has(error.name) || UNAVAILABLE_STORE_ERRORS.has(error.name)) return true;
+  if (UNAVAILABLE_NAMES.has(error.name)) return true;
   if (transientlyCancelled(error)) return true;
   if (typeof code === "string" && UNAVAILABLE_CODES.has(code)) return true;
   // A service error with a 5xx status is the service's own failure, not the request's.
@@ -148,7 +141,7 @@ function isUnavailableCause(error: unknown): boolean {
 
 /**
  * The one classification of dependency failures: a throttled, timed-out, unreachable or failing
- * AWS service (or the idempotency store on top of it) becomes a 503 `unavailable` AppError that
+ * AWS service becomes a 503 `unavailable` AppError that
  * invites a retry; anything else gives `undefined`. Wrapped errors are followed through `cause`.
  */
 export function dependencyUnavailable(error: unknown): AppError | undefined {

@@ -14,6 +14,7 @@ import { conditionFailed, db, getMany, queryAll } from "../db/client";
 import { AppError } from "../error";
 import { logger } from "../log";
 import { sendMail } from "../mail/send";
+import { idempotencyPut, type KeyedSubmission, settleKeyed } from "../record/idempotency";
 import { newRecordId } from "../record/ids";
 import { isWithin, parentRegion } from "../region/regions";
 import type { Registration } from "../registration/model";
@@ -301,30 +302,47 @@ const waitingListFull = () =>
 
 const changing = () => new AppError("conflict", "Pendaftaran sedang berubah", "Coba lagi sebentar lagi.");
 
+/** What a keyed enrolment's record keeps: the answer is built from the enrolment as it stands. */
+interface EnrolmentReceipt {
+  enrollmentId: string;
+}
+
 /**
  * Claims the person's one active enrolment of the level for this session: the id of the new (or,
  * for the same session, the earlier) enrolment; 409 when they hold one in another session.
  */
-async function claimPersonLevel(session: BimtekSession, registrationId: string): Promise<string> {
+async function claimPersonLevel(
+  session: BimtekSession,
+  registrationId: string,
+  keyed: KeyedSubmission | undefined,
+): Promise<string> {
   const key = keys.personLevel(registrationId, session.level);
   for (let attempt = 0; attempt < 3; attempt++) {
     const enrollmentId = newEnrolmentId();
+    const claimPut = {
+      TableName: tableName(),
+      Item: {
+        ...key,
+        entity: "bimtek-person-level",
+        enrollmentId,
+        sessionId: session.id,
+        createdAt: nowIso(),
+      },
+      ConditionExpression: "attribute_not_exists(pk)",
+    };
     try {
-      await db().send(
-        new PutCommand({
-          TableName: tableName(),
-          Item: {
-            ...key,
-            entity: "bimtek-person-level",
-            enrollmentId,
-            sessionId: session.id,
-            createdAt: nowIso(),
-          },
-          ConditionExpression: "attribute_not_exists(pk)",
-        }),
-      );
+      if (keyed) {
+        // The Idempotency-Key's record rides on the claim: a reused key is refused before any seat is taken.
+        const record = idempotencyPut(keyed, { enrollmentId } satisfies EnrolmentReceipt);
+        await db().send(new TransactWriteCommand({ TransactItems: [{ Put: claimPut }, record] }));
+      } else {
+        await db().send(new PutCommand(claimPut));
+      }
       return enrollmentId;
     } catch (error) {
+      // A retry of this keyed request goes on with the first one's enrolment (answered as it stands).
+      const replayed = keyed && (await settleKeyed<EnrolmentReceipt>(keyed, error, 1));
+      if (replayed) return replayed.replayed.enrollmentId;
       if (!conditionFailed(error)) throw error;
     }
     const { Item: claim } = await db().send(
@@ -522,9 +540,10 @@ async function takeArrival(
 /**
  * Enrols a registered person (their receipt code proves it is them): confirmed on a free seat,
  * otherwise waitlisted. The same person and session again answers with the first enrolment (a
- * double submission), never a second seat and never a 409.
+ * double submission), never a second seat and never a 409. With an Idempotency-Key (`keyed`) the
+ * key's record is written with the person's claim; the same key with another body is refused there.
  */
-export async function enrol(request: EnrolRequest): Promise<EnrolResult> {
+export async function enrol(request: EnrolRequest, keyed?: KeyedSubmission): Promise<EnrolResult> {
   const session = await getSession(request.sessionId);
   if (!session) throw sessionNotFound();
   const registration = await getRegistration(request.registrationId);
@@ -545,7 +564,7 @@ export async function enrol(request: EnrolRequest): Promise<EnrolResult> {
     if (earlier) return answerEarlier(earlier);
     throw waitingListFull();
   }
-  const enrollmentId = await claimPersonLevel(session, registration.id);
+  const enrollmentId = await claimPersonLevel(session, registration.id, keyed);
   const earlier = await getEnrolment(enrollmentId);
   if (earlier) return answerEarlier(earlier);
 

@@ -13,6 +13,7 @@ import { AppError } from "../error";
 import { maskNik } from "../identity/nik";
 import { decrypt, encrypt, hashNik, hashReceipt, hashSubmission } from "../identity/protect";
 import { ERASE_DUE_ATTRIBUTES, eraseDueMark } from "../record/erasure";
+import { idempotencyPut, type KeyedSubmission, type Replayed, settleKeyed } from "../record/idempotency";
 import { newRecordId } from "../record/ids";
 import * as trail from "../record/trail";
 import { writeTransition } from "../record/transition";
@@ -344,7 +345,20 @@ export interface CreatedCase {
  * duplicates are flagged, never refused.
  * `client` is the sender's network address (for the anonymous quota only; kept only as a keyed hash).
  */
-export async function createCase(input: CaseInput, context: { client: string }): Promise<CreatedCase> {
+export function createCase(input: CaseInput, context: { client: string }): Promise<CreatedCase>;
+/**
+ * With an Idempotency-Key (`keyed`), its record is one more conditional Put in the transaction that
+ * saves the report (a new case, or a fold): a retry of the same report replays the first answer.
+ */
+export function createCase(
+  input: CaseInput,
+  context: { client: string; keyed?: KeyedSubmission | undefined },
+): Promise<CreatedCase | Replayed<CaseReceipt>>;
+export async function createCase(
+  input: CaseInput,
+  context: { client: string; keyed?: KeyedSubmission | undefined },
+): Promise<CreatedCase | Replayed<CaseReceipt>> {
+  const { keyed } = context;
   const at = nowIso();
   const nowMs = Date.parse(at);
   const type = ppksType(input.ppksType);
@@ -362,7 +376,16 @@ export async function createCase(input: CaseInput, context: { client: string }):
       const target = await foldTarget(input, nowMs);
       if (target) {
         const submission = submissionPut(submissionHash, target.id, trackingCode, nowMs);
-        const folded = await foldReport(target, input, trackingCode, at, submission);
+        const receipt = caseReceipt(target, trackingCode);
+        const folded = await foldReport(
+          target,
+          input,
+          trackingCode,
+          at,
+          submission,
+          keyed && { keyed, receipt },
+        );
+        if (folded && "replayed" in folded) return folded;
         if (folded) return { case: folded, trackingCode, folded: true, resubmitted: false };
         // Refused: the case changed meanwhile (then a case of its own), or this very submission won a race.
         const raced = await sameSubmission(submissionHash, nowMs);
@@ -472,9 +495,13 @@ export async function createCase(input: CaseInput, context: { client: string }):
     });
   }
   const save = async (transactItems: typeof items) => {
+    // The key's record goes last: its index is the length of the list before it.
+    const record = keyed ? [idempotencyPut(keyed, caseReceipt(created, trackingCode))] : [];
     try {
-      await db().send(new TransactWriteCommand({ TransactItems: transactItems }));
+      await db().send(new TransactWriteCommand({ TransactItems: [...transactItems, ...record] }));
     } catch (error) {
+      const replayed = keyed && (await settleKeyed<CaseReceipt>(keyed, error, transactItems.length));
+      if (replayed) return replayed;
       // The same submission saved meanwhile (a double click racing itself): answer with that one.
       if (!conditionFailed(error, SUBMISSION_ITEM)) throw error;
       const raced = await sameSubmission(submissionHash, nowMs);
@@ -495,8 +522,25 @@ export async function createCase(input: CaseInput, context: { client: string }):
   return { case: created, trackingCode, folded: false, resubmitted: false };
 }
 
+/** What a keyed report's record keeps to answer a retry: the tracking code only encrypted. */
+export interface CaseReceipt {
+  id: string;
+  trackingEncrypted: string;
+  /** Who handles it first (the village, or the UPTD PPA …); absent from records written before it was kept. */
+  level?: CaseLevel;
+}
+
+export const caseReceipt = (saved: Case, trackingCode: string): CaseReceipt => ({
+  id: saved.id,
+  trackingEncrypted: encrypt(trackingCode),
+  level: saved.level,
+});
+
 /** Where the submission record sits in a new case's transaction (after the case and its first event). */
 const SUBMISSION_ITEM = 2;
+
+/** Where a keyed fold's record sits (after the case update, the report, its event and the submission). */
+const FOLD_IDEMPOTENCY_ITEM = 4;
 
 /** Adds an anonymous report to an open case; undefined when the case changed meanwhile (then a new case). */
 async function foldReport(
@@ -505,7 +549,8 @@ async function foldReport(
   trackingCode: string,
   at: string,
   submission: ReturnType<typeof submissionPut>,
-) {
+  once?: { keyed: KeyedSubmission; receipt: CaseReceipt },
+): Promise<Case | Replayed<CaseReceipt> | undefined> {
   const report: FoldedReport = {
     at,
     location: input.location,
@@ -555,10 +600,13 @@ async function foldReport(
           },
           { Put: { TableName: tableName(), Item: eventItem(target.id, event) } },
           submission,
+          ...(once ? [idempotencyPut(once.keyed, once.receipt)] : []),
         ],
       }),
     );
   } catch (error) {
+    const replayed = once && (await settleKeyed<CaseReceipt>(once.keyed, error, FOLD_IDEMPOTENCY_ITEM));
+    if (replayed) return replayed;
     if (conditionFailed(error)) return undefined;
     throw error;
   }

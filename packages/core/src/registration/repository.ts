@@ -7,6 +7,7 @@ import { AppError } from "../error";
 import { maskNik } from "../identity/nik";
 import { decrypt, encrypt, hashNik, hashReceipt, hashSubmission } from "../identity/protect";
 import { eraseDueMark } from "../record/erasure";
+import { idempotencyPut, type KeyedSubmission, type Replayed, settleKeyed } from "../record/idempotency";
 import { newRecordId } from "../record/ids";
 import * as trail from "../record/trail";
 import { writeTransition } from "../record/transition";
@@ -68,9 +69,31 @@ const RESUBMISSION_WINDOW_MS = 24 * 3600 * 1000;
  * whose first attempt timed out (a 503 after the write had landed) gets that registration back
  * (`resubmitted`), with its receipt code, instead of being locked out by their own NIK.
  */
+export interface CreatedRegistration {
+  registration: Registration;
+  receiptCode: string;
+  resubmitted: boolean;
+}
+
+/** What a keyed submission's record keeps to answer a retry: the receipt code only encrypted. */
+export type RegistrationReceipt = Pick<Registration, "id" | "status" | "receiptEncrypted">;
+
+/** Where the Idempotency-Key's record sits in the transaction (after the claim, registration and event). */
+const IDEMPOTENCY_ITEM = 3;
+
+export function createRegistration(input: RegistrationInput): Promise<CreatedRegistration>;
+/**
+ * With an Idempotency-Key (`keyed`), its record is one more conditional Put in the same
+ * transaction: a retry of the same body replays the first answer, writing nothing.
+ */
+export function createRegistration(
+  input: RegistrationInput,
+  keyed: KeyedSubmission | undefined,
+): Promise<CreatedRegistration | Replayed<RegistrationReceipt>>;
 export async function createRegistration(
   input: RegistrationInput,
-): Promise<{ registration: Registration; receiptCode: string; resubmitted: boolean }> {
+  keyed?: KeyedSubmission,
+): Promise<CreatedRegistration | Replayed<RegistrationReceipt>> {
   const now = nowIso();
   const id = newId();
   const receiptCode = newReceiptCode();
@@ -130,10 +153,14 @@ export async function createRegistration(
             },
           },
           { Put: { TableName: tableName(), Item: trail.eventItem(keys.trail(id), first) } },
+          ...(keyed ? [idempotencyPut(keyed, registrationReceipt(registration))] : []),
         ],
       }),
     );
   } catch (error) {
+    // The key's own record first: a retry (or its twin in flight) is answered by it.
+    const replayed = keyed && (await settleKeyed<RegistrationReceipt>(keyed, error, IDEMPOTENCY_ITEM));
+    if (replayed) return replayed;
     // Only the NIK claim's condition means "already registered"; throttling or a conflict is a 503.
     if (conditionFailed(error, 0)) {
       const earlier = await sameSubmission(registration.nikHash, submissionHash);
@@ -148,6 +175,12 @@ export async function createRegistration(
   }
   return { registration, receiptCode, resubmitted: false };
 }
+
+export const registrationReceipt = (registration: Registration): RegistrationReceipt => ({
+  id: registration.id,
+  status: registration.status,
+  receiptEncrypted: registration.receiptEncrypted,
+});
 
 /** The registration this exact submission created, if the NIK's claim is from it and recent. */
 async function sameSubmission(

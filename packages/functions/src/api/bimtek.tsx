@@ -15,10 +15,10 @@ import { getSession, listSessions, seatsLeft } from "@sigap/core/bimtek/sessions
 import { startOffers } from "@sigap/core/bimtek/workflow";
 import { nowIso } from "@sigap/core/clock";
 import { AppError } from "@sigap/core/error";
+import { keyedSubmission } from "@sigap/core/record/idempotency";
 import { describeRegion, normalizeRegionCode, regionExists, regionLevel } from "@sigap/core/region/regions";
 import { formatLocalTime } from "@sigap/core/time";
 import { parseOrThrow } from "@sigap/core/validation/parse";
-import type { Context as LambdaContext } from "aws-lambda";
 import { type Context, Hono } from "hono";
 import type { FC } from "hono/jsx";
 import * as v from "valibot";
@@ -26,7 +26,7 @@ import { ChoiceField, ErrorSummary, errorsByField } from "../web/fields";
 import { sitePath } from "../web/form-submission";
 import { Facts, Page } from "../web/layout";
 import { readBody } from "./body";
-import { idempotencyKey, idempotent, lambdaContextOf } from "./idempotency";
+import { idempotencyKey } from "./idempotency";
 import { unknownLinkPage, wantsPage } from "./pages";
 import { EnrollmentId, LinkCode, SessionId, validParams } from "./params";
 
@@ -68,9 +68,12 @@ interface EnrolmentRequest {
   receiptCode: string;
 }
 
-/** What the idempotency record keeps: no link code (it is derived on the way out). */
-async function enrolOperation(body: EnrolmentRequest) {
-  const { enrolment, position, offered } = await enrol(body);
+/** The answer (no link code: it is derived on the way out). A keyed retry answers the enrolment as it stands. */
+async function enrolOperation(body: EnrolmentRequest, key: string | undefined) {
+  const { enrolment, position, offered } = await enrol(
+    body,
+    key ? keyedSubmission("bimtek-enrolments", key, body) : undefined,
+  );
   await startOffers(offered ?? []);
   return {
     enrollmentId: enrolment.id,
@@ -78,18 +81,13 @@ async function enrolOperation(body: EnrolmentRequest) {
     position: position ?? null,
   } satisfies Enrolled;
 }
-const enrolOnce = idempotent("bimtek-enrolments", enrolOperation);
 
 /**
  * The one enrolment submit, for `POST /v1/bimtek/:id/enrollments` and the `/bimtek/:id` page: with
  * a key (the Idempotency-Key header or the form's own key), a retry replays the first answer.
  */
-export function submitEnrolment(
-  request: EnrolmentRequest,
-  key: string | undefined,
-  lambdaContext: LambdaContext | undefined,
-): Promise<Enrolled> {
-  return key ? enrolOnce(key, request, undefined, lambdaContext) : enrolOperation(request);
+export function submitEnrolment(request: EnrolmentRequest, key: string | undefined): Promise<Enrolled> {
+  return enrolOperation(request, key);
 }
 
 const CANCELLED = "Pendaftaran Anda sudah dibatalkan.";
@@ -317,11 +315,7 @@ export const bimtek = new Hono()
     async (c) => {
       const key = idempotencyKey(c.req.header("Idempotency-Key"));
       const form = parseOrThrow(EnrolmentForm, await readBody(c));
-      const enrolled = await submitEnrolment(
-        { sessionId: c.req.param("id"), ...form },
-        key,
-        lambdaContextOf(c),
-      );
+      const enrolled = await submitEnrolment({ sessionId: c.req.param("id"), ...form }, key);
       const statusUrl = enrolmentUrl(enrolled.enrollmentId);
       // A plain HTML form in a browser lands on the participant's own page.
       if (wantsPage(c) && !isJsonBody(c)) return c.redirect(statusUrl, 303);

@@ -6,19 +6,26 @@ import {
   reporterMilestones,
 } from "@sigap/core/case/model";
 import { ppksType } from "@sigap/core/case/ppks";
-import { createCase, getCase, listEvents, trackingMatches } from "@sigap/core/case/repository";
+import {
+  type CaseReceipt,
+  caseReceipt,
+  createCase,
+  getCase,
+  listEvents,
+  trackingMatches,
+} from "@sigap/core/case/repository";
 import { CASE_FORM_FIELDS, type CaseInput, validateCase } from "@sigap/core/case/schema";
 import { startCaseEscalation } from "@sigap/core/case/workflow";
 import { settings } from "@sigap/core/config/settings";
 import { AppError } from "@sigap/core/error";
-import { decrypt, encrypt } from "@sigap/core/identity/protect";
+import { decrypt } from "@sigap/core/identity/protect";
 import { logger } from "@sigap/core/log";
+import { keyedSubmission } from "@sigap/core/record/idempotency";
 import { describeRegion } from "@sigap/core/region/regions";
-import type { Context as LambdaContext } from "aws-lambda";
 import { type Context, Hono } from "hono";
 import { caseStatusPage, unknownStatusPage } from "../web/status-pages";
 import { readBody } from "./body";
-import { idempotencyKey, idempotent, lambdaContextOf } from "./idempotency";
+import { idempotencyKey } from "./idempotency";
 import { wantsPage } from "./pages";
 import { CaseId, TrackingCode, validParams } from "./params";
 
@@ -27,17 +34,6 @@ export interface Accepted {
   trackingCode: string;
   status: "reported";
   statusUrl: string;
-}
-
-/**
- * What the operation returns, and so what the idempotency record keeps for a replay: this
- * report's tracking code only encrypted. The answer is built from it on the way out.
- */
-interface Reported {
-  id: string;
-  trackingEncrypted: string;
-  /** Who handles it first (the village, or the UPTD PPA …); absent from records written before it was kept. */
-  level?: CaseLevel;
 }
 
 export interface Report {
@@ -57,8 +53,18 @@ const logFields = (saved: Case) => ({
   ...(saved.sensitive ? {} : { villageCode: saved.villageCode, urgency: saved.urgency }),
 });
 
-async function report({ input, client }: Report): Promise<Reported> {
-  const { case: saved, trackingCode, folded, resubmitted } = await createCase(input, { client });
+/**
+ * With an `Idempotency-Key`, the report is the compared body and the sender's address is not (as
+ * for registrations): a retry from another network (Wi-Fi to mobile data) replays the first answer.
+ */
+async function report({ input, client }: Report, key: string | undefined): Promise<CaseReceipt> {
+  const created = await createCase(input, {
+    client,
+    keyed: key ? keyedSubmission("cases", key, input) : undefined,
+  });
+  // A retry of a keyed report: the first answer, nothing written or started again.
+  if ("replayed" in created) return created.replayed;
+  const { case: saved, trackingCode, folded, resubmitted } = created;
   if (resubmitted) {
     // Its workflow was started by the first submission (or is left to the reconciler): nothing to send again.
     logger.info("Case report resubmitted; answered with the first", logFields(saved));
@@ -76,10 +82,10 @@ async function report({ input, client }: Report): Promise<Reported> {
     }
     logger.info("Case reported", logFields(saved));
   }
-  return { id: saved.id, trackingEncrypted: encrypt(trackingCode), level: saved.level };
+  return caseReceipt(saved, trackingCode);
 }
 
-function acceptedAnswer(reported: Reported): Accepted {
+function acceptedAnswer(reported: CaseReceipt): Accepted {
   const trackingCode = decrypt(reported.trackingEncrypted);
   return {
     id: reported.id,
@@ -90,13 +96,6 @@ function acceptedAnswer(reported: Reported): Accepted {
 }
 
 /**
- * With an `Idempotency-Key`, the report is the compared payload and the sender's address is not (as
- * for registrations): a retry from another network (Wi-Fi to mobile data) replays the first answer.
- * The address goes beside the payload, for the anonymous quota of a first attempt.
- */
-const reportOnce = idempotent("cases", (input: CaseInput, client: string) => report({ input, client }));
-
-/**
  * The one reporting operation, for the JSON API and the web form alike: with a key (the
  * `Idempotency-Key` header, or the form's own `formKey`) a retry replays the first answer. Beside
  * the answer, the level that handles the report first, for the page to say who it went to.
@@ -105,11 +104,8 @@ export async function submitReport(
   input: CaseInput,
   client: string,
   key: string | undefined,
-  lambdaContext?: LambdaContext,
 ): Promise<{ accepted: Accepted; level: CaseLevel | undefined }> {
-  const reported = key
-    ? await reportOnce(key, input, client, lambdaContext)
-    : await report({ input, client });
+  const reported = await report({ input, client }, key);
   return { accepted: acceptedAnswer(reported), level: reported.level };
 }
 
@@ -189,7 +185,7 @@ export const cases = new Hono()
     const input = validateCase(await readBody(c, { repeatable: CASE_FORM_FIELDS }), {
       fromForm: contentType !== "application/json",
     });
-    const { accepted } = await submitReport(input, clientAddress(c), key, lambdaContextOf(c));
+    const { accepted } = await submitReport(input, clientAddress(c), key);
     return c.json(accepted, 202, { Location: accepted.statusUrl });
   })
   .get("/:id", validLookup, async (c) => {

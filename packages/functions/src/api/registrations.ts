@@ -4,21 +4,23 @@ import { settings } from "@sigap/core/config/settings";
 import { AppError } from "@sigap/core/error";
 import { decrypt } from "@sigap/core/identity/protect";
 import { logger } from "@sigap/core/log";
+import { keyedSubmission } from "@sigap/core/record/idempotency";
 import { describeRegion } from "@sigap/core/region/regions";
 import { eventLabels, type Registration, stageLabels, statusLabels } from "@sigap/core/registration/model";
 import {
   createRegistration,
   getRegistration,
   listEvents,
+  type RegistrationReceipt,
   receiptMatches,
+  registrationReceipt,
 } from "@sigap/core/registration/repository";
 import { type RegistrationInput, validateRegistration } from "@sigap/core/registration/schema";
 import { startRecruitment } from "@sigap/core/registration/workflow";
-import type { Context } from "aws-lambda";
 import { Hono } from "hono";
 import { registrationStatusPage, unknownStatusPage } from "../web/status-pages";
 import { readBody } from "./body";
-import { idempotencyKey, idempotent, lambdaContextOf } from "./idempotency";
+import { idempotencyKey } from "./idempotency";
 import { wantsPage } from "./pages";
 import { ReceiptCode, RegistrationId, validParams } from "./params";
 
@@ -29,24 +31,20 @@ export interface Accepted {
   statusUrl: string;
 }
 
-/**
- * What the operation returns, and so what the idempotency record keeps for a replay: the receipt
- * code only encrypted, as the registration keeps it. The answer is built from it on the way out.
- */
-interface Registered {
-  id: string;
-  status: Registration["status"];
-  receiptEncrypted: string;
-}
-
-async function register(input: RegistrationInput): Promise<Registered> {
-  const { registration, resubmitted } = await createRegistration(input);
+async function register(input: RegistrationInput, key: string | undefined): Promise<RegistrationReceipt> {
+  const created = await createRegistration(
+    input,
+    key ? keyedSubmission("registrations", key, input) : undefined,
+  );
+  // A retry of a keyed submission: the first answer, nothing written or started again.
+  if ("replayed" in created) return created.replayed;
+  const { registration, resubmitted } = created;
   // Saved first; if the start fails, the reconciler starts it from what was saved.
   try {
     await startRecruitment(registration);
   } catch (error) {
     // The same submission again, whose workflow is already under way.
-    if (resubmitted && error instanceof ExecutionAlreadyExists) return registered(registration);
+    if (resubmitted && error instanceof ExecutionAlreadyExists) return registrationReceipt(registration);
     logger.warn("Recruitment not started; the reconciler will start it", {
       registrationId: registration.id,
       error: error as Error,
@@ -56,16 +54,10 @@ async function register(input: RegistrationInput): Promise<Registered> {
     registrationId: registration.id,
     villageCode: registration.villageCode,
   });
-  return registered(registration);
+  return registrationReceipt(registration);
 }
 
-const registered = (registration: Registration): Registered => ({
-  id: registration.id,
-  status: registration.status,
-  receiptEncrypted: registration.receiptEncrypted,
-});
-
-function acceptedAnswer(registered: Registered): Accepted {
+function acceptedAnswer(registered: RegistrationReceipt): Accepted {
   const receiptCode = decrypt(registered.receiptEncrypted);
   return {
     id: registered.id,
@@ -75,8 +67,6 @@ function acceptedAnswer(registered: Registered): Accepted {
   };
 }
 
-const registerOnce = idempotent("registrations", register);
-
 /**
  * The one registration operation, for the JSON API and the web form alike: with a key (the
  * `Idempotency-Key` header, or the form's own `formKey`) a retry replays the first answer.
@@ -84,11 +74,8 @@ const registerOnce = idempotent("registrations", register);
 export async function submitRegistration(
   input: RegistrationInput,
   key: string | undefined,
-  lambdaContext?: Context,
 ): Promise<Accepted> {
-  return acceptedAnswer(
-    key ? await registerOnce(key, input, undefined, lambdaContext) : await register(input),
-  );
+  return acceptedAnswer(await register(input, key));
 }
 
 /** What the applicant may see of their registration: the JSON answer, and the status page's data. */
@@ -131,7 +118,7 @@ export const registrations = new Hono()
   .post("/", async (c) => {
     const key = idempotencyKey(c.req.header("Idempotency-Key"));
     const input = validateRegistration(await readBody(c), now());
-    const accepted = await submitRegistration(input, key, lambdaContextOf(c));
+    const accepted = await submitRegistration(input, key);
     return c.json(accepted, 202, { Location: accepted.statusUrl });
   })
   .get("/:id", validLookup, async (c) => {

@@ -18,7 +18,6 @@ import type { FC } from "hono/jsx";
 import * as v from "valibot";
 import { type Enrolled, submitEnrolment } from "../api/bimtek";
 import { readBody } from "../api/body";
-import { lambdaContextOf } from "../api/idempotency";
 import { SessionId } from "../api/params";
 import {
   ErrorSummary,
@@ -339,7 +338,7 @@ async function enrolFromPage(c: Context, sessionId: string) {
   const formKey = formKeyOf(body);
   // The same submit and idempotency records as `POST /v1/bimtek/:id/enrollments`.
   const outcome = await submitForm(formKey, () =>
-    submitEnrolment({ sessionId, ...parseOrThrow(EnrolmentForm, values) }, formKey, lambdaContextOf(c)),
+    submitEnrolment({ sessionId, ...parseOrThrow(EnrolmentForm, values) }, formKey),
   );
   if (outcome.refusal?.kind === "not-found") return sessionNotFound(c);
   // The session is read once, after the outcome: the page shows it as it is now (seats taken, a

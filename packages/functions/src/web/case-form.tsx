@@ -5,7 +5,6 @@ import { Hono } from "hono";
 import type { FC } from "hono/jsx";
 import { readBody } from "../api/body";
 import { type Accepted, clientAddress, submitReport } from "../api/cases";
-import { lambdaContextOf } from "../api/idempotency";
 import {
   ChoiceField,
   EnterButton,
@@ -242,7 +241,7 @@ export const caseForm = new Hono()
       return c.html(<CaseForm formKey={formKey ?? newFormKey()} values={values} search={search} searched />);
     }
     const outcome = await submitForm(formKey, () =>
-      submitReport(validateCase(body, { fromForm: true }), clientAddress(c), formKey, lambdaContextOf(c)),
+      submitReport(validateCase(body, { fromForm: true }), clientAddress(c), formKey),
     );
     if (outcome.accepted) return c.html(<Reported {...outcome.accepted} />);
     return c.html(

@@ -1,5 +1,5 @@
-import { IdempotencyValidationError } from "@aws-lambda-powertools/idempotency";
 import { AppError } from "@sigap/core/error";
+import { keyReused } from "@sigap/core/record/idempotency";
 import { describe, expect, it } from "vitest";
 import { echoed } from "./fields";
 import { formKeyOf, onceSettled, refusalOf, sitePath, submitForm } from "./form-submission";
@@ -74,9 +74,7 @@ describe("submitForm", () => {
     });
     // The key already used for other content: a fresh key, and the form says it was sent before.
     const reused = await submitForm("key-1", async () => {
-      throw new AppError("validation", "Idempotency-Key sudah dipakai", undefined, undefined, {
-        cause: new IdempotencyValidationError("other payload"),
-      });
+      throw keyReused();
     });
     expect(reused.refusal).toMatchObject({ status: 409, keyRenewed: true, fieldErrors: [] });
     expect(reused.formKey).toMatch(/^[0-9a-f-]{36}$/);

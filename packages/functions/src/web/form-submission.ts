@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { AppError, type FieldError, type ProblemKind } from "@sigap/core/error";
+import { isKeyReused } from "@sigap/core/record/idempotency";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { isKeyReused } from "../api/idempotency";
 import { toProblem } from "../api/problem";
 
 /**

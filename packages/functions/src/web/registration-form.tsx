@@ -3,7 +3,6 @@ import { validateRegistration } from "@sigap/core/registration/schema";
 import { Hono } from "hono";
 import type { FC } from "hono/jsx";
 import { readBody } from "../api/body";
-import { lambdaContextOf } from "../api/idempotency";
 import { type Accepted, submitRegistration } from "../api/registrations";
 import {
   ChoiceField,
@@ -202,7 +201,7 @@ export const registrationForm = new Hono()
     }
     const outcome = await submitForm(
       formKey,
-      () => submitRegistration(validateRegistration(body, now()), formKey, lambdaContextOf(c)),
+      () => submitRegistration(validateRegistration(body, now()), formKey),
       { conflict: "nik" },
     );
     if (outcome.accepted) return c.html(<Registered accepted={outcome.accepted} />);
