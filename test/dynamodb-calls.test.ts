@@ -6,6 +6,7 @@
 import type { OutgoingMail } from "@sigap/core/mail/message";
 import { outbox } from "@sigap/core/mail/outbox";
 import { validRegistration } from "@sigap/core/registration/fixtures";
+import { putApprovers, resolveDuty } from "@sigap/core/staff/directory";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { countDynamoDbCalls, type DynamoDbCallCounter } from "../packages/local/src/dynamodb-calls";
 import { type AppStack, startAppStack } from "./support/app-stack";
@@ -48,6 +49,24 @@ async function register(serial: number, key?: string): Promise<{ name: string; r
   });
   return { name, response };
 }
+
+describe("the directory cache", () => {
+  it("answers a repeated lookup without reading, and reads again after a change in this process", async () => {
+    const counter = countDynamoDbCalls();
+    const first = await resolveDuty("32.05.22.2001", "village", "approver");
+    const reads = counter.calls.length;
+    expect(await resolveDuty("32.05.22.2001", "village", "approver")).toEqual(first);
+    expect(counter.calls.length).toBe(reads);
+
+    const replacement = { name: "Kepala Desa Pengganti", email: "pengganti@garutkab.example.go.id" };
+    await putApprovers("32.05.22.2001", [replacement], "test");
+    counter.reset();
+    expect((await resolveDuty("32.05.22.2001", "village", "approver"))?.people).toEqual([replacement]);
+    expect(counter.calls.length).toBeGreaterThan(0);
+    counter.stop();
+    if (first) await putApprovers("32.05.22.2001", first.people, "test");
+  });
+});
 
 describe("DynamoDB calls per registration", () => {
   it(`reaches the village head's email in at most ${MAX_CALLS} calls (warm caches, one approver)`, async () => {

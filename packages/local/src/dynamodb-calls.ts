@@ -147,6 +147,9 @@ function countItems(
 /** The partition-key prefixes of the items a call names (Key, Item, the items of a transaction). */
 function touched(input: Record<string, unknown>): Pick<DynamoDbCall, "entities"> {
   const items: unknown[] = [input];
+  for (const request of Object.values((input.RequestItems ?? {}) as Record<string, { Keys?: unknown[] }>)) {
+    items.push(...(request.Keys ?? []).map((Key) => ({ Key })));
+  }
   const transactItems = input.TransactItems as Array<Record<string, unknown>> | undefined;
   for (const entry of transactItems ?? []) items.push(...Object.values(entry));
   const entities: string[] = [];

@@ -1,10 +1,12 @@
 import * as v from "valibot";
 import { settings } from "../config/settings";
+import { getMany } from "../db/client";
 import { AppError } from "../error";
 import { logger } from "../log";
 import { sendMail } from "../mail/send";
 import { type Approver, DUTIES, type Duty, type Level, regionAtLevel, resolveDuty } from "../staff/directory";
 import { type DecisionOutcome, decide, prepareAsk } from "./decision";
+import { actionKeys } from "./keys";
 import { subjectOfType } from "./known-subjects";
 import {
   DEFAULT_LEVELS,
@@ -26,7 +28,7 @@ import {
   markMailed,
   type RequestSubject,
 } from "./repository";
-import type { AskedEvent, SubjectView } from "./subjects";
+import type { ApprovalSubject, AskedEvent, SubjectView } from "./subjects";
 
 /**
  * The one asking path of every workflow: a `.waitForTaskToken` step asks people for a decision
@@ -169,14 +171,15 @@ export async function resolveApprovalLevel(request: {
  */
 export async function askForDecision(request: AskRequest): Promise<{ actionRefs: string[] }> {
   const describer = subjectOfType(request.subjectType);
-  const view = await describer?.load(request.subjectId);
+  const subject = { subjectType: request.subjectType, subjectId: request.subjectId, step: request.step };
+  const loaded = describer ? await loadForAsk(describer, subject) : undefined;
+  const view = loaded?.view;
   if (!describer || !view) {
     throw new AppError("not-found", `${request.subjectType} ${request.subjectId} does not exist`);
   }
   const mail = request.mail !== false;
-  const subject = { subjectType: request.subjectType, subjectId: request.subjectId, step: request.step };
   const logged = { subjectType: request.subjectType, step: request.step, reminders: request.reminders };
-  let prepared = await prepareAsk(subject, request);
+  let prepared = await prepareAsk(subject, request, loaded?.known);
   let actions: Action[] | undefined;
   let asked: Addressees | undefined;
   // Escalated: asked above the chain's first level after a lower level was asked (a level reached
@@ -290,6 +293,27 @@ export async function askForDecision(request: AskRequest): Promise<{ actionRefs:
     carried,
   });
   return { actionRefs };
+}
+
+/**
+ * The subject and its step's request, read together in one consistent batched read when the
+ * describer names the subject's item (`stored`); otherwise the subject alone (the request is read
+ * by `prepareAsk`).
+ */
+async function loadForAsk(
+  describer: ApprovalSubject,
+  subject: RequestSubject,
+): Promise<{ view: SubjectView | undefined; known?: { current: CurrentRequest | undefined } }> {
+  if (!describer.stored) return { view: await describer.load(subject.subjectId) };
+  const subjectKey = describer.stored.key(subject.subjectId);
+  const requestKey = actionKeys.current(subject.subjectType, subject.subjectId, subject.step);
+  const items = await getMany<Record<string, unknown>>([subjectKey, requestKey]);
+  const find = (key: { pk: string; sk: string }) => items.find((i) => i.pk === key.pk && i.sk === key.sk);
+  const item = find(subjectKey);
+  return {
+    view: item ? describer.stored.view(item) : undefined,
+    known: { current: find(requestKey) as CurrentRequest | undefined },
+  };
 }
 
 /** What the daily digest shows of the subject: never a sensitive subject's title, only its own summary. */

@@ -121,8 +121,10 @@ export type AskPreparation =
 export async function prepareAsk(
   subject: RequestSubject,
   asked: { level: EscalationLevel; reminders: number; silentRounds?: number; taskToken: string },
+  /** The request as the caller just read it (consistently): not read again. */
+  known?: { current: CurrentRequest | undefined },
 ): Promise<AskPreparation> {
-  let current = await getCurrentRequest(subject);
+  let current = known ? known.current : await getCurrentRequest(subject);
   const decided = await unappliedDecision(current);
   if (decided) return handOver(decided, asked.taskToken);
   const sameAsk = (request: CurrentRequest | undefined): request is CurrentRequest =>

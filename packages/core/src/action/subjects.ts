@@ -1,5 +1,6 @@
 import { logger } from "../log";
 import type { RenderedEmail } from "../mail/render";
+import type { ItemKey } from "../record/keys";
 import type { Action, ActionUrgency } from "./repository";
 
 /**
@@ -62,6 +63,14 @@ export interface ApprovalSubject {
    * shows a reporter's action (`audience: "reporter"`) only what the reporter may know.
    */
   load(id: string, action?: Pick<Action, "step" | "audience">): Promise<SubjectView | undefined>;
+  /**
+   * The subject's item key and its view from that item (both or neither): the ask step then reads
+   * the subject and its request in one batched read instead of two.
+   */
+  stored?: {
+    key(id: string): ItemKey;
+    view(item: Record<string, unknown>): SubjectView;
+  };
   /** Nobody (reachable) is listed at these chain levels: called before anyone is asked (flags). */
   approverMissing?(id: string, levels: string[]): Promise<void>;
   /** Records an ask that mailed someone, or escalated (audit trail). Optional. */

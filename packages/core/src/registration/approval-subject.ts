@@ -1,37 +1,46 @@
-import { registerSubject } from "../action/subjects";
+import { registerSubject, type SubjectView } from "../action/subjects";
 import { describeRegion } from "../region/regions";
 import { formatDate } from "../time";
 import { addFlag } from "./flags";
+import { registrationKeys } from "./keys";
 import { decisionRequestEmail } from "./messages";
-import { stageLabels } from "./model";
+import { type Registration, stageLabels } from "./model";
 import { getRegistration, recordTransition } from "./repository";
 
 /**
  * A registration as the approval service sees it: the facts the approver's page shows, the request
  * email, and what an ask leaves in its audit trail and flags.
  */
+/** The registration as the approval service sees it. */
+function registrationView(r: Registration): SubjectView {
+  return {
+    regionCode: r.villageCode,
+    title: `Pendaftaran PSM: ${r.fullName}`,
+    facts: [
+      { label: "Nama", value: r.fullName },
+      { label: "NIK", value: r.nikMasked },
+      { label: "Tempat, tanggal lahir", value: `${r.birthPlace}, ${formatDate(r.birthDate)}` },
+      { label: "Desa/Kelurahan", value: describeRegion(r.villageCode) },
+      { label: "Alamat", value: r.address },
+      { label: "Pendidikan terakhir", value: r.education },
+      { label: "Pekerjaan", value: r.occupation },
+      { label: "Motivasi", value: r.motivation },
+    ],
+    standing: r.status === "rejected" ? "Pendaftaran ini telah ditolak." : stageLabels[r.stage],
+    sensitive: false,
+    requestEmail: (action, context) => decisionRequestEmail(r, action, context),
+  };
+}
+
 registerSubject({
   type: "registration",
   async load(id) {
     const r = await getRegistration(id);
-    if (!r) return undefined;
-    return {
-      regionCode: r.villageCode,
-      title: `Pendaftaran PSM: ${r.fullName}`,
-      facts: [
-        { label: "Nama", value: r.fullName },
-        { label: "NIK", value: r.nikMasked },
-        { label: "Tempat, tanggal lahir", value: `${r.birthPlace}, ${formatDate(r.birthDate)}` },
-        { label: "Desa/Kelurahan", value: describeRegion(r.villageCode) },
-        { label: "Alamat", value: r.address },
-        { label: "Pendidikan terakhir", value: r.education },
-        { label: "Pekerjaan", value: r.occupation },
-        { label: "Motivasi", value: r.motivation },
-      ],
-      standing: r.status === "rejected" ? "Pendaftaran ini telah ditolak." : stageLabels[r.stage],
-      sensitive: false,
-      requestEmail: (action, context) => decisionRequestEmail(r, action, context),
-    };
+    return r ? registrationView(r) : undefined;
+  },
+  stored: {
+    key: registrationKeys.registration,
+    view: (item) => registrationView(item as unknown as Registration),
   },
   async approverMissing(id, levels) {
     for (const level of levels) await addFlag(id, `approver-missing:${level}`);

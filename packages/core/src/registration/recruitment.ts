@@ -19,6 +19,7 @@ import { nextNumber } from "../record/counter";
 import { tableName } from "../resources";
 import { regionAtLevel, resolveDuty } from "../staff/directory";
 import { localDate } from "../time";
+import { clearStartMarker } from "../workflow/executions";
 import { addFlag, addOnce } from "./flags";
 import { registrationKeys } from "./keys";
 import {
@@ -62,8 +63,14 @@ async function mailApplicant(r: Registration, email: { subject: string; text: st
   if (r.email) await sendMail({ to: [r.email], ...email });
 }
 
+/**
+ * The execution's first task: reads the registration and clears the start marker the API left, in
+ * one write (see `startRecruitment`). Only a first attempt passes here; a later one just reads.
+ */
 export async function acknowledge(registrationId: string): Promise<void> {
-  const r = await mustGet(registrationId);
+  const r =
+    (await clearStartMarker<Registration>(registrationKeys.registration(registrationId), 1)) ??
+    (await mustGet(registrationId));
   await mailApplicant(r, acknowledgementEmail(r));
 }
 

@@ -1,7 +1,7 @@
 import { approvalToResume, deliverStoredDecision, type ResumedApproval } from "../action/decision";
 import { type CurrentRequest, getCurrentRequest } from "../action/repository";
 import { workflowPolicy } from "../config/durations";
-import { defineReconciler, type ReconcileCounts, type Reconciled } from "../workflow/executions";
+import { attemptOf, defineReconciler, type ReconcileCounts, type Reconciled } from "../workflow/executions";
 import { registrationKeys } from "./keys";
 import type { Registration } from "./model";
 import type { RecruitmentStep } from "./recruitment";
@@ -66,9 +66,17 @@ export function executionName(registration: Pick<Registration, "id" | "workflowA
   return recruitmentReconciler.executionName(registration as Registration);
 }
 
-/** Starts a new registration's recruitment (its acknowledgement first) and clears its start marker. */
+/**
+ * Starts a new registration's recruitment. Its first task, the acknowledgement, clears the start
+ * marker with the read it makes anyway (`acknowledge`); a registration no longer at its first stage
+ * (the same submission again, moved on) does not pass there, so its marker is cleared here.
+ */
 export function startRecruitment(registration: Registration): Promise<string> {
-  return recruitmentReconciler.start(registration, recruitmentInput(registration, false));
+  const input = recruitmentInput(registration, false);
+  const acknowledgedFirst = registration.stage === "village-recommendation" && attemptOf(registration) === 1;
+  return acknowledgedFirst
+    ? recruitmentReconciler.startLeavingMarker(registration, input)
+    : recruitmentReconciler.start(registration, input);
 }
 
 /** Makes sure one open registration has a running execution, continuing where it stood. */

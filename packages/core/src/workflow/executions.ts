@@ -106,6 +106,37 @@ export async function clearReconciliationMark(key: ItemKey): Promise<void> {
   );
 }
 
+/**
+ * The execution's first task: reads its item and clears the start marker the API left (see
+ * `Reconciler.startLeavingMarker`) in one write, returning the item as it now stands. Only while the
+ * item is at `attempt`; undefined when it is gone or a later attempt took over (read it otherwise).
+ */
+export async function clearStartMarker<T>(key: ItemKey, attempt: number): Promise<T | undefined> {
+  try {
+    const { Attributes } = await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: key,
+        UpdateExpression: `REMOVE ${executionKeys.attributes.join(", ")}`,
+        ConditionExpression: `attribute_exists(pk) AND ${attemptCondition(attempt)}`,
+        ExpressionAttributeValues: { ":attempt": attempt },
+        ReturnValues: "ALL_NEW",
+      }),
+    );
+    return Attributes as T | undefined;
+  } catch (error) {
+    if (conditionFailed(error)) return undefined;
+    throw error;
+  }
+}
+
+/** The condition that the item is still at `attempt` (an item never restarted carries no attempt). */
+function attemptCondition(attempt: number): string {
+  return attempt === 1
+    ? "(attribute_not_exists(workflowAttempt) OR workflowAttempt = :attempt)"
+    : "workflowAttempt = :attempt";
+}
+
 export type Reconciled = "running" | "started" | "restarted" | "closed";
 export type ReconcileCounts = Record<Reconciled | "failed", number>;
 
@@ -132,6 +163,13 @@ export interface Reconciler<T extends WorkflowItem> {
   executionName(item: T): string;
   /** Starts the item's current attempt with `input` and clears its marker. */
   start(item: T, input: Record<string, unknown>): Promise<string>;
+  /**
+   * Starts the item's current attempt and leaves its marker for the execution's first task to clear
+   * with its own read (`clearStartMarker`): one write less on the submission's path. Use only when
+   * that first task always runs on this start; should it never run, the execution's end (or its
+   * absence) brings the reconciler, which finds it running or restarts it, as for any marked item.
+   */
+  startLeavingMarker(item: T, input: Record<string, unknown>): Promise<string>;
   /**
    * The item was changed in a way its running execution cannot follow (a Wait cannot be moved):
    * the caller already bumped `workflowAttempt` and marked it (one conditional update); this stops
@@ -166,10 +204,6 @@ export function reconcilerOf(workflow: string): Reconciler<WorkflowItem> | undef
 export function defineReconciler<T extends WorkflowItem>(definition: ReconcilerDefinition<T>): Reconciler<T> {
   const { workflow, executionPrefix } = definition;
   const nameOf = (item: T, attempt = attemptOf(item)) => executionName(executionPrefix, item.id, attempt);
-  const attemptCondition = (attempt: number) =>
-    attempt === 1
-      ? "(attribute_not_exists(workflowAttempt) OR workflowAttempt = :attempt)"
-      : "workflowAttempt = :attempt";
 
   async function startExecution(item: T, input: Record<string, unknown>): Promise<string> {
     const name = nameOf(item);
@@ -381,6 +415,7 @@ export function defineReconciler<T extends WorkflowItem>(definition: ReconcilerD
       await clearOwnMarker(item);
       return arn;
     },
+    startLeavingMarker: startExecution,
     async supersede(item, input) {
       const attempt = attemptOf(item);
       if (attempt > 1) await stopExecution(nameOf(item, attempt - 1), "Superseded by the next attempt");
