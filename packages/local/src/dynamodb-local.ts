@@ -366,9 +366,10 @@ async function upgradeIndexes(
   wanted: ReturnType<typeof createTableInput>,
 ): Promise<void> {
   const present = new Set(
-    ((await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.GlobalSecondaryIndexes ?? []).map(
-      (index) => index.IndexName,
-    ),
+    (
+      (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.GlobalSecondaryIndexes ??
+      []
+    ).map((index) => index.IndexName),
   );
   const declared = new Set((wanted.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
   for (const index of wanted.GlobalSecondaryIndexes ?? []) {
@@ -386,7 +387,10 @@ async function upgradeIndexes(
   for (const name of present) {
     if (!name || declared.has(name)) continue;
     await client.send(
-      new UpdateTableCommand({ TableName: tableName, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: name } }] }),
+      new UpdateTableCommand({
+        TableName: tableName,
+        GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: name } }],
+      }),
     );
     console.error(`DynamoDB Local: retired index ${name} dropped from ${tableName}.`);
     await waitForIndexes(client, tableName);

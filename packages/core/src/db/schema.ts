@@ -38,7 +38,17 @@ export const tableSchema = {
     gsi2lean: {
       hashKey: "gsi2pk",
       rangeKey: "gsi2sk",
-      projection: ["id", "status", "stage", "villageCode", "ppksType", "level", "outcome", "dueAt", "memberNumber"],
+      projection: [
+        "id",
+        "status",
+        "stage",
+        "villageCode",
+        "ppksType",
+        "level",
+        "outcome",
+        "dueAt",
+        "memberNumber",
+      ],
     },
     /**
      * Sparse work queues: only items some job must act on carry its keys — items whose workflow
