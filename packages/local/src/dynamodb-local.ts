@@ -397,8 +397,16 @@ async function upgradeIndexes(
   }
 }
 
-/** Until the table and every index are ACTIVE (a created index is backfilled, a dropped one gone). */
-async function waitForIndexes(client: DynamoDBClient, tableName: string, timeoutMs = 60_000): Promise<void> {
+/**
+ * Until the table and every index are ACTIVE (a created index is backfilled, a dropped one gone).
+ * Needed for writes too, not only queries: measured, DynamoDB Local fails a write with
+ * InternalFailure while an index of the table is still DELETING.
+ */
+export async function waitForIndexes(
+  client: DynamoDBClient,
+  tableName: string,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
