@@ -184,7 +184,7 @@ describe("GET /v1/staff/reports/coverage", () => {
       for (const command of commands) {
         expect(command.constructor.name).toBe("QueryCommand");
         expect(command.input).toMatchObject({
-          IndexName: "gsi2",
+          IndexName: "gsi2lean",
           KeyConditionExpression: "gsi2pk = :pk",
           ProjectionExpression: "villageCode, #status, stage",
         });

@@ -272,7 +272,7 @@ describe("the daily digest", () => {
     const { Count: total } = await db().send(
       new QueryCommand({
         TableName: tableName(),
-        IndexName: "gsi1",
+        IndexName: "gsi1lean",
         KeyConditionExpression: "gsi1pk = :pk",
         ExpressionAttributeValues: { ":pk": actionKeys.regionPartition("82.01") },
         Select: "COUNT",

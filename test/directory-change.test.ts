@@ -183,7 +183,7 @@ describe("replacing a village head while a registration waits on them", () => {
     const { Items } = await db().send(
       new QueryCommand({
         TableName: tableName(),
-        IndexName: "gsi1",
+        IndexName: "gsi1lean",
         KeyConditionExpression: "gsi1pk = :pk",
         ExpressionAttributeValues: { ":pk": `ACTION#REGION#${VILLAGE}` },
       }),

@@ -9,6 +9,7 @@ import { validateCase } from "@sigap/core/case/schema";
 import { useClock } from "@sigap/core/clock";
 import { retentionPolicy } from "@sigap/core/config/durations";
 import { db, queryByPrefix } from "@sigap/core/db/client";
+import { itemsOf } from "@sigap/core/db/lean-index";
 import { eraseDuePersonalData } from "@sigap/core/record/retention";
 import { validRegistration } from "@sigap/core/registration/fixtures";
 import type { Registration } from "@sigap/core/registration/model";
@@ -104,13 +105,14 @@ async function dataRequestRecords(): Promise<Array<Record<string, unknown>>> {
   const { Items = [] } = await db().send(
     new QueryCommand({
       TableName: tableName(),
-      IndexName: "gsi1",
+      IndexName: "gsi1lean",
       KeyConditionExpression: "gsi1pk = :pk",
       ExpressionAttributeValues: { ":pk": "DATA-REQUEST" },
       ConsistentRead: false,
     }),
   );
-  return Items;
+  // The work-list index holds keys (and status): the records themselves are read by key.
+  return itemsOf<Record<string, unknown>>(Items);
 }
 
 const PERSONAL_FIELDS = [

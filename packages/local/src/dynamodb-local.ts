@@ -328,8 +328,11 @@ async function refuseBusyPort(port: number): Promise<void> {
 }
 
 /**
- * Creates the table exactly as infra declares it (tableSchema), if it does not exist yet; a table
- * from an older version (a kept data directory) gains the indexes added since.
+ * Creates the table exactly as infra declares it (tableSchema), if it does not exist yet. A table
+ * from an older version (a kept data directory) is brought to the declared indexes: each missing
+ * one is created and waited for (a query of an index still being created fails), then every index
+ * the schema no longer declares (e.g. the retired gsi1/gsi2, which projected every attribute) is
+ * dropped — locally no older code still reads them.
  */
 export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
   const client = localClient(endpoint);
@@ -339,19 +342,9 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
       await client.send(new CreateTableCommand(wanted));
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error;
-      const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-      const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
-      for (const index of wanted.GlobalSecondaryIndexes ?? []) {
-        if (present.has(index.IndexName)) continue;
-        await client.send(
-          new UpdateTableCommand({
-            TableName: tableName,
-            AttributeDefinitions: wanted.AttributeDefinitions,
-            GlobalSecondaryIndexUpdates: [{ Create: index }],
-          }),
-        );
-      }
+      await upgradeIndexes(client, tableName, wanted);
     }
+    await waitForIndexes(client, tableName);
     const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
     if (ttl.TimeToLiveDescription?.TimeToLiveStatus !== "ENABLED") {
       await client.send(
@@ -363,5 +356,68 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
     }
   } finally {
     client.destroy();
+  }
+}
+
+/** One index created or dropped per UpdateTable (DynamoDB's rule), each waited for before the next. */
+async function upgradeIndexes(
+  client: DynamoDBClient,
+  tableName: string,
+  wanted: ReturnType<typeof createTableInput>,
+): Promise<void> {
+  const present = new Set(
+    (
+      (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.GlobalSecondaryIndexes ??
+      []
+    ).map((index) => index.IndexName),
+  );
+  const declared = new Set((wanted.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  for (const index of wanted.GlobalSecondaryIndexes ?? []) {
+    if (present.has(index.IndexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: wanted.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
+    console.error(`DynamoDB Local: index ${index.IndexName} added to ${tableName}.`);
+    await waitForIndexes(client, tableName);
+  }
+  for (const name of present) {
+    if (!name || declared.has(name)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: name } }],
+      }),
+    );
+    console.error(`DynamoDB Local: retired index ${name} dropped from ${tableName}.`);
+    await waitForIndexes(client, tableName);
+  }
+}
+
+/**
+ * Until the table and every index are ACTIVE (a created index is backfilled, a dropped one gone).
+ * Needed for writes too, not only queries: measured, DynamoDB Local fails a write with
+ * InternalFailure while an index of the table is still DELETING.
+ */
+export async function waitForIndexes(
+  client: DynamoDBClient,
+  tableName: string,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const busy = [
+      ...(Table?.TableStatus === "ACTIVE" ? [] : [`table ${Table?.TableStatus}`]),
+      ...(Table?.GlobalSecondaryIndexes ?? [])
+        .filter((index) => index.IndexStatus !== "ACTIVE" || index.Backfilling)
+        .map((index) => `${index.IndexName} ${index.IndexStatus}`),
+    ];
+    if (busy.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`DynamoDB Local: ${tableName} not ready: ${busy.join(", ")}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

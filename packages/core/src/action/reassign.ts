@@ -1,6 +1,7 @@
 import { TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import { nowIso } from "../clock";
 import { conditionFailed, db, queryAll } from "../db/client";
+import { itemsOf } from "../db/lean-index";
 import { logger } from "../log";
 import { tableName } from "../resources";
 import { type Approver, type Duty, levelOf } from "../staff/directory";
@@ -28,11 +29,15 @@ export interface Reassignment {
   holders: string;
 }
 
-/** Pending, unexpired actions addressed at one approver region (see `actionKeys.byApproverRegion`). */
+/**
+ * Pending, unexpired actions addressed at one approver region (see `actionKeys.byApproverRegion`):
+ * the pending ones' keys from the work-list index (it projects status for the filter), then those
+ * actions, read consistently.
+ */
 export async function pendingActionsAt(regionCode: string): Promise<Action[]> {
-  const found = await queryAll<Action>({
+  const entries = await queryAll<Record<string, unknown>>({
     TableName: tableName(),
-    IndexName: "gsi1",
+    IndexName: "gsi1lean",
     KeyConditionExpression: "gsi1pk = :pk",
     FilterExpression: "#status = :pending",
     ExpressionAttributeNames: { "#status": "status" },
@@ -41,7 +46,9 @@ export async function pendingActionsAt(regionCode: string): Promise<Action[]> {
       ":pending": "pending",
     },
   });
-  return found.filter((action) => !isExpired(action));
+  const found = await itemsOf<Action>(entries);
+  // Read after the index: one decided meanwhile is no longer pending.
+  return found.filter((action) => action.status === "pending" && !isExpired(action));
 }
 
 const describeHolder = (a: Approver) => (a.title ? `${a.name} (${a.title})` : a.name);

@@ -11,6 +11,7 @@ import {
 import { now, nowIso } from "../clock";
 import { workflowPolicy } from "../config/durations";
 import { conditionFailed, db, getMany, queryAll } from "../db/client";
+import { itemsOf } from "../db/lean-index";
 import { AppError } from "../error";
 import { logger } from "../log";
 import { sendMail } from "../mail/send";
@@ -117,43 +118,53 @@ export async function getEnrolment(id: string): Promise<Enrolment | undefined> {
   return Item ? enrolmentFromItem(Item) : undefined;
 }
 
-/** A session's enrolments in arrival order (gsi2). */
-export async function listEnrolments(sessionId: string): Promise<Enrolment[]> {
-  const items = await queryAll<Record<string, unknown>>({
+/** The table keys of a session's enrolments, in arrival order (gsi2, lean: keys only are read). */
+function enrolmentEntries(sessionId: string): Promise<Record<string, unknown>[]> {
+  return queryAll<Record<string, unknown>>({
     TableName: tableName(),
-    IndexName: "gsi2",
+    IndexName: "gsi2lean",
     KeyConditionExpression: "gsi2pk = :pk",
     ExpressionAttributeValues: { ":pk": keys.sessionPartition(sessionId) },
+    ProjectionExpression: "pk, sk",
   });
+}
+
+/** A session's enrolments in arrival order (their keys from gsi2, then the enrolments by key). */
+export async function listEnrolments(sessionId: string): Promise<Enrolment[]> {
+  const items = await itemsOf<Record<string, unknown>>(await enrolmentEntries(sessionId));
   return items.map(enrolmentFromItem);
 }
 
 /**
  * A session's enrolments in arrival order, each read consistently: the index may lag a write of a
  * moment ago (an enrolment just made, an offer just accepted), so the ids also come from the
- * session's own seat decisions (`arrivalOf`, read consistently), and every item is re-read.
+ * session's own seat decisions (`arrivalOf`, read consistently), and every item is read by key.
  */
 export async function sessionEnrolments(sessionId: string): Promise<Enrolment[]> {
-  const [listed, item] = await Promise.all([listEnrolments(sessionId), getSessionItem(sessionId)]);
-  const ids = new Set(listed.map((e) => e.id));
+  const [listed, item] = await Promise.all([enrolmentEntries(sessionId), getSessionItem(sessionId)]);
+  const wanted = new Map(
+    listed.map((entry) => [String(entry.pk), { pk: String(entry.pk), sk: String(entry.sk) }]),
+  );
   for (const [id, arrival] of Object.entries(item ? arrivalsOf(item) : {})) {
-    if (arrival !== VOIDED) ids.add(id);
+    const key = keys.enrolment(id);
+    if (arrival !== VOIDED) wanted.set(key.pk, key);
   }
-  const fresh = await getMany<Record<string, unknown>>([...ids].map((id) => keys.enrolment(id)));
+  const fresh = await getMany<Record<string, unknown>>([...wanted.values()]);
   return fresh
     .map(enrolmentFromItem)
     .filter((e) => e.sessionId === sessionId)
     .sort((a, b) => a.arrival - b.arrival);
 }
 
-/** The waiting list in the order seats are offered (gsi1 while waitlisted). */
+/** The waiting list in the order seats are offered (gsi1 while waitlisted: keys, then the enrolments). */
 export async function listWaiting(sessionId: string): Promise<Enrolment[]> {
-  const items = await queryAll<Record<string, unknown>>({
+  const entries = await queryAll<Record<string, unknown>>({
     TableName: tableName(),
-    IndexName: "gsi1",
+    IndexName: "gsi1lean",
     KeyConditionExpression: "gsi1pk = :pk",
     ExpressionAttributeValues: { ":pk": keys.waitingPartition(sessionId) },
   });
+  const items = await itemsOf<Record<string, unknown>>(entries);
   return items.map(enrolmentFromItem).filter((e) => e.status === "waitlisted");
 }
 
@@ -164,7 +175,7 @@ export async function waitingPosition(e: Enrolment): Promise<number | undefined>
   const { Count } = await db().send(
     new QueryCommand({
       TableName: tableName(),
-      IndexName: "gsi1",
+      IndexName: "gsi1lean",
       KeyConditionExpression: "gsi1pk = :pk AND gsi1sk < :mine",
       ExpressionAttributeValues: { ":pk": mine.gsi1pk, ":mine": mine.gsi1sk },
       Select: "COUNT",

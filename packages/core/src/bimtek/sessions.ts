@@ -1,6 +1,7 @@
 import { DeleteCommand, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { nowIso } from "../clock";
 import { conditionFailed, db, getMany, queryAll, queryPages } from "../db/client";
+import { itemsOf } from "../db/lean-index";
 import { AppError } from "../error";
 import { newRecordId } from "../record/ids";
 import * as trail from "../record/trail";
@@ -177,8 +178,9 @@ export function seatsLeft(session: BimtekSession): number {
 }
 
 /**
- * The sessions of one organiser (level and region), by start (gsi1 `byRegion`). `openOnly`: those
- * still open for enrolment; otherwise every session starting from `from` (default: all).
+ * The sessions of one organiser (level and region), by start (gsi1 `byRegion`: keys from the lean
+ * work-list index, then the sessions by key). `openOnly`: those still open for enrolment;
+ * otherwise every session starting from `from` (default: all).
  */
 export async function listSessions(query: {
   level: BimtekLevel;
@@ -188,16 +190,16 @@ export async function listSessions(query: {
 }): Promise<BimtekSession[]> {
   const at = nowIso();
   const from = query.openOnly ? at : query.from;
-  const items = await queryAll<Record<string, unknown>>({
+  const entries = await queryAll<Record<string, unknown>>({
     TableName: tableName(),
-    IndexName: "gsi1",
+    IndexName: "gsi1lean",
     KeyConditionExpression: from ? "gsi1pk = :pk AND gsi1sk >= :from" : "gsi1pk = :pk",
     ExpressionAttributeValues: {
       ":pk": keys.regionPartition(query.level, query.regionCode),
       ...(from ? { ":from": from } : {}),
     },
   });
-  const sessions = items.map(sessionFromItem);
+  const sessions = (await itemsOf<Record<string, unknown>>(entries)).map(sessionFromItem);
   return query.openOnly ? sessions.filter((s) => enrolmentOpen(s, at)) : sessions;
 }
 

@@ -27,7 +27,7 @@ import { AppError } from "../error";
 import { logger } from "../log";
 import { sendMail } from "../mail/send";
 import { addOnce } from "../record/once";
-import { listRegistrations } from "../registration/repository";
+import { activeMemberId, getRegistration } from "../registration/repository";
 import { type Approver, regionAtLevel } from "../staff/directory";
 import { lifetimeEnd } from "../workflow/executions";
 import { caseKeys } from "./keys";
@@ -530,7 +530,8 @@ export async function confirmationLapsed(caseId: string): Promise<void> {
 /** The PSM a handler assigned is told once (when the number names an active PSM of the kabupaten with an address). */
 async function tellAssignedPsm(c: Case, memberNumber: string, assignedBy: string): Promise<void> {
   const kabupaten = regionAtLevel(c.villageCode, "district");
-  const psm = (await listRegistrations(kabupaten, "active")).find((r) => r.memberNumber === memberNumber);
+  const psmId = await activeMemberId(kabupaten, memberNumber);
+  const psm = psmId ? await getRegistration(psmId) : undefined;
   if (!psm?.email) {
     logger.info("Assigned PSM not told: no active PSM with an address", logFields(c));
     return;

@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { nowIso } from "../clock";
 import { conditionFailed, db, queryAll, queryByPrefix } from "../db/client";
+import { itemsOf } from "../db/lean-index";
 import { type Page, queryPage } from "../db/pages";
 import { AppError } from "../error";
 import { maskNik } from "../identity/nik";
@@ -18,7 +19,7 @@ import { newRecordId } from "../record/ids";
 import * as trail from "../record/trail";
 import { writeTransition } from "../record/transition";
 import { regionLevel } from "../region/regions";
-import { listRegistrations } from "../registration/repository";
+import { activeMemberId } from "../registration/repository";
 import { tableName } from "../resources";
 import { regionAtLevel } from "../staff/directory";
 import { startPending } from "../workflow/executions";
@@ -204,12 +205,16 @@ export function similarNames(a: string, b: string): boolean {
   return editDistance(left, right) <= Math.max(1, Math.floor(longest / 6));
 }
 
-/** Cases of one village and type created since `since`, newest first. */
-function villageCasesSince(villageCode: string, type: string, since: string): Promise<Case[]> {
+/**
+ * Cases of one village and type created since `since`, newest first: their keys from the region
+ * index (it projects ppksType for the filter), then the cases themselves, read consistently (a
+ * fold or a duplicate link acts on what they are now).
+ */
+async function villageCasesSince(villageCode: string, type: string, since: string): Promise<Case[]> {
   const range = keys.villageSince(villageCode, since);
-  return queryAll<Case>({
+  const entries = await queryAll<Record<string, unknown>>({
     TableName: tableName(),
-    IndexName: "gsi2",
+    IndexName: "gsi2lean",
     KeyConditionExpression: "gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to",
     FilterExpression: "ppksType = :type",
     ExpressionAttributeValues: {
@@ -220,6 +225,7 @@ function villageCasesSince(villageCode: string, type: string, since: string): Pr
     },
     ScanIndexForward: false,
   });
+  return itemsOf<Case>(entries);
 }
 
 const URGENCY_RANK: Record<Urgency, number> = { normal: 0, high: 1, emergency: 2 };
@@ -317,8 +323,7 @@ async function activePsm(memberNumber: string, villageCode: string): Promise<str
   const kabupaten = regionAtLevel(villageCode, "district");
   // Member numbers carry their kabupaten (`PSM-3205-000001`): another one's cannot match.
   if (!memberNumber.startsWith(`PSM-${kabupaten.replace(".", "")}-`)) return undefined;
-  const active = await listRegistrations(kabupaten, "active");
-  return active.find((registration) => registration.memberNumber === memberNumber)?.id;
+  return activeMemberId(kabupaten, memberNumber);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -738,7 +743,7 @@ function regionQuery(regionCode: string, filter: CaseFilter) {
   }
   return {
     TableName: tableName(),
-    IndexName: "gsi2",
+    IndexName: "gsi2lean",
     KeyConditionExpression: wholeProvince ? "gsi2pk = :pk" : "gsi2pk = :pk AND begins_with(gsi2sk, :prefix)",
     ...(conditions.length > 0 ? { FilterExpression: conditions.join(" AND ") } : {}),
     ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
@@ -747,13 +752,16 @@ function regionQuery(regionCode: string, filter: CaseFilter) {
   };
 }
 
-/** One page of the cases in the given regions (each a whole region; an admin passes every province). */
-export function listCasePage(
+/**
+ * One page of the cases in the given regions (each a whole region; an admin passes every
+ * province): keys (and the filtered attributes) from the region index, then the cases by key.
+ */
+export async function listCasePage(
   regionCodes: string[],
   filter: CaseFilter,
   page: { limit: number; cursor?: string },
 ): Promise<Page<Case>> {
-  return queryPage<Case & Record<string, unknown>>(
+  const entries = await queryPage<Record<string, unknown>>(
     regionCodes.map((code) => regionQuery(code, filter)),
     keys.regionPageKey,
     {
@@ -761,6 +769,7 @@ export function listCasePage(
       binding: `cases|${regionCodes.join(",")}|${filter.status ?? ""}|${filter.level ?? ""}|${filter.overdue ? "overdue" : ""}`,
     },
   );
+  return { ...entries, items: await itemsOf<Case>(entries.items) };
 }
 
 export interface CaseCounts {

@@ -1,5 +1,6 @@
 import { deliverStoredDecision } from "../action/decision";
 import { queryPages } from "../db/client";
+import { itemsOf } from "../db/lean-index";
 import { tableName } from "../resources";
 import { defineReconciler } from "../workflow/executions";
 import { escalationInput } from "./escalation";
@@ -13,18 +14,18 @@ import { CASE_WORKFLOW, getCase } from "./repository";
  */
 export const isCaseOpen = (c: Pick<Case, "stage">) => c.stage !== "completed";
 
-/** Every open case, page by page (local start-up only: its engine kept no execution). */
+/** Every open case, page by page (local start-up only: its engine kept no execution): keys, then the cases. */
 async function* openCasePages(pageSize = 100): AsyncGenerator<Case[]> {
   const statuses: CaseStatus[] = ["reported", "in-progress", "reopened", "closed"];
   for (const status of statuses) {
-    for await (const page of queryPages<Case>({
+    for await (const entries of queryPages<Record<string, unknown>>({
       TableName: tableName(),
-      IndexName: "gsi1",
+      IndexName: "gsi1lean",
       KeyConditionExpression: "gsi1pk = :pk",
       ExpressionAttributeValues: { ":pk": caseKeys.statusPartition(status) },
       Limit: pageSize,
     })) {
-      yield page.filter(isCaseOpen);
+      yield (await itemsOf<Case>(entries)).filter(isCaseOpen);
     }
   }
 }

@@ -2,6 +2,7 @@ import { randomInt, timingSafeEqual } from "node:crypto";
 import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { nowIso } from "../clock";
 import { conditionFailed, db, queryAll, queryPages } from "../db/client";
+import { itemsOf } from "../db/lean-index";
 import { type Page, queryPage } from "../db/pages";
 import { AppError } from "../error";
 import { maskNik } from "../identity/nik";
@@ -263,15 +264,16 @@ export async function recordTransition(id: string, transition: Transition): Prom
 }
 
 /**
- * The gsi2 query of the registrations inside a region (any level), optionally with one status.
- * Exported for reports that narrow it further (registration/coverage.ts).
+ * The region index query of the registrations inside a region (any level), optionally with one
+ * status: keys and the few attributes gsi2lean projects (db/schema.ts). Exported for reports that
+ * narrow it further (registration/coverage.ts).
  */
 export function regionQuery(regionCode: string, status?: RegistrationStatus) {
   // The partition is the province; below it, the village code prefix narrows the sort key.
   const wholeProvince = regionCode.length === 2;
   return {
     TableName: tableName(),
-    IndexName: "gsi2",
+    IndexName: "gsi2lean",
     KeyConditionExpression: wholeProvince ? "gsi2pk = :pk" : "gsi2pk = :pk AND begins_with(gsi2sk, :prefix)",
     ...(status
       ? { FilterExpression: "#status = :status", ExpressionAttributeNames: { "#status": "status" } }
@@ -292,35 +294,53 @@ export async function listRegistrations(
   regionCode: string,
   status?: RegistrationStatus,
 ): Promise<Registration[]> {
-  const found = await queryAll<Registration>(regionQuery(regionCode, status));
+  const found = await itemsOf<Registration>(await queryAll(regionQuery(regionCode, status)));
   return found.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
+/**
+ * The id of the active registration of a kabupaten/kota with this member number, if any: read
+ * from the region index alone (it projects memberNumber and id), never the whole records.
+ */
+export async function activeMemberId(kabupaten: string, memberNumber: string): Promise<string | undefined> {
+  const query = regionQuery(kabupaten, "active");
+  const found = await queryAll<Pick<Registration, "id">>({
+    ...query,
+    FilterExpression: `${query.FilterExpression} AND memberNumber = :member`,
+    ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ":member": memberNumber },
+    ProjectionExpression: "id",
+  });
+  return found[0]?.id;
 }
 
 /**
  * One page of the registrations inside the given regions (an admin passes every province), by
  * village code then time, newest first; the cursor comes from the previous page (db/pages.ts).
  */
-export function listRegistrationPage(
+export async function listRegistrationPage(
   regionCodes: string[],
   status: RegistrationStatus | undefined,
   page: { limit: number; cursor?: string },
 ): Promise<Page<Registration>> {
-  return queryPage<Registration & Record<string, unknown>>(
+  const entries = await queryPage<Record<string, unknown>>(
     regionCodes.map((code) => ({ ...regionQuery(code, status), ScanIndexForward: false })),
     keys.regionPageKey,
     { ...page, binding: `registrations|${regionCodes.join(",")}|${status ?? ""}` },
   );
+  return { ...entries, items: await itemsOf<Registration>(entries.items) };
 }
 
-/** Registrations still in the workflow (for the reconciler), a page at a time. */
+/** Registrations still in the workflow (for the reconciler), a page at a time: keys, then the items. */
 export async function* openRegistrationPages(pageSize = 100): AsyncGenerator<Registration[]> {
   for (const status of ["submitted", "candidate"] as const) {
-    yield* queryPages<Registration>({
+    for await (const entries of queryPages<Record<string, unknown>>({
       TableName: tableName(),
-      IndexName: "gsi1",
+      IndexName: "gsi1lean",
       KeyConditionExpression: "gsi1pk = :pk",
       ExpressionAttributeValues: { ":pk": keys.statusPartition(status) },
       Limit: pageSize,
-    });
+    })) {
+      yield await itemsOf<Registration>(entries);
+    }
   }
 }
