@@ -119,9 +119,11 @@ function enter(stage: OpenStage, level: CaseLevel, sla: CaseSla): OpenStep {
  * reminder and deadline it reached, or a decision waiting to be applied). The reconciler starts a
  * lost or parked execution with this, and a repeated apply task reports it.
  */
-export async function nextOf(c: Case): Promise<NextStep> {
+export async function nextOf(c: Case, options: { justCreated?: boolean } = {}): Promise<NextStep> {
   if (c.stage === "completed") return { stage: "completed" };
   const fresh = enter(c.stage, c.level, caseSla(c));
+  // A case saved a moment ago has no request yet: nothing to resume, nothing to read.
+  if (options.justCreated) return fresh;
   const approval = approvalToResume(await getCurrentRequest(subjectOf(c.id, c.stage)));
   return approval ? { ...fresh, approval } : fresh;
 }
@@ -131,10 +133,13 @@ export async function nextOf(c: Case): Promise<NextStep> {
  * the execution ends at the next stage boundary (`Parked`) and the reconciler starts a new one, so
  * none comes near Step Functions' one-year limit however long the case goes on.
  */
-export async function escalationInput(c: Case): Promise<Record<string, unknown>> {
+export async function escalationInput(
+  c: Case,
+  options: { justCreated?: boolean } = {},
+): Promise<Record<string, unknown>> {
   const policy = workflowPolicy();
   const parkAfter = lifetimeEnd(policy.cases.executionLifetimeSeconds);
-  return { caseId: c.id, policy, sla: caseSla(c), next: await nextOf(c), parkAfter };
+  return { caseId: c.id, policy, sla: caseSla(c), next: await nextOf(c, options), parkAfter };
 }
 
 async function mustGet(caseId: string): Promise<Case> {

@@ -45,9 +45,10 @@ export const caseReconciler = defineReconciler<Case>({
 });
 
 /**
- * Starts a saved case's execution and clears its start marker. The intake route calls it after the
- * save; a failure is logged there and the reconciler starts it from the marker.
+ * Starts a case just saved (never a resubmitted or folded one: no request of it exists yet) and
+ * clears its start marker. The intake route calls it after the save; a failure is logged there and
+ * the reconciler starts it from the marker.
  */
 export async function startCaseEscalation(saved: Case): Promise<string> {
-  return caseReconciler.start(saved, await escalationInput(saved));
+  return caseReconciler.start(saved, await escalationInput(saved, { justCreated: true }));
 }
