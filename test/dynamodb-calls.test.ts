@@ -112,7 +112,7 @@ describe("DynamoDB calls per registration", () => {
 });
 
 /** A resident's report of an elderly person left alone in Cikajang (whose village head stands in as handler). */
-function reportCase(serial: number, key: string): Promise<Response> {
+async function reportCase(serial: number, key: string): Promise<Response> {
   return stack.app.request("/v1/cases", {
     method: "POST",
     headers: { "Content-Type": "application/json", "Idempotency-Key": key },
