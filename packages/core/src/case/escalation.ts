@@ -4,6 +4,7 @@ import {
   type ApprovalResolveTask,
   askForDecision,
   askFromTask,
+  readForAsk,
   resolveApprovalLevel,
 } from "../action/ask";
 import {
@@ -216,7 +217,10 @@ async function handlerOf(caseId: string): Promise<{ person: Approver; level: Cas
  * and the deadline (`asked` in approval-subject.ts).
  */
 export async function askCase(caseId: string, task: ApprovalAskTask): Promise<{ actionRefs: string[] }> {
-  const c = await mustGet(caseId);
+  // The case and the step's request in one read, handed to the ask (which would read both again).
+  const read = await readForAsk({ subjectType: "case", subjectId: caseId, step: task.step });
+  const c = read.item as Case | undefined;
+  if (!c) throw new AppError("not-found", `Case ${caseId} does not exist`);
   const step = task.step === "handling" ? "handling" : "response";
   const level = task.level as CaseLevel;
   const handler = step === "handling" ? await handlerOf(c.id) : undefined;
@@ -227,6 +231,7 @@ export async function askCase(caseId: string, task: ApprovalAskTask): Promise<{ 
     ...(handler && handler.level === level ? { addressees: [handler.person] } : {}),
     question: questions[step],
     options: step === "response" ? responseOptions(c, level) : handlingOptions(c, level),
+    read,
   });
 }
 
