@@ -153,14 +153,19 @@ export async function resolveApprovalLevel(request: {
   levels?: readonly EscalationLevel[];
   duty?: Duty;
   duties?: DutiesByLevel;
+  /** The subject's region, when the caller just read the subject: not read again. */
+  regionCode?: string;
 }): Promise<{ level: EscalationLevel; skipped: EscalationLevel[] }> {
-  const view = await subjectOfType(request.subjectType)?.load(request.subjectId);
-  if (!view) throw new AppError("not-found", `${request.subjectType} ${request.subjectId} does not exist`);
+  const regionCode =
+    request.regionCode ?? (await subjectOfType(request.subjectType)?.load(request.subjectId))?.regionCode;
+  if (regionCode === undefined) {
+    throw new AppError("not-found", `${request.subjectType} ${request.subjectId} does not exist`);
+  }
   const chain = request.levels ?? DEFAULT_LEVELS;
   const from = Math.max(0, chain.indexOf(request.level));
   const skipped: EscalationLevel[] = [];
   for (const level of chain.slice(from)) {
-    if (await anybodyAt(request, view.regionCode, level)) return { level, skipped };
+    if (await anybodyAt(request, regionCode, level)) return { level, skipped };
     skipped.push(level);
   }
   const top = chain[chain.length - 1] ?? request.level;

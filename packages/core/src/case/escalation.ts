@@ -30,7 +30,7 @@ import { sendMail } from "../mail/send";
 import { addOnce } from "../record/once";
 import { listRegistrations } from "../registration/repository";
 import { type Approver, regionAtLevel } from "../staff/directory";
-import { lifetimeEnd } from "../workflow/executions";
+import { clearStartMarker, lifetimeEnd } from "../workflow/executions";
 import { caseKeys } from "./keys";
 import { assignedPsmEmail } from "./messages";
 import type { Actor, Case, CaseLevel, CaseOutcome, CaseStage } from "./model";
@@ -235,9 +235,20 @@ export async function askCase(caseId: string, task: ApprovalAskTask): Promise<{ 
   });
 }
 
-/** The level an ask really goes to: this one, or — nobody listed — the next one up with somebody. */
-export function resolveCaseLevel(caseId: string, task: ApprovalResolveTask) {
-  return resolveApprovalLevel({ subjectType: "case", subjectId: caseId, ...task });
+/**
+ * The level an ask really goes to: this one, or — nobody listed — the next one up with somebody.
+ * A new case's execution starts here (the response step at its chain's first level): this reads
+ * the case and clears the start marker the intake left (`startCaseEscalation`) in one write.
+ */
+export async function resolveCaseLevel(caseId: string, task: ApprovalResolveTask) {
+  const entering = task.step === "response" && task.level === task.levels[0];
+  const c = entering ? await clearStartMarker<Case>(caseKeys.case(caseId), 1) : undefined;
+  return resolveApprovalLevel({
+    subjectType: "case",
+    subjectId: caseId,
+    ...task,
+    ...(c ? { regionCode: c.villageCode } : {}),
+  });
 }
 
 export const ReporterAsk = v.object({

@@ -1,7 +1,7 @@
 import { deliverStoredDecision } from "../action/decision";
 import { queryPages } from "../db/client";
 import { tableName } from "../resources";
-import { defineReconciler } from "../workflow/executions";
+import { attemptOf, defineReconciler } from "../workflow/executions";
 import { escalationInput } from "./escalation";
 import { caseKeys } from "./keys";
 import type { Case, CaseStatus } from "./model";
@@ -45,10 +45,13 @@ export const caseReconciler = defineReconciler<Case>({
 });
 
 /**
- * Starts a case just saved (never a resubmitted or folded one: no request of it exists yet) and
- * clears its start marker. The intake route calls it after the save; a failure is logged there and
- * the reconciler starts it from the marker.
+ * Starts a case just saved (never a resubmitted or folded one: no request of it exists yet). Its
+ * first task, resolving the response step's first level, clears the start marker with the read it
+ * makes anyway (`resolveCaseLevel`). The intake route calls it after the save; a failure is logged
+ * there and the reconciler starts it from the marker.
  */
 export async function startCaseEscalation(saved: Case): Promise<string> {
-  return caseReconciler.start(saved, await escalationInput(saved, { justCreated: true }));
+  const input = await escalationInput(saved, { justCreated: true });
+  const resolvedFirst = saved.stage === "response" && attemptOf(saved) === 1;
+  return resolvedFirst ? caseReconciler.startLeavingMarker(saved, input) : caseReconciler.start(saved, input);
 }
