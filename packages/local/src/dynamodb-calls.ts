@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { dynamodb } from "@sigap/core/db/client";
 
 /**
@@ -34,18 +35,36 @@ export interface DynamoDbCallCounter {
   reset(): void;
   /** Stops recording (the middleware stays installed, idle, for other counters). */
   stop(): void;
+  /**
+   * Runs `run` inside this counter's scope: a scoped counter records only the calls made in that
+   * async context (what `run` awaits, not executions it started that run on in the engine's context).
+   */
+  within<T>(run: () => Promise<T>): Promise<T>;
+}
+
+export interface CountOptions {
+  /** Record only calls made inside `counter.within(…)`, not every call of the process. */
+  scoped?: boolean;
 }
 
 const MIDDLEWARE_NAME = "sigapDynamoDbCallCounter";
-const active = new Set<(call: DynamoDbCall) => void>();
+type Recorder = (call: DynamoDbCall) => void;
+/** Every recording counter, and whether it records only inside its own scope. */
+const active = new Map<Recorder, { scoped: boolean }>();
+/** The scoped counters whose `within` the current async context runs in. */
+const scopes = new AsyncLocalStorage<ReadonlySet<Recorder>>();
 let installed = false;
 
-/** Starts recording every call the process makes through the shared client from now on. */
-export function countDynamoDbCalls(): DynamoDbCallCounter {
+/**
+ * Starts recording every call the process makes through the shared client from now on — or, with
+ * `scoped`, only those made inside `counter.within(…)`: a job's own calls, not those of the
+ * executions it (or an earlier job) started, which the local engine runs in the same process.
+ */
+export function countDynamoDbCalls(options: CountOptions = {}): DynamoDbCallCounter {
   install();
   const calls: DynamoDbCall[] = [];
-  const record = (call: DynamoDbCall) => calls.push(call);
-  active.add(record);
+  const record: Recorder = (call) => calls.push(call);
+  active.set(record, { scoped: options.scoped ?? false });
   return {
     calls,
     itemsRead: () => calls.reduce((sum, call) => sum + (call.itemsReturned ?? 0), 0),
@@ -61,6 +80,7 @@ export function countDynamoDbCalls(): DynamoDbCallCounter {
     stop: () => {
       active.delete(record);
     },
+    within: (run) => scopes.run(new Set([...(scopes.getStore() ?? []), record]), run),
   };
 }
 
@@ -104,7 +124,10 @@ function install(): void {
 }
 
 function notify(call: DynamoDbCall): void {
-  for (const record of active) record(call);
+  const inScope = scopes.getStore();
+  for (const [record, { scoped }] of active) {
+    if (!scoped || inScope?.has(record)) record(call);
+  }
 }
 
 function countItems(

@@ -66,6 +66,14 @@ export interface AskRequest {
   options: ActionOption[];
   /** Who answers (absent: staff); a reporter's page shows only what they may see. */
   audience?: ActionAudience;
+  /** The subject's item and the step's request as the caller just read them (`readForAsk`): not read again. */
+  read?: ReadForAsk;
+}
+
+/** A subject's item and its step's request, read together. */
+export interface ReadForAsk {
+  item: Record<string, unknown> | undefined;
+  current: CurrentRequest | undefined;
 }
 
 function dutyAt(request: Pick<AskRequest, "duty" | "duties">, level: EscalationLevel): Duty | undefined {
@@ -145,14 +153,19 @@ export async function resolveApprovalLevel(request: {
   levels?: readonly EscalationLevel[];
   duty?: Duty;
   duties?: DutiesByLevel;
+  /** The subject's region, when the caller just read the subject: not read again. */
+  regionCode?: string;
 }): Promise<{ level: EscalationLevel; skipped: EscalationLevel[] }> {
-  const view = await subjectOfType(request.subjectType)?.load(request.subjectId);
-  if (!view) throw new AppError("not-found", `${request.subjectType} ${request.subjectId} does not exist`);
+  const regionCode =
+    request.regionCode ?? (await subjectOfType(request.subjectType)?.load(request.subjectId))?.regionCode;
+  if (regionCode === undefined) {
+    throw new AppError("not-found", `${request.subjectType} ${request.subjectId} does not exist`);
+  }
   const chain = request.levels ?? DEFAULT_LEVELS;
   const from = Math.max(0, chain.indexOf(request.level));
   const skipped: EscalationLevel[] = [];
   for (const level of chain.slice(from)) {
-    if (await anybodyAt(request, view.regionCode, level)) return { level, skipped };
+    if (await anybodyAt(request, regionCode, level)) return { level, skipped };
     skipped.push(level);
   }
   const top = chain[chain.length - 1] ?? request.level;
@@ -172,7 +185,7 @@ export async function resolveApprovalLevel(request: {
 export async function askForDecision(request: AskRequest): Promise<{ actionRefs: string[] }> {
   const describer = subjectOfType(request.subjectType);
   const subject = { subjectType: request.subjectType, subjectId: request.subjectId, step: request.step };
-  const loaded = describer ? await loadForAsk(describer, subject) : undefined;
+  const loaded = describer ? await loadForAsk(describer, subject, request.read) : undefined;
   const view = loaded?.view;
   if (!describer || !view) {
     throw new AppError("not-found", `${request.subjectType} ${request.subjectId} does not exist`);
@@ -297,23 +310,32 @@ export async function askForDecision(request: AskRequest): Promise<{ actionRefs:
 
 /**
  * The subject and its step's request, read together in one consistent batched read when the
- * describer names the subject's item (`stored`); otherwise the subject alone (the request is read
- * by `prepareAsk`).
+ * describer names the subject's item (`stored`) — or as the caller already read them; otherwise the
+ * subject alone (the request is read by `prepareAsk`).
  */
 async function loadForAsk(
   describer: ApprovalSubject,
   subject: RequestSubject,
+  read?: ReadForAsk,
 ): Promise<{ view: SubjectView | undefined; known?: { current: CurrentRequest | undefined } }> {
   if (!describer.stored) return { view: await describer.load(subject.subjectId) };
+  const { item, current } = read ?? (await readForAsk(subject));
+  return { view: item ? describer.stored.view(item) : undefined, known: { current } };
+}
+
+/**
+ * Reads a subject with a `stored` describer and its step's request in one consistent batched read:
+ * for a task that needs the subject itself before asking (e.g. to build its options), then passes
+ * the result as `AskRequest.read` so the ask reads nothing again.
+ */
+export async function readForAsk(subject: RequestSubject): Promise<ReadForAsk> {
+  const describer = subjectOfType(subject.subjectType);
+  if (!describer?.stored) throw new Error(`${subject.subjectType} has no stored describer`);
   const subjectKey = describer.stored.key(subject.subjectId);
   const requestKey = actionKeys.current(subject.subjectType, subject.subjectId, subject.step);
   const items = await getMany<Record<string, unknown>>([subjectKey, requestKey]);
   const find = (key: { pk: string; sk: string }) => items.find((i) => i.pk === key.pk && i.sk === key.sk);
-  const item = find(subjectKey);
-  return {
-    view: item ? describer.stored.view(item) : undefined,
-    known: { current: find(requestKey) as CurrentRequest | undefined },
-  };
+  return { item: find(subjectKey), current: find(requestKey) as CurrentRequest | undefined };
 }
 
 /** What the daily digest shows of the subject: never a sensitive subject's title, only its own summary. */
@@ -369,7 +391,7 @@ export type ApprovalResolveTask = v.InferOutput<typeof ApprovalResolveTask>;
 export function askFromTask(
   task: ApprovalAskTask,
   subject: Pick<AskRequest, "workflow" | "subjectType" | "subjectId" | "question" | "options"> &
-    Partial<Pick<AskRequest, "duty" | "addressees">>,
+    Partial<Pick<AskRequest, "duty" | "addressees" | "read">>,
 ): Promise<{ actionRefs: string[] }> {
   const { levels, duties, mail, silentRounds, ...rest } = task;
   return askForDecision({

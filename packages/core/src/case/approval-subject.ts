@@ -3,6 +3,7 @@ import { type AskedEvent, registerSubject, type SubjectView } from "../action/su
 import { AppError } from "../error";
 import { logger } from "../log";
 import { describeRegion } from "../region/regions";
+import { caseKeys } from "./keys";
 import { caseFacts, caseRequestEmail, confirmationEmail, typeName } from "./messages";
 import {
   type Case,
@@ -126,24 +127,33 @@ function reporterView(c: Case): SubjectView {
   };
 }
 
+/** The case as its addressees (handlers, PPA, the province) see it. */
+function staffView(c: Case): SubjectView {
+  return {
+    regionCode: c.villageCode,
+    title: `Kasus PPKS ${c.id}: ${typeName(c)}`,
+    facts: details(c),
+    standing: standing(c),
+    sensitive: c.sensitive,
+    // The title holds only the code and type: safe in a digest for every case, sensitive or not.
+    digestSummary: `Kasus PPKS ${c.id}: ${typeName(c)}`,
+    urgency: c.urgency,
+    requestEmail: (action, context) =>
+      action.step === "confirmation" ? confirmationEmail(c, action) : caseRequestEmail(c, action, context),
+  };
+}
+
 registerSubject({
   type: "case",
   async load(id, action) {
     const c = await getCase(id);
     if (!c) return undefined;
-    if (action?.audience === "reporter") return reporterView(c);
-    return {
-      regionCode: c.villageCode,
-      title: `Kasus PPKS ${c.id}: ${typeName(c)}`,
-      facts: details(c),
-      standing: standing(c),
-      sensitive: c.sensitive,
-      // The title holds only the code and type: safe in a digest for every case, sensitive or not.
-      digestSummary: `Kasus PPKS ${c.id}: ${typeName(c)}`,
-      urgency: c.urgency,
-      requestEmail: (action, context) =>
-        action.step === "confirmation" ? confirmationEmail(c, action) : caseRequestEmail(c, action, context),
-    };
+    return action?.audience === "reporter" ? reporterView(c) : staffView(c);
+  },
+  // The ask (never the reporter's page) reads the case with its request in one batched read.
+  stored: {
+    key: caseKeys.case,
+    view: (item) => staffView(item as unknown as Case),
   },
   asked,
 });

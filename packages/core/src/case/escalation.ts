@@ -4,6 +4,7 @@ import {
   type ApprovalResolveTask,
   askForDecision,
   askFromTask,
+  readForAsk,
   resolveApprovalLevel,
 } from "../action/ask";
 import {
@@ -29,7 +30,7 @@ import { sendMail } from "../mail/send";
 import { addOnce } from "../record/once";
 import { activeMemberId, getRegistration } from "../registration/repository";
 import { type Approver, regionAtLevel } from "../staff/directory";
-import { lifetimeEnd } from "../workflow/executions";
+import { clearStartMarker, lifetimeEnd } from "../workflow/executions";
 import { caseKeys } from "./keys";
 import { assignedPsmEmail } from "./messages";
 import type { Actor, Case, CaseLevel, CaseOutcome, CaseStage } from "./model";
@@ -119,9 +120,11 @@ function enter(stage: OpenStage, level: CaseLevel, sla: CaseSla): OpenStep {
  * reminder and deadline it reached, or a decision waiting to be applied). The reconciler starts a
  * lost or parked execution with this, and a repeated apply task reports it.
  */
-export async function nextOf(c: Case): Promise<NextStep> {
+export async function nextOf(c: Case, options: { justCreated?: boolean } = {}): Promise<NextStep> {
   if (c.stage === "completed") return { stage: "completed" };
   const fresh = enter(c.stage, c.level, caseSla(c));
+  // A case saved a moment ago has no request yet: nothing to resume, nothing to read.
+  if (options.justCreated) return fresh;
   const approval = approvalToResume(await getCurrentRequest(subjectOf(c.id, c.stage)));
   return approval ? { ...fresh, approval } : fresh;
 }
@@ -131,10 +134,13 @@ export async function nextOf(c: Case): Promise<NextStep> {
  * the execution ends at the next stage boundary (`Parked`) and the reconciler starts a new one, so
  * none comes near Step Functions' one-year limit however long the case goes on.
  */
-export async function escalationInput(c: Case): Promise<Record<string, unknown>> {
+export async function escalationInput(
+  c: Case,
+  options: { justCreated?: boolean } = {},
+): Promise<Record<string, unknown>> {
   const policy = workflowPolicy();
   const parkAfter = lifetimeEnd(policy.cases.executionLifetimeSeconds);
-  return { caseId: c.id, policy, sla: caseSla(c), next: await nextOf(c), parkAfter };
+  return { caseId: c.id, policy, sla: caseSla(c), next: await nextOf(c, options), parkAfter };
 }
 
 async function mustGet(caseId: string): Promise<Case> {
@@ -211,7 +217,10 @@ async function handlerOf(caseId: string): Promise<{ person: Approver; level: Cas
  * and the deadline (`asked` in approval-subject.ts).
  */
 export async function askCase(caseId: string, task: ApprovalAskTask): Promise<{ actionRefs: string[] }> {
-  const c = await mustGet(caseId);
+  // The case and the step's request in one read, handed to the ask (which would read both again).
+  const read = await readForAsk({ subjectType: "case", subjectId: caseId, step: task.step });
+  const c = read.item as Case | undefined;
+  if (!c) throw new AppError("not-found", `Case ${caseId} does not exist`);
   const step = task.step === "handling" ? "handling" : "response";
   const level = task.level as CaseLevel;
   const handler = step === "handling" ? await handlerOf(c.id) : undefined;
@@ -222,12 +231,24 @@ export async function askCase(caseId: string, task: ApprovalAskTask): Promise<{ 
     ...(handler && handler.level === level ? { addressees: [handler.person] } : {}),
     question: questions[step],
     options: step === "response" ? responseOptions(c, level) : handlingOptions(c, level),
+    read,
   });
 }
 
-/** The level an ask really goes to: this one, or — nobody listed — the next one up with somebody. */
-export function resolveCaseLevel(caseId: string, task: ApprovalResolveTask) {
-  return resolveApprovalLevel({ subjectType: "case", subjectId: caseId, ...task });
+/**
+ * The level an ask really goes to: this one, or — nobody listed — the next one up with somebody.
+ * A new case's execution starts here (the response step at its chain's first level): this reads
+ * the case and clears the start marker the intake left (`startCaseEscalation`) in one write.
+ */
+export async function resolveCaseLevel(caseId: string, task: ApprovalResolveTask) {
+  const entering = task.step === "response" && task.level === task.levels[0];
+  const c = entering ? await clearStartMarker<Case>(caseKeys.case(caseId), 1) : undefined;
+  return resolveApprovalLevel({
+    subjectType: "case",
+    subjectId: caseId,
+    ...task,
+    ...(c ? { regionCode: c.villageCode } : {}),
+  });
 }
 
 export const ReporterAsk = v.object({

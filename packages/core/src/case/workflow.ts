@@ -2,7 +2,7 @@ import { deliverStoredDecision } from "../action/decision";
 import { queryPages } from "../db/client";
 import { itemsOf } from "../db/lean-index";
 import { tableName } from "../resources";
-import { defineReconciler } from "../workflow/executions";
+import { attemptOf, defineReconciler } from "../workflow/executions";
 import { escalationInput } from "./escalation";
 import { caseKeys } from "./keys";
 import type { Case, CaseStatus } from "./model";
@@ -46,9 +46,13 @@ export const caseReconciler = defineReconciler<Case>({
 });
 
 /**
- * Starts a saved case's execution and clears its start marker. The intake route calls it after the
- * save; a failure is logged there and the reconciler starts it from the marker.
+ * Starts a case just saved (never a resubmitted or folded one: no request of it exists yet). Its
+ * first task, resolving the response step's first level, clears the start marker with the read it
+ * makes anyway (`resolveCaseLevel`). The intake route calls it after the save; a failure is logged
+ * there and the reconciler starts it from the marker.
  */
 export async function startCaseEscalation(saved: Case): Promise<string> {
-  return caseReconciler.start(saved, await escalationInput(saved));
+  const input = await escalationInput(saved, { justCreated: true });
+  const resolvedFirst = saved.stage === "response" && attemptOf(saved) === 1;
+  return resolvedFirst ? caseReconciler.startLeavingMarker(saved, input) : caseReconciler.start(saved, input);
 }

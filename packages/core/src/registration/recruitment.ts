@@ -158,14 +158,18 @@ export async function applyDecision(
       : outcome === "approved"
         ? await issueNumbers(current)
         : undefined;
-  const r = await recordTransition(registrationId, {
-    event: outcome,
-    actor,
-    ...(note ? { note } : {}),
-    ...afterOutcome[outcome],
-    expectedStage: step,
-    ...(set ? { set } : {}),
-  });
+  const r = await recordTransition(
+    registrationId,
+    {
+      event: outcome,
+      actor,
+      ...(note ? { note } : {}),
+      ...afterOutcome[outcome],
+      expectedStage: step,
+      ...(set ? { set } : {}),
+    },
+    current,
+  );
   await markDecisionApplied({ subjectType: "registration", subjectId: registrationId, step });
   await notifyApplicant(r, outcome);
   return { outcome };
@@ -357,7 +361,7 @@ export async function trainingOverdue(registrationId: string): Promise<void> {
   }
   await mailApplicant(r, trainingOverdueApplicantEmail(r));
   await addFlag(r.id, "training-overdue");
-  await recordTransition(r.id, { event: "training-overdue", actor: { kind: "system" } });
+  await recordTransition(r.id, { event: "training-overdue", actor: { kind: "system" } }, r);
   await addOnce(r.id, "notified", round);
 }
 
@@ -405,18 +409,22 @@ export async function recordTraining(
     if (current.owedTraining) await clearOwedTraining(registrationId);
     return;
   }
-  await recordTransition(registrationId, {
-    event: "training-completed",
-    actor: {
-      kind: "staff",
-      id: completion.recordedBy.sub,
-      email: completion.recordedBy.email,
-      role: completion.recordedBy.role,
+  await recordTransition(
+    registrationId,
+    {
+      event: "training-completed",
+      actor: {
+        kind: "staff",
+        id: completion.recordedBy.sub,
+        email: completion.recordedBy.email,
+        role: completion.recordedBy.role,
+      },
+      note: `Selesai ${completion.completedAt}${completion.note ? `: ${completion.note}` : ""}`,
+      stage: "district-verification" satisfies RecruitmentStage,
+      expectedStage: TRAINING_STEP,
     },
-    note: `Selesai ${completion.completedAt}${completion.note ? `: ${completion.note}` : ""}`,
-    stage: "district-verification" satisfies RecruitmentStage,
-    expectedStage: TRAINING_STEP,
-  });
+    current,
+  );
   await markDecisionApplied(subject);
   if (current.owedTraining) await clearOwedTraining(registrationId);
 }

@@ -223,9 +223,17 @@ export interface Transition {
   set?: Partial<Pick<Registration, "rejectionReason" | "skNumber" | "memberNumber" | "flags">>;
 }
 
-/** Applies a change and appends it to the audit trail, in one transaction. */
-export async function recordTransition(id: string, transition: Transition): Promise<Registration> {
-  const current = await getRegistration(id);
+/**
+ * Applies a change and appends it to the audit trail, in one conditional transaction. A task that
+ * has just read the registration passes it (`read`) and nothing is read again: the write's own
+ * conditions (the registration exists; `expectedStage`) guard it against a change made meanwhile.
+ */
+export async function recordTransition(
+  id: string,
+  transition: Transition,
+  read?: Registration,
+): Promise<Registration> {
+  const current = read ?? (await getRegistration(id));
   if (!current) throw new AppError("not-found", "Pendaftaran tidak ditemukan");
   const at = nowIso();
   const status = transition.status ?? current.status;
