@@ -1,8 +1,9 @@
 // `npm run bench:memory [-- --count 10000 --every 1000 --concurrency 8]`: is the local stack's memory
-// flat? Starts `npm start` on free ports and a fresh data folder, posts `count` registrations (each
-// starts its workflow, which emails the village head and waits for the decision) and, every `every`
-// submissions once the mail of each has been sent, prints the API process's RSS and heap after a full
-// collection (from `/_dev/memory`) and DynamoDB Local's RSS, with the growth per 1,000 submissions
+// flat? Starts `npm start` on free ports and a fresh data folder (with DEV_MEMORY=1, which mounts
+// `/_dev/memory`), posts `count` registrations (each starts its workflow, which acknowledges to the
+// applicant, emails the village head and waits for the decision) and, every `every` submissions once
+// both emails of each have been sent, prints the API process's RSS and heap after a full collection
+// (`/_dev/memory?gc=1`) and DynamoDB Local's RSS, with the growth per 1,000 submissions
 // since the previous sample and over the whole run. Figures, not assertions.
 // `measureStackMemory()` is the same measurement for `npm run bench -- --memory`.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -17,7 +18,7 @@ import { npmStart } from "../test/support/npm-start";
 export interface MemorySample {
   /** Registrations accepted (202) so far. */
   submitted: number;
-  /** Messages in the outbox at that moment. */
+  /** Messages in the outbox at that moment (two a registration: acknowledgement and village head). */
   mailed: number;
   /** The API process (API, Step Functions engine and task handlers: one node process), MB. */
   apiRssMb: number;
@@ -37,6 +38,8 @@ export interface StackMemory {
 }
 
 const MB = 1024 * 1024;
+/** What one bench registration sends before it waits: the acknowledgement and the village head's ask. */
+const EMAILS_PER_REGISTRATION = 2;
 
 /** Resident memory of a process from /proc, MB. */
 function rssMb(pid: number | undefined): number | undefined {
@@ -89,7 +92,11 @@ export async function measureStackMemory(
   const dataDirectory = mkdtempSync(join(tmpdir(), "sigap-bench-memory-"));
   const apiUrl = `http://127.0.0.1:${ports.api}`;
   // SLA_SCALE 1: no approval expires during the run, so every workflow waits at the village head.
-  const stack = npmStart({ ports, dataDirectory, env: { POWERTOOLS_LOG_LEVEL: "WARN", SLA_SCALE: "1" } });
+  const stack = npmStart({
+    ports,
+    dataDirectory,
+    env: { POWERTOOLS_LOG_LEVEL: "WARN", SLA_SCALE: "1", DEV_MEMORY: "1" },
+  });
   try {
     await stack.healthy(120_000);
     const dynamoDbPid = readPid(join(dataDirectory, "dynamodb", "dynamodb-local.pid"));
@@ -101,11 +108,12 @@ export async function measureStackMemory(
       return Number(/(\d+) pesan/.exec(page)?.[1] ?? Number.NaN);
     };
     const sample = async (submitted: number): Promise<MemorySample> => {
-      // Every submission so far has had its email sent (the workflow's first task has run).
-      for (let waited = 0; (await mailed()) < submitted && waited < 600; waited++) {
+      // Every submission so far has had both its emails sent: the acknowledgement (benchRegistration
+      // gives an address) and, last, the village head's. Half that is mid-flight work.
+      for (let waited = 0; (await mailed()) < EMAILS_PER_REGISTRATION * submitted && waited < 600; waited++) {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      const memory = (await (await fetch(`${apiUrl}/_dev/memory`)).json()) as NodeJS.MemoryUsage;
+      const memory = (await (await fetch(`${apiUrl}/_dev/memory?gc=1`)).json()) as NodeJS.MemoryUsage;
       return {
         submitted,
         mailed: await mailed(),

@@ -112,8 +112,9 @@ export async function startLocalStack(options: {
     // The API opens last: when it answers /health, everything behind it is ready.
     const { createApp } = await import("@sigap/functions/api/app");
     const app = createApp();
-    const { withMemoryRoute } = await import("./dev-memory");
-    const api = await serveApi(withMemoryRoute(app.fetch), { port: ports.api, hostname: localApiHost() });
+    const { mountDevMemory } = await import("./dev-memory");
+    mountDevMemory(app);
+    const api = await serveApi(app.fetch, { port: ports.api, hostname: localApiHost() });
     stops.push(() => closeServer(api));
 
     const apiUrl = `http://localhost:${ports.api}`;

@@ -1,11 +1,28 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { SentMail } from "./message";
 import { Outbox } from "./outbox";
+
+/** Lets a test make the next append fail part-way, as a full disk or a crash would. */
+const appendFault = vi.hoisted(() => ({ writeBeforeFailing: undefined as number | undefined }));
+vi.mock("node:fs/promises", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("node:fs/promises")>();
+  return {
+    ...actual,
+    appendFile: async (...args: Parameters<typeof actual.appendFile>) => {
+      const cut = appendFault.writeBeforeFailing;
+      if (cut === undefined) return actual.appendFile(...args);
+      appendFault.writeBeforeFailing = undefined;
+      const [file, data] = args;
+      await actual.appendFile(file, Buffer.from(data as Uint8Array).subarray(0, cut));
+      throw new Error("ENOSPC: no space left on device, write");
+    },
+  };
+});
 
 const mail = (n: number) => ({
   to: [`orang${n}@example.com`],
@@ -70,6 +87,54 @@ describe("the local outbox", () => {
     const box = new Outbox(file);
     const sent = await box.add(mail(2));
     expect(linesOf(file)).toEqual([sent.id]);
+  });
+
+  it("starts despite a last line cut short, skipping it, and appends after it on a line of its own", async () => {
+    const file = join(folder(), "outbox.jsonl");
+    const first = new Outbox(file);
+    const kept = [await first.add(mail(1)), await first.add(mail(2))];
+    // A crash during the append: the last line stops half-way, with no newline.
+    appendFileSync(file, JSON.stringify({ id: "terpotong", ...mail(3) }).slice(0, 40));
+
+    const restarted = new Outbox(file);
+    expect(restarted.skippedLines).toBe(1);
+    expect(restarted.list().map((m) => m.id)).toEqual(kept.map((m) => m.id).reverse());
+    const after = await restarted.add(mail(4));
+    expect(restarted.find(after.id)?.subject).toBe("Pesan 4");
+    expect(restarted.page({ limit: 1 })?.[0]?.id).toBe(after.id);
+
+    const again = new Outbox(file);
+    expect(again.skippedLines).toBe(1);
+    expect(again.list().map((m) => m.id)).toEqual([after.id, ...kept.map((m) => m.id).reverse()]);
+    expect(again.find(after.id)).toEqual(after);
+  });
+
+  it("keeps a whole last line written without its newline, and a line that is not a message is skipped", async () => {
+    const file = join(folder(), "outbox.jsonl");
+    const older = { id: "lama", ...mail(1), links: [], sentAt: "2025-01-01T00:00:00.000Z" };
+    writeFileSync(file, `bukan json\n{"tanpa":"id"}\n${JSON.stringify(older)}`);
+    const box = new Outbox(file);
+    expect(box.skippedLines).toBe(2);
+    expect(box.find("lama")).toEqual(older);
+    const sent = await box.add(mail(2));
+    const restarted = new Outbox(file);
+    expect(restarted.list()).toEqual([sent, older]);
+  });
+
+  it("after a write that failed part-way, the next message still lands on a whole line", async () => {
+    const file = join(folder(), "outbox.jsonl");
+    const box = new Outbox(file);
+    const before = await box.add(mail(1));
+    appendFault.writeBeforeFailing = 25;
+    await expect(box.add(mail(2))).rejects.toThrow("ENOSPC");
+    const after = await box.add(mail(3));
+    expect(box.find(after.id)).toEqual(after);
+    expect(box.find(before.id)).toEqual(before);
+
+    const restarted = new Outbox(file);
+    expect(restarted.skippedLines).toBe(1);
+    expect(restarted.list().map((m) => m.id)).toEqual([after.id, before.id]);
+    expect(restarted.find(after.id)).toEqual(after);
   });
 
   it("pages newest first by limit and before", async () => {

@@ -4,6 +4,7 @@ import { appendFile, mkdir, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { nowIso } from "../clock";
 import { settings } from "../config/settings";
+import { logger } from "../log";
 import { extractLinks, type OutgoingMail, type SentMail } from "./message";
 import type { SuppressionKind } from "./suppression";
 
@@ -30,6 +31,9 @@ const INDEX_CHUNK = 1 << 20;
  * flat however much mail the stack sends (about 2 KB a message otherwise).
  * Appends never block the event loop: messages queue and are written in order, in batches; `add`
  * resolves once its message is in the file, so a message confirmed as sent survives a crash.
+ * One writer per file: the index holds byte offsets this outbox worked out itself, so a second
+ * process appending to the same file would shift lines under it (`npm start` runs one stack per
+ * data folder).
  */
 export class Outbox {
   /**
@@ -49,13 +53,35 @@ export class Outbox {
   };
   /** The write in progress; the next batch starts after it, so lines stay in order. */
   private writing: Promise<void> | undefined;
+  /** The file's length in bytes as this outbox left it: where the next line starts. */
+  private fileEnd = 0;
+  /**
+   * The file may end inside a line (cut short by a crash, or by a failed write of ours): the next
+   * write starts with a newline so that the line after it stays whole.
+   */
+  private endsMidLine = false;
+  /** A write failed part-way, maybe: the file's real end is read again before the next one. */
+  private endUnknown = false;
+  /** Lines of the file that were not a message (cut short, say) and were left out at start-up. */
+  readonly skippedLines: number = 0;
 
   constructor(private readonly file?: string) {
     // Indexed once at start-up, before anything is served, a chunk at a time: only ids are kept.
-    if (file && existsSync(file)) this.index(file);
+    if (file && existsSync(file)) this.skippedLines = this.index(file);
+    if (this.skippedLines > 0) {
+      logger.warn("Outbox lines skipped: not a message", { file, skippedLines: this.skippedLines });
+    }
   }
 
-  private index(file: string): void {
+  /** Indexes every line that is a message; answers how many lines were not (and were skipped). */
+  private index(file: string): number {
+    let skipped = 0;
+    const take = (text: string, line: Line) => {
+      if (!text.trim()) return;
+      const id = messageId(text);
+      if (id === undefined) skipped++;
+      else this.remember(id, line);
+    };
     const descriptor = openSync(file, "r");
     try {
       const chunk = Buffer.alloc(INDEX_CHUNK);
@@ -68,24 +94,21 @@ export class Outbox {
         let lineStart = fileOffset - carried.length;
         fileOffset += read;
         for (let newline = pending.indexOf(10); newline !== -1; newline = pending.indexOf(10)) {
-          const line = pending.subarray(0, newline);
-          if (line.toString("utf8").trim()) {
-            const { id } = JSON.parse(line.toString("utf8")) as Pick<SentMail, "id">;
-            this.remember(id, { offset: lineStart, length: newline });
-          }
+          take(pending.toString("utf8", 0, newline), { offset: lineStart, length: newline });
           lineStart += newline + 1;
           pending = pending.subarray(newline + 1);
         }
         carried = Buffer.from(pending);
       }
-      // A last line without its newline (written by an older version, or cut short).
-      if (carried.toString("utf8").trim()) {
-        const { id } = JSON.parse(carried.toString("utf8")) as Pick<SentMail, "id">;
-        this.remember(id, { offset: fileOffset - carried.length, length: carried.length });
-      }
+      // A last line without its newline: written by an older version, or cut short by a crash.
+      // Kept if it is a whole message; either way the next append starts on a line of its own.
+      take(carried.toString("utf8"), { offset: fileOffset - carried.length, length: carried.length });
+      this.fileEnd = fileOffset;
+      this.endsMidLine = carried.length > 0;
     } finally {
       closeSync(descriptor);
     }
+    return skipped;
   }
 
   private remember(id: string, entry: Line | SentMail): number {
@@ -121,11 +144,17 @@ export class Outbox {
       let failure: unknown;
       try {
         await mkdir(dirname(file), { recursive: true });
-        const bytes = Buffer.from(batch.lines.join(""));
+        if (this.endUnknown) await this.findEnd(file);
+        const separator = this.endsMidLine ? "\n" : "";
+        const bytes = Buffer.from(separator + batch.lines.join(""));
+        // Should the append fail part-way, the file's end is no longer known.
+        this.endUnknown = true;
         await appendFile(file, bytes);
+        this.endUnknown = false;
+        this.endsMidLine = false;
         // Only now are the lines in the file: their messages are read from there from now on.
-        // The file's end, not a running total: a failed write may have left part of a line.
-        let offset = (await stat(file)).size - bytes.length;
+        let offset = this.fileEnd + separator.length;
+        this.fileEnd += bytes.length;
         batch.lines.forEach((line, i) => {
           const length = Buffer.byteLength(line) - 1; // without the newline
           this.entries[batch.positions[i] as number] = { offset, length };
@@ -137,6 +166,21 @@ export class Outbox {
       for (const settle of batch.settle) settle(failure);
     }
     this.writing = undefined;
+  }
+
+  /** After a failed write: where the file ends now, and whether that is inside a line. */
+  private async findEnd(file: string): Promise<void> {
+    this.fileEnd = existsSync(file) ? (await stat(file)).size : 0;
+    const last = Buffer.alloc(1);
+    if (this.fileEnd > 0) {
+      const descriptor = openSync(file, "r");
+      try {
+        readSync(descriptor, last, 0, 1, this.fileEnd - 1);
+      } finally {
+        closeSync(descriptor);
+      }
+    }
+    this.endsMidLine = this.fileEnd > 0 && last[0] !== 10;
   }
 
   /** Resolves once every message added so far is in the outbox file (before a clean stop). */
@@ -214,6 +258,16 @@ export class Outbox {
             ) as SentMail),
       )
       .reverse();
+  }
+}
+
+/** The id of the message a line holds; undefined for a line that is not one (cut short, say). */
+function messageId(line: string): string | undefined {
+  try {
+    const { id } = JSON.parse(line) as Partial<Pick<SentMail, "id">>;
+    return typeof id === "string" ? id : undefined;
+  } catch {
+    return undefined;
   }
 }
 
