@@ -3,15 +3,12 @@
  * (the issue's target: at most 5, with one approver listed and warm caches). A count, not a time:
  * the in-process stack (API, local engine, real task handlers) on this file's own table.
  */
-import type { OutgoingMail } from "@sigap/core/mail/message";
-import { outbox } from "@sigap/core/mail/outbox";
-import { validRegistration } from "@sigap/core/registration/fixtures";
 import { putApprovers, resolveDuty } from "@sigap/core/staff/directory";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { countDynamoDbCalls, type DynamoDbCallCounter } from "../packages/local/src/dynamodb-calls";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countDynamoDbCalls } from "../packages/local/src/dynamodb-calls";
 import { type AppStack, startAppStack } from "./support/app-stack";
+import { callsToVillageHeadEmail } from "./support/submission-calls";
 
-const KADES_CIKAJANG = "kades.cikajang@garutkab.example.go.id";
 const MAX_CALLS = 5;
 
 let stack: AppStack;
@@ -19,36 +16,6 @@ beforeAll(async () => {
   stack = await startAppStack();
 });
 afterAll(() => stack.close());
-
-/** Resolves with the village head's recommendation request about `name` the moment it is added. */
-function villageHeadMail(name: string, onMail: () => void): Promise<OutgoingMail> {
-  const box = outbox();
-  const add = box.add.bind(box);
-  return new Promise((resolve) => {
-    vi.spyOn(box, "add").mockImplementation(async (mail) => {
-      if (mail.to.includes(KADES_CIKAJANG) && mail.subject.includes(name)) {
-        onMail();
-        resolve(mail);
-      }
-      return add(mail);
-    });
-  });
-}
-
-async function register(serial: number, key?: string): Promise<{ name: string; response: Response }> {
-  const name = `Pendaftar Hitung ${serial}`;
-  const response = await stack.app.request("/v1/registrations", {
-    method: "POST",
-    headers: { "Content-Type": "application/json", ...(key ? { "Idempotency-Key": key } : {}) },
-    body: JSON.stringify({
-      ...validRegistration,
-      nik: `320501550795${String(serial).padStart(4, "0")}`,
-      fullName: name,
-      email: `hitung${serial}@example.com`,
-    }),
-  });
-  return { name, response };
-}
 
 describe("the directory cache", () => {
   it("answers a repeated lookup without reading, and reads again after a change in this process", async () => {
@@ -70,54 +37,11 @@ describe("the directory cache", () => {
 
 describe("DynamoDB calls per registration", () => {
   it(`reaches the village head's email in at most ${MAX_CALLS} calls (warm caches, one approver)`, async () => {
-    // Warm up: region data, the directory cache, the SDK's connections — a first submission's way.
-    const warmup = await register(1, "warm-up-key-0001");
-    expect(warmup.response.status).toBe(202);
-    const counter = countDynamoDbCalls();
-    await villageHeadMailOrTimeout(warmup.name);
-    await quiet(counter);
-    counter.reset();
-    let callsToMail = -1;
-    const name = "Pendaftar Hitung 2";
-    const mailed = villageHeadMail(name, () => {
-      callsToMail = counter.calls.length;
-    });
-    const { response } = await register(2, "counted-key-0002");
-    expect(response.status).toBe(202);
-    await mailed;
-    const toMail = counter.calls.slice(0, callsToMail);
-    counter.stop();
-
+    const { calls, lines } = await callsToVillageHeadEmail(stack);
     console.log(
-      `DynamoDB calls from POST /v1/registrations to the village head's email: ${toMail.length}\n${counter
-        .describe()
-        .split("\n")
-        .slice(0, callsToMail)
-        .join("\n")}`,
+      `DynamoDB calls from POST /v1/registrations to the village head's email: ${calls.length}\n${lines.join("\n")}`,
     );
-    expect(toMail.length).toBeGreaterThan(0);
-    expect(toMail.length).toBeLessThanOrEqual(MAX_CALLS);
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.length).toBeLessThanOrEqual(MAX_CALLS);
   });
 });
-
-/** Waits until no call has been made for a while: the warm-up's execution is parked on its wait. */
-async function quiet(counter: DynamoDbCallCounter): Promise<void> {
-  let seen = -1;
-  while (seen !== counter.calls.length) {
-    seen = counter.calls.length;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
-/** The warm-up's mail, so the counted submission starts with nothing of the first still running. */
-async function villageHeadMailOrTimeout(name: string): Promise<void> {
-  await vi.waitFor(
-    () => {
-      const found = outbox()
-        .list()
-        .some((m) => m.to.includes(KADES_CIKAJANG) && m.subject.includes(name));
-      if (!found) throw new Error("no mail yet");
-    },
-    { timeout: 20_000, interval: 50 },
-  );
-}
