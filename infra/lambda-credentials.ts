@@ -7,4 +7,15 @@
  */
 import { fromEnv } from "@aws-sdk/credential-provider-env";
 
-export const defaultProvider: typeof fromEnv = (init) => fromEnv(init);
+/** Says why a bundle run outside Lambda (profile or SSO credentials) cannot call AWS, instead of the SDK's generic error. */
+export const MISSING_CREDENTIALS =
+  "AWS_ACCESS_KEY_ID is not set: this Lambda bundle reads AWS credentials only from the environment " +
+  "(infra/lambda-credentials.ts replaces the SDK's default chain; profiles, SSO and IMDS are not consulted)";
+
+export const defaultProvider: typeof fromEnv = (init) => {
+  const fromEnvironment = fromEnv(init);
+  return async (options) => {
+    if (!process.env.AWS_ACCESS_KEY_ID) throw new Error(MISSING_CREDENTIALS);
+    return fromEnvironment(options);
+  };
+};

@@ -12,8 +12,8 @@
 //     Lambda's bundle size and import time against the bare bundle (scripts/bench/lambdas.ts);
 //   memory — only with `--memory` (slow): the local stack's memory across many submissions.
 // Figures, not assertions.
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -21,14 +21,15 @@ import { freePort } from "../packages/local/src/dynamodb-local";
 import { localEnvironment } from "../packages/local/src/environment";
 import { npmStart } from "../test/support/npm-start";
 import {
+  apiPid,
   type Comparison,
   compare,
   formatTable,
   machineLine,
   type Row,
+  readPid,
   type WatchedProcess,
 } from "./bench/harness";
-import { optionalModule, todo } from "./bench/optional";
 
 const SECTIONS = ["registration", "enrolment", "calls", "workflows", "jobs", "cpu", "lambdas", "memory"];
 const STACK_SECTIONS = ["registration", "enrolment"];
@@ -63,27 +64,6 @@ async function stackSections(): Promise<string> {
   const ports = { api: await freePort(), dynamodb: await freePort(), stepFunctions: await freePort() };
   const dataDirectory = mkdtempSync(join(tmpdir(), "sigap-bench-"));
   const apiUrl = `http://127.0.0.1:${ports.api}`;
-
-  /** The API's node process: `npm start` runs it as its child (npm → node). */
-  function apiPid(npmPid: number | undefined): number | undefined {
-    if (npmPid === undefined) return undefined;
-    try {
-      const children = execFileSync("pgrep", ["-P", String(npmPid)], { encoding: "utf8" })
-        .trim()
-        .split("\n");
-      return children.length === 1 && children[0] ? Number(children[0]) : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  const readPid = (file: string) => {
-    try {
-      return Number(readFileSync(file, "utf8").trim()) || undefined;
-    } catch {
-      return undefined;
-    }
-  };
 
   const stack = npmStart({ ports, dataDirectory, env: { POWERTOOLS_LOG_LEVEL: "WARN" } });
   try {
@@ -134,49 +114,40 @@ function inProcessSections(sections: string[]): string {
     { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 * 1024 * 1024 },
   );
   if (child.status !== 0)
-    return `${todo(`in-process sections failed (exit ${child.status})`)}\n${child.stdout}`;
+    throw new Error(`in-process sections failed (exit ${child.status})\n${child.stdout}`);
   return child.stdout.trim();
 }
-
-/** The real modules' types: a renamed export fails `tsc`, not the bench run. */
-type HandlerCpuModule = typeof import("./bench/handler-cpu");
-type LambdasModule = typeof import("./bench/lambdas");
-type MemoryModule = typeof import("./bench-stack-memory");
 
 const report: string[] = [];
 if (STACK_SECTIONS.some(wanted)) report.push(await stackSections());
 const inProcess = IN_PROCESS_SECTIONS.filter(wanted);
 if (inProcess.length > 0) report.push(inProcessSections(inProcess));
 if (wanted("cpu")) {
-  const cpu = await optionalModule<HandlerCpuModule>("./handler-cpu");
+  const { formatHandlerCpu, measureHandlerCpuAtBothLevels } = await import("./bench/handler-cpu");
+  const cpuOptions = {
+    ...(args["cpu-requests"]
+      ? { requests: Number(args["cpu-requests"]), warmup: Number(args["cpu-requests"]) }
+      : {}),
+    ...(args["cpu-blocks"] ? { blocks: Number(args["cpu-blocks"]) } : {}),
+  };
   report.push(
-    cpu
-      ? `### Handler CPU against a bare Hono + valibot handler (SDK stubbed)\n\n${cpu.formatHandlerCpu(
-          await cpu.measureHandlerCpu({
-            ...(args["cpu-requests"] ? { requests: Number(args["cpu-requests"]) } : {}),
-            ...(args["cpu-blocks"] ? { blocks: Number(args["cpu-blocks"]) } : {}),
-            ...(args["cpu-requests"] ? { warmup: Number(args["cpu-requests"]) } : {}),
-          }),
-        )}`
-      : `### Handler CPU\n\n${todo("needs scripts/bench/handler-cpu.ts (G, cpu11)")}`,
+    `### Handler CPU against a bare Hono + valibot handler (SDK stubbed)\n\n${formatHandlerCpu(
+      await measureHandlerCpuAtBothLevels(cpuOptions),
+    )}`,
   );
 }
 if (wanted("lambdas")) {
-  const lambdas = await optionalModule<LambdasModule>("./lambdas");
+  const { formatLambdaTable, measureLambdas } = await import("./bench/lambdas");
   report.push(
-    lambdas
-      ? `### Lambda bundles against the bare bundle\n\n${lambdas.formatLambdaTable(
-          await lambdas.measureLambdas(args["lambda-runs"] ? { runs: Number(args["lambda-runs"]) } : {}),
-        )}`
-      : `### Lambda bundles\n\n${todo("needs scripts/bench/lambdas.ts (D, cold11); meanwhile `npm run bench:lambdas`")}`,
+    `### Lambda bundles against the bare bundle\n\n${formatLambdaTable(
+      await measureLambdas(args["lambda-runs"] ? { runs: Number(args["lambda-runs"]) } : {}),
+    )}`,
   );
 }
 if (wanted("memory")) {
-  const memory = await optionalModule<MemoryModule>("../bench-stack-memory");
+  const { measureStackMemory } = await import("./bench-stack-memory");
   report.push(
-    memory
-      ? `### Local stack memory\n\n${(await memory.measureStackMemory({ count: Number(args["memory-count"]) })).table}`
-      : `### Local stack memory\n\n${todo("needs scripts/bench-stack-memory.ts (E, mem11)")}`,
+    `### Local stack memory\n\n${(await measureStackMemory({ count: Number(args["memory-count"]) })).table}`,
   );
 }
 console.log(`\n## npm run bench\n\n${machineLine()}\n\n${report.join("\n\n")}`);

@@ -23,7 +23,7 @@ import { validateRegistration } from "../../packages/core/src/registration/schem
 import { tableName } from "../../packages/core/src/resources";
 import type { Staff } from "../../packages/core/src/staff/auth";
 import { clearReconciliationMark } from "../../packages/core/src/workflow/executions";
-import type { Comparison, Variant } from "./harness";
+import { type Comparison, type Variant, withIds } from "./harness";
 
 const KABUPATEN = "32.05"; // Garut: the sample directory has its officers
 /** Candidates come from every village of Kecamatan Cikajang, so priorities differ as they would. */
@@ -100,16 +100,6 @@ async function newSession(capacity: number): Promise<string> {
 
 const getItem = async (key: { pk: string; sk: string }) =>
   (await db().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }))).Item;
-
-/** Replaces every occurrence of the old ids in an item (keys and attributes alike). */
-function withIds(
-  item: Record<string, unknown>,
-  replacements: Array<[string, string]>,
-): Record<string, unknown> {
-  let text = JSON.stringify(item);
-  for (const [from, to] of replacements) text = text.replaceAll(from, to);
-  return JSON.parse(text) as Record<string, unknown>;
-}
 
 export async function enrolmentComparison(options: {
   apiUrl: string;

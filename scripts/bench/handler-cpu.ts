@@ -6,14 +6,24 @@
 // path (a calibration request per scenario): same commands, same inputs, so same items' sizes —
 // whatever the API's path becomes, the comparison stays like for like.
 //
-// Runnable alone: `node --import tsx scripts/bench/handler-cpu.ts [--requests 400] [--blocks 5]`.
-// Profile the API side: `node --cpu-prof --import tsx scripts/bench/handler-cpu.ts --only api`.
+// Logging as on Lambda: the API at its production level (INFO: infra sets none) and the bare handler
+// writing one equivalent JSON line per request; stdout goes to /dev/null (a child process per level,
+// since Powertools reads the level once). Both INFO and SILENT figures are printed.
+//
+// Runnable alone: `node --import tsx scripts/bench/handler-cpu.ts [--requests 400] [--blocks 5]`
+// (both levels); one level in this process: `… --level INFO --rows-to rows.json` (what each child runs).
+// Profile the API side: `node --cpu-prof --import tsx scripts/bench/handler-cpu.ts --level SILENT --only api`.
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { pathToFileURL } from "node:url";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { SFNClient } from "@aws-sdk/client-sfn";
 import type { Hono } from "hono";
 import type * as Valibot from "valibot";
+import { validRegistration } from "../../packages/core/src/registration/fixtures";
 
 export interface HandlerCpuOptions {
   /** Requests per measured block (each block runs every variant once, interleaved). */
@@ -26,8 +36,12 @@ export interface HandlerCpuOptions {
   apiOnly?: boolean;
 }
 
+/** Both sides log one line per request (INFO, as deployed) or nothing (SILENT). */
+export type BenchLogLevel = "INFO" | "SILENT";
+
 export interface HandlerCpuRow {
   scenario: string;
+  logLevel: BenchLogLevel;
   /** SDK calls per request (the same on both sides), e.g. "TransactWriteItems, StartExecution, UpdateItem". */
   calls: string[];
   /** CPU (user + system) per request, microseconds. */
@@ -138,12 +152,12 @@ async function stubClient(
 }
 
 /** The environment the API reads (what `npm start` gives it), unless the caller set its own. */
-async function ensureEnvironment(): Promise<void> {
+async function ensureEnvironment(logLevel: BenchLogLevel): Promise<void> {
   const { localEnvironment } = await import("../../packages/local/src/environment");
   const defaults = localEnvironment({ api: 3000, dynamodb: 8000, stepFunctions: 8083 });
   for (const [name, value] of Object.entries(defaults)) process.env[name] ??= value;
-  // Logs would flood the terminal; both sides then log nothing (the API logs one line per request).
-  process.env.POWERTOOLS_LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? "SILENT";
+  // Read once, when the logger is built: set before the API is imported.
+  process.env.POWERTOOLS_LOG_LEVEL = logLevel;
   process.env.MAIL_OUTBOX_FILE ??= "";
 }
 
@@ -156,21 +170,7 @@ interface Scenario {
   schema: (v: typeof Valibot) => Valibot.GenericSchema;
 }
 
-const registrationBody = (nik: string) => ({
-  nik,
-  fullName: "Siti Rahmawati",
-  birthPlace: "Garut",
-  birthDate: "1995-07-15",
-  gender: "P",
-  phone: "0812-3456-7890",
-  email: "siti@example.com",
-  address: "Jl. Cikajang No. 12, RT 02/RW 05",
-  villageCode: "3205222001",
-  education: "SMA",
-  occupation: "Wiraswasta",
-  motivation: "Ingin membantu tetangga yang membutuhkan layanan sosial.",
-  consent: true,
-});
+const registrationBody = (nik: string) => ({ ...validRegistration, nik });
 
 const caseBody = () => ({
   ppksType: "lanjut-usia-terlantar",
@@ -287,7 +287,12 @@ async function cpuPerRequest(app: Hono, scenario: Scenario, count: number): Prom
  * The bare handler: Hono, valibot, the SDK's own clients (lib-dynamodb and client-sfn, stubbed
  * alike) and the recorded calls, sent in order with the recorded inputs; a 202 with a JSON answer.
  */
-async function bareApp(scenario: Scenario, calls: RecordedCall[], stubs: Array<() => void>): Promise<Hono> {
+async function bareApp(
+  scenario: Scenario,
+  calls: RecordedCall[],
+  stubs: Array<() => void>,
+  logLevel: BenchLogLevel,
+): Promise<Hono> {
   const v = await import("valibot");
   const { Hono } = await import("hono");
   const ddb = await import("@aws-sdk/client-dynamodb");
@@ -326,16 +331,36 @@ async function bareApp(scenario: Scenario, calls: RecordedCall[], stubs: Array<(
       await client.send(new Command(callInput as never));
     }
     const id = randomBytes(9).toString("base64url");
-    return c.json({ id, status: "submitted", village: (input as { villageCode: string }).villageCode }, 202);
+    const villageCode = (input as { villageCode: string }).villageCode;
+    // What Powertools writes for the API's one INFO line per submission.
+    if (logLevel === "INFO") {
+      const line = {
+        level: "INFO",
+        message: "Submission accepted",
+        timestamp: new Date().toISOString(),
+        service: "bare",
+        sampling_rate: 0,
+        id,
+        villageCode,
+      };
+      process.stdout.write(`${JSON.stringify(line)}\n`);
+    }
+    return c.json({ id, status: "submitted", village: villageCode }, 202);
   });
 }
 
-/** Measures every scenario; restores the process's SDK clients when done. */
-export async function measureHandlerCpu(options: HandlerCpuOptions = {}): Promise<HandlerCpuRow[]> {
+/**
+ * Measures every scenario in this process at one log level (its stdout is where the lines go: a
+ * null sink when run by measureHandlerCpuAtBothLevels); restores the process's SDK clients when done.
+ */
+export async function measureHandlerCpu(
+  options: HandlerCpuOptions = {},
+  logLevel: BenchLogLevel = "SILENT",
+): Promise<HandlerCpuRow[]> {
   const requests = options.requests ?? 400;
   const blocks = options.blocks ?? 5;
   const warmup = options.warmup ?? 300;
-  await ensureEnvironment();
+  await ensureEnvironment(logLevel);
   const { dynamodb } = await import("../../packages/core/src/db/client");
   const { sfn } = await import("../../packages/core/src/workflow/client");
   const { serviceApp } = await import("../../packages/functions/src/api/lambda");
@@ -352,7 +377,7 @@ export async function measureHandlerCpu(options: HandlerCpuOptions = {}): Promis
       await cpuPerRequest(serviceApp, scenario, 1);
       const calls = recording;
       recording = undefined;
-      const bare = await bareApp(scenario, calls, stubs);
+      const bare = await bareApp(scenario, calls, stubs, logLevel);
       if (!options.apiOnly) await cpuPerRequest(bare, scenario, warmup);
       const api: number[] = [];
       const bareFigures: number[] = [];
@@ -364,6 +389,7 @@ export async function measureHandlerCpu(options: HandlerCpuOptions = {}): Promis
       const bareMicros = options.apiOnly ? Number.NaN : median(bareFigures);
       rows.push({
         scenario: scenario.name,
+        logLevel,
         calls: calls.map((call) => call.command.replace(/Command$/, "")),
         apiMicros,
         bareMicros,
@@ -376,15 +402,45 @@ export async function measureHandlerCpu(options: HandlerCpuOptions = {}): Promis
   }
 }
 
+/**
+ * Both levels, each in a child process of its own (Powertools reads the level once) whose stdout is
+ * /dev/null: INFO is what Lambda runs; SILENT shows the handlers' cost without logging.
+ */
+export function measureHandlerCpuAtBothLevels(options: HandlerCpuOptions = {}): HandlerCpuRow[] {
+  const folder = mkdtempSync(join(tmpdir(), "sigap-handler-cpu-"));
+  try {
+    const rows: HandlerCpuRow[] = [];
+    for (const level of ["INFO", "SILENT"] as const) {
+      const file = join(folder, `${level}.json`);
+      const args = ["--level", level, "--rows-to", file];
+      if (options.requests) args.push("--requests", String(options.requests));
+      if (options.blocks) args.push("--blocks", String(options.blocks));
+      if (options.warmup) args.push("--warmup", String(options.warmup));
+      const child = spawnSync(
+        process.execPath,
+        ["--import", "tsx", fileURLToPath(import.meta.url), ...args],
+        {
+          stdio: ["ignore", "ignore", "inherit"],
+        },
+      );
+      if (child.status !== 0) throw new Error(`handler CPU at ${level} failed (exit ${child.status})`);
+      rows.push(...(JSON.parse(readFileSync(file, "utf8")) as HandlerCpuRow[]));
+    }
+    return rows;
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
 /** The rows as a printable table. */
 export function formatHandlerCpu(rows: HandlerCpuRow[]): string {
   const lines = [
-    "Handler CPU per request, in-process, SDK stubbed (user + system, median block):",
-    `${"scenario".padEnd(44)}${"API µs".padStart(9)}${"bare µs".padStart(9)}${"ratio".padStart(8)}  SDK calls (both sides)`,
+    "Handler CPU per request, in-process, SDK stubbed (user + system, median block); logs: INFO = one JSON line per request on both sides, to /dev/null (as deployed), SILENT = none:",
+    `${"scenario".padEnd(44)}${"logs".padEnd(8)}${"API µs".padStart(9)}${"bare µs".padStart(9)}${"ratio".padStart(8)}  SDK calls (both sides)`,
   ];
   for (const row of rows) {
     lines.push(
-      `${row.scenario.padEnd(44)}${row.apiMicros.toFixed(0).padStart(9)}${row.bareMicros.toFixed(0).padStart(9)}${`${row.ratio.toFixed(2)}×`.padStart(8)}  ${row.calls.join(", ")}`,
+      `${row.scenario.padEnd(44)}${row.logLevel.padEnd(8)}${row.apiMicros.toFixed(0).padStart(9)}${row.bareMicros.toFixed(0).padStart(9)}${`${row.ratio.toFixed(2)}×`.padStart(8)}  ${row.calls.join(", ")}`,
     );
   }
   return lines.join("\n");
@@ -396,12 +452,27 @@ function option(name: string): number | undefined {
   return Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
+function textOption(name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const rows = await measureHandlerCpu({
+  const options: HandlerCpuOptions = {
     ...(option("requests") ? { requests: option("requests") } : {}),
     ...(option("blocks") ? { blocks: option("blocks") } : {}),
     ...(option("warmup") ? { warmup: option("warmup") } : {}),
     apiOnly: process.argv.includes("--only") && process.argv.includes("api"),
-  });
-  console.log(formatHandlerCpu(rows));
+  };
+  const level = textOption("level");
+  if (level === undefined) {
+    console.log(formatHandlerCpu(measureHandlerCpuAtBothLevels(options)));
+  } else {
+    if (level !== "INFO" && level !== "SILENT") throw new Error(`--level INFO or SILENT, not ${level}`);
+    const rows = await measureHandlerCpu(options, level);
+    const rowsTo = textOption("rows-to");
+    // The rows go to a file: stdout carries the log lines being measured.
+    if (rowsTo) writeFileSync(rowsTo, JSON.stringify(rows));
+    else console.error(formatHandlerCpu(rows));
+  }
 }

@@ -2,6 +2,7 @@
 // each call's latency, the wall time, this process's CPU and DynamoDB Local's CPU; interleave the
 // variants of a comparison in blocks (A B C, A B C, …) so a noisy neighbour hits them alike; print
 // one table with ratios against a baseline. Suites (scripts/bench/*.ts) only say what to run.
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 
@@ -221,4 +222,39 @@ export function formatTable(
     );
   }
   return lines.join("\n");
+}
+
+/**
+ * Replaces every occurrence of the old ids in an item (keys and attributes alike): raw-write
+ * variants copy what the application wrote during the warm-up, with fresh ids.
+ */
+export function withIds(
+  item: Record<string, unknown>,
+  replacements: Array<[string, string]>,
+): Record<string, unknown> {
+  let text = JSON.stringify(item);
+  for (const [from, to] of replacements) text = text.replaceAll(from, to);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+/** The API's node process: `npm start` runs it as its only child (npm → node). */
+export function apiPid(npmPid: number | undefined): number | undefined {
+  if (npmPid === undefined) return undefined;
+  try {
+    const children = execFileSync("pgrep", ["-P", String(npmPid)], { encoding: "utf8" })
+      .trim()
+      .split("\n");
+    return children.length === 1 && children[0] ? Number(children[0]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A pid written in a file (DynamoDB Local's, beside its data), or undefined. */
+export function readPid(file: string): number | undefined {
+  try {
+    return Number(readFileSync(file, "utf8").trim()) || undefined;
+  } catch {
+    return undefined;
+  }
 }

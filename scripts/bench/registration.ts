@@ -10,7 +10,7 @@ import { hashNik } from "../../packages/core/src/identity/protect";
 import { validRegistration } from "../../packages/core/src/registration/fixtures";
 import { registrationKeys } from "../../packages/core/src/registration/keys";
 import { tableName } from "../../packages/core/src/resources";
-import type { Comparison, Variant } from "./harness";
+import { type Comparison, type Variant, withIds } from "./harness";
 
 /** Serials per birth date: a NIK's last four digits, 0001–9999. */
 const SERIALS_PER_DAY = 9999;
@@ -39,16 +39,6 @@ const newId = () =>
     .toLowerCase()
     .replace(/[^a-z0-9]/g, "0")
     .slice(0, 12);
-
-/** Replaces every occurrence of the old ids in an item (keys and attributes alike). */
-function withIds(
-  item: Record<string, unknown>,
-  replacements: Array<[string, string]>,
-): Record<string, unknown> {
-  let text = JSON.stringify(item);
-  for (const [from, to] of replacements) text = text.replaceAll(from, to);
-  return JSON.parse(text) as Record<string, unknown>;
-}
 
 export async function registrationComparison(options: {
   apiUrl: string;
