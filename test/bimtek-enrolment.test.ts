@@ -4,6 +4,9 @@
  * validation error at once, and the participant's page (no JavaScript) cancelling and answering an
  * offered seat.
  */
+
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import {
   closeEnrolment,
   getEnrolment,
@@ -14,12 +17,13 @@ import {
 import { enrolmentUrl } from "@sigap/core/bimtek/links";
 import type { BimtekSession, Enrolment } from "@sigap/core/bimtek/model";
 import { getSession, rescheduleSession } from "@sigap/core/bimtek/sessions";
+import { db } from "@sigap/core/db/client";
 import { outbox } from "@sigap/core/mail/outbox";
 import { validRegistration } from "@sigap/core/registration/fixtures";
 import { createRegistration, recordTransition } from "@sigap/core/registration/repository";
 import { validateRegistration } from "@sigap/core/registration/schema";
 import { createApp } from "@sigap/functions/api/app";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { GARUT_OFFICER } from "./support/bimtek";
 import { capturedLogs } from "./support/logs";
 import { staffToken } from "./support/staff-token";
@@ -378,6 +382,36 @@ describe("bad input and eligibility", () => {
     expect(reused.status).toBe(422);
     expect(((await reused.json()) as { title: string }).title).toBe("Idempotency-Key sudah dipakai");
     expect((await getSession(session.id))?.arrivals).toBe(arrivals);
+  });
+
+  it("answers a stubbed conflict on the key's record 409 in-progress, and one on the claim 503", async () => {
+    const p = await person(GARUT_KOTA[0] as string);
+    const key = { "Idempotency-Key": `conflict-${p.id}` };
+    // The claim's transaction is cancelled as if it met another: on the record (last) or the claim (0).
+    const conflictOn = (on: "record" | "claim") => {
+      const send = db().send.bind(db());
+      return vi.spyOn(db(), "send").mockImplementation((async (command: unknown) => {
+        if (!(command instanceof TransactWriteCommand)) return send(command as never);
+        const items = command.input.TransactItems?.length ?? 1;
+        throw new TransactionCanceledException({
+          message: "Transaction cancelled",
+          $metadata: { httpStatusCode: 400 },
+          CancellationReasons: Array.from({ length: items }, (_, index) => ({
+            Code: index === (on === "record" ? items - 1 : 0) ? "TransactionConflict" : "None",
+          })),
+        });
+      }) as never);
+    };
+    try {
+      conflictOn("record");
+      expect((await enrolRequest(session.id, p, key)).status).toBe(409);
+      vi.restoreAllMocks();
+      conflictOn("claim");
+      expect((await enrolRequest(session.id, p, key)).status).toBe(503);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect((await enrolRequest(session.id, p, key)).status).toBeLessThan(300);
   });
 
   it("closes enrolment: newcomers are refused, unused quota seats become general", async () => {

@@ -310,6 +310,26 @@ describe("POST /v1/cases: the same submission again", () => {
     const other = await post({ ...body, urgency: "emergency" }, { "Idempotency-Key": "case-moved-network" });
     expect(other.status).toBe(422);
   });
+
+  it("never lets a key answer another report found by its content: 422, and a key bound once stays bound", async () => {
+    const reportX = validCase(nextVillage());
+    const reportY = validCase(nextVillage());
+    const x = (await (await post(reportX, { "Idempotency-Key": "dedupe-x" })).json()) as Accepted;
+    const y = (await (await post(reportY)).json()) as Accepted;
+    expect(y.id).not.toBe(x.id);
+    // Y's content matches an earlier case, but the key holds X: refused, not answered with Y's case.
+    const reused = await post(reportY, { "Idempotency-Key": "dedupe-x" });
+    expect(reused.status, await reused.clone().text()).toBe(422);
+    // An unused key answered by content is bound to that answer ...
+    const fresh = await post(reportY, { "Idempotency-Key": "dedupe-fresh" });
+    expect(fresh.status).toBe(202);
+    expect(((await fresh.json()) as Accepted).id).toBe(y.id);
+    // ... so it cannot answer X's case afterwards.
+    expect((await post(reportX, { "Idempotency-Key": "dedupe-fresh" })).status).toBe(422);
+    // Its own report still replays.
+    const again = await post(reportY, { "Idempotency-Key": "dedupe-fresh" });
+    expect(((await again.json()) as Accepted).id).toBe(y.id);
+  });
 });
 
 describe("POST /v1/cases: accepted reports", () => {

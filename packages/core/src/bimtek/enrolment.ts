@@ -15,7 +15,7 @@ import { itemsOf } from "../db/lean-index";
 import { AppError } from "../error";
 import { logger } from "../log";
 import { sendMail } from "../mail/send";
-import { idempotencyPut, type KeyedSubmission, settleKeyed } from "../record/idempotency";
+import { type KeyedSubmission, settleKeyed, withKeyRecord } from "../record/idempotency";
 import { newRecordId } from "../record/ids";
 import { isWithin, parentRegion } from "../region/regions";
 import type { Registration } from "../registration/model";
@@ -318,6 +318,9 @@ interface EnrolmentReceipt {
   enrollmentId: string;
 }
 
+/** Where `withKeyRecord` puts the key's record in the claim's transaction (after the one claim). */
+const CLAIM_RECORD_INDEX = 1;
+
 /**
  * Claims the person's one active enrolment of the level for this session: the id of the new (or,
  * for the same session, the earlier) enrolment; 409 when they hold one in another session.
@@ -344,15 +347,17 @@ async function claimPersonLevel(
     try {
       if (keyed) {
         // The Idempotency-Key's record rides on the claim: a reused key is refused before any seat is taken.
-        const record = idempotencyPut(keyed, { enrollmentId } satisfies EnrolmentReceipt);
-        await db().send(new TransactWriteCommand({ TransactItems: [{ Put: claimPut }, record] }));
+        const { items } = withKeyRecord([{ Put: claimPut }], keyed, {
+          enrollmentId,
+        } satisfies EnrolmentReceipt);
+        await db().send(new TransactWriteCommand({ TransactItems: items }));
       } else {
         await db().send(new PutCommand(claimPut));
       }
       return enrollmentId;
     } catch (error) {
       // A retry of this keyed request goes on with the first one's enrolment (answered as it stands).
-      const replayed = keyed && (await settleKeyed<EnrolmentReceipt>(keyed, error, 1));
+      const replayed = keyed && (await settleKeyed<EnrolmentReceipt>(keyed, error, CLAIM_RECORD_INDEX));
       if (replayed) return replayed.replayed.enrollmentId;
       if (!conditionFailed(error)) throw error;
     }
@@ -553,6 +558,13 @@ async function takeArrival(
  * otherwise waitlisted. The same person and session again answers with the first enrolment (a
  * double submission), never a second seat and never a 409. With an Idempotency-Key (`keyed`) the
  * key's record is written with the person's claim; the same key with another body is refused there.
+ *
+ * Unlike registrations and cases, a keyed replay here is not the stored answer: the record keeps
+ * only the enrolment id, and the answer is built from the enrolment as it stands (its seat or
+ * status may have changed since the first answer). And a
+ * request that is answered or refused before the claim — an unknown session, wrong receipt code,
+ * a closed session or a full waiting list — never reaches the record, so a reused key with another
+ * body gets that answer rather than 422: no key can take a seat, or change one, for another body.
  */
 export async function enrol(request: EnrolRequest, keyed?: KeyedSubmission): Promise<EnrolResult> {
   const session = await getSession(request.sessionId);

@@ -14,7 +14,13 @@ import { AppError } from "../error";
 import { maskNik } from "../identity/nik";
 import { decrypt, encrypt, hashNik, hashReceipt, hashSubmission } from "../identity/protect";
 import { ERASE_DUE_ATTRIBUTES, eraseDueMark } from "../record/erasure";
-import { idempotencyPut, type KeyedSubmission, type Replayed, settleKeyed } from "../record/idempotency";
+import {
+  bindKeyTo,
+  type KeyedSubmission,
+  type Replayed,
+  settleKeyed,
+  withKeyRecord,
+} from "../record/idempotency";
 import { newRecordId } from "../record/ids";
 import * as trail from "../record/trail";
 import { writeTransition } from "../record/transition";
@@ -370,8 +376,12 @@ export async function createCase(
   if (!type) throw new AppError("validation", "Jenis PPKS tidak dikenal");
   const trackingCode = newTrackingCode();
   const submissionHash = hashSubmission({ ...input });
+  // Answered by content (the same report sent before), a keyed one only if its key agrees: the key's
+  // record is checked, or bound to that answer when unused, so one key never answers two reports.
+  const resent = async (earlier: CreatedCase) =>
+    (keyed && (await bindKeyTo(keyed, caseReceipt(earlier.case, earlier.trackingCode)))) || earlier;
   const earlier = await sameSubmission(submissionHash, nowMs);
-  if (earlier) return earlier;
+  if (earlier) return resent(earlier);
 
   if (input.reporter.kind === "anonymous") {
     const client = hashSubmission({ client: quotaClient(context.client) });
@@ -394,7 +404,7 @@ export async function createCase(
         if (folded) return { case: folded, trackingCode, folded: true, resubmitted: false };
         // Refused: the case changed meanwhile (then a case of its own), or this very submission won a race.
         const raced = await sameSubmission(submissionHash, nowMs);
-        if (raced) return raced;
+        if (raced) return resent(raced);
       }
     }
   }
@@ -500,18 +510,21 @@ export async function createCase(
     });
   }
   const save = async (transactItems: typeof items) => {
-    // The key's record goes last: its index is the length of the list before it.
-    const record = keyed ? [idempotencyPut(keyed, caseReceipt(created, trackingCode))] : [];
+    const { items: all, recordIndex } = withKeyRecord(
+      transactItems,
+      keyed,
+      caseReceipt(created, trackingCode),
+    );
     try {
-      await db().send(new TransactWriteCommand({ TransactItems: [...transactItems, ...record] }));
+      await db().send(new TransactWriteCommand({ TransactItems: all }));
     } catch (error) {
-      const replayed = keyed && (await settleKeyed<CaseReceipt>(keyed, error, transactItems.length));
+      const replayed = keyed && (await settleKeyed<CaseReceipt>(keyed, error, recordIndex));
       if (replayed) return replayed;
       // The same submission saved meanwhile (a double click racing itself): answer with that one.
       if (!conditionFailed(error, SUBMISSION_ITEM)) throw error;
       const raced = await sameSubmission(submissionHash, nowMs);
       if (!raced) throw error;
-      return raced;
+      return resent(raced);
     }
     return undefined;
   };
@@ -544,9 +557,6 @@ export const caseReceipt = (saved: Case, trackingCode: string): CaseReceipt => (
 /** Where the submission record sits in a new case's transaction (after the case and its first event). */
 const SUBMISSION_ITEM = 2;
 
-/** Where a keyed fold's record sits (after the case update, the report, its event and the submission). */
-const FOLD_IDEMPOTENCY_ITEM = 4;
-
 /** Adds an anonymous report to an open case; undefined when the case changed meanwhile (then a new case). */
 async function foldReport(
   target: Case,
@@ -571,46 +581,45 @@ async function foldReport(
     actor: { kind: "system" },
   };
   const hash = trackingHash(trackingCode);
+  const { items, recordIndex } = withKeyRecord(
+    [
+      {
+        Update: {
+          TableName: tableName(),
+          Key: keys.case(target.id),
+          UpdateExpression:
+            "SET trackingHashes = list_append(trackingHashes, :hash), updatedAt = :at ADD reportCount :one",
+          ConditionExpression: "attribute_exists(pk) AND #status <> :closed AND size(trackingHashes) < :max",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: {
+            ":hash": [hash],
+            ":at": at,
+            ":one": 1,
+            ":closed": "closed",
+            ":max": MAX_FOLDED_REPORTS,
+          },
+        },
+      },
+      {
+        Put: {
+          TableName: tableName(),
+          Item: {
+            ...keys.foldedReport(target.id, at, randomBytes(3).toString("hex")),
+            entity: "case-report",
+            ...report,
+          },
+        },
+      },
+      { Put: { TableName: tableName(), Item: eventItem(target.id, event) } },
+      submission,
+    ],
+    once?.keyed,
+    once?.receipt ?? {},
+  );
   try {
-    await db().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: tableName(),
-              Key: keys.case(target.id),
-              UpdateExpression:
-                "SET trackingHashes = list_append(trackingHashes, :hash), updatedAt = :at ADD reportCount :one",
-              ConditionExpression:
-                "attribute_exists(pk) AND #status <> :closed AND size(trackingHashes) < :max",
-              ExpressionAttributeNames: { "#status": "status" },
-              ExpressionAttributeValues: {
-                ":hash": [hash],
-                ":at": at,
-                ":one": 1,
-                ":closed": "closed",
-                ":max": MAX_FOLDED_REPORTS,
-              },
-            },
-          },
-          {
-            Put: {
-              TableName: tableName(),
-              Item: {
-                ...keys.foldedReport(target.id, at, randomBytes(3).toString("hex")),
-                entity: "case-report",
-                ...report,
-              },
-            },
-          },
-          { Put: { TableName: tableName(), Item: eventItem(target.id, event) } },
-          submission,
-          ...(once ? [idempotencyPut(once.keyed, once.receipt)] : []),
-        ],
-      }),
-    );
+    await db().send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
-    const replayed = once && (await settleKeyed<CaseReceipt>(once.keyed, error, FOLD_IDEMPOTENCY_ITEM));
+    const replayed = once && (await settleKeyed<CaseReceipt>(once.keyed, error, recordIndex));
     if (replayed) return replayed;
     if (conditionFailed(error)) return undefined;
     throw error;

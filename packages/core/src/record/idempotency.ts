@@ -1,5 +1,10 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
+import {
+  GetCommand,
+  PutCommand,
+  type PutCommandInput,
+  type TransactWriteCommandInput,
+} from "@aws-sdk/lib-dynamodb";
 import { now } from "../clock";
 import { conditionFailed, db } from "../db/client";
 import { tableSchema } from "../db/schema";
@@ -48,63 +53,107 @@ export function keyedSubmission(scope: string, key: string, body: object): Keyed
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
 /**
- * The record's Put, to add to the submission's transaction. `answer` is what the answer is built
- * from, as the submission's own records keep it (codes only encrypted, no personal data).
+ * The record's Put, to add to the submission's transaction (see `withKeyRecord`). `answer` is what
+ * the answer is built from, as the submission's own records keep it (codes only encrypted, no
+ * personal data).
  */
-export function idempotencyPut(submission: KeyedSubmission, answer: object): TransactItem {
+function idempotencyPut(submission: KeyedSubmission, answer: object) {
   const nowSeconds = Math.floor(now().getTime() / 1000);
   return {
-    Put: {
-      TableName: tableName(),
-      Item: {
-        ...submission.key,
-        entity: "idempotency-record",
-        bodyHash: submission.bodyHash,
-        answer,
-        [tableSchema.ttl]: nowSeconds + IDEMPOTENCY_WINDOW_SECONDS,
-      },
-      // DynamoDB deletes expired items late: an expired record is replaced, not honoured.
-      ConditionExpression: "attribute_not_exists(pk) OR #expiresAt < :now",
-      ExpressionAttributeNames: { "#expiresAt": tableSchema.ttl },
-      ExpressionAttributeValues: { ":now": nowSeconds },
+    TableName: tableName(),
+    Item: {
+      ...submission.key,
+      entity: "idempotency-record",
+      bodyHash: submission.bodyHash,
+      answer,
+      [tableSchema.ttl]: nowSeconds + IDEMPOTENCY_WINDOW_SECONDS,
     },
+    // DynamoDB deletes expired items late: an expired record is replaced, not honoured.
+    ConditionExpression: "attribute_not_exists(pk) OR #expiresAt < :now",
+    ExpressionAttributeNames: { "#expiresAt": tableSchema.ttl },
+    ExpressionAttributeValues: { ":now": nowSeconds },
+  } satisfies PutCommandInput;
+}
+
+/**
+ * Appends the key's record to a submission's transaction, when there is a key: the one place that
+ * decides where the record sits, so `settleKeyed` reads the cancellation reason of the right item.
+ * `recordIndex` is where the record is (or would be, unkeyed).
+ */
+export function withKeyRecord(
+  items: readonly TransactItem[],
+  keyed: KeyedSubmission | undefined,
+  answer: object,
+): { items: TransactItem[]; recordIndex: number } {
+  return {
+    items: keyed ? [...items, { Put: idempotencyPut(keyed, answer) }] : [...items],
+    recordIndex: items.length,
   };
 }
 
-/** Error names DynamoDB gives a single write that met a transaction on the same item. */
-const CONFLICT_NAMES = new Set(["TransactionConflictException", "TransactionInProgressException"]);
-
-/** The transaction met another one on the same items (the other attempt of a double click). */
-function inConflict(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (CONFLICT_NAMES.has(error.name)) return true;
+/** The transaction met another one on some item (not necessarily the record). */
+function anyConflict(error: unknown): boolean {
   if (!(error instanceof TransactionCanceledException)) return false;
   return (error.CancellationReasons ?? []).some((reason) => reason.Code === "TransactionConflict");
+}
+
+/** The record itself met another transaction: the other attempt of a double click with this key. */
+function recordInConflict(error: unknown, recordIndex: number): boolean {
+  if (!(error instanceof TransactionCanceledException)) return false;
+  return error.CancellationReasons?.[recordIndex]?.Code === "TransactionConflict";
 }
 
 /**
  * After the submission's transaction failed, with the record's Put at `recordIndex`: the stored
  * answer when the record holds this body (a retry: nothing written), the "key reused" refusal when
- * it holds another, "in progress" when two attempts met and none is stored yet; `undefined` when
- * the failure had nothing to do with the key (the caller goes on with its own handling).
+ * it holds another, "in progress" when the record itself met another attempt and none is stored
+ * yet; `undefined` when the failure had nothing to do with the key (the caller goes on with its
+ * own handling: a conflict on another item, e.g. another reporter's fold, stays a 503 to retry).
  */
 export async function settleKeyed<TAnswer>(
   submission: KeyedSubmission,
   error: unknown,
   recordIndex: number,
 ): Promise<Replayed<TAnswer> | undefined> {
-  const conflict = inConflict(error);
+  const conflict = anyConflict(error);
   if (!conflict && !conditionFailed(error, recordIndex)) return undefined;
+  const stored = await storedAnswer<TAnswer>(submission);
+  if (stored) return stored;
+  if (recordInConflict(error, recordIndex)) throw inProgress();
+  return undefined;
+}
+
+/**
+ * Before answering with an earlier submission found by its content (a resend without the key, or
+ * with another): what the key says. It is bound to `answer` when unused (one conditional Put), so
+ * it replays that answer from now on; the stored answer when it already holds this body; the
+ * "key reused" refusal when it holds another. A key thus never answers two different submissions.
+ */
+export async function bindKeyTo<TAnswer extends object>(
+  submission: KeyedSubmission,
+  answer: TAnswer,
+): Promise<Replayed<TAnswer> | undefined> {
+  try {
+    await db().send(new PutCommand(idempotencyPut(submission, answer)));
+    return undefined;
+  } catch (error) {
+    if (!conditionFailed(error)) throw error;
+  }
+  const stored = await storedAnswer<TAnswer>(submission);
+  // Expired between the Put and the read: the earlier submission's answer stands.
+  return stored;
+}
+
+/** The live record's answer for this body; throws "key reused" for another body. */
+async function storedAnswer<TAnswer>(submission: KeyedSubmission): Promise<Replayed<TAnswer> | undefined> {
   const { Item } = await db().send(
     new GetCommand({ TableName: tableName(), Key: submission.key, ConsistentRead: true }),
   );
   const nowSeconds = Math.floor(now().getTime() / 1000);
-  if (Item && Number(Item[tableSchema.ttl]) >= nowSeconds) {
-    if (Item.bodyHash !== submission.bodyHash) throw keyReused();
-    return { replayed: Item.answer as TAnswer };
-  }
-  if (conflict) throw inProgress();
-  return undefined;
+  // DynamoDB deletes expired items late: an expired record is not honoured.
+  if (!Item || Number(Item[tableSchema.ttl]) < nowSeconds) return undefined;
+  if (Item.bodyHash !== submission.bodyHash) throw keyReused();
+  return { replayed: Item.answer as TAnswer };
 }
 
 /** Marks the refusal of a reused key, so a form page can answer it with a fresh form. */

@@ -8,7 +8,13 @@ import { AppError } from "../error";
 import { maskNik } from "../identity/nik";
 import { decrypt, encrypt, hashNik, hashReceipt, hashSubmission } from "../identity/protect";
 import { eraseDueMark } from "../record/erasure";
-import { idempotencyPut, type KeyedSubmission, type Replayed, settleKeyed } from "../record/idempotency";
+import {
+  bindKeyTo,
+  type KeyedSubmission,
+  type Replayed,
+  settleKeyed,
+  withKeyRecord,
+} from "../record/idempotency";
 import { newRecordId } from "../record/ids";
 import * as trail from "../record/trail";
 import { writeTransition } from "../record/transition";
@@ -62,14 +68,7 @@ export const RECRUITMENT_WORKFLOW = "recruitment";
 /** How long a resubmission of exactly the same data answers with the first registration. */
 const RESUBMISSION_WINDOW_MS = 24 * 3600 * 1000;
 
-/**
- * Saves a new registration, its NIK claim and its first audit event in one transaction, marked
- * "start pending" (so the reconciler starts it should the start after the save not happen): a second
- * registration of the same NIK fails as a whole (409), however many arrive at once. The one
- * exception is the same submission sent again — every field identical, within a day: a volunteer
- * whose first attempt timed out (a 503 after the write had landed) gets that registration back
- * (`resubmitted`), with its receipt code, instead of being locked out by their own NIK.
- */
+/** A saved registration and its receipt code (`resubmitted`: the same submission came earlier). */
 export interface CreatedRegistration {
   registration: Registration;
   receiptCode: string;
@@ -79,9 +78,14 @@ export interface CreatedRegistration {
 /** What a keyed submission's record keeps to answer a retry: the receipt code only encrypted. */
 export type RegistrationReceipt = Pick<Registration, "id" | "status" | "receiptEncrypted">;
 
-/** Where the Idempotency-Key's record sits in the transaction (after the claim, registration and event). */
-const IDEMPOTENCY_ITEM = 3;
-
+/**
+ * Saves a new registration, its NIK claim and its first audit event in one transaction, marked
+ * "start pending" (so the reconciler starts it should the start after the save not happen): a second
+ * registration of the same NIK fails as a whole (409), however many arrive at once. The one
+ * exception is the same submission sent again — every field identical, within a day: a volunteer
+ * whose first attempt timed out (a 503 after the write had landed) gets that registration back
+ * (`resubmitted`), with its receipt code, instead of being locked out by their own NIK.
+ */
 export function createRegistration(input: RegistrationInput): Promise<CreatedRegistration>;
 /**
  * With an Idempotency-Key (`keyed`), its record is one more conditional Put in the same
@@ -122,49 +126,52 @@ export async function createRegistration(
     stage: registration.stage,
     actor: { kind: "applicant" },
   };
+  const { items, recordIndex } = withKeyRecord(
+    [
+      {
+        Put: {
+          TableName: tableName(),
+          Item: {
+            ...keys.nikClaim(registration.nikHash),
+            entity: "nik-claim",
+            registrationId: id,
+            submissionHash,
+            createdAt: now,
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
+      },
+      {
+        Put: {
+          TableName: tableName(),
+          Item: {
+            ...keys.registration(id),
+            ...keys.byStatus("submitted", now, id),
+            ...keys.byRegion(registration.villageCode, now, id),
+            ...startPending(RECRUITMENT_WORKFLOW, id),
+            entity: "registration",
+            ...registration,
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
+      },
+      { Put: { TableName: tableName(), Item: trail.eventItem(keys.trail(id), first) } },
+    ],
+    keyed,
+    registrationReceipt(registration),
+  );
   try {
-    await db().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: tableName(),
-              Item: {
-                ...keys.nikClaim(registration.nikHash),
-                entity: "nik-claim",
-                registrationId: id,
-                submissionHash,
-                createdAt: now,
-              },
-              ConditionExpression: "attribute_not_exists(pk)",
-            },
-          },
-          {
-            Put: {
-              TableName: tableName(),
-              Item: {
-                ...keys.registration(id),
-                ...keys.byStatus("submitted", now, id),
-                ...keys.byRegion(registration.villageCode, now, id),
-                ...startPending(RECRUITMENT_WORKFLOW, id),
-                entity: "registration",
-                ...registration,
-              },
-              ConditionExpression: "attribute_not_exists(pk)",
-            },
-          },
-          { Put: { TableName: tableName(), Item: trail.eventItem(keys.trail(id), first) } },
-          ...(keyed ? [idempotencyPut(keyed, registrationReceipt(registration))] : []),
-        ],
-      }),
-    );
+    await db().send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
     // The key's own record first: a retry (or its twin in flight) is answered by it.
-    const replayed = keyed && (await settleKeyed<RegistrationReceipt>(keyed, error, IDEMPOTENCY_ITEM));
+    const replayed = keyed && (await settleKeyed<RegistrationReceipt>(keyed, error, recordIndex));
     if (replayed) return replayed;
     // Only the NIK claim's condition means "already registered"; throttling or a conflict is a 503.
     if (conditionFailed(error, 0)) {
       const earlier = await sameSubmission(registration.nikHash, submissionHash);
+      // Answered by content, the key agrees first (or is bound to it now): one key, one answer.
+      const bound = earlier && keyed && (await bindKeyTo(keyed, registrationReceipt(earlier.registration)));
+      if (bound) return bound;
       if (earlier) return { ...earlier, resubmitted: true };
       throw new AppError(
         "conflict",
