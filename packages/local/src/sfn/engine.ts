@@ -36,7 +36,16 @@ interface StateMachineRecord {
   type: "STANDARD";
   creationDate: Date;
   machine: StateMachine;
+  parsed: StateMachineDefinition;
   taskStates: Map<string, TaskStateDefinition>;
+  /**
+   * Task states a waiting execution may park at (see `park`): top-level, without InputPath, in a
+   * machine with no execution timeout and no reference to what a resumed run would answer
+   * differently ($$.Execution.Input/StartTime, $$.State).
+   */
+  parkable: Set<string>;
+  /** The same machine starting at a parked state, built once per state. */
+  resumers: Map<string, StateMachine>;
 }
 
 /** What a finished execution keeps once its history is evicted: what DescribeExecution answers. */
@@ -61,6 +70,10 @@ interface ExecutionRecord extends FinishedExecution {
   openTokens: Set<string>;
   /** Every token this execution handed out; forgotten (by digest only) once it is evicted. */
   issuedTokens: string[];
+  /** The interpreter run whose events are this execution's; undefined while parked. */
+  currentRun?: object;
+  /** Resolves once the current run's events are all recorded. */
+  followed: Promise<void>;
 }
 
 interface TaskStateDefinition {
@@ -74,6 +87,9 @@ interface TaskStateDefinition {
 /** One entry into a Task state, as the interpreter hands it over. */
 interface TaskEntry {
   execution: ExecutionRecord;
+  sm: StateMachineRecord;
+  /** The interpreter run making this entry. */
+  runRef: object;
   stateName: string;
   state: TaskStateDefinition;
   /** After InputPath and Parameters: what the task receives. */
@@ -140,6 +156,22 @@ function collectTaskStates(
     if (processor) collectTaskStates(processor.States, into);
   }
   return into;
+}
+
+/** See `StateMachineRecord.parkable`. */
+function parkableStates(parsed: StateMachineDefinition, definition: string): Set<string> {
+  const parkable = new Set<string>();
+  const reads = ["$$.Execution.Input", "$$.Execution.StartTime", "$$.State"];
+  if (parsed.TimeoutSeconds !== undefined || reads.some((path) => definition.includes(path))) return parkable;
+  for (const [name, state] of Object.entries(
+    parsed.States as unknown as Record<string, Record<string, unknown>>,
+  )) {
+    const resource = state.Resource;
+    if (state.Type === "Task" && typeof resource === "string" && resource.endsWith(WAIT_FOR_TASK_TOKEN)) {
+      if (!("InputPath" in state)) parkable.add(name);
+    }
+  }
+  return parkable;
 }
 
 /** HeartbeatSeconds, or HeartbeatSecondsPath resolved against the state input (as AWS does). */
@@ -226,11 +258,13 @@ export class LocalStepFunctions {
       );
     }
     let parsed: StateMachineDefinition;
+    let taskStates: Map<string, TaskStateDefinition>;
     let machine: StateMachine;
     try {
       parsed = JSON.parse(request.definition) as StateMachineDefinition;
       // The constructor validates the definition, once; every execution runs this instance.
       machine = new StateMachine(parsed, { validationOptions: { checkArn: false } });
+      taskStates = collectTaskStates(parsed.States as Record<string, unknown>, new Map());
     } catch (error) {
       throw new SfnApiError("InvalidDefinition", error instanceof Error ? error.message : String(error));
     }
@@ -242,7 +276,10 @@ export class LocalStepFunctions {
       type: "STANDARD",
       creationDate: new Date(),
       machine,
-      taskStates: collectTaskStates(parsed.States as Record<string, unknown>, new Map()),
+      parsed,
+      taskStates,
+      parkable: parkableStates(parsed, request.definition),
+      resumers: new Map(),
     };
     this.stateMachines.set(stateMachineArn, record);
     return { stateMachineArn, creationDate: record.creationDate };
@@ -315,42 +352,98 @@ export class LocalStepFunctions {
       abort: () => {},
       openTokens: new Set(),
       issuedTokens: [],
+      followed: Promise.resolve(),
     };
     this.executions.set(executionArn, execution);
 
+    this.launch(execution, sm, parsedInput);
+    return { executionArn, startDate };
+  }
+
+  /**
+   * Runs an execution in the interpreter: from the start, or — `resume` — from the task state it was
+   * parked at, whose first entry then answers with the task's outcome instead of running again.
+   */
+  private launch(
+    execution: ExecutionRecord,
+    sm: StateMachineRecord,
+    input: JsonValue,
+    resume?: { stateName: string; outcome: () => JsonValue },
+  ): void {
     const context = {
       Execution: {
-        Id: executionArn,
-        Name: name,
-        Input: parsedInput,
-        StartTime: startDate.toISOString(),
+        Id: execution.executionArn,
+        Name: execution.name,
+        Input: input,
+        StartTime: execution.startDate.toISOString(),
         RoleArn: sm.roleArn,
       },
       StateMachine: { Id: sm.stateMachineArn, Name: sm.name },
       Task: { Token: TOKEN_PLACEHOLDER },
     };
+    let outcome = resume?.outcome;
+    const runRef = {};
     const taskResourceLocalHandlers = Object.fromEntries(
       [...sm.taskStates].map(([stateName, state]) => [
         stateName,
-        (input: JsonValue, details: TaskEntryDetails) =>
-          this.runTask({ execution, stateName, state, input, context, ...details }),
+        (input: JsonValue, details: TaskEntryDetails) => {
+          if (outcome && stateName === resume?.stateName) {
+            const answer = outcome;
+            outcome = undefined;
+            return Promise.resolve().then(answer);
+          }
+          return this.runTask({ execution, sm, runRef, stateName, state, input, context, ...details });
+        },
       ]),
     );
-    const run = sm.machine.run(parsedInput as Parameters<StateMachine["run"]>[0], {
+    const machine = resume ? this.resumer(sm, resume.stateName) : sm.machine;
+    const run = machine.run(input as Parameters<StateMachine["run"]>[0], {
       overrides: { taskResourceLocalHandlers },
       context,
     });
     execution.abort = run.abort;
+    execution.currentRun = runRef;
     // The outcome is read from the event log (below), which also carries it; silence the promise.
     run.result.catch(() => {});
-    void this.follow(execution, run.eventLogs);
-    return { executionArn, startDate };
+    execution.followed = this.follow(execution, run.eventLogs, runRef, resume !== undefined);
   }
 
-  /** Records every event of an execution and settles its status when it ends. */
-  private async follow(execution: ExecutionRecord, events: AsyncGenerator<unknown>): Promise<void> {
+  /** The state machine started at `stateName`: what a parked execution resumes in. */
+  private resumer(sm: StateMachineRecord, stateName: string): StateMachine {
+    let machine = sm.resumers.get(stateName);
+    if (!machine) {
+      machine = new StateMachine(
+        { ...sm.parsed, StartAt: stateName },
+        // Validated whole when created; started here, the states before it are unreachable.
+        { validationOptions: { noValidate: true } },
+      );
+      sm.resumers.set(stateName, machine);
+    }
+    return machine;
+  }
+
+  /** Records every event of an execution's run and settles its status when it ends. */
+  private async follow(
+    execution: ExecutionRecord,
+    events: AsyncGenerator<unknown>,
+    runRef: object,
+    resumed: boolean,
+  ): Promise<void> {
+    // A resumed run starts again and re-enters the parked state: both are already in the history.
+    let repeated = resumed ? 2 : 0;
     for await (const raw of events) {
       const event = raw as { type: string; output?: JsonValue; Error?: string; Cause?: unknown };
+      // A parked run was aborted to let it go; its end is not the execution's.
+      if (
+        execution.currentRun !== runRef &&
+        event.type !== "ExecutionStarted" &&
+        event.type.startsWith("Execution")
+      )
+        return;
+      if (repeated > 0) {
+        repeated--;
+        continue;
+      }
       switch (event.type) {
         case "ExecutionSucceeded":
           this.finish(execution, "SUCCEEDED", { output: JSON.stringify(event.output ?? null) });
@@ -460,17 +553,72 @@ export class LocalStepFunctions {
     const resource = waitsForToken ? Resource.slice(0, -WAIT_FOR_TASK_TOKEN.length) : Resource;
     if (!waitsForToken) return this.invokeLambda(resource, entry.input);
 
-    const token = this.newToken(entry.execution.executionArn);
-    const callback = this.openTask(token, entry);
+    const { execution, sm, stateName, state } = entry;
+    const token = this.newToken(execution.executionArn);
+    const heartbeatSeconds = secondsAt(state.HeartbeatSeconds, state.HeartbeatSecondsPath, entry);
+    let settled = false;
+    const callback = this.openTask(token, execution, stateName, entry.timeoutMs, heartbeatSeconds);
     // If the invocation below fails, that failure decides the task; the callback must not go unhandled.
-    callback.catch(() => {});
+    callback.then(
+      () => {
+        settled = true;
+      },
+      () => {
+        settled = true;
+      },
+    );
     try {
       await this.invokeLambda(resource, replaceDeep(entry.input, TOKEN_PLACEHOLDER, token));
     } catch (error) {
       this.closeTask(token);
       throw error;
     }
-    return callback;
+    if (settled || !sm.parkable.has(stateName) || execution.currentRun !== entry.runRef) return callback;
+    return this.park(execution, sm, stateName, JSON.stringify(entry.stateInput), callback);
+  }
+
+  /**
+   * Lets a waiting execution's interpreter run go, keeping only the state it waits in and that
+   * state's input as text: a run holds its state, promises, closures and input objects (~20 KB),
+   * and a registration's execution waits days for the village head. The task's outcome (or its
+   * timeout, whose timers the engine owns) resumes the execution in a run started at that state.
+   */
+  private park(
+    execution: ExecutionRecord,
+    sm: StateMachineRecord,
+    stateName: string,
+    stateInput: string,
+    callback: Promise<JsonValue>,
+  ): Promise<JsonValue> {
+    const interrupted = execution.abort;
+    execution.currentRun = undefined;
+    execution.abort = () => this.abortParked(execution);
+    const resume = (outcome: () => JsonValue) => {
+      if (execution.status !== "RUNNING") return;
+      void execution.followed.then(() =>
+        this.launch(execution, sm, JSON.parse(stateInput) as JsonValue, { stateName, outcome }),
+      );
+    };
+    callback.then(
+      (output) => resume(() => output),
+      (error: unknown) =>
+        resume(() => {
+          throw error;
+        }),
+    );
+    // Unwinds the old run: its abort and failure events are ignored (see `follow`).
+    interrupted();
+    // Not retryable (the interpreter reads `isRetryable`); a Catch may match it, but the aborted run
+    // stops before entering the next state.
+    return Promise.reject(Object.assign(new StateError("Sigap.Parked", "Parked"), { isRetryable: false }));
+  }
+
+  /** StopExecution of a parked execution: what the interpreter records when a run is aborted. */
+  private abortParked(execution: ExecutionRecord): void {
+    if (execution.status !== "RUNNING") return;
+    this.finish(execution, "ABORTED", execution.stopReason ?? {});
+    execution.history.record({ type: "ExecutionAborted", timestamp: Date.now() }, execution);
+    this.keepFinishedWhole(execution);
   }
 
   private async invokeLambda(resource: string, input: JsonValue): Promise<JsonValue> {
@@ -501,17 +649,22 @@ export class LocalStepFunctions {
     return `AQ${executionDigest(executionArn)}${randomBytes(64).toString("base64url")}`;
   }
 
-  private openTask(token: string, entry: TaskEntry): Promise<JsonValue> {
-    const { execution, stateName, state } = entry;
-    // Closing the token when the interpreter times the task out makes a late SendTaskSuccess
-    // answer TaskTimedOut, as on AWS.
-    const heartbeatSeconds = secondsAt(state.HeartbeatSeconds, state.HeartbeatSecondsPath, entry);
+  /** Opens a task's token; takes only what its timers need, so a parked execution keeps little. */
+  private openTask(
+    token: string,
+    execution: ExecutionRecord,
+    stateName: string,
+    timeoutMs: number,
+    heartbeatSeconds: number | undefined,
+  ): Promise<JsonValue> {
+    // Closing the token when the task times out makes a late SendTaskSuccess answer TaskTimedOut,
+    // as on AWS.
     return new Promise<JsonValue>((resolve, reject) => {
       let cancelHeartbeat = () => {};
       const cancelTimeout = setLongTimeout(() => {
         this.closeTask(token);
         reject(new StateError("States.Timeout", "The task timed out."));
-      }, entry.timeoutMs);
+      }, timeoutMs);
       const pending: PendingTask = {
         executionArn: execution.executionArn,
         stateName,
