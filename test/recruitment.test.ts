@@ -14,11 +14,13 @@ import {
   getCurrentRequest,
   recordDecision,
 } from "@sigap/core/action/repository";
+import { type ApprovalSubject, subjectOfType } from "@sigap/core/action/subjects";
 import { nowIso } from "@sigap/core/clock";
 import { settings } from "@sigap/core/config/settings";
 import { outbox } from "@sigap/core/mail/outbox";
 import { validRegistration } from "@sigap/core/registration/fixtures";
 import type { Registration } from "@sigap/core/registration/model";
+import { acknowledge } from "@sigap/core/registration/recruitment";
 import { getRegistration, listEvents } from "@sigap/core/registration/repository";
 import { executionName, reconcileRegistrations } from "@sigap/core/registration/workflow";
 import { stateMachineArn } from "@sigap/core/resources";
@@ -378,6 +380,72 @@ const loseExecution = async (id: string) => {
 const actionIdOf = (link: string) => path(link).split("/").pop() as string;
 
 describe("nothing lost, nothing sent twice", () => {
+  const acknowledgements = (applicant: string) =>
+    mailTo(applicant).filter((m) => m.subject === "Pendaftaran PSM Anda telah diterima");
+
+  it("acknowledges once when the task runs again (a crashed execution started anew)", async () => {
+    const { id, name } = await register();
+    const applicant = `pendaftar${serial}@example.com`;
+    await until(() => mailAbout(name, KADES_CIKAJANG)[0], "the request");
+    expect(acknowledgements(applicant)).toHaveLength(1);
+    expect((await registration(id)).acknowledgedAt).toBeDefined();
+    // What a re-run Acknowledge task does: the claim was made, nothing is sent.
+    await pump(acknowledge(id));
+    expect(acknowledgements(applicant)).toHaveLength(1);
+  });
+
+  it("acknowledges once even when the first send fails: the claim is given back for the retry", async () => {
+    const box = outbox();
+    const add = box.add.bind(box);
+    let failures = 0;
+    const spy = vi.spyOn(box, "add").mockImplementation((mail) => {
+      if (failures === 0 && mail.subject === "Pendaftaran PSM Anda telah diterima") {
+        failures += 1;
+        throw new Error("SES throttled");
+      }
+      return add(mail);
+    });
+    try {
+      await register();
+      const applicant = `pendaftar${serial}@example.com`;
+      await until(() => failures === 1, "the failed send");
+      await vi.advanceTimersByTimeAsync(60_000); // the retry interval (with jitter) has passed
+      await until(() => acknowledgements(applicant)[0], "the retried acknowledgement");
+      expect(acknowledgements(applicant)).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it("keeps the request's audit event with its links: a crash right after the email loses neither", async () => {
+    const describer = subjectOfType("registration") as ApprovalSubject;
+    // The old place of the event, after the email: failing there stands for a crash at that point.
+    const asked = describer.asked?.bind(describer);
+    let crashed = 0;
+    if (asked) {
+      describer.asked = async (subjectId, event) => {
+        if (crashed === 0 && event.event === "decision-requested") {
+          crashed += 1;
+          throw new Error("crashed after the email");
+        }
+        return asked(subjectId, event);
+      };
+    }
+    try {
+      const { id, name } = await register();
+      await until(() => mailAbout(name, KADES_CIKAJANG)[0], "the request");
+      await vi.advanceTimersByTimeAsync(60_000);
+      await until(
+        async () => (await pump(listEvents(id))).some((e) => e.event === "decision-requested"),
+        "the decision-requested event",
+      );
+      expect((await pump(listEvents(id))).map((e) => e.event)).toEqual(["submitted", "decision-requested"]);
+      expect(mailAbout(name, KADES_CIKAJANG)).toHaveLength(1);
+    } finally {
+      if (asked) describer.asked = asked;
+    }
+  });
+
   it("resumes a lost execution where it stood: the same link, its deadline, nobody mailed again", async () => {
     const { id, name } = await register();
     const request = await until(() => mailAbout(name, KADES_CIKAJANG)[0], "the request");

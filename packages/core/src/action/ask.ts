@@ -215,7 +215,20 @@ export async function askForDecision(request: AskRequest): Promise<{ actionRefs:
     escalated &&= levelChanged;
     const held = mail && !levelChanged ? [] : await heldLinks(previous, resolved.people);
     const holders = new Set(held.map((a) => a.addressee.email));
+    const fresh = resolved.people.filter((p) => !holders.has(p.email));
     carried = held.length;
+    // The ask's audit event lands with its links (one transaction) when the describer can say so:
+    // a crash after the email then cannot lose it, and a resumed ask need not write it.
+    const trailItem =
+      (mail && fresh.length > 0) || levelChanged
+        ? describer.stored?.askedItem?.(
+            loaded?.item ?? {},
+            askedEvent(request, escalated, resolved, [
+              ...held.map((a) => a.addressee.email),
+              ...fresh.map((p) => p.email),
+            ]),
+          )
+        : undefined;
     actions = await createActions(
       {
         taskToken: request.taskToken,
@@ -232,7 +245,7 @@ export async function askForDecision(request: AskRequest): Promise<{ actionRefs:
         // Stored with the link so the daily digest lists it without reading the subject.
         ...digestFields(view),
       },
-      resolved.people.filter((p) => !holders.has(p.email)),
+      fresh,
       request.validForSeconds,
       {
         startLevel: request.startLevel,
@@ -242,6 +255,7 @@ export async function askForDecision(request: AskRequest): Promise<{ actionRefs:
       },
       held,
       { current: previous },
+      trailItem ? [trailItem] : [],
     );
     // Decided between our look and our ask: hand that decision over instead.
     if (!actions) prepared = await prepareAsk(subject, request);
@@ -271,13 +285,10 @@ export async function askForDecision(request: AskRequest): Promise<{ actionRefs:
     await markMailed(action.id);
   }
   const first = actions[0];
-  if (first && (unsent.length > 0 || levelChanged) && describer.asked) {
+  // Written after the email only by a describer that cannot write it with the links (see above).
+  if (first && (unsent.length > 0 || levelChanged) && describer.asked && !describer.stored?.askedItem) {
     const event: AskedEvent = {
-      event: request.reminders > 0 ? "reminder-sent" : escalated ? "escalated" : "decision-requested",
-      step: request.step,
-      level: request.level,
-      decidingLevel: first.level,
-      regionCode: first.regionCode,
+      ...askedEvent(request, escalated, { decidingLevel: first.level, regionCode: first.regionCode }, []),
       addressees: actions.map((a) => a.addressee.email),
       missingLevels: asked?.missingLevels ?? (approverMissing ? [request.level] : []),
     };
@@ -295,6 +306,24 @@ export async function askForDecision(request: AskRequest): Promise<{ actionRefs:
   return { actionRefs };
 }
 
+/** What an ask leaves in its subject's audit trail. */
+function askedEvent(
+  request: Pick<AskRequest, "reminders" | "step" | "level">,
+  escalated: boolean,
+  asked: Pick<Addressees, "decidingLevel" | "regionCode"> & { missingLevels?: EscalationLevel[] },
+  addressees: string[],
+): AskedEvent {
+  return {
+    event: request.reminders > 0 ? "reminder-sent" : escalated ? "escalated" : "decision-requested",
+    step: request.step,
+    level: request.level,
+    decidingLevel: asked.decidingLevel,
+    regionCode: asked.regionCode,
+    addressees,
+    missingLevels: asked.missingLevels ?? [],
+  };
+}
+
 /**
  * The subject and its step's request, read together in one consistent batched read when the
  * describer names the subject's item (`stored`); otherwise the subject alone (the request is read
@@ -303,7 +332,11 @@ export async function askForDecision(request: AskRequest): Promise<{ actionRefs:
 async function loadForAsk(
   describer: ApprovalSubject,
   subject: RequestSubject,
-): Promise<{ view: SubjectView | undefined; known?: { current: CurrentRequest | undefined } }> {
+): Promise<{
+  view: SubjectView | undefined;
+  item?: Record<string, unknown>;
+  known?: { current: CurrentRequest | undefined };
+}> {
   if (!describer.stored) return { view: await describer.load(subject.subjectId) };
   const subjectKey = describer.stored.key(subject.subjectId);
   const requestKey = actionKeys.current(subject.subjectType, subject.subjectId, subject.step);
@@ -312,6 +345,7 @@ async function loadForAsk(
   const item = find(subjectKey);
   return {
     view: item ? describer.stored.view(item) : undefined,
+    ...(item ? { item } : {}),
     known: { current: find(requestKey) as CurrentRequest | undefined },
   };
 }
