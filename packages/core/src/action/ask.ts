@@ -5,6 +5,7 @@ import { AppError } from "../error";
 import { logger } from "../log";
 import { sendMail } from "../mail/send";
 import { type Approver, DUTIES, type Duty, type Level, regionAtLevel, resolveDuty } from "../staff/directory";
+import { directoryGenerationKey, noteDirectoryGeneration } from "../staff/directory-cache";
 import { type DecisionOutcome, decide, prepareAsk } from "./decision";
 import { actionKeys } from "./keys";
 import { subjectOfType } from "./known-subjects";
@@ -325,9 +326,9 @@ function askedEvent(
 }
 
 /**
- * The subject and its step's request, read together in one consistent batched read when the
- * describer names the subject's item (`stored`); otherwise the subject alone (the request is read
- * by `prepareAsk`).
+ * The subject, its step's request and the directory's generation, read together in one consistent
+ * batched read when the describer names the subject's item (`stored`); otherwise the subject alone
+ * (the request is read by `prepareAsk`; the directory cache then answers within its time).
  */
 async function loadForAsk(
   describer: ApprovalSubject,
@@ -340,8 +341,11 @@ async function loadForAsk(
   if (!describer.stored) return { view: await describer.load(subject.subjectId) };
   const subjectKey = describer.stored.key(subject.subjectId);
   const requestKey = actionKeys.current(subject.subjectType, subject.subjectId, subject.step);
-  const items = await getMany<Record<string, unknown>>([subjectKey, requestKey]);
+  // The directory's generation too: a change made in another container is seen before anyone is asked.
+  const generationKey = directoryGenerationKey();
+  const items = await getMany<Record<string, unknown>>([subjectKey, requestKey, generationKey]);
   const find = (key: { pk: string; sk: string }) => items.find((i) => i.pk === key.pk && i.sk === key.sk);
+  noteDirectoryGeneration(find(generationKey));
   const item = find(subjectKey);
   return {
     view: item ? describer.stored.view(item) : undefined,
