@@ -3,13 +3,16 @@
  * head is told, their waiting link stops working and says who holds the request now, and the new
  * head's link decides the waiting step — end to end on the local engine and DynamoDB Local.
  */
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { nowIso } from "@sigap/core/clock";
 import { db } from "@sigap/core/db/client";
 import { outbox } from "@sigap/core/mail/outbox";
+import { clearSuppression, recordBounce } from "@sigap/core/mail/suppression";
 import { validRegistration } from "@sigap/core/registration/fixtures";
 import { getRegistration } from "@sigap/core/registration/repository";
 import { tableName } from "@sigap/core/resources";
-import { getApprovers, putApprovers } from "@sigap/core/staff/directory";
+import { getApprovers, peopleItem, putApprovers, resolveDuty } from "@sigap/core/staff/directory";
+import { bumpDirectoryGeneration, directoryGenerationKey } from "@sigap/core/staff/directory-cache";
 import { listDirectoryChanges } from "@sigap/core/staff/directory-change";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppStack, startAppStack } from "./support/app-stack";
@@ -248,5 +251,60 @@ describe("a directory change that failed after writing the directory", () => {
     // A third time: nothing is stranded any more, nothing moves.
     const again = await putDirectory([NEW_LURAH], KOTA_KULON);
     expect(await again.json()).toMatchObject({ movedRequests: 0 });
+  });
+});
+
+describe("a directory change made in another container", () => {
+  const HEAD_BEFORE = { name: "Kepala Desa Sebelum", email: "kades.sebelum@garutkab.example.go.id" };
+  const HEAD_AFTER = { name: "Kepala Desa Sesudah", email: "kades.sesudah@garutkab.example.go.id" };
+
+  async function register(nik: string, fullName: string) {
+    const response = await stack.app.request("/v1/registrations", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ ...validRegistration, nik, fullName }),
+    });
+    expect(response.status).toBe(202);
+  }
+
+  it("is seen by this container's next ask, though its cache still holds the removed head", async () => {
+    await putApprovers(VILLAGE, [HEAD_BEFORE], "test");
+    await register("3205015507950611", "Pendaftar Sebelum");
+    await until(() => mailTo(HEAD_BEFORE.email, "Pendaftar Sebelum")[0], "the request to the head before");
+
+    // Another container replaces the head: the directory and its generation, nothing forgotten here.
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName(),
+              Item: peopleItem(VILLAGE, "approver", [HEAD_AFTER], "test", nowIso()),
+            },
+          },
+          bumpDirectoryGeneration(),
+        ],
+      }),
+    );
+    // This container's cache is stale (what a lookup outside an ask still answers)…
+    expect((await resolveDuty(VILLAGE, "village", "approver"))?.people).toEqual([HEAD_BEFORE]);
+
+    // …but the next ask reads the generation with its subject and asks the head listed now.
+    await register("3205015507950612", "Pendaftar Sesudah");
+    await until(() => mailTo(HEAD_AFTER.email, "Pendaftar Sesudah")[0], "the request to the head after");
+    expect(mailTo(HEAD_BEFORE.email, "Pendaftar Sesudah")).toEqual([]);
+  });
+
+  it("is announced by every change of who is reachable: a bounce and its lifting too", async () => {
+    const generation = async () =>
+      ((await db().send(new GetCommand({ TableName: tableName(), Key: directoryGenerationKey() }))).Item
+        ?.generation as number | undefined) ?? 0;
+    const before = await generation();
+    await recordBounce(HEAD_AFTER.email, "bounce");
+    expect(await generation()).toBe(before + 1);
+    await clearSuppression(HEAD_AFTER.email);
+    expect(await generation()).toBe(before + 2);
+    await putApprovers(VILLAGE, [HEAD_AFTER], "test");
+    expect(await generation()).toBe(before + 3);
   });
 });

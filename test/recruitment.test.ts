@@ -16,9 +16,11 @@ import {
 } from "@sigap/core/action/repository";
 import { nowIso } from "@sigap/core/clock";
 import { settings } from "@sigap/core/config/settings";
+import { dynamodb } from "@sigap/core/db/client";
 import { outbox } from "@sigap/core/mail/outbox";
 import { validRegistration } from "@sigap/core/registration/fixtures";
 import type { Registration } from "@sigap/core/registration/model";
+import { acknowledge } from "@sigap/core/registration/recruitment";
 import { getRegistration, listEvents } from "@sigap/core/registration/repository";
 import { executionName, reconcileRegistrations } from "@sigap/core/registration/workflow";
 import { stateMachineArn } from "@sigap/core/resources";
@@ -378,6 +380,81 @@ const loseExecution = async (id: string) => {
 const actionIdOf = (link: string) => path(link).split("/").pop() as string;
 
 describe("nothing lost, nothing sent twice", () => {
+  const acknowledgements = (applicant: string) =>
+    mailTo(applicant).filter((m) => m.subject === "Pendaftaran PSM Anda telah diterima");
+
+  it("acknowledges once when the task runs again (a crashed execution started anew)", async () => {
+    const { id, name } = await register();
+    const applicant = `pendaftar${serial}@example.com`;
+    await until(() => mailAbout(name, KADES_CIKAJANG)[0], "the request");
+    expect(acknowledgements(applicant)).toHaveLength(1);
+    expect((await registration(id)).acknowledgedAt).toBeDefined();
+    // What a re-run Acknowledge task does: the claim was made, nothing is sent.
+    await pump(acknowledge(id));
+    expect(acknowledgements(applicant)).toHaveLength(1);
+  });
+
+  it("acknowledges once even when the first send fails: the claim is given back for the retry", async () => {
+    const box = outbox();
+    const add = box.add.bind(box);
+    let failures = 0;
+    const spy = vi.spyOn(box, "add").mockImplementation((mail) => {
+      if (failures === 0 && mail.subject === "Pendaftaran PSM Anda telah diterima") {
+        failures += 1;
+        throw new Error("SES throttled");
+      }
+      return add(mail);
+    });
+    try {
+      await register();
+      const applicant = `pendaftar${serial}@example.com`;
+      await until(() => failures === 1, "the failed send");
+      await vi.advanceTimersByTimeAsync(60_000); // the retry interval (with jitter) has passed
+      await until(() => acknowledgements(applicant)[0], "the retried acknowledgement");
+      expect(acknowledgements(applicant)).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it("keeps the request's audit event with its links: a crash right after the email loses neither", async () => {
+    // A crash right after the email: the first audit write of a request made on its own (not with
+    // the links) fails, as if the task had died there. Written with the links, nothing fails.
+    let crashed = 0;
+    const name = "crash-after-request-email";
+    dynamodb().middlewareStack.add(
+      (next, context) => async (args) => {
+        // Marshalled or not, depending on where the stack has got to: read as text.
+        const puts = ((args.input as { TransactItems?: Array<{ Put?: unknown }> }).TransactItems ?? []).map(
+          (i) => JSON.stringify(i.Put ?? null),
+        );
+        const lonelyEvent =
+          context.commandName?.startsWith("TransactWrite") === true &&
+          puts.some((put) => put.includes('"decision-requested"')) &&
+          !puts.some((put) => /"entity":(\{"S":)?"action"/.test(put));
+        if (crashed === 0 && lonelyEvent) {
+          crashed += 1;
+          throw new Error("crashed after the email");
+        }
+        return next(args);
+      },
+      { step: "initialize", name },
+    );
+    try {
+      const { id, name: applicant } = await register();
+      await until(() => mailAbout(applicant, KADES_CIKAJANG)[0], "the request");
+      await vi.advanceTimersByTimeAsync(60_000);
+      await until(
+        async () => (await pump(listEvents(id))).some((e) => e.event === "decision-requested"),
+        "the decision-requested event",
+      );
+      expect((await pump(listEvents(id))).map((e) => e.event)).toEqual(["submitted", "decision-requested"]);
+      expect(mailAbout(applicant, KADES_CIKAJANG)).toHaveLength(1);
+    } finally {
+      dynamodb().middlewareStack.remove(name);
+    }
+  });
+
   it("resumes a lost execution where it stood: the same link, its deadline, nobody mailed again", async () => {
     const { id, name } = await register();
     const request = await until(() => mailAbout(name, KADES_CIKAJANG)[0], "the request");

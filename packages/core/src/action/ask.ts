@@ -5,6 +5,7 @@ import { AppError } from "../error";
 import { logger } from "../log";
 import { sendMail } from "../mail/send";
 import { type Approver, DUTIES, type Duty, type Level, regionAtLevel, resolveDuty } from "../staff/directory";
+import { directoryGenerationKey, noteDirectoryGeneration } from "../staff/directory-cache";
 import { type DecisionOutcome, decide, prepareAsk } from "./decision";
 import { actionKeys } from "./keys";
 import { subjectOfType } from "./known-subjects";
@@ -228,7 +229,20 @@ export async function askForDecision(request: AskRequest): Promise<{ actionRefs:
     escalated &&= levelChanged;
     const held = mail && !levelChanged ? [] : await heldLinks(previous, resolved.people);
     const holders = new Set(held.map((a) => a.addressee.email));
+    const fresh = resolved.people.filter((p) => !holders.has(p.email));
     carried = held.length;
+    // The ask's audit event lands with its links (one transaction) when the describer can say so:
+    // a crash after the email then cannot lose it, and a resumed ask need not write it.
+    const trailItem =
+      (mail && fresh.length > 0) || levelChanged
+        ? describer.stored?.askedItem?.(
+            loaded?.item ?? {},
+            askedEvent(request, escalated, resolved, [
+              ...held.map((a) => a.addressee.email),
+              ...fresh.map((p) => p.email),
+            ]),
+          )
+        : undefined;
     actions = await createActions(
       {
         taskToken: request.taskToken,
@@ -245,7 +259,7 @@ export async function askForDecision(request: AskRequest): Promise<{ actionRefs:
         // Stored with the link so the daily digest lists it without reading the subject.
         ...digestFields(view),
       },
-      resolved.people.filter((p) => !holders.has(p.email)),
+      fresh,
       request.validForSeconds,
       {
         startLevel: request.startLevel,
@@ -255,6 +269,7 @@ export async function askForDecision(request: AskRequest): Promise<{ actionRefs:
       },
       held,
       { current: previous },
+      trailItem ? [trailItem] : [],
     );
     // Decided between our look and our ask: hand that decision over instead.
     if (!actions) prepared = await prepareAsk(subject, request);
@@ -284,13 +299,10 @@ export async function askForDecision(request: AskRequest): Promise<{ actionRefs:
     await markMailed(action.id);
   }
   const first = actions[0];
-  if (first && (unsent.length > 0 || levelChanged) && describer.asked) {
+  // Written after the email only by a describer that cannot write it with the links (see above).
+  if (first && (unsent.length > 0 || levelChanged) && describer.asked && !describer.stored?.askedItem) {
     const event: AskedEvent = {
-      event: request.reminders > 0 ? "reminder-sent" : escalated ? "escalated" : "decision-requested",
-      step: request.step,
-      level: request.level,
-      decidingLevel: first.level,
-      regionCode: first.regionCode,
+      ...askedEvent(request, escalated, { decidingLevel: first.level, regionCode: first.regionCode }, []),
       addressees: actions.map((a) => a.addressee.email),
       missingLevels: asked?.missingLevels ?? (approverMissing ? [request.level] : []),
     };
@@ -308,19 +320,46 @@ export async function askForDecision(request: AskRequest): Promise<{ actionRefs:
   return { actionRefs };
 }
 
+/** What an ask leaves in its subject's audit trail. */
+function askedEvent(
+  request: Pick<AskRequest, "reminders" | "step" | "level">,
+  escalated: boolean,
+  asked: Pick<Addressees, "decidingLevel" | "regionCode"> & { missingLevels?: EscalationLevel[] },
+  addressees: string[],
+): AskedEvent {
+  return {
+    event: request.reminders > 0 ? "reminder-sent" : escalated ? "escalated" : "decision-requested",
+    step: request.step,
+    level: request.level,
+    decidingLevel: asked.decidingLevel,
+    regionCode: asked.regionCode,
+    addressees,
+    missingLevels: asked.missingLevels ?? [],
+  };
+}
+
 /**
- * The subject and its step's request, read together in one consistent batched read when the
- * describer names the subject's item (`stored`) — or as the caller already read them; otherwise the
- * subject alone (the request is read by `prepareAsk`).
+ * The subject, its step's request and the directory's generation, read together in one consistent
+ * batched read when the describer names the subject's item (`stored`) — or as the caller already read
+ * them; otherwise the subject alone (the request is read by `prepareAsk`; the directory cache then
+ * answers within its time).
  */
 async function loadForAsk(
   describer: ApprovalSubject,
   subject: RequestSubject,
   read?: ReadForAsk,
-): Promise<{ view: SubjectView | undefined; known?: { current: CurrentRequest | undefined } }> {
+): Promise<{
+  view: SubjectView | undefined;
+  item?: Record<string, unknown>;
+  known?: { current: CurrentRequest | undefined };
+}> {
   if (!describer.stored) return { view: await describer.load(subject.subjectId) };
   const { item, current } = read ?? (await readForAsk(subject));
-  return { view: item ? describer.stored.view(item) : undefined, known: { current } };
+  return {
+    view: item ? describer.stored.view(item) : undefined,
+    ...(item ? { item } : {}),
+    known: { current },
+  };
 }
 
 /**
@@ -333,8 +372,11 @@ export async function readForAsk(subject: RequestSubject): Promise<ReadForAsk> {
   if (!describer?.stored) throw new Error(`${subject.subjectType} has no stored describer`);
   const subjectKey = describer.stored.key(subject.subjectId);
   const requestKey = actionKeys.current(subject.subjectType, subject.subjectId, subject.step);
-  const items = await getMany<Record<string, unknown>>([subjectKey, requestKey]);
+  // The directory's generation too: a change made in another container is seen before anyone is asked.
+  const generationKey = directoryGenerationKey();
+  const items = await getMany<Record<string, unknown>>([subjectKey, requestKey, generationKey]);
   const find = (key: { pk: string; sk: string }) => items.find((i) => i.pk === key.pk && i.sk === key.sk);
+  noteDirectoryGeneration(find(generationKey));
   return { item: find(subjectKey), current: find(requestKey) as CurrentRequest | undefined };
 }
 

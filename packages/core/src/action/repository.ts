@@ -197,6 +197,7 @@ export function actionItem(action: Action): Record<string, unknown> {
  * task and deadline, and are returned first. `known.current`: the request as the caller just read it
  * (saves reading it again). The new links and the request are written in one transaction, on the
  * condition that the request still holds the links it was read with (else it is read again).
+ * `alongside`: items written in the same transaction (the subject's audit event of this ask).
  */
 export async function createActions(
   fields: Omit<Action, "id" | "status" | "createdAt" | "validUntil" | "addressee">,
@@ -205,6 +206,7 @@ export async function createActions(
   approval: ApprovalState,
   carried: Action[] = [],
   known?: { current: CurrentRequest | undefined },
+  alongside: Record<string, unknown>[] = [],
 ): Promise<Action[] | undefined> {
   const createdAt = nowIso();
   const expires = new Date(now().getTime() + validForSeconds * 1000);
@@ -222,7 +224,10 @@ export async function createActions(
   const kept = await carryOver(carried, { ...fields, dueAt }, expires.toISOString());
   const ids = [...kept.map((a) => a.id), ...actions.map((a) => a.id)];
   for (let attempt = 1; ; attempt++) {
-    if (await replaceRequest(fields, actions, ids, approval, expires.toISOString(), dueAt, current)) break;
+    if (
+      await replaceRequest(fields, actions, ids, approval, expires.toISOString(), dueAt, current, alongside)
+    )
+      break;
     // Decided and not applied: a decided request is not asked again.
     current = await getCurrentRequest(fields);
     if (current?.decidedActionId && !current.appliedAt) return undefined;
@@ -252,6 +257,7 @@ async function replaceRequest(
   validUntil: string,
   dueAt: string,
   previous: CurrentRequest | undefined,
+  alongside: Record<string, unknown>[],
 ): Promise<boolean> {
   const previousIds = previous?.actionIds;
   try {
@@ -285,6 +291,8 @@ async function replaceRequest(
               },
             },
           },
+          // After the request, so its index stays `actions.length`.
+          ...alongside.map((item) => ({ Put: { TableName: tableName(), Item: item } })),
         ],
       }),
     );

@@ -70,6 +70,11 @@ export interface ApprovalSubject {
   stored?: {
     key(id: string): ItemKey;
     view(item: Record<string, unknown>): SubjectView;
+    /**
+     * The audit-trail item of an ask, written in the ask's own transaction with its links, so a
+     * crash cannot keep the links without the event (`asked` is then not called).
+     */
+    askedItem?(item: Record<string, unknown>, event: AskedEvent): Record<string, unknown>;
   };
   /** Nobody (reachable) is listed at these chain levels: called before anyone is asked (flags). */
   approverMissing?(id: string, levels: string[]): Promise<void>;

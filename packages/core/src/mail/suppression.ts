@@ -1,10 +1,10 @@
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { nowIso } from "../clock";
 import { db } from "../db/client";
 import { hashEmail } from "../identity/protect";
 import { logger } from "../log";
 import { tableName } from "../resources";
-import { forgetCachedDirectory } from "../staff/directory-cache";
+import { bumpDirectoryGeneration, forgetCachedDirectory } from "../staff/directory-cache";
 import { mailKeys } from "./keys";
 
 /**
@@ -31,10 +31,11 @@ export function maskEmail(address: string): string {
 /** Records that `email` bounced or complained; the latest report stands. */
 export async function recordBounce(email: string, kind: SuppressionKind): Promise<void> {
   const suppression: Suppression = { kind, at: nowIso(), maskedEmail: maskEmail(email) };
+  const item = { ...mailKeys.suppression(hashEmail(email)), entity: "mail-suppression", ...suppression };
+  // With the directory's generation: no container's next ask mails the address (directory-cache.ts).
   await db().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: { ...mailKeys.suppression(hashEmail(email)), entity: "mail-suppression", ...suppression },
+    new TransactWriteCommand({
+      TransactItems: [{ Put: { TableName: tableName(), Item: item } }, bumpDirectoryGeneration()],
     }),
   );
   forgetCachedDirectory();
@@ -43,7 +44,14 @@ export async function recordBounce(email: string, kind: SuppressionKind): Promis
 
 /** Lifts a suppression (the mailbox was fixed); the address counts again. */
 export async function clearSuppression(email: string): Promise<void> {
-  await db().send(new DeleteCommand({ TableName: tableName(), Key: mailKeys.suppression(hashEmail(email)) }));
+  await db().send(
+    new TransactWriteCommand({
+      TransactItems: [
+        { Delete: { TableName: tableName(), Key: mailKeys.suppression(hashEmail(email)) } },
+        bumpDirectoryGeneration(),
+      ],
+    }),
+  );
   forgetCachedDirectory();
 }
 

@@ -1,10 +1,12 @@
-import { registerSubject, type SubjectView } from "../action/subjects";
+import { type AskedEvent, registerSubject, type SubjectView } from "../action/subjects";
+import { nowIso } from "../clock";
+import { eventItem } from "../record/trail";
 import { describeRegion } from "../region/regions";
 import { formatDate } from "../time";
 import { addFlag } from "./flags";
 import { registrationKeys } from "./keys";
 import { decisionRequestEmail } from "./messages";
-import { type Registration, stageLabels } from "./model";
+import { type Registration, type RegistrationEvent, stageLabels } from "./model";
 import { getRegistration, recordTransition } from "./repository";
 
 /**
@@ -32,6 +34,10 @@ function registrationView(r: Registration): SubjectView {
   };
 }
 
+/** What the audit trail says of an ask: the step, who decides where, and who was asked. */
+const askedNote = (asked: AskedEvent) =>
+  `${asked.step} → ${asked.decidingLevel} ${asked.regionCode} (${asked.addressees.join(", ")})`;
+
 registerSubject({
   type: "registration",
   async load(id) {
@@ -41,6 +47,19 @@ registerSubject({
   stored: {
     key: registrationKeys.registration,
     view: (item) => registrationView(item as unknown as Registration),
+    askedItem(item, asked) {
+      const r = item as unknown as Registration;
+      const event: RegistrationEvent = {
+        at: nowIso(),
+        event: asked.event,
+        status: r.status,
+        stage: r.stage,
+        actor: { kind: "system" },
+        note: askedNote(asked),
+      };
+      // A plain item for the transaction (the trail's key and the event).
+      return { ...eventItem(registrationKeys.trail(r.id), event) } as Record<string, unknown>;
+    },
   },
   async approverMissing(id, levels) {
     for (const level of levels) await addFlag(id, `approver-missing:${level}`);
@@ -49,7 +68,7 @@ registerSubject({
     await recordTransition(id, {
       event: asked.event,
       actor: { kind: "system" },
-      note: `${asked.step} → ${asked.decidingLevel} ${asked.regionCode} (${asked.addressees.join(", ")})`,
+      note: askedNote(asked),
     });
   },
 });

@@ -48,6 +48,8 @@ export interface Registration {
   rejectionReason?: string;
   /** Outcomes the applicant has been told about (so a retried task does not tell twice or never). */
   notified?: string[];
+  /** When the acknowledgement was claimed for sending: it is sent at most once (`acknowledge`). */
+  acknowledgedAt?: string;
   skNumber?: string;
   memberNumber?: string;
   /** Which execution carries this registration: `reg-<id>-<attempt>`; the reconciler bumps it. */

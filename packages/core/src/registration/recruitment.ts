@@ -10,9 +10,9 @@ import {
 } from "../action/ask";
 import { storedDecision } from "../action/decision";
 import { type ActionOption, markDecisionApplied } from "../action/repository";
-import { now } from "../clock";
+import { now, nowIso } from "../clock";
 import { workflowPolicy } from "../config/durations";
-import { db } from "../db/client";
+import { conditionFailed, db } from "../db/client";
 import { AppError } from "../error";
 import { sendMail } from "../mail/send";
 import { nextNumber } from "../record/counter";
@@ -64,14 +64,60 @@ async function mailApplicant(r: Registration, email: { subject: string; text: st
 }
 
 /**
- * The execution's first task: reads the registration and clears the start marker the API left, in
- * one write (see `startRecruitment`). Only a first attempt passes here; a later one just reads.
+ * The execution's first task: claims the acknowledgement and clears the start marker the API left,
+ * in one write (see `startRecruitment`), then sends it. A retried or re-run task (a crashed
+ * execution started again) finds it claimed and sends nothing: never twice. A failed send gives the
+ * claim back, so the task's retry sends it.
  */
 export async function acknowledge(registrationId: string): Promise<void> {
+  const key = registrationKeys.registration(registrationId);
   const r =
-    (await clearStartMarker<Registration>(registrationKeys.registration(registrationId), 1)) ??
-    (await mustGet(registrationId));
-  await mailApplicant(r, acknowledgementEmail(r));
+    (await clearStartMarker<Registration>(key, 1, "acknowledgedAt")) ??
+    (await claimAcknowledgement(registrationId));
+  if (!r?.acknowledgedAt) return;
+  try {
+    await mailApplicant(r, acknowledgementEmail(r));
+  } catch (error) {
+    await releaseAcknowledgement(registrationId, r.acknowledgedAt);
+    throw error;
+  }
+}
+
+/** The claim on a later attempt (its marker is the reconciler's); undefined when it was made before. */
+async function claimAcknowledgement(registrationId: string): Promise<Registration | undefined> {
+  try {
+    const { Attributes } = await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: registrationKeys.registration(registrationId),
+        UpdateExpression: "SET acknowledgedAt = :at",
+        ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(acknowledgedAt)",
+        ExpressionAttributeValues: { ":at": nowIso() },
+        ReturnValues: "ALL_NEW",
+      }),
+    );
+    return Attributes as Registration | undefined;
+  } catch (error) {
+    if (conditionFailed(error)) return undefined;
+    throw error;
+  }
+}
+
+/** The send failed: the claim is given back (only our own) for the retry to take. */
+async function releaseAcknowledgement(registrationId: string, claimedAt: string): Promise<void> {
+  await db()
+    .send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: registrationKeys.registration(registrationId),
+        UpdateExpression: "REMOVE acknowledgedAt",
+        ConditionExpression: "acknowledgedAt = :at",
+        ExpressionAttributeValues: { ":at": claimedAt },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!conditionFailed(error)) throw error;
+    });
 }
 
 /**

@@ -11,7 +11,7 @@ import { sendMail } from "../mail/send";
 import type { Actor } from "../registration/model";
 import { tableName } from "../resources";
 import { type Approver, type Duty, levelOf, peopleItem, resolveDuty } from "./directory";
-import { forgetCachedDirectory } from "./directory-cache";
+import { bumpDirectoryGeneration, forgetCachedDirectory } from "./directory-cache";
 import { directoryKeys as keys } from "./keys";
 import { removedApproverEmail } from "./messages";
 
@@ -82,6 +82,8 @@ export async function changePeople(
             },
           },
           { Put: { TableName: tableName(), Item: { ...changeKey, entity: "directory-change", ...change } } },
+          // Every container's next ask sees the change (directory-cache.ts).
+          bumpDirectoryGeneration(),
         ],
       }),
     );
@@ -95,7 +97,7 @@ export async function changePeople(
     }
     throw error;
   }
-  // This process resolves the new people from now on (other containers within the cache's time).
+  // This process resolves the new people from now on (other containers at their next ask).
   forgetCachedDirectory();
   logger.info("Directory changed", {
     regionCode,

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import * as v from "valibot";
 import { nowIso } from "../clock";
 import { db } from "../db/client";
@@ -6,7 +6,7 @@ import { suppressedAmong } from "../mail/suppression";
 import { regionLevel } from "../region/regions";
 import { tableName } from "../resources";
 import { personText } from "../validation/text";
-import { cachedDirectoryLookup, forgetCachedDirectory } from "./directory-cache";
+import { bumpDirectoryGeneration, cachedDirectoryLookup, forgetCachedDirectory } from "./directory-cache";
 import { directoryKeys } from "./keys";
 
 /**
@@ -115,9 +115,11 @@ export async function putPeople(
   updatedBy: string,
 ): Promise<void> {
   await db().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: peopleItem(regionCode, duty, people, updatedBy, nowIso()),
+    new TransactWriteCommand({
+      TransactItems: [
+        { Put: { TableName: tableName(), Item: peopleItem(regionCode, duty, people, updatedBy, nowIso()) } },
+        bumpDirectoryGeneration(),
+      ],
     }),
   );
   forgetCachedDirectory();

@@ -16,4 +16,6 @@ export const directoryKeys = {
     sk: `CHANGE#${at}#${suffix}`,
   }),
   changePrefix: (regionCode: string) => ({ pk: `DIRECTORY#${regionCode}`, skPrefix: "CHANGE#" }),
+  /** A counter bumped by every change of who is reachable (people, suppressions): see directory-cache.ts. */
+  generation: () => ({ pk: "DIRECTORY#generation", sk: "GENERATION" }),
 };

@@ -107,19 +107,27 @@ export async function clearReconciliationMark(key: ItemKey): Promise<void> {
 }
 
 /**
- * The execution's first task: reads its item and clears the start marker the API left (see
- * `Reconciler.startLeavingMarker`) in one write, returning the item as it now stands. Only while the
- * item is at `attempt`; undefined when it is gone or a later attempt took over (read it otherwise).
+ * The execution's first task: clears the start marker the API left (see
+ * `Reconciler.startLeavingMarker`) and, when given, claims `claim` — an attribute set once, e.g.
+ * `acknowledgedAt` — in one write, returning the item as it now stands. Only while the item is at
+ * `attempt` (and the claim is not made yet): undefined when the item is gone, a later attempt took
+ * over, or the claim was made before (a retried or re-run task: nothing is written then). A marker
+ * left in those cases is the reconciler's to clear.
  */
-export async function clearStartMarker<T>(key: ItemKey, attempt: number): Promise<T | undefined> {
+export async function clearStartMarker<T>(
+  key: ItemKey,
+  attempt: number,
+  claim?: string,
+): Promise<T | undefined> {
   try {
     const { Attributes } = await db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: key,
-        UpdateExpression: `REMOVE ${executionKeys.attributes.join(", ")}`,
-        ConditionExpression: `attribute_exists(pk) AND ${attemptCondition(attempt)}`,
-        ExpressionAttributeValues: { ":attempt": attempt },
+        UpdateExpression: `${claim ? "SET #claim = :at " : ""}REMOVE ${executionKeys.attributes.join(", ")}`,
+        ConditionExpression: `attribute_exists(pk) AND ${claim ? "attribute_not_exists(#claim) AND " : ""}${attemptCondition(attempt)}`,
+        ...(claim ? { ExpressionAttributeNames: { "#claim": claim } } : {}),
+        ExpressionAttributeValues: { ":attempt": attempt, ...(claim ? { ":at": nowIso() } : {}) },
         ReturnValues: "ALL_NEW",
       }),
     );
