@@ -199,7 +199,7 @@ describe("/daftar", () => {
     expect(await second?.text()).toContain(receipt);
     // The page reloaded (posted again) later: the same receipt, from the form key's record.
     const calls = countDynamoDbCalls({ scoped: true });
-    const again = await calls.within(() =>
+    const again = await calls.within(async () =>
       postForm("/daftar", { ...person, formKey, villageQuery: "cikajang", intent: "kirim" }),
     );
     calls.stop();
