@@ -3,7 +3,8 @@
  * idempotency, duplicates, anonymous folding and quotas, redaction, pagination, scoping, notes and
  * counts — against DynamoDB Local. (The escalation workflow has its own tests.)
  */
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { caseKeys } from "@sigap/core/case/keys";
 import { anonymousQuota, countCases, recordCaseTransition } from "@sigap/core/case/repository";
 import { validateCase } from "@sigap/core/case/schema";
@@ -16,7 +17,7 @@ import { createRegistration, recordTransition } from "@sigap/core/registration/r
 import { validateRegistration } from "@sigap/core/registration/schema";
 import { tableName } from "@sigap/core/resources";
 import { createApp } from "@sigap/functions/api/app";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { staffToken } from "./support/staff-token";
 
 const app = createApp();
@@ -626,6 +627,64 @@ describe("anonymous reports", () => {
     expect(refused.status).toBe(429);
     // The next /64 is another client.
     expect((await post(anonymous(nextVillage()), {}, "2001:db8:aa:2::1")).status).toBe(202);
+  });
+
+  it("spend quota only when saved: a reused key with another body and keyed twins take none", async () => {
+    const client = "10.9.3.1";
+    const first = await post(anonymous(nextVillage()), { "Idempotency-Key": "quota-reused" }, client);
+    expect(first.status).toBe(202);
+    // The key with other reports, more times than the quota allows: each refused (422), none counted.
+    for (let i = 0; i < anonymousQuota.perClient + 1; i++) {
+      const reused = await post(anonymous(nextVillage()), { "Idempotency-Key": "quota-reused" }, client);
+      expect(reused.status, await reused.clone().text()).toBe(422);
+    }
+    // Twins of one keyed report (a double click, a retry after a timeout): one saved report, one quota.
+    const twins = anonymous(nextVillage());
+    const statuses = (
+      await Promise.all(
+        Array.from({ length: 6 }, () => post(twins, { "Idempotency-Key": "quota-twins" }, client)),
+      )
+    ).map((response) => response.status);
+    expect(
+      statuses.every((status) => status === 202 || status === 409),
+      statuses.join(","),
+    ).toBe(true);
+    expect((await post(twins, { "Idempotency-Key": "quota-twins" }, client)).status).toBe(202);
+    // Two reports saved so far: the rest of the quota is still there, and then it is spent.
+    for (let i = 2; i < anonymousQuota.perClient; i++) await report(anonymous(nextVillage()), client);
+    expect((await post(anonymous(nextVillage()), {}, client)).status).toBe(429);
+  });
+
+  it("take a village's quota for a report arriving with another at the same instant, not refuse it", async () => {
+    const village = nextVillage();
+    // The first transaction meets another report's on the village's quota (DynamoDB Local rarely does).
+    const send = db().send.bind(db());
+    let conflicts = 0;
+    vi.spyOn(db(), "send").mockImplementation((async (command: unknown) => {
+      const items = command instanceof TransactWriteCommand ? (command.input.TransactItems ?? []) : [];
+      const quota = items.findIndex((item) => String(item.Update?.Key?.pk).startsWith("CASE-QUOTA#village#"));
+      if (quota >= 0 && conflicts++ === 0) {
+        throw new TransactionCanceledException({
+          message: "Transaction cancelled, please refer cancellation reasons for specific reasons",
+          $metadata: { httpStatusCode: 400 },
+          CancellationReasons: items.map((_, index) => ({
+            Code: index === quota ? "TransactionConflict" : "None",
+          })),
+        });
+      }
+      return send(command as never);
+    }) as never);
+    try {
+      await report(anonymous(village), "10.9.4.1");
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(conflicts).toBe(2);
+    const window = Math.floor(Date.now() / 1000 / anonymousQuota.windowSeconds);
+    const { Item } = await db().send(
+      new GetCommand({ TableName: tableName(), Key: caseKeys.anonymousQuota("village", village, window) }),
+    );
+    expect(Item?.reports).toBe(1);
   });
 });
 

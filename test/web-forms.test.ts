@@ -12,6 +12,7 @@ import { validRegistration } from "@sigap/core/registration/fixtures";
 import { listRegistrations } from "@sigap/core/registration/repository";
 import { tableName } from "@sigap/core/resources";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { countDynamoDbCalls } from "../packages/local/src/dynamodb-calls";
 import { type AppStack, startAppStack } from "./support/app-stack";
 
 let stack: AppStack;
@@ -196,14 +197,17 @@ describe("/daftar", () => {
     const id = /Nomor pendaftaran<\/dt><dd class="code">([a-z0-9]{12})</.exec(html)?.[1];
     expect(receipt).toBeDefined();
     expect(await second?.text()).toContain(receipt);
-    // The page reloaded (posted again) later: the same receipt.
-    const again = await postForm("/daftar", {
-      ...person,
-      formKey,
-      villageQuery: "cikajang",
-      intent: "kirim",
-    });
+    // The page reloaded (posted again) later: the same receipt, from the form key's record.
+    const calls = countDynamoDbCalls({ scoped: true });
+    const again = await calls.within(async () =>
+      postForm("/daftar", { ...person, formKey, villageQuery: "cikajang", intent: "kirim" }),
+    );
+    calls.stop();
     expect(await again.text()).toContain(receipt);
+    // The key's record answered it, not the NIK claim's content dedupe (which would give the same page).
+    const reads = calls.calls.filter((call) => call.command === "GetItem").flatMap((call) => call.entities);
+    expect(reads, calls.describe()).toContain("IDEMPOTENCY");
+    expect(reads, calls.describe()).not.toContain("NIK");
     expect(await registrationsInGarut()).toBe(before + 1);
     // Answered by the form key's own record (one for the three posts), not by content dedupe.
     const record = await formKeyRecord("registrations", formKey);

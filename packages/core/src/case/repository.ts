@@ -1,11 +1,7 @@
 import { randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 import { isIPv4, isIPv6 } from "node:net";
-import {
-  GetCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import { nowIso } from "../clock";
 import { conditionFailed, db, queryAll, queryByPrefix } from "../db/client";
 import { itemsOf } from "../db/lean-index";
@@ -118,36 +114,93 @@ const MAX_DUPLICATE_LINKS = 5;
 /** A case takes at most this many folded reports (tracking codes); a flood past it is refused. */
 const MAX_FOLDED_REPORTS = 50;
 
-async function takeQuota(scope: "client" | "village", subject: string, limit: number, nowMs: number) {
+interface Quota {
+  scope: "client" | "village";
+  subject: string;
+  limit: number;
+}
+
+type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
+
+/** Another report taking the same quota at the same instant: tried again this many times in all. */
+const QUOTA_CONFLICT_ATTEMPTS = 4;
+
+/**
+ * Appends a report's quota Updates to the transaction that saves it (a new case, or a fold), so
+ * only a saved report spends quota: a replay, a refused reused key or a raced double click spends
+ * nothing, and it costs no call of its own. `placed` says where each quota sits, for `overQuota`.
+ * (Like `withKeyRecord`, which then appends the key's record after them.)
+ */
+function withQuotas(items: readonly TransactItem[], quotas: readonly Quota[], nowMs: number) {
   const windowMs = anonymousQuota.windowSeconds * 1000;
   const window = Math.floor(nowMs / windowMs);
-  try {
-    await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.anonymousQuota(scope, subject, window),
-        UpdateExpression: "ADD reports :one SET entity = :entity, expiresAt = :expires",
-        ConditionExpression: "attribute_not_exists(reports) OR reports < :limit",
-        ExpressionAttributeValues: {
-          ":one": 1,
-          ":limit": limit,
-          ":entity": "case-quota",
-          ":expires": Math.ceil(((window + 2) * windowMs) / 1000),
-        },
-      }),
-    );
-  } catch (error) {
-    if (!conditionFailed(error)) throw error;
-    const retryAfter = Math.max(1, Math.ceil(((window + 1) * windowMs - nowMs) / 1000));
-    throw new AppError(
-      "rate-limited",
-      "Terlalu banyak laporan anonim",
-      scope === "client"
-        ? "Anda sudah mengirim banyak laporan anonim dalam satu jam terakhir. Coba lagi nanti, atau kirim laporan dengan nama dan nomor telepon Anda."
-        : "Desa/kelurahan ini sudah menerima banyak laporan anonim dalam satu jam terakhir. Coba lagi nanti, atau kirim laporan dengan nama dan nomor telepon Anda.",
-      undefined,
-      { retryAfterSeconds: retryAfter },
-    );
+  const updates: TransactItem[] = quotas.map((quota) => ({
+    Update: {
+      TableName: tableName(),
+      Key: keys.anonymousQuota(quota.scope, quota.subject, window),
+      UpdateExpression: "ADD reports :one SET entity = :entity, expiresAt = :expires",
+      ConditionExpression: "attribute_not_exists(reports) OR reports < :limit",
+      ExpressionAttributeValues: {
+        ":one": 1,
+        ":limit": quota.limit,
+        ":entity": "case-quota",
+        ":expires": Math.ceil(((window + 2) * windowMs) / 1000),
+      },
+    },
+  }));
+  return {
+    items: [...items, ...updates],
+    placed: quotas.map((quota, offset) => ({ quota, index: items.length + offset })),
+  };
+}
+
+type PlacedQuotas = ReturnType<typeof withQuotas>["placed"];
+
+/** The 429 (with Retry-After) for the first quota whose condition failed in the transaction, if any. */
+function overQuota(error: unknown, placed: PlacedQuotas, nowMs: number): AppError | undefined {
+  const spent = placed.find(({ index }) => conditionFailed(error, index));
+  if (!spent) return undefined;
+  const windowMs = anonymousQuota.windowSeconds * 1000;
+  const window = Math.floor(nowMs / windowMs);
+  const retryAfter = Math.max(1, Math.ceil(((window + 1) * windowMs - nowMs) / 1000));
+  return new AppError(
+    "rate-limited",
+    "Terlalu banyak laporan anonim",
+    spent.quota.scope === "client"
+      ? "Anda sudah mengirim banyak laporan anonim dalam satu jam terakhir. Coba lagi nanti, atau kirim laporan dengan nama dan nomor telepon Anda."
+      : "Desa/kelurahan ini sudah menerima banyak laporan anonim dalam satu jam terakhir. Coba lagi nanti, atau kirim laporan dengan nama dan nomor telepon Anda.",
+    undefined,
+    { retryAfterSeconds: retryAfter },
+  );
+}
+
+/** Only quota items met another transaction (two reports of one client or village at once). */
+function quotaConflictOnly(error: unknown, placed: PlacedQuotas): boolean {
+  if (!(error instanceof TransactionCanceledException)) return false;
+  const quotaIndexes = new Set(placed.map(({ index }) => index));
+  const failed = (error.CancellationReasons ?? [])
+    .map((reason, index) => ({ code: reason.Code, index }))
+    .filter(({ code }) => code && code !== "None");
+  return (
+    failed.length > 0 &&
+    failed.every(({ code, index }) => code === "TransactionConflict" && quotaIndexes.has(index))
+  );
+}
+
+/**
+ * Sends a report's transaction. A conflict on a quota item alone is tried again after a short
+ * random pause: a single UpdateItem (as the quota once was) would have waited its turn, and a
+ * village's flood must not turn into 503s.
+ */
+async function sendReport(items: TransactItem[], placed: PlacedQuotas): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db().send(new TransactWriteCommand({ TransactItems: items }));
+      return;
+    } catch (error) {
+      if (attempt >= QUOTA_CONFLICT_ATTEMPTS || !quotaConflictOnly(error, placed)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, randomInt(5, 20 * 2 ** attempt)));
+    }
   }
 }
 
@@ -346,9 +399,10 @@ export interface CreatedCase {
 
 /**
  * Saves a report. The same submission again (every field identical, within a day) answers with the
- * first one's case and tracking code and saves nothing. An anonymous report first takes its quota
- * (per client; per village too unless it is a violence report, which is anonymous by default and
- * must never be silenced by others' junk) and, unless it is a violence report, folds into an open
+ * first one's case and tracking code and saves nothing. An anonymous report takes its quota (per
+ * client; per village too unless it is a violence report, which is anonymous by default and must
+ * never be silenced by others' junk) in the transaction that saves it, so a replay or a refusal
+ * spends none; and, unless it is a violence report, it folds into an open
  * case of the same village and type from the last 72 hours that it nearly copies (see
  * `foldTarget`): the reporter gets their own tracking code for that case, and the handler one case,
  * not a flood. Otherwise a new case is saved with its first audit event, its submission record, its
@@ -383,23 +437,32 @@ export async function createCase(
   const earlier = await sameSubmission(submissionHash, nowMs);
   if (earlier) return resent(earlier);
 
-  if (input.reporter.kind === "anonymous") {
-    const client = hashSubmission({ client: quotaClient(context.client) });
-    await takeQuota("client", client, anonymousQuota.perClient, nowMs);
+  const anonymous = input.reporter.kind === "anonymous";
+  // Taken in the transaction that saves the report (see `withQuotas`), so only a saved report spends.
+  const quotas: Quota[] = anonymous
+    ? [
+        {
+          scope: "client",
+          subject: hashSubmission({ client: quotaClient(context.client) }),
+          limit: anonymousQuota.perClient,
+        },
+        ...(type.violence
+          ? []
+          : [{ scope: "village" as const, subject: input.villageCode, limit: anonymousQuota.perVillage }]),
+      ]
+    : [];
+  if (anonymous) {
     if (!type.violence) {
-      await takeQuota("village", input.villageCode, anonymousQuota.perVillage, nowMs);
       const target = await foldTarget(input, nowMs);
       if (target) {
         const submission = submissionPut(submissionHash, target.id, trackingCode, nowMs);
         const receipt = caseReceipt(target, trackingCode);
-        const folded = await foldReport(
-          target,
-          input,
-          trackingCode,
-          at,
+        const folded = await foldReport(target, input, trackingCode, at, {
           submission,
-          keyed && { keyed, receipt },
-        );
+          quotas,
+          nowMs,
+          ...(keyed ? { once: { keyed, receipt } } : {}),
+        });
         if (folded && "replayed" in folded) return folded;
         if (folded) return { case: folded, trackingCode, folded: true, resubmitted: false };
         // Refused: the case changed meanwhile (then a case of its own), or this very submission won a race.
@@ -510,21 +573,21 @@ export async function createCase(
     });
   }
   const save = async (transactItems: typeof items) => {
+    const withQuota = withQuotas(transactItems, quotas, nowMs);
     const { items: all, recordIndex } = withKeyRecord(
-      transactItems,
+      withQuota.items,
       keyed,
       caseReceipt(created, trackingCode),
     );
     try {
-      await db().send(new TransactWriteCommand({ TransactItems: all }));
+      await sendReport(all, withQuota.placed);
     } catch (error) {
       const replayed = keyed && (await settleKeyed<CaseReceipt>(keyed, error, recordIndex));
       if (replayed) return replayed;
       // The same submission saved meanwhile (a double click racing itself): answer with that one.
-      if (!conditionFailed(error, SUBMISSION_ITEM)) throw error;
-      const raced = await sameSubmission(submissionHash, nowMs);
-      if (!raced) throw error;
-      return resent(raced);
+      const raced = conditionFailed(error, SUBMISSION_ITEM) && (await sameSubmission(submissionHash, nowMs));
+      if (raced) return resent(raced);
+      throw overQuota(error, withQuota.placed, nowMs) ?? error;
     }
     return undefined;
   };
@@ -556,6 +619,8 @@ export const caseReceipt = (saved: Case, trackingCode: string): CaseReceipt => (
 
 /** Where the submission record sits in a new case's transaction (after the case and its first event). */
 const SUBMISSION_ITEM = 2;
+/** Where it sits in a fold's (after the case's update, the report and the event). */
+const FOLD_SUBMISSION_ITEM = 3;
 
 /** Adds an anonymous report to an open case; undefined when the case changed meanwhile (then a new case). */
 async function foldReport(
@@ -563,9 +628,14 @@ async function foldReport(
   input: CaseInput,
   trackingCode: string,
   at: string,
-  submission: ReturnType<typeof submissionPut>,
-  once?: { keyed: KeyedSubmission; receipt: CaseReceipt },
+  saving: {
+    submission: ReturnType<typeof submissionPut>;
+    quotas: readonly Quota[];
+    nowMs: number;
+    once?: { keyed: KeyedSubmission; receipt: CaseReceipt };
+  },
 ): Promise<Case | Replayed<CaseReceipt> | undefined> {
+  const { submission, once } = saving;
   const report: FoldedReport = {
     at,
     location: input.location,
@@ -581,7 +651,7 @@ async function foldReport(
     actor: { kind: "system" },
   };
   const hash = trackingHash(trackingCode);
-  const { items, recordIndex } = withKeyRecord(
+  const withQuota = withQuotas(
     [
       {
         Update: {
@@ -613,14 +683,20 @@ async function foldReport(
       { Put: { TableName: tableName(), Item: eventItem(target.id, event) } },
       submission,
     ],
-    once?.keyed,
-    once?.receipt ?? {},
+    saving.quotas,
+    saving.nowMs,
   );
+  const { items, recordIndex } = withKeyRecord(withQuota.items, once?.keyed, once?.receipt ?? {});
   try {
-    await db().send(new TransactWriteCommand({ TransactItems: items }));
+    await sendReport(items, withQuota.placed);
   } catch (error) {
     const replayed = once && (await settleKeyed<CaseReceipt>(once.keyed, error, recordIndex));
     if (replayed) return replayed;
+    // A raced double click is answered as a resend by the caller (it spends nothing), not refused.
+    const refused =
+      !conditionFailed(error, FOLD_SUBMISSION_ITEM) && overQuota(error, withQuota.placed, saving.nowMs);
+    if (refused) throw refused;
+    // The case changed meanwhile, or this very submission won a race: the caller looks again.
     if (conditionFailed(error)) return undefined;
     throw error;
   }
