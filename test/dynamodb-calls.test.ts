@@ -17,8 +17,12 @@ import { callsToVillageHeadEmail } from "./support/submission-calls";
 
 const KADES_CIKAJANG = "kades.cikajang@garutkab.example.go.id";
 const MAX_CALLS = 5;
-/** A case report's count as reached (the issue set no target for cases): see the printed list. */
-const MAX_CASE_CALLS = 6;
+/**
+ * A case report's count as reached (the issue set no target for cases): see the printed list. The
+ * warm-up report is in the same village and of the same type, so the intake's similar-report check
+ * finds it on the lean region index and reads it by key: 6 calls without such a report, 7 with one.
+ */
+const MAX_CASE_CALLS = 7;
 
 let stack: AppStack;
 beforeAll(async () => {

@@ -175,7 +175,7 @@ describe("the lean indexes", () => {
     expect(cases.items).toHaveLength(1);
     expect(cases.items[0]?.description).toContain("Nenek Aminah");
     expect((await countCases("32.05")).byType).toEqual({ "lanjut-usia-terlantar": 1 });
-  });
+  }, 120_000);
 
   it("is queried only for attributes it projects", async () => {
     const send = vi.spyOn(db(), "send");
