@@ -3,8 +3,9 @@ import { type JsonValue, LAMBDA_INVOKE, WAIT_FOR_TASK_TOKEN } from "@sigap/core/
 import type { ExecutionStatusChange } from "@sigap/core/workflow/executions";
 import { StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
 import { SfnApiError, StateError } from "./errors";
-import { type HistoryEvent, HistoryRecorder } from "./history";
+import { type HistoryEvent, HistoryRecorder, type HistorySnapshot } from "./history";
 import { resolveReferencePath } from "./paths";
+import { type SpillRef, SpillFile } from "./spill";
 
 /** A Lambda handler run in-process in place of the deployed function. */
 export type LocalLambda = (event: JsonValue) => Promise<unknown>;
@@ -17,6 +18,11 @@ export interface EngineOptions {
    * record that keeps their name reserved and DescribeExecution answering. Default 100.
    */
   keepFinished?: number;
+  /**
+   * Where parked executions keep their history and input (a spill file, see `SpillFile`): the
+   * stack's data directory when it has one. Default: the OS temporary directory.
+   */
+  spillDirectory?: string;
   /** Finds the in-process handler for a Lambda function ARN or name. */
   resolveLambda(functionArnOrName: string): LocalLambda | undefined;
   /**
@@ -48,13 +54,12 @@ interface StateMachineRecord {
   resumers: Map<string, StateMachine>;
 }
 
-/** What a finished execution keeps once its history is evicted: what DescribeExecution answers. */
-interface FinishedExecution {
+/** What ListExecutions shows of an execution, and DescribeExecution besides its input. */
+interface ExecutionSummary {
   executionArn: string;
   stateMachineArn: string;
   name: string;
   status: ExecutionStatus;
-  input: string;
   startDate: Date;
   stopDate?: Date;
   output?: string;
@@ -62,10 +67,28 @@ interface FinishedExecution {
   cause?: string;
 }
 
-interface ExecutionRecord extends FinishedExecution {
+/** What a finished execution keeps once its history is evicted: what DescribeExecution answers. */
+interface FinishedExecution extends ExecutionSummary {
+  input: string;
+}
+
+/** An execution's input and history, in the heap. */
+interface Held {
+  input: string;
+  history: HistoryRecorder;
+}
+
+/** What a parked execution writes to the spill file (texts by index into the history's texts). */
+interface ParkedSnapshot {
+  input: number;
+  history: HistorySnapshot;
+}
+
+interface ExecutionRecord extends ExecutionSummary {
   /** Set by StopExecution so the aborted event carries the caller's reason. */
   stopReason?: { error?: string; cause?: string };
-  history: HistoryRecorder;
+  /** In the heap; while parked (see `park`), in the spill file. */
+  held: Held | SpillRef;
   abort: () => void;
   openTokens: Set<string>;
   /** Every token this execution handed out; forgotten (by digest only) once it is evicted. */
@@ -233,8 +256,17 @@ export class LocalStepFunctions {
   private readonly closedTokens = new Set<string>();
   /** Status-change events handed to `onStatusChange` whose handling has not finished. */
   private readonly deliveries = new Set<Promise<unknown>>();
+  /** Parked executions' input and history, out of the heap. */
+  private readonly spill: SpillFile;
 
-  constructor(private readonly options: EngineOptions) {}
+  constructor(private readonly options: EngineOptions) {
+    this.spill = new SpillFile(options.spillDirectory);
+  }
+
+  /** Closes (and removes) the spill file; the engine is not used afterwards. */
+  close(): void {
+    this.spill.close();
+  }
 
   private arn(resource: "stateMachine" | "execution", ...parts: string[]): string {
     return `arn:aws:states:${this.options.region}:${this.options.accountId}:${resource}:${parts.join(":")}`;
@@ -334,7 +366,7 @@ export class LocalStepFunctions {
     const existing = this.executions.get(executionArn) ?? this.evicted.get(executionArn);
     if (existing) {
       // Like AWS: the same name and input while running returns the original execution.
-      if (existing.status === "RUNNING" && existing.input === input) {
+      if (existing.status === "RUNNING" && this.inputOf(existing) === input) {
         return { executionArn, startDate: existing.startDate };
       }
       throw new SfnApiError("ExecutionAlreadyExists", `Execution Already Exists: '${executionArn}'`);
@@ -346,9 +378,8 @@ export class LocalStepFunctions {
       stateMachineArn: sm.stateMachineArn,
       name,
       status: "RUNNING",
-      input,
       startDate,
-      history: new HistoryRecorder(sm.taskStates),
+      held: { input, history: new HistoryRecorder(sm.taskStates) },
       abort: () => {},
       openTokens: new Set(),
       issuedTokens: [],
@@ -461,7 +492,11 @@ export class LocalStepFunctions {
           this.finish(execution, "TIMED_OUT", { error: "States.Timeout" });
           break;
       }
-      execution.history.record(raw as Parameters<HistoryRecorder["record"]>[0], execution);
+      const { input, history } = this.held(execution);
+      history.record(raw as Parameters<HistoryRecorder["record"]>[0], {
+        input,
+        stopReason: execution.stopReason,
+      });
     }
     // The interpreter has reported its last event: the history is complete.
     if (execution.status !== "RUNNING") this.keepFinishedWhole(execution);
@@ -481,7 +516,8 @@ export class LocalStepFunctions {
 
   /** Drops an execution's history, interpreter run and tokens; its name stays reserved. */
   private evict(whole: ExecutionRecord): void {
-    const { executionArn, stateMachineArn, name, status, input, startDate } = whole;
+    const { executionArn, stateMachineArn, name, status, startDate } = whole;
+    const input = this.inputOf(whole);
     const small: FinishedExecution = { executionArn, stateMachineArn, name, status, input, startDate };
     if (whole.stopDate !== undefined) small.stopDate = whole.stopDate;
     if (whole.output !== undefined) small.output = whole.output;
@@ -528,7 +564,7 @@ export class LocalStepFunctions {
         status: execution.status,
         startDate: execution.startDate.getTime(),
         stopDate: execution.stopDate?.getTime() ?? null,
-        input: execution.input,
+        input: this.inputOf(execution),
         output: execution.output ?? null,
         error: execution.error ?? null,
         cause: execution.cause ?? null,
@@ -574,7 +610,8 @@ export class LocalStepFunctions {
       throw error;
     }
     if (settled || !sm.parkable.has(stateName) || execution.currentRun !== entry.runRef) return callback;
-    return this.park(execution, sm, stateName, JSON.stringify(entry.stateInput), callback);
+    const stateInput = this.held(execution).history.keep(JSON.stringify(entry.stateInput));
+    return this.park(execution, sm, stateName, stateInput, callback);
   }
 
   /**
@@ -587,7 +624,7 @@ export class LocalStepFunctions {
     execution: ExecutionRecord,
     sm: StateMachineRecord,
     stateName: string,
-    stateInput: string,
+    stateInput: number,
     callback: Promise<JsonValue>,
   ): Promise<JsonValue> {
     const interrupted = execution.abort;
@@ -595,10 +632,15 @@ export class LocalStepFunctions {
     execution.abort = () => this.abortParked(execution);
     const resume = (outcome: () => JsonValue) => {
       if (execution.status !== "RUNNING") return;
-      void execution.followed.then(() =>
-        this.launch(execution, sm, JSON.parse(stateInput) as JsonValue, { stateName, outcome }),
-      );
+      void execution.followed.then(() => {
+        const input = JSON.parse(this.held(execution).history.text(stateInput)) as JsonValue;
+        this.launch(execution, sm, input, { stateName, outcome });
+      });
     };
+    // Once the old run's last events are recorded, the history and input leave the heap.
+    void execution.followed.then(() => {
+      if (execution.currentRun === undefined && execution.status === "RUNNING") this.spillHeld(execution);
+    });
     callback.then(
       (output) => resume(() => output),
       (error: unknown) =>
@@ -616,9 +658,40 @@ export class LocalStepFunctions {
   /** StopExecution of a parked execution: what the interpreter records when a run is aborted. */
   private abortParked(execution: ExecutionRecord): void {
     if (execution.status !== "RUNNING") return;
+    const { input, history } = this.held(execution);
     this.finish(execution, "ABORTED", execution.stopReason ?? {});
-    execution.history.record({ type: "ExecutionAborted", timestamp: Date.now() }, execution);
+    history.record({ type: "ExecutionAborted", timestamp: Date.now() }, { input, stopReason: execution.stopReason });
     this.keepFinishedWhole(execution);
+  }
+
+  /** Writes a parked execution's input and history to the spill file, keeping only where. */
+  private spillHeld(execution: ExecutionRecord): void {
+    if (!("history" in execution.held)) return;
+    const { input, history } = execution.held;
+    const snapshot: ParkedSnapshot = { input: history.keep(input), history: history.snapshot() };
+    execution.held = this.spill.write(JSON.stringify(snapshot));
+  }
+
+  /** An execution's input and history, read back from the spill file if parked (not kept). */
+  private peek(execution: ExecutionRecord): Held {
+    if ("history" in execution.held) return execution.held;
+    const snapshot = JSON.parse(this.spill.read(execution.held)) as ParkedSnapshot;
+    const history = new HistoryRecorder(
+      this.stateMachine(execution.stateMachineArn).taskStates,
+      snapshot.history,
+    );
+    return { input: history.text(snapshot.input), history };
+  }
+
+  /** An execution's input and history, back in the heap: it runs (or ends) again. */
+  private held(execution: ExecutionRecord): Held {
+    const held = this.peek(execution);
+    execution.held = held;
+    return held;
+  }
+
+  private inputOf(execution: ExecutionRecord | FinishedExecution): string {
+    return "held" in execution ? this.peek(execution).input : execution.input;
   }
 
   private async invokeLambda(resource: string, input: JsonValue): Promise<JsonValue> {
@@ -744,7 +817,7 @@ export class LocalStepFunctions {
     const e = this.execution(request.executionArn);
     return {
       ...executionListItem(e),
-      input: e.input,
+      input: this.inputOf(e),
       inputDetails: { included: true },
       output: e.output,
       ...(e.output !== undefined ? { outputDetails: { included: true } } : {}),
@@ -778,7 +851,7 @@ export class LocalStepFunctions {
     reverseOrder?: boolean;
   }): { events: HistoryEvent[]; nextToken?: string } {
     const execution = this.execution(request.executionArn);
-    const events = "history" in execution ? execution.history.events() : summaryHistory(execution);
+    const events = "held" in execution ? this.peek(execution).history.events() : summaryHistory(execution);
     const ordered = request.reverseOrder ? [...events].reverse() : events;
     const { page, nextToken } = paginate(ordered, request.maxResults, request.nextToken);
     return { events: page, nextToken };
@@ -814,7 +887,7 @@ function summaryHistory(e: FinishedExecution): HistoryEvent[] {
 }
 
 /** The fields ListExecutions shows (DescribeExecution adds input, output and the error). */
-function executionListItem(e: FinishedExecution) {
+function executionListItem(e: ExecutionSummary) {
   return {
     executionArn: e.executionArn,
     stateMachineArn: e.stateMachineArn,
