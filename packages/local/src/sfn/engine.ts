@@ -5,7 +5,7 @@ import { StateMachine, type StateMachineDefinition } from "aws-local-stepfunctio
 import { SfnApiError, StateError } from "./errors";
 import { type HistoryEvent, HistoryRecorder, type HistorySnapshot } from "./history";
 import { resolveReferencePath } from "./paths";
-import { type SpillRef, SpillFile } from "./spill";
+import { SpillFile, type SpillRef } from "./spill";
 
 /** A Lambda handler run in-process in place of the deployed function. */
 export type LocalLambda = (event: JsonValue) => Promise<unknown>;
@@ -89,12 +89,12 @@ interface ExecutionRecord extends ExecutionSummary {
   stopReason?: { error?: string; cause?: string };
   /** In the heap; while parked (see `park`), in the spill file. */
   held: Held | SpillRef;
-  abort: () => void;
-  openTokens: Set<string>;
+  /** Tokens of this execution's tasks still open (usually one; more in parallel branches). */
+  openTokens: string[];
   /** Every token this execution handed out; forgotten (by digest only) once it is evicted. */
   issuedTokens: string[];
   /** The interpreter run whose events are this execution's; undefined while parked. */
-  currentRun?: object;
+  currentRun?: Run;
   /** Resolves once the current run's events are all recorded. */
   followed: Promise<void>;
 }
@@ -107,12 +107,17 @@ interface TaskStateDefinition {
   HeartbeatSecondsPath?: string;
 }
 
+/** An interpreter run of an execution. */
+interface Run {
+  abort(): void;
+}
+
 /** One entry into a Task state, as the interpreter hands it over. */
 interface TaskEntry {
   execution: ExecutionRecord;
   sm: StateMachineRecord;
   /** The interpreter run making this entry. */
-  runRef: object;
+  run: Run;
   stateName: string;
   state: TaskStateDefinition;
   /** After InputPath and Parameters: what the task receives. */
@@ -130,14 +135,29 @@ interface TaskEntryDetails {
   stateInput: JsonValue;
 }
 
+/** How a task ended: its output or its error. */
+type TaskOutcome = { output: JsonValue } | { error: StateError };
+
+/**
+ * A task waiting for its token: plain data and timers calling the engine's one handler, so that
+ * thousands of parked executions cost little.
+ */
 interface PendingTask {
   executionArn: string;
   stateName: string;
-  resolve(output: JsonValue): void;
-  reject(error: StateError): void;
-  /** Re-arms the heartbeat timer; undefined when the state has no heartbeat. */
-  heartbeat?: () => void;
-  cancelTimers(): void;
+  /** The waiting run's continuation; undefined once the execution parked (the outcome resumes it). */
+  proceed?: (outcome: TaskOutcome) => void;
+  /** A parked execution's state input: an index into its history's texts. */
+  parkedInput?: number;
+  timeout: LongTimer;
+  heartbeatSeconds?: number;
+  heartbeat?: LongTimer;
+}
+
+/** A timer that waits its whole delay even past Node's 24.8-day limit. */
+interface LongTimer {
+  handle?: ReturnType<typeof setTimeout>;
+  remainingMs: number;
 }
 
 /** Seeded into `$$.Task.Token`; every task entry replaces it with a fresh token of its own. */
@@ -152,18 +172,32 @@ const tokenDigest = (token: string) => token.slice(2, 18);
 const executionDigest = (executionArn: string) =>
   createHash("sha256").update(executionArn).digest("base64url").slice(0, 16);
 
-/** setTimeout that waits the whole delay even past Node's 24.8-day limit; returns a canceller. */
-function setLongTimeout(callback: () => void, ms: number): () => void {
-  let remaining = Math.max(0, ms);
-  let handle: ReturnType<typeof setTimeout>;
-  const arm = () => {
-    const delay = Math.min(remaining, MAX_TIMER_DELAY_MS);
-    remaining -= delay;
-    handle = setTimeout(() => (remaining > 0 ? arm() : callback()), delay);
-  };
-  arm();
-  return () => clearTimeout(handle);
+/** Starts a LongTimer calling `fire(token)`; no closure per timer (see PendingTask). */
+function startLongTimer(ms: number, fire: (token: string) => void, token: string): LongTimer {
+  const timer: LongTimer = { remainingMs: Math.max(0, ms) };
+  armLongTimer(timer, fire, token);
+  return timer;
 }
+
+function armLongTimer(timer: LongTimer, fire: (token: string) => void, token: string): void {
+  const delay = Math.min(timer.remainingMs, MAX_TIMER_DELAY_MS);
+  timer.remainingMs -= delay;
+  timer.handle = setTimeout(longTimerElapsed, delay, timer, fire, token);
+}
+
+function longTimerElapsed(timer: LongTimer, fire: (token: string) => void, token: string): void {
+  if (timer.remainingMs > 0) armLongTimer(timer, fire, token);
+  else fire(token);
+}
+
+/** A task's output, or its error thrown. */
+function outcomeValue(outcome: TaskOutcome): JsonValue {
+  if ("error" in outcome) throw outcome.error;
+  return outcome.output;
+}
+
+/** Resolved: what a parked execution's `followed` becomes once its history is complete. */
+const SETTLED = Promise.resolve();
 
 function collectTaskStates(
   states: Record<string, unknown>,
@@ -380,8 +414,7 @@ export class LocalStepFunctions {
       status: "RUNNING",
       startDate,
       held: { input, history: new HistoryRecorder(sm.taskStates) },
-      abort: () => {},
-      openTokens: new Set(),
+      openTokens: [],
       issuedTokens: [],
       followed: Promise.resolve(),
     };
@@ -413,7 +446,7 @@ export class LocalStepFunctions {
       Task: { Token: TOKEN_PLACEHOLDER },
     };
     let outcome = resume?.outcome;
-    const runRef = {};
+    const runRef: Run = { abort: () => {} };
     const taskResourceLocalHandlers = Object.fromEntries(
       [...sm.taskStates].map(([stateName, state]) => [
         stateName,
@@ -423,7 +456,7 @@ export class LocalStepFunctions {
             outcome = undefined;
             return Promise.resolve().then(answer);
           }
-          return this.runTask({ execution, sm, runRef, stateName, state, input, context, ...details });
+          return this.runTask({ execution, sm, run: runRef, stateName, state, input, context, ...details });
         },
       ]),
     );
@@ -432,7 +465,7 @@ export class LocalStepFunctions {
       overrides: { taskResourceLocalHandlers },
       context,
     });
-    execution.abort = run.abort;
+    runRef.abort = run.abort;
     execution.currentRun = runRef;
     // The outcome is read from the event log (below), which also carries it; silence the promise.
     run.result.catch(() => {});
@@ -457,7 +490,7 @@ export class LocalStepFunctions {
   private async follow(
     execution: ExecutionRecord,
     events: AsyncGenerator<unknown>,
-    runRef: object,
+    runRef: Run,
     resumed: boolean,
   ): Promise<void> {
     // A resumed run starts again and re-enters the parked state: both are already in the history.
@@ -540,7 +573,7 @@ export class LocalStepFunctions {
     if (outcome.output !== undefined) execution.output = outcome.output;
     if (outcome.error !== undefined) execution.error = outcome.error;
     if (outcome.cause !== undefined) execution.cause = outcome.cause;
-    for (const token of execution.openTokens) this.closeTask(token);
+    for (const token of [...execution.openTokens]) this.closeTask(token);
     this.emitStatusChange(execution);
   }
 
@@ -592,67 +625,63 @@ export class LocalStepFunctions {
     const { execution, sm, stateName, state } = entry;
     const token = this.newToken(execution.executionArn);
     const heartbeatSeconds = secondsAt(state.HeartbeatSeconds, state.HeartbeatSecondsPath, entry);
-    let settled = false;
-    const callback = this.openTask(token, execution, stateName, entry.timeoutMs, heartbeatSeconds);
-    // If the invocation below fails, that failure decides the task; the callback must not go unhandled.
-    callback.then(
-      () => {
-        settled = true;
-      },
-      () => {
-        settled = true;
-      },
-    );
+    // If the invocation below fails, that failure decides the task, not its token.
+    let early: TaskOutcome | undefined;
+    const pending = this.openTask(token, execution, stateName, entry.timeoutMs, heartbeatSeconds);
+    pending.proceed = (outcome) => {
+      early = outcome;
+    };
     try {
       await this.invokeLambda(resource, replaceDeep(entry.input, TOKEN_PLACEHOLDER, token));
     } catch (error) {
       this.closeTask(token);
       throw error;
     }
-    if (settled || !sm.parkable.has(stateName) || execution.currentRun !== entry.runRef) return callback;
-    const stateInput = this.held(execution).history.keep(JSON.stringify(entry.stateInput));
-    return this.park(execution, sm, stateName, stateInput, callback);
+    if (early) return outcomeValue(early);
+    // The execution ended (stopped) meanwhile: this run is being unwound; nothing decides the task.
+    if (!this.tasks.has(token)) return new Promise<never>(() => {});
+    if (!sm.parkable.has(stateName) || execution.currentRun !== entry.run) {
+      return new Promise<JsonValue>((resolve, reject) => {
+        pending.proceed = (outcome) => ("error" in outcome ? reject(outcome.error) : resolve(outcome.output));
+      });
+    }
+    pending.proceed = undefined;
+    pending.parkedInput = this.held(execution).history.keep(JSON.stringify(entry.stateInput));
+    return this.park(execution);
   }
 
   /**
-   * Lets a waiting execution's interpreter run go, keeping only the state it waits in and that
-   * state's input as text: a run holds its state, promises, closures and input objects (~20 KB),
-   * and a registration's execution waits days for the village head. The task's outcome (or its
-   * timeout, whose timers the engine owns) resumes the execution in a run started at that state.
+   * Lets a waiting execution's interpreter run go: a run holds its state, promises, closures and
+   * input objects (~20 KB), and a registration's execution waits days for the village head. Once the
+   * run's last events are recorded, the execution's history and input go to the spill file; what
+   * stays is the execution's record and its task (the state it waits in, that state's input by
+   * index into the history's texts, its timers). The task's outcome, or its timeout, resumes the
+   * execution in a run started at that state (see `resumeParked`).
    */
-  private park(
-    execution: ExecutionRecord,
-    sm: StateMachineRecord,
-    stateName: string,
-    stateInput: number,
-    callback: Promise<JsonValue>,
-  ): Promise<JsonValue> {
-    const interrupted = execution.abort;
+  private park(execution: ExecutionRecord): Promise<never> {
+    const interrupted = execution.currentRun;
     execution.currentRun = undefined;
-    execution.abort = () => this.abortParked(execution);
-    const resume = (outcome: () => JsonValue) => {
-      if (execution.status !== "RUNNING") return;
-      void execution.followed.then(() => {
-        const input = JSON.parse(this.held(execution).history.text(stateInput)) as JsonValue;
-        this.launch(execution, sm, input, { stateName, outcome });
-      });
-    };
-    // Once the old run's last events are recorded, the history and input leave the heap.
     void execution.followed.then(() => {
       if (execution.currentRun === undefined && execution.status === "RUNNING") this.spillHeld(execution);
     });
-    callback.then(
-      (output) => resume(() => output),
-      (error: unknown) =>
-        resume(() => {
-          throw error;
-        }),
-    );
     // Unwinds the old run: its abort and failure events are ignored (see `follow`).
-    interrupted();
+    interrupted?.abort();
     // Not retryable (the interpreter reads `isRetryable`); a Catch may match it, but the aborted run
     // stops before entering the next state.
     return Promise.reject(Object.assign(new StateError("Sigap.Parked", "Parked"), { isRetryable: false }));
+  }
+
+  /** A parked execution's task ended: a run started at its state answers with the outcome. */
+  private resumeParked(pending: PendingTask, outcome: TaskOutcome): void {
+    const execution = this.executions.get(pending.executionArn);
+    const { stateName, parkedInput } = pending;
+    if (!execution || execution.status !== "RUNNING" || parkedInput === undefined) return;
+    const sm = this.stateMachine(execution.stateMachineArn);
+    void execution.followed.then(() => {
+      if (execution.status !== "RUNNING") return;
+      const input = JSON.parse(this.held(execution).history.text(parkedInput)) as JsonValue;
+      this.launch(execution, sm, input, { stateName, outcome: () => outcomeValue(outcome) });
+    });
   }
 
   /** StopExecution of a parked execution: what the interpreter records when a run is aborted. */
@@ -660,7 +689,10 @@ export class LocalStepFunctions {
     if (execution.status !== "RUNNING") return;
     const { input, history } = this.held(execution);
     this.finish(execution, "ABORTED", execution.stopReason ?? {});
-    history.record({ type: "ExecutionAborted", timestamp: Date.now() }, { input, stopReason: execution.stopReason });
+    history.record(
+      { type: "ExecutionAborted", timestamp: Date.now() },
+      { input, stopReason: execution.stopReason },
+    );
     this.keepFinishedWhole(execution);
   }
 
@@ -670,6 +702,7 @@ export class LocalStepFunctions {
     const { input, history } = execution.held;
     const snapshot: ParkedSnapshot = { input: history.keep(input), history: history.snapshot() };
     execution.held = this.spill.write(JSON.stringify(snapshot));
+    execution.followed = SETTLED;
   }
 
   /** An execution's input and history, read back from the spill file if parked (not kept). */
@@ -722,56 +755,58 @@ export class LocalStepFunctions {
     return `AQ${executionDigest(executionArn)}${randomBytes(64).toString("base64url")}`;
   }
 
-  /** Opens a task's token; takes only what its timers need, so a parked execution keeps little. */
+  /** Opens a task's token, with its timers; the caller says how its outcome proceeds. */
   private openTask(
     token: string,
     execution: ExecutionRecord,
     stateName: string,
     timeoutMs: number,
     heartbeatSeconds: number | undefined,
-  ): Promise<JsonValue> {
-    // Closing the token when the task times out makes a late SendTaskSuccess answer TaskTimedOut,
-    // as on AWS.
-    return new Promise<JsonValue>((resolve, reject) => {
-      let cancelHeartbeat = () => {};
-      const cancelTimeout = setLongTimeout(() => {
-        this.closeTask(token);
-        reject(new StateError("States.Timeout", "The task timed out."));
-      }, timeoutMs);
-      const pending: PendingTask = {
-        executionArn: execution.executionArn,
-        stateName,
-        resolve,
-        reject,
-        cancelTimers: () => {
-          cancelTimeout();
-          cancelHeartbeat();
-        },
-      };
-      if (heartbeatSeconds !== undefined) {
-        pending.heartbeat = () => {
-          cancelHeartbeat();
-          cancelHeartbeat = setLongTimeout(() => {
-            this.closeTask(token);
-            reject(new StateError("States.HeartbeatTimeout", "The task missed its heartbeat."));
-          }, heartbeatSeconds * 1000);
-        };
-        pending.heartbeat();
-      }
-      this.tasks.set(token, pending);
-      execution.openTokens.add(token);
-      execution.issuedTokens.push(token);
+  ): PendingTask {
+    const pending: PendingTask = {
+      executionArn: execution.executionArn,
+      stateName,
+      timeout: startLongTimer(timeoutMs, this.taskTimedOut, token),
+    };
+    if (heartbeatSeconds !== undefined) {
+      pending.heartbeatSeconds = heartbeatSeconds;
+      pending.heartbeat = startLongTimer(heartbeatSeconds * 1000, this.heartbeatMissed, token);
+    }
+    this.tasks.set(token, pending);
+    execution.openTokens.push(token);
+    execution.issuedTokens.push(token);
+    return pending;
+  }
+
+  // Closing the token when the task times out makes a late SendTaskSuccess answer TaskTimedOut, as
+  // on AWS. One handler each for every task's timer (see PendingTask).
+  private readonly taskTimedOut = (token: string) =>
+    this.endTask(token, { error: new StateError("States.Timeout", "The task timed out.") });
+  private readonly heartbeatMissed = (token: string) =>
+    this.endTask(token, {
+      error: new StateError("States.HeartbeatTimeout", "The task missed its heartbeat."),
     });
+
+  /** Closes a task and hands its outcome to the waiting run, or resumes the parked execution. */
+  private endTask(token: string, outcome: TaskOutcome): void {
+    const pending = this.tasks.get(token);
+    if (!pending) return;
+    this.closeTask(token);
+    if (pending.proceed) pending.proceed(outcome);
+    else this.resumeParked(pending, outcome);
   }
 
   /** Closes a task: its token stays known (late calls answer TaskTimedOut) but can no longer decide. */
   private closeTask(token: string) {
     const pending = this.tasks.get(token);
     if (!pending) return;
-    pending.cancelTimers();
+    clearTimeout(pending.timeout.handle);
+    clearTimeout(pending.heartbeat?.handle);
     this.tasks.delete(token);
     this.closedTokens.add(token);
-    this.executions.get(pending.executionArn)?.openTokens.delete(token);
+    const open = this.executions.get(pending.executionArn)?.openTokens;
+    const at = open?.indexOf(token) ?? -1;
+    if (at >= 0) open?.splice(at, 1);
   }
 
   private pendingTask(token: string | undefined): PendingTask {
@@ -785,30 +820,37 @@ export class LocalStepFunctions {
   }
 
   sendTaskSuccess(request: { taskToken: string; output: string }) {
-    const pending = this.pendingTask(request.taskToken);
+    this.pendingTask(request.taskToken);
     const output = parseJson(request.output, "InvalidOutput");
-    this.closeTask(request.taskToken);
-    pending.resolve(output);
+    this.endTask(request.taskToken, { output });
     return {};
   }
 
   sendTaskFailure(request: { taskToken: string; error?: string; cause?: string }) {
-    const pending = this.pendingTask(request.taskToken);
-    this.closeTask(request.taskToken);
-    pending.reject(new StateError(request.error ?? "", request.cause ?? ""));
+    this.pendingTask(request.taskToken);
+    this.endTask(request.taskToken, { error: new StateError(request.error ?? "", request.cause ?? "") });
     return {};
   }
 
   sendTaskHeartbeat(request: { taskToken: string }) {
-    this.pendingTask(request.taskToken).heartbeat?.();
+    const pending = this.pendingTask(request.taskToken);
+    if (pending.heartbeat && pending.heartbeatSeconds !== undefined) {
+      clearTimeout(pending.heartbeat.handle);
+      pending.heartbeat = startLongTimer(
+        pending.heartbeatSeconds * 1000,
+        this.heartbeatMissed,
+        request.taskToken,
+      );
+    }
     return {};
   }
 
   stopExecution(request: { executionArn: string; error?: string; cause?: string }) {
     const execution = this.execution(request.executionArn);
-    if (execution.status === "RUNNING" && "abort" in execution) {
+    if (execution.status === "RUNNING" && "held" in execution) {
       execution.stopReason = { error: request.error, cause: request.cause };
-      execution.abort();
+      if (execution.currentRun) execution.currentRun.abort();
+      else this.abortParked(execution);
     }
     return { stopDate: execution.stopDate ?? new Date() };
   }

@@ -130,7 +130,10 @@ export class HistoryRecorder {
     switch (event.type) {
       case "ExecutionStarted":
         return this.push(at, "ExecutionStarted", {
-          executionStartedEventDetails: { input: this.keep(execution.input), inputDetails: { truncated: false } },
+          executionStartedEventDetails: {
+            input: this.keep(execution.input),
+            inputDetails: { truncated: false },
+          },
         });
       case "ExecutionSucceeded":
         return this.push(at, "ExecutionSucceeded", {
