@@ -675,7 +675,7 @@ export class LocalStepFunctions {
   private resumeParked(pending: PendingTask, outcome: TaskOutcome): void {
     const execution = this.executions.get(pending.executionArn);
     const { stateName, parkedInput } = pending;
-    if (!execution || execution.status !== "RUNNING" || parkedInput === undefined) return;
+    if (execution?.status !== "RUNNING" || parkedInput === undefined) return;
     const sm = this.stateMachine(execution.stateMachineArn);
     void execution.followed.then(() => {
       if (execution.status !== "RUNNING") return;

@@ -62,7 +62,7 @@ export class HistoryRecorder {
     this.list = snapshot.events;
     this.failed = new Set(snapshot.failed);
     this.texts = snapshot.texts;
-    this.texts.forEach((text, index) => this.textIndex.set(text, index));
+    for (const [index, text] of this.texts.entries()) this.textIndex.set(text, index);
   }
 
   /** Everything the recorder holds, as plain JSON-able data (see the constructor). */
