@@ -54,6 +54,8 @@ describe("executions waiting for a task token", () => {
     const executionArn = `arn:aws:states:ap-southeast-3:000000000000:execution:${stateMachineName("recruitment")}:reg-01J${"1".padStart(23, "0")}-1`;
     const waitingHistory = engine.getExecutionHistory({ executionArn, maxResults: 1000 }).events;
     expect(waitingHistory.at(-1)?.type).toBe("TaskStarted");
+    // Its input answers from the spill file as it was given.
+    expect(JSON.parse(engine.describeExecution({ executionArn }).input)).toMatchObject({ policy });
     engine.sendTaskSuccess({
       taskToken: tokens[0] as string,
       output: JSON.stringify({ outcome: "approved" }),
