@@ -69,9 +69,13 @@ export async function startLocalStack(options: {
       onStatusChange,
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
+      // Parked executions' histories go to disk beside the database, not to the OS temp directory
+      // (often in memory).
+      spillDirectory: options.dataDirectory,
       resolveLambda: (arnOrName) =>
         lambdas.get(arnOrName) ?? [...lambdas].find(([arn]) => arn.endsWith(`:function:${arnOrName}`))?.[1],
     });
+    stops.push(async () => engine.close());
     registerWorkflows(engine);
     const sfn = await serveStepFunctions(engine, ports.stepFunctions);
     stops.push(() => closeServer(sfn.server));

@@ -3,8 +3,9 @@ import { type JsonValue, LAMBDA_INVOKE, WAIT_FOR_TASK_TOKEN } from "@sigap/core/
 import type { ExecutionStatusChange } from "@sigap/core/workflow/executions";
 import { StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
 import { SfnApiError, StateError } from "./errors";
-import { type HistoryEvent, HistoryRecorder } from "./history";
+import { type HistoryEvent, HistoryRecorder, type HistorySnapshot } from "./history";
 import { resolveReferencePath } from "./paths";
+import { SpillFile, type SpillRef } from "./spill";
 
 /** A Lambda handler run in-process in place of the deployed function. */
 export type LocalLambda = (event: JsonValue) => Promise<unknown>;
@@ -17,6 +18,11 @@ export interface EngineOptions {
    * record that keeps their name reserved and DescribeExecution answering. Default 100.
    */
   keepFinished?: number;
+  /**
+   * Where parked executions keep their history and input (a spill file, see `SpillFile`): the
+   * stack's data directory when it has one. Default: the OS temporary directory.
+   */
+  spillDirectory?: string;
   /** Finds the in-process handler for a Lambda function ARN or name. */
   resolveLambda(functionArnOrName: string): LocalLambda | undefined;
   /**
@@ -48,13 +54,12 @@ interface StateMachineRecord {
   resumers: Map<string, StateMachine>;
 }
 
-/** What a finished execution keeps once its history is evicted: what DescribeExecution answers. */
-interface FinishedExecution {
+/** What ListExecutions shows of an execution, and DescribeExecution besides its input. */
+interface ExecutionSummary {
   executionArn: string;
   stateMachineArn: string;
   name: string;
   status: ExecutionStatus;
-  input: string;
   startDate: Date;
   stopDate?: Date;
   output?: string;
@@ -62,16 +67,34 @@ interface FinishedExecution {
   cause?: string;
 }
 
-interface ExecutionRecord extends FinishedExecution {
+/** What a finished execution keeps once its history is evicted: what DescribeExecution answers. */
+interface FinishedExecution extends ExecutionSummary {
+  input: string;
+}
+
+/** An execution's input and history, in the heap. */
+interface Held {
+  input: string;
+  history: HistoryRecorder;
+}
+
+/** What a parked execution writes to the spill file (texts by index into the history's texts). */
+interface ParkedSnapshot {
+  input: number;
+  history: HistorySnapshot;
+}
+
+interface ExecutionRecord extends ExecutionSummary {
   /** Set by StopExecution so the aborted event carries the caller's reason. */
   stopReason?: { error?: string; cause?: string };
-  history: HistoryRecorder;
-  abort: () => void;
-  openTokens: Set<string>;
+  /** In the heap; while parked (see `park`), in the spill file. */
+  held: Held | SpillRef;
+  /** Tokens of this execution's tasks still open (usually one; more in parallel branches). */
+  openTokens: string[];
   /** Every token this execution handed out; forgotten (by digest only) once it is evicted. */
   issuedTokens: string[];
   /** The interpreter run whose events are this execution's; undefined while parked. */
-  currentRun?: object;
+  currentRun?: Run;
   /** Resolves once the current run's events are all recorded. */
   followed: Promise<void>;
 }
@@ -84,12 +107,17 @@ interface TaskStateDefinition {
   HeartbeatSecondsPath?: string;
 }
 
+/** An interpreter run of an execution. */
+interface Run {
+  abort(): void;
+}
+
 /** One entry into a Task state, as the interpreter hands it over. */
 interface TaskEntry {
   execution: ExecutionRecord;
   sm: StateMachineRecord;
   /** The interpreter run making this entry. */
-  runRef: object;
+  run: Run;
   stateName: string;
   state: TaskStateDefinition;
   /** After InputPath and Parameters: what the task receives. */
@@ -107,14 +135,29 @@ interface TaskEntryDetails {
   stateInput: JsonValue;
 }
 
+/** How a task ended: its output or its error. */
+type TaskOutcome = { output: JsonValue } | { error: StateError };
+
+/**
+ * A task waiting for its token: plain data and timers calling the engine's one handler, so that
+ * thousands of parked executions cost little.
+ */
 interface PendingTask {
   executionArn: string;
   stateName: string;
-  resolve(output: JsonValue): void;
-  reject(error: StateError): void;
-  /** Re-arms the heartbeat timer; undefined when the state has no heartbeat. */
-  heartbeat?: () => void;
-  cancelTimers(): void;
+  /** The waiting run's continuation; undefined once the execution parked (the outcome resumes it). */
+  proceed?: (outcome: TaskOutcome) => void;
+  /** A parked execution's state input: an index into its history's texts. */
+  parkedInput?: number;
+  timeout: LongTimer;
+  heartbeatSeconds?: number;
+  heartbeat?: LongTimer;
+}
+
+/** A timer that waits its whole delay even past Node's 24.8-day limit. */
+interface LongTimer {
+  handle?: ReturnType<typeof setTimeout>;
+  remainingMs: number;
 }
 
 /** Seeded into `$$.Task.Token`; every task entry replaces it with a fresh token of its own. */
@@ -129,18 +172,32 @@ const tokenDigest = (token: string) => token.slice(2, 18);
 const executionDigest = (executionArn: string) =>
   createHash("sha256").update(executionArn).digest("base64url").slice(0, 16);
 
-/** setTimeout that waits the whole delay even past Node's 24.8-day limit; returns a canceller. */
-function setLongTimeout(callback: () => void, ms: number): () => void {
-  let remaining = Math.max(0, ms);
-  let handle: ReturnType<typeof setTimeout>;
-  const arm = () => {
-    const delay = Math.min(remaining, MAX_TIMER_DELAY_MS);
-    remaining -= delay;
-    handle = setTimeout(() => (remaining > 0 ? arm() : callback()), delay);
-  };
-  arm();
-  return () => clearTimeout(handle);
+/** Starts a LongTimer calling `fire(token)`; no closure per timer (see PendingTask). */
+function startLongTimer(ms: number, fire: (token: string) => void, token: string): LongTimer {
+  const timer: LongTimer = { remainingMs: Math.max(0, ms) };
+  armLongTimer(timer, fire, token);
+  return timer;
 }
+
+function armLongTimer(timer: LongTimer, fire: (token: string) => void, token: string): void {
+  const delay = Math.min(timer.remainingMs, MAX_TIMER_DELAY_MS);
+  timer.remainingMs -= delay;
+  timer.handle = setTimeout(longTimerElapsed, delay, timer, fire, token);
+}
+
+function longTimerElapsed(timer: LongTimer, fire: (token: string) => void, token: string): void {
+  if (timer.remainingMs > 0) armLongTimer(timer, fire, token);
+  else fire(token);
+}
+
+/** A task's output, or its error thrown. */
+function outcomeValue(outcome: TaskOutcome): JsonValue {
+  if ("error" in outcome) throw outcome.error;
+  return outcome.output;
+}
+
+/** Resolved: what a parked execution's `followed` becomes once its history is complete. */
+const SETTLED = Promise.resolve();
 
 function collectTaskStates(
   states: Record<string, unknown>,
@@ -233,8 +290,17 @@ export class LocalStepFunctions {
   private readonly closedTokens = new Set<string>();
   /** Status-change events handed to `onStatusChange` whose handling has not finished. */
   private readonly deliveries = new Set<Promise<unknown>>();
+  /** Parked executions' input and history, out of the heap. */
+  private readonly spill: SpillFile;
 
-  constructor(private readonly options: EngineOptions) {}
+  constructor(private readonly options: EngineOptions) {
+    this.spill = new SpillFile(options.spillDirectory);
+  }
+
+  /** Closes (and removes) the spill file; the engine is not used afterwards. */
+  close(): void {
+    this.spill.close();
+  }
 
   private arn(resource: "stateMachine" | "execution", ...parts: string[]): string {
     return `arn:aws:states:${this.options.region}:${this.options.accountId}:${resource}:${parts.join(":")}`;
@@ -334,7 +400,7 @@ export class LocalStepFunctions {
     const existing = this.executions.get(executionArn) ?? this.evicted.get(executionArn);
     if (existing) {
       // Like AWS: the same name and input while running returns the original execution.
-      if (existing.status === "RUNNING" && existing.input === input) {
+      if (existing.status === "RUNNING" && this.inputOf(existing) === input) {
         return { executionArn, startDate: existing.startDate };
       }
       throw new SfnApiError("ExecutionAlreadyExists", `Execution Already Exists: '${executionArn}'`);
@@ -346,11 +412,9 @@ export class LocalStepFunctions {
       stateMachineArn: sm.stateMachineArn,
       name,
       status: "RUNNING",
-      input,
       startDate,
-      history: new HistoryRecorder(sm.taskStates),
-      abort: () => {},
-      openTokens: new Set(),
+      held: { input, history: new HistoryRecorder(sm.taskStates) },
+      openTokens: [],
       issuedTokens: [],
       followed: Promise.resolve(),
     };
@@ -382,7 +446,7 @@ export class LocalStepFunctions {
       Task: { Token: TOKEN_PLACEHOLDER },
     };
     let outcome = resume?.outcome;
-    const runRef = {};
+    const runRef: Run = { abort: () => {} };
     const taskResourceLocalHandlers = Object.fromEntries(
       [...sm.taskStates].map(([stateName, state]) => [
         stateName,
@@ -392,7 +456,7 @@ export class LocalStepFunctions {
             outcome = undefined;
             return Promise.resolve().then(answer);
           }
-          return this.runTask({ execution, sm, runRef, stateName, state, input, context, ...details });
+          return this.runTask({ execution, sm, run: runRef, stateName, state, input, context, ...details });
         },
       ]),
     );
@@ -401,7 +465,7 @@ export class LocalStepFunctions {
       overrides: { taskResourceLocalHandlers },
       context,
     });
-    execution.abort = run.abort;
+    runRef.abort = run.abort;
     execution.currentRun = runRef;
     // The outcome is read from the event log (below), which also carries it; silence the promise.
     run.result.catch(() => {});
@@ -426,7 +490,7 @@ export class LocalStepFunctions {
   private async follow(
     execution: ExecutionRecord,
     events: AsyncGenerator<unknown>,
-    runRef: object,
+    runRef: Run,
     resumed: boolean,
   ): Promise<void> {
     // A resumed run starts again and re-enters the parked state: both are already in the history.
@@ -461,7 +525,11 @@ export class LocalStepFunctions {
           this.finish(execution, "TIMED_OUT", { error: "States.Timeout" });
           break;
       }
-      execution.history.record(raw as Parameters<HistoryRecorder["record"]>[0], execution);
+      const { input, history } = this.held(execution);
+      history.record(raw as Parameters<HistoryRecorder["record"]>[0], {
+        input,
+        stopReason: execution.stopReason,
+      });
     }
     // The interpreter has reported its last event: the history is complete.
     if (execution.status !== "RUNNING") this.keepFinishedWhole(execution);
@@ -481,7 +549,8 @@ export class LocalStepFunctions {
 
   /** Drops an execution's history, interpreter run and tokens; its name stays reserved. */
   private evict(whole: ExecutionRecord): void {
-    const { executionArn, stateMachineArn, name, status, input, startDate } = whole;
+    const { executionArn, stateMachineArn, name, status, startDate } = whole;
+    const input = this.inputOf(whole);
     const small: FinishedExecution = { executionArn, stateMachineArn, name, status, input, startDate };
     if (whole.stopDate !== undefined) small.stopDate = whole.stopDate;
     if (whole.output !== undefined) small.output = whole.output;
@@ -504,7 +573,7 @@ export class LocalStepFunctions {
     if (outcome.output !== undefined) execution.output = outcome.output;
     if (outcome.error !== undefined) execution.error = outcome.error;
     if (outcome.cause !== undefined) execution.cause = outcome.cause;
-    for (const token of execution.openTokens) this.closeTask(token);
+    for (const token of [...execution.openTokens]) this.closeTask(token);
     this.emitStatusChange(execution);
   }
 
@@ -528,7 +597,7 @@ export class LocalStepFunctions {
         status: execution.status,
         startDate: execution.startDate.getTime(),
         stopDate: execution.stopDate?.getTime() ?? null,
-        input: execution.input,
+        input: this.inputOf(execution),
         output: execution.output ?? null,
         error: execution.error ?? null,
         cause: execution.cause ?? null,
@@ -556,69 +625,106 @@ export class LocalStepFunctions {
     const { execution, sm, stateName, state } = entry;
     const token = this.newToken(execution.executionArn);
     const heartbeatSeconds = secondsAt(state.HeartbeatSeconds, state.HeartbeatSecondsPath, entry);
-    let settled = false;
-    const callback = this.openTask(token, execution, stateName, entry.timeoutMs, heartbeatSeconds);
-    // If the invocation below fails, that failure decides the task; the callback must not go unhandled.
-    callback.then(
-      () => {
-        settled = true;
-      },
-      () => {
-        settled = true;
-      },
-    );
+    // If the invocation below fails, that failure decides the task, not its token.
+    let early: TaskOutcome | undefined;
+    const pending = this.openTask(token, execution, stateName, entry.timeoutMs, heartbeatSeconds);
+    pending.proceed = (outcome) => {
+      early = outcome;
+    };
     try {
       await this.invokeLambda(resource, replaceDeep(entry.input, TOKEN_PLACEHOLDER, token));
     } catch (error) {
       this.closeTask(token);
       throw error;
     }
-    if (settled || !sm.parkable.has(stateName) || execution.currentRun !== entry.runRef) return callback;
-    return this.park(execution, sm, stateName, JSON.stringify(entry.stateInput), callback);
+    if (early) return outcomeValue(early);
+    // The execution ended (stopped) meanwhile: this run is being unwound; nothing decides the task.
+    if (!this.tasks.has(token)) return new Promise<never>(() => {});
+    if (!sm.parkable.has(stateName) || execution.currentRun !== entry.run) {
+      return new Promise<JsonValue>((resolve, reject) => {
+        pending.proceed = (outcome) => ("error" in outcome ? reject(outcome.error) : resolve(outcome.output));
+      });
+    }
+    pending.proceed = undefined;
+    pending.parkedInput = this.held(execution).history.keep(JSON.stringify(entry.stateInput));
+    return this.park(execution);
   }
 
   /**
-   * Lets a waiting execution's interpreter run go, keeping only the state it waits in and that
-   * state's input as text: a run holds its state, promises, closures and input objects (~20 KB),
-   * and a registration's execution waits days for the village head. The task's outcome (or its
-   * timeout, whose timers the engine owns) resumes the execution in a run started at that state.
+   * Lets a waiting execution's interpreter run go: a run holds its state, promises, closures and
+   * input objects (~20 KB), and a registration's execution waits days for the village head. Once the
+   * run's last events are recorded, the execution's history and input go to the spill file; what
+   * stays is the execution's record and its task (the state it waits in, that state's input by
+   * index into the history's texts, its timers). The task's outcome, or its timeout, resumes the
+   * execution in a run started at that state (see `resumeParked`).
    */
-  private park(
-    execution: ExecutionRecord,
-    sm: StateMachineRecord,
-    stateName: string,
-    stateInput: string,
-    callback: Promise<JsonValue>,
-  ): Promise<JsonValue> {
-    const interrupted = execution.abort;
+  private park(execution: ExecutionRecord): Promise<never> {
+    const interrupted = execution.currentRun;
     execution.currentRun = undefined;
-    execution.abort = () => this.abortParked(execution);
-    const resume = (outcome: () => JsonValue) => {
-      if (execution.status !== "RUNNING") return;
-      void execution.followed.then(() =>
-        this.launch(execution, sm, JSON.parse(stateInput) as JsonValue, { stateName, outcome }),
-      );
-    };
-    callback.then(
-      (output) => resume(() => output),
-      (error: unknown) =>
-        resume(() => {
-          throw error;
-        }),
-    );
+    void execution.followed.then(() => {
+      if (execution.currentRun === undefined && execution.status === "RUNNING") this.spillHeld(execution);
+    });
     // Unwinds the old run: its abort and failure events are ignored (see `follow`).
-    interrupted();
+    interrupted?.abort();
     // Not retryable (the interpreter reads `isRetryable`); a Catch may match it, but the aborted run
     // stops before entering the next state.
     return Promise.reject(Object.assign(new StateError("Sigap.Parked", "Parked"), { isRetryable: false }));
   }
 
+  /** A parked execution's task ended: a run started at its state answers with the outcome. */
+  private resumeParked(pending: PendingTask, outcome: TaskOutcome): void {
+    const execution = this.executions.get(pending.executionArn);
+    const { stateName, parkedInput } = pending;
+    if (execution?.status !== "RUNNING" || parkedInput === undefined) return;
+    const sm = this.stateMachine(execution.stateMachineArn);
+    void execution.followed.then(() => {
+      if (execution.status !== "RUNNING") return;
+      const input = JSON.parse(this.held(execution).history.text(parkedInput)) as JsonValue;
+      this.launch(execution, sm, input, { stateName, outcome: () => outcomeValue(outcome) });
+    });
+  }
+
   /** StopExecution of a parked execution: what the interpreter records when a run is aborted. */
   private abortParked(execution: ExecutionRecord): void {
     if (execution.status !== "RUNNING") return;
+    const { input, history } = this.held(execution);
     this.finish(execution, "ABORTED", execution.stopReason ?? {});
-    execution.history.record({ type: "ExecutionAborted", timestamp: Date.now() }, execution);
+    history.record(
+      { type: "ExecutionAborted", timestamp: Date.now() },
+      { input, stopReason: execution.stopReason },
+    );
     this.keepFinishedWhole(execution);
+  }
+
+  /** Writes a parked execution's input and history to the spill file, keeping only where. */
+  private spillHeld(execution: ExecutionRecord): void {
+    if (!("history" in execution.held)) return;
+    const { input, history } = execution.held;
+    const snapshot: ParkedSnapshot = { input: history.keep(input), history: history.snapshot() };
+    execution.held = this.spill.write(JSON.stringify(snapshot));
+    execution.followed = SETTLED;
+  }
+
+  /** An execution's input and history, read back from the spill file if parked (not kept). */
+  private peek(execution: ExecutionRecord): Held {
+    if ("history" in execution.held) return execution.held;
+    const snapshot = JSON.parse(this.spill.read(execution.held)) as ParkedSnapshot;
+    const history = new HistoryRecorder(
+      this.stateMachine(execution.stateMachineArn).taskStates,
+      snapshot.history,
+    );
+    return { input: history.text(snapshot.input), history };
+  }
+
+  /** An execution's input and history, back in the heap: it runs (or ends) again. */
+  private held(execution: ExecutionRecord): Held {
+    const held = this.peek(execution);
+    execution.held = held;
+    return held;
+  }
+
+  private inputOf(execution: ExecutionRecord | FinishedExecution): string {
+    return "held" in execution ? this.peek(execution).input : execution.input;
   }
 
   private async invokeLambda(resource: string, input: JsonValue): Promise<JsonValue> {
@@ -649,56 +755,58 @@ export class LocalStepFunctions {
     return `AQ${executionDigest(executionArn)}${randomBytes(64).toString("base64url")}`;
   }
 
-  /** Opens a task's token; takes only what its timers need, so a parked execution keeps little. */
+  /** Opens a task's token, with its timers; the caller says how its outcome proceeds. */
   private openTask(
     token: string,
     execution: ExecutionRecord,
     stateName: string,
     timeoutMs: number,
     heartbeatSeconds: number | undefined,
-  ): Promise<JsonValue> {
-    // Closing the token when the task times out makes a late SendTaskSuccess answer TaskTimedOut,
-    // as on AWS.
-    return new Promise<JsonValue>((resolve, reject) => {
-      let cancelHeartbeat = () => {};
-      const cancelTimeout = setLongTimeout(() => {
-        this.closeTask(token);
-        reject(new StateError("States.Timeout", "The task timed out."));
-      }, timeoutMs);
-      const pending: PendingTask = {
-        executionArn: execution.executionArn,
-        stateName,
-        resolve,
-        reject,
-        cancelTimers: () => {
-          cancelTimeout();
-          cancelHeartbeat();
-        },
-      };
-      if (heartbeatSeconds !== undefined) {
-        pending.heartbeat = () => {
-          cancelHeartbeat();
-          cancelHeartbeat = setLongTimeout(() => {
-            this.closeTask(token);
-            reject(new StateError("States.HeartbeatTimeout", "The task missed its heartbeat."));
-          }, heartbeatSeconds * 1000);
-        };
-        pending.heartbeat();
-      }
-      this.tasks.set(token, pending);
-      execution.openTokens.add(token);
-      execution.issuedTokens.push(token);
+  ): PendingTask {
+    const pending: PendingTask = {
+      executionArn: execution.executionArn,
+      stateName,
+      timeout: startLongTimer(timeoutMs, this.taskTimedOut, token),
+    };
+    if (heartbeatSeconds !== undefined) {
+      pending.heartbeatSeconds = heartbeatSeconds;
+      pending.heartbeat = startLongTimer(heartbeatSeconds * 1000, this.heartbeatMissed, token);
+    }
+    this.tasks.set(token, pending);
+    execution.openTokens.push(token);
+    execution.issuedTokens.push(token);
+    return pending;
+  }
+
+  // Closing the token when the task times out makes a late SendTaskSuccess answer TaskTimedOut, as
+  // on AWS. One handler each for every task's timer (see PendingTask).
+  private readonly taskTimedOut = (token: string) =>
+    this.endTask(token, { error: new StateError("States.Timeout", "The task timed out.") });
+  private readonly heartbeatMissed = (token: string) =>
+    this.endTask(token, {
+      error: new StateError("States.HeartbeatTimeout", "The task missed its heartbeat."),
     });
+
+  /** Closes a task and hands its outcome to the waiting run, or resumes the parked execution. */
+  private endTask(token: string, outcome: TaskOutcome): void {
+    const pending = this.tasks.get(token);
+    if (!pending) return;
+    this.closeTask(token);
+    if (pending.proceed) pending.proceed(outcome);
+    else this.resumeParked(pending, outcome);
   }
 
   /** Closes a task: its token stays known (late calls answer TaskTimedOut) but can no longer decide. */
   private closeTask(token: string) {
     const pending = this.tasks.get(token);
     if (!pending) return;
-    pending.cancelTimers();
+    clearTimeout(pending.timeout.handle);
+    clearTimeout(pending.heartbeat?.handle);
     this.tasks.delete(token);
     this.closedTokens.add(token);
-    this.executions.get(pending.executionArn)?.openTokens.delete(token);
+    const open = this.executions.get(pending.executionArn)?.openTokens;
+    const at = open?.indexOf(token) ?? -1;
+    if (at >= 0) open?.splice(at, 1);
   }
 
   private pendingTask(token: string | undefined): PendingTask {
@@ -712,30 +820,37 @@ export class LocalStepFunctions {
   }
 
   sendTaskSuccess(request: { taskToken: string; output: string }) {
-    const pending = this.pendingTask(request.taskToken);
+    this.pendingTask(request.taskToken);
     const output = parseJson(request.output, "InvalidOutput");
-    this.closeTask(request.taskToken);
-    pending.resolve(output);
+    this.endTask(request.taskToken, { output });
     return {};
   }
 
   sendTaskFailure(request: { taskToken: string; error?: string; cause?: string }) {
-    const pending = this.pendingTask(request.taskToken);
-    this.closeTask(request.taskToken);
-    pending.reject(new StateError(request.error ?? "", request.cause ?? ""));
+    this.pendingTask(request.taskToken);
+    this.endTask(request.taskToken, { error: new StateError(request.error ?? "", request.cause ?? "") });
     return {};
   }
 
   sendTaskHeartbeat(request: { taskToken: string }) {
-    this.pendingTask(request.taskToken).heartbeat?.();
+    const pending = this.pendingTask(request.taskToken);
+    if (pending.heartbeat && pending.heartbeatSeconds !== undefined) {
+      clearTimeout(pending.heartbeat.handle);
+      pending.heartbeat = startLongTimer(
+        pending.heartbeatSeconds * 1000,
+        this.heartbeatMissed,
+        request.taskToken,
+      );
+    }
     return {};
   }
 
   stopExecution(request: { executionArn: string; error?: string; cause?: string }) {
     const execution = this.execution(request.executionArn);
-    if (execution.status === "RUNNING" && "abort" in execution) {
+    if (execution.status === "RUNNING" && "held" in execution) {
       execution.stopReason = { error: request.error, cause: request.cause };
-      execution.abort();
+      if (execution.currentRun) execution.currentRun.abort();
+      else this.abortParked(execution);
     }
     return { stopDate: execution.stopDate ?? new Date() };
   }
@@ -744,7 +859,7 @@ export class LocalStepFunctions {
     const e = this.execution(request.executionArn);
     return {
       ...executionListItem(e),
-      input: e.input,
+      input: this.inputOf(e),
       inputDetails: { included: true },
       output: e.output,
       ...(e.output !== undefined ? { outputDetails: { included: true } } : {}),
@@ -778,7 +893,7 @@ export class LocalStepFunctions {
     reverseOrder?: boolean;
   }): { events: HistoryEvent[]; nextToken?: string } {
     const execution = this.execution(request.executionArn);
-    const events = "history" in execution ? execution.history.events() : summaryHistory(execution);
+    const events = "held" in execution ? this.peek(execution).history.events() : summaryHistory(execution);
     const ordered = request.reverseOrder ? [...events].reverse() : events;
     const { page, nextToken } = paginate(ordered, request.maxResults, request.nextToken);
     return { events: page, nextToken };
@@ -814,7 +929,7 @@ function summaryHistory(e: FinishedExecution): HistoryEvent[] {
 }
 
 /** The fields ListExecutions shows (DescribeExecution adds input, output and the error). */
-function executionListItem(e: FinishedExecution) {
+function executionListItem(e: ExecutionSummary) {
   return {
     executionArn: e.executionArn,
     stateMachineArn: e.stateMachineArn,

@@ -29,35 +29,89 @@ function describeResource(resource: string): { resourceType: string; resource: s
   return { resourceType: resource.includes(":lambda:") ? "lambda" : "activity", resource };
 }
 
+/**
+ * An event as the recorder keeps it: the timestamp as a number, and in its details `input` and
+ * `output` are indexes into the execution's texts. AWS-shaped events are built only when asked.
+ */
+type KeptEvent = [timestamp: number, type: string, detailsKey: string, details: Record<string, unknown>];
+
+/** What a recorder's state is as JSON: how a parked execution keeps its history out of the heap. */
+export interface HistorySnapshot {
+  texts: string[];
+  events: KeptEvent[];
+  failed: string[];
+}
+
 /** Turns the interpreter's events into AWS-shaped history events, in order. */
 export class HistoryRecorder {
-  private readonly list: HistoryEvent[] = [];
+  private readonly list: KeptEvent[];
   /** Task states whose current attempt failed (a Catch then exits them without a TaskSucceeded). */
-  private readonly failed = new Set<string>();
+  private readonly failed: Set<string>;
   /**
    * Each distinct input/output text of this execution, kept once: a state's output is also its
    * TaskSucceeded output and often the next state's input, and a workflow's input (its SLA policy
    * included) travels through every state. Without this a waiting execution held each copy.
    */
-  private readonly texts = new Map<string, string>();
+  private readonly texts: string[];
+  private readonly textIndex = new Map<string, number>();
 
-  constructor(private readonly taskStates: ReadonlyMap<string, { Resource: string }>) {}
-
-  events(): HistoryEvent[] {
-    return this.list;
+  constructor(
+    private readonly taskStates: ReadonlyMap<string, { Resource: string }>,
+    snapshot: HistorySnapshot = { texts: [], events: [], failed: [] },
+  ) {
+    this.list = snapshot.events;
+    this.failed = new Set(snapshot.failed);
+    this.texts = snapshot.texts;
+    for (const [index, text] of this.texts.entries()) this.textIndex.set(text, index);
   }
 
-  private json(value: JsonValue | undefined): string {
-    const text = JSON.stringify(value ?? null);
-    const kept = this.texts.get(text);
+  /** Everything the recorder holds, as plain JSON-able data (see the constructor). */
+  snapshot(): HistorySnapshot {
+    return { texts: this.texts, events: this.list, failed: [...this.failed] };
+  }
+
+  events(): HistoryEvent[] {
+    return this.list.map(([timestamp, type, detailsKey, details], index) => ({
+      id: index + 1,
+      previousEventId: index,
+      timestamp: new Date(timestamp),
+      type,
+      [detailsKey]: this.withTexts(details),
+    }));
+  }
+
+  /** The index of a text in this execution's texts, adding it once. */
+  keep(text: string): number {
+    const kept = this.textIndex.get(text);
     if (kept !== undefined) return kept;
-    this.texts.set(text, text);
+    this.texts.push(text);
+    this.textIndex.set(text, this.texts.length - 1);
+    return this.texts.length - 1;
+  }
+
+  text(index: number): string {
+    const text = this.texts[index];
+    if (text === undefined) throw new Error(`No history text ${index}`);
     return text;
   }
 
-  private push(timestamp: number, type: string, details: Record<string, unknown>) {
-    const id = this.list.length + 1;
-    this.list.push({ id, previousEventId: id - 1, timestamp: new Date(timestamp), type, ...details });
+  private withTexts(details: Record<string, unknown>): Record<string, unknown> {
+    const { input, output } = details;
+    if (typeof input !== "number" && typeof output !== "number") return { ...details };
+    return {
+      ...details,
+      ...(typeof input === "number" ? { input: this.text(input) } : {}),
+      ...(typeof output === "number" ? { output: this.text(output) } : {}),
+    };
+  }
+
+  private json(value: JsonValue | undefined): number {
+    return this.keep(JSON.stringify(value ?? null));
+  }
+
+  private push(timestamp: number, type: string, details: Record<string, Record<string, unknown>>) {
+    const [detailsKey, body] = Object.entries(details)[0] ?? ["", {}];
+    this.list.push([timestamp, type, detailsKey, body]);
   }
 
   private scheduleTask(at: number, stateName: string, resource: string) {
@@ -76,7 +130,10 @@ export class HistoryRecorder {
     switch (event.type) {
       case "ExecutionStarted":
         return this.push(at, "ExecutionStarted", {
-          executionStartedEventDetails: { input: execution.input, inputDetails: { truncated: false } },
+          executionStartedEventDetails: {
+            input: this.keep(execution.input),
+            inputDetails: { truncated: false },
+          },
         });
       case "ExecutionSucceeded":
         return this.push(at, "ExecutionSucceeded", {
