@@ -4,16 +4,16 @@
  * idempotency key (double click, resubmitted page, reused key), the HTML status pages behind the
  * receipt and tracking links, and the /status and /lacak lookups.
  */
-import { GetCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { db } from "@sigap/core/db/client";
 import { logger } from "@sigap/core/log";
-import { idempotencyRecordKey } from "@sigap/core/record/idempotency";
 import { validRegistration } from "@sigap/core/registration/fixtures";
 import { listRegistrations } from "@sigap/core/registration/repository";
 import { tableName } from "@sigap/core/resources";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { countDynamoDbCalls } from "../packages/local/src/dynamodb-calls";
 import { type AppStack, startAppStack } from "./support/app-stack";
+import { keyRecord } from "./support/idempotency";
 
 let stack: AppStack;
 beforeAll(async () => {
@@ -75,16 +75,6 @@ async function idempotencyRecords() {
     }),
   );
   return Items ?? [];
-}
-async function formKeyRecord(scope: "registrations" | "cases", formKey: string) {
-  const { Item } = await db().send(
-    new GetCommand({
-      TableName: tableName(),
-      Key: idempotencyRecordKey(scope, formKey),
-      ConsistentRead: true,
-    }),
-  );
-  return Item;
 }
 
 describe("GET /", () => {
@@ -210,7 +200,7 @@ describe("/daftar", () => {
     expect(reads, calls.describe()).not.toContain("NIK");
     expect(await registrationsInGarut()).toBe(before + 1);
     // Answered by the form key's own record (one for the three posts), not by content dedupe.
-    const record = await formKeyRecord("registrations", formKey);
+    const record = await keyRecord("registrations", formKey);
     expect(record?.bodyHash).toEqual(expect.any(String));
     expect(JSON.stringify(record)).toContain(id);
     expect((await idempotencyRecords()).length).toBe(recordsBefore + 1);
@@ -313,7 +303,7 @@ describe("/lapor", () => {
     expect(tracking).toBeDefined();
     const again = await postForm("/lapor", { ...report(), formKey });
     expect(await again.text()).toContain(`${id}</dd>`);
-    const record = await formKeyRecord("cases", formKey);
+    const record = await keyRecord("cases", formKey);
     expect(record?.bodyHash).toEqual(expect.any(String));
     expect(JSON.stringify(record)).toContain(id);
     // Who handles it, as the saved case says: a village here.

@@ -1,15 +1,5 @@
-/**
- * The registration and case forms in a real Chromium at 360 px, with JavaScript off and on: bad
- * input then good, the focus on the first error, the village found by name (no script) or by the
- * region selects (script), the success page's status link followed; every page accessible, light,
- * local only. Screenshots with SCREENSHOTS=1.
- */
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { db } from "@sigap/core/db/client";
-import { idempotencyRecordKey } from "@sigap/core/record/idempotency";
 import { validRegistration } from "@sigap/core/registration/fixtures";
 import { listRegistrations } from "@sigap/core/registration/repository";
-import { tableName } from "@sigap/core/resources";
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import {
@@ -22,6 +12,7 @@ import {
   focusedElement,
   useBrowser,
 } from "../support/browser";
+import { keyRecord } from "../support/idempotency";
 
 const browser = useBrowser();
 
@@ -65,18 +56,6 @@ async function checkSamePage(page: Page): Promise<void> {
   expectNoErrors(page);
   await expectNoHorizontalScroll(page);
   await expectAccessible(page);
-}
-
-/** The idempotency record the form's own key wrote (its key from a keyed hash of scope and form key). */
-async function formKeyRecord(scope: string, formKey: string) {
-  const { Item } = await db().send(
-    new GetCommand({
-      TableName: tableName(),
-      Key: idempotencyRecordKey(scope, formKey),
-      ConsistentRead: true,
-    }),
-  );
-  return Item;
 }
 
 const sendButton = (page: Page, name: string) => page.getByRole("button", { name }).last();
@@ -186,7 +165,7 @@ describe("/daftar in a browser", { timeout: 180_000 }, () => {
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Pendaftaran diterima");
     expect((await listRegistrations("32.05")).length).toBe(before + 1);
     // Kept once by the form's own key (content dedupe alone would also show one registration).
-    expect((await formKeyRecord("registrations", formKey))?.bodyHash).toEqual(expect.any(String));
+    expect((await keyRecord("registrations", formKey))?.bodyHash).toEqual(expect.any(String));
     await followStatusLink(page, "Lihat status pendaftaran", "Status pendaftaran PSM");
   });
 });
