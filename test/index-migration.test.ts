@@ -4,7 +4,12 @@
  * on the lean indexes names only attributes they project (a filter or projection on anything else
  * would silently match nothing).
  */
-import { DescribeTableCommand, type QueryCommandInput, UpdateTableCommand } from "@aws-sdk/client-dynamodb";
+import {
+  DescribeTableCommand,
+  GetItemCommand,
+  type QueryCommandInput,
+  UpdateTableCommand,
+} from "@aws-sdk/client-dynamodb";
 import { pendingActionsAt } from "@sigap/core/action/reassign";
 import { countCases, createCase, listCasePage } from "@sigap/core/case/repository";
 import { validateCase } from "@sigap/core/case/schema";
@@ -12,6 +17,7 @@ import { db } from "@sigap/core/db/client";
 import { createTableInput, projectionOf, retiredIndexes, tableSchema } from "@sigap/core/db/schema";
 import { coverage } from "@sigap/core/registration/coverage";
 import { validRegistration } from "@sigap/core/registration/fixtures";
+import { registrationKeys } from "@sigap/core/registration/keys";
 import {
   activeMemberId,
   createRegistration,
@@ -21,10 +27,30 @@ import {
 } from "@sigap/core/registration/repository";
 import { validateRegistration } from "@sigap/core/registration/schema";
 import { tableName } from "@sigap/core/resources";
-import { describe, expect, inject, it, vi } from "vitest";
-import { ensureTable, localClient, waitForIndexes } from "../packages/local/src/dynamodb-local";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  type DynamoDbLocal,
+  ensureTable,
+  freePort,
+  localClient,
+  startDynamoDbLocal,
+  waitForIndexes,
+} from "../packages/local/src/dynamodb-local";
 
-const endpoint = inject("dynamodbEndpoint");
+/** Index changes finish in DynamoDB Local's background: minutes when the machine is loaded. */
+const INDEX_CHANGE_MS = 240_000;
+
+// Its own emulator: creating and dropping indexes waits on DynamoDB Local's background work, which the
+// whole suite's traffic on the shared one slowed past a minute.
+let emulator: DynamoDbLocal;
+let endpoint: string;
+beforeAll(async () => {
+  emulator = await startDynamoDbLocal({ port: await freePort() });
+  endpoint = emulator.endpoint;
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoint;
+  await ensureTable(endpoint, tableName());
+}, 120_000);
+afterAll(() => emulator?.stop());
 const GARUT_VILLAGE = "32.05.22.2001";
 const officer = { kind: "staff" as const, id: "district-32.05", role: "district" };
 
@@ -55,7 +81,7 @@ async function downgradeToPreviousVersion() {
           GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: name } }],
         }),
       );
-      await waitForIndexes(client, tableName());
+      await waitForIndexes(client, tableName(), INDEX_CHANGE_MS);
     }
     for (const [name, index] of Object.entries(retiredIndexes)) {
       await client.send(
@@ -76,7 +102,7 @@ async function downgradeToPreviousVersion() {
           ],
         }),
       );
-      await waitForIndexes(client, tableName());
+      await waitForIndexes(client, tableName(), INDEX_CHANGE_MS);
     }
   } finally {
     client.destroy();
@@ -128,54 +154,66 @@ function attributesRead(input: QueryCommandInput): string[] {
 }
 
 describe("the lean indexes", () => {
-  it("upgrades a table of the previous version: lean indexes added and backfilled, gsi1/gsi2 dropped", async () => {
-    // A case's intake itself queries the region index: it is made first (either way, the recreated
-    // lean indexes are backfilled from every item of the table).
-    await createCase(
-      validateCase({
-        ppksType: "lanjut-usia-terlantar",
-        villageCode: GARUT_VILLAGE,
-        location: "Kp. Sukamaju RT 01/RW 02, rumah dekat masjid",
-        description: "Nenek Aminah tinggal sendiri dan tidak ada yang merawat.",
-        subject: { name: "Aminah", gender: "P", ageYears: 76 },
-        reporter: { kind: "resident", name: "Ujang Warga", phone: "0813-1111-2222" },
-      }),
-      { client: "203.0.113.9" },
-    );
-    await downgradeToPreviousVersion();
-    expect(Object.keys(await describeIndexes()).sort()).toEqual(["gsi1", "gsi2", "gsi3", "gsi4"]);
-    // Written while only the old indexes exist.
-    const pending = await register();
-    const active = await register("active");
-
-    await ensureTable(endpoint, tableName());
-
-    const indexes = await describeIndexes();
-    expect(Object.keys(indexes).sort()).toEqual(Object.keys(tableSchema.globalIndexes).sort());
-    for (const [name, index] of Object.entries(tableSchema.globalIndexes)) {
-      expect(indexes[name]?.status).toBe("ACTIVE");
-      expect(indexes[name]?.projection?.ProjectionType).toBe(projectionOf(index).ProjectionType);
-      expect(new Set(indexes[name]?.projection?.NonKeyAttributes ?? [])).toEqual(
-        new Set(projectionOf(index).NonKeyAttributes ?? []),
+  it(
+    "upgrades a table of the previous version: lean indexes added and backfilled, gsi1/gsi2 dropped",
+    async () => {
+      // A case's intake itself queries the region index: it is made first (either way, the recreated
+      // lean indexes are backfilled from every item of the table).
+      await createCase(
+        validateCase({
+          ppksType: "lanjut-usia-terlantar",
+          villageCode: GARUT_VILLAGE,
+          location: "Kp. Sukamaju RT 01/RW 02, rumah dekat masjid",
+          description: "Nenek Aminah tinggal sendiri dan tidak ada yang merawat.",
+          subject: { name: "Aminah", gender: "P", ageYears: 76 },
+          reporter: { kind: "resident", name: "Ujang Warga", phone: "0813-1111-2222" },
+        }),
+        { client: "203.0.113.9" },
       );
-    }
-    // A second start finds nothing to do.
-    await ensureTable(endpoint, tableName());
+      await downgradeToPreviousVersion();
+      expect(Object.keys(await describeIndexes()).sort()).toEqual(["gsi1", "gsi2", "gsi3", "gsi4"]);
+      // Written while only the old indexes exist.
+      const pending = await register();
+      const active = await register("active");
+      // The application writes to this file's own emulator, the one being upgraded.
+      const client = localClient(endpoint);
+      const { pk, sk } = registrationKeys.registration(pending);
+      const { Item } = await client.send(
+        new GetItemCommand({ TableName: tableName(), Key: { pk: { S: pk }, sk: { S: sk } } }),
+      );
+      client.destroy();
+      expect(Item).toBeDefined();
 
-    // The queries answer from the upgraded indexes, with whole records where lists show them.
-    const page = await listRegistrationPage(["32"], undefined, { limit: 10 });
-    expect(page.items.map((r) => r.id).sort()).toEqual([pending, active].sort());
-    expect(page.items.every((r) => typeof r.fullName === "string" && typeof r.nikHash === "string")).toBe(
-      true,
-    );
-    expect((await listRegistrations("32.05", "active")).map((r) => r.id)).toEqual([active]);
-    expect(await activeMemberId("32.05", `PSM-3205-0000${serial}`)).toBe(active);
-    expect(await activeMemberId("32.05", "PSM-3205-999999")).toBeUndefined();
-    const cases = await listCasePage(["32.05"], { status: "reported" }, { limit: 10 });
-    expect(cases.items).toHaveLength(1);
-    expect(cases.items[0]?.description).toContain("Nenek Aminah");
-    expect((await countCases("32.05")).byType).toEqual({ "lanjut-usia-terlantar": 1 });
-  }, 120_000);
+      await ensureTable(endpoint, tableName());
+
+      const indexes = await describeIndexes();
+      expect(Object.keys(indexes).sort()).toEqual(Object.keys(tableSchema.globalIndexes).sort());
+      for (const [name, index] of Object.entries(tableSchema.globalIndexes)) {
+        expect(indexes[name]?.status).toBe("ACTIVE");
+        expect(indexes[name]?.projection?.ProjectionType).toBe(projectionOf(index).ProjectionType);
+        expect(new Set(indexes[name]?.projection?.NonKeyAttributes ?? [])).toEqual(
+          new Set(projectionOf(index).NonKeyAttributes ?? []),
+        );
+      }
+      // A second start finds nothing to do.
+      await ensureTable(endpoint, tableName());
+
+      // The queries answer from the upgraded indexes, with whole records where lists show them.
+      const page = await listRegistrationPage(["32"], undefined, { limit: 10 });
+      expect(page.items.map((r) => r.id).sort()).toEqual([pending, active].sort());
+      expect(page.items.every((r) => typeof r.fullName === "string" && typeof r.nikHash === "string")).toBe(
+        true,
+      );
+      expect((await listRegistrations("32.05", "active")).map((r) => r.id)).toEqual([active]);
+      expect(await activeMemberId("32.05", `PSM-3205-0000${serial}`)).toBe(active);
+      expect(await activeMemberId("32.05", "PSM-3205-999999")).toBeUndefined();
+      const cases = await listCasePage(["32.05"], { status: "reported" }, { limit: 10 });
+      expect(cases.items).toHaveLength(1);
+      expect(cases.items[0]?.description).toContain("Nenek Aminah");
+      expect((await countCases("32.05")).byType).toEqual({ "lanjut-usia-terlantar": 1 });
+    },
+    2 * INDEX_CHANGE_MS,
+  );
 
   it("is queried only for attributes it projects", async () => {
     const send = vi.spyOn(db(), "send");

@@ -405,7 +405,8 @@ async function upgradeIndexes(
 export async function waitForIndexes(
   client: DynamoDBClient,
   tableName: string,
-  timeoutMs = 60_000,
+  // An upgraded data folder's backfill, on a loaded machine, can take minutes: it happens once.
+  timeoutMs = 600_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
