@@ -8,7 +8,7 @@ import { sendDailyDigest } from "../../packages/core/src/action/digest";
 import { createRegistration } from "../../packages/core/src/registration/repository";
 import { validateRegistration } from "../../packages/core/src/registration/schema";
 import { reconcilers } from "../../packages/core/src/workflow/reconcilers";
-import { callCounter, todo } from "./optional";
+import { countDynamoDbCalls } from "../../packages/local/src/dynamodb-calls";
 import { applicant } from "./registration";
 
 /** 07:00 WIB on a working day: the digest's hour. */
@@ -17,11 +17,9 @@ const DIGEST_AT = new Date("2026-11-24T00:00:00Z");
 export async function jobReadsTable(options: { seeded?: number } = {}): Promise<string> {
   const seeded = options.seeded ?? 20;
   const title = "### Items read per job run";
-  const counterModule = await callCounter();
-  if (!counterModule) return `${title}\n\n${todo("needs packages/local/src/dynamodb-calls.ts (B, calls11)")}`;
   const rows: string[] = [];
   const measure = async <T>(job: string, exceptions: (result: T) => string, run: () => Promise<T>) => {
-    const counter = counterModule.countDynamoDbCalls({ scoped: true });
+    const counter = countDynamoDbCalls({ scoped: true });
     try {
       const result = await counter.within(run);
       rows.push(`| ${job} | ${exceptions(result)} | ${counter.calls.length} | ${counter.itemsRead()} |`);
@@ -54,7 +52,7 @@ export async function jobReadsTable(options: { seeded?: number } = {}): Promise<
   await runAll((workflow) => (workflow === "recruitment" ? seeded : 0));
   // The executions the recruitment reconciler started ask their village heads: once they have,
   // the digest runs again with those requests pending.
-  await settled(counterModule);
+  await settled();
   await measure(
     "daily digest (WIB), again",
     (run) => `${run.itemsRead} pending`,
@@ -70,8 +68,8 @@ export async function jobReadsTable(options: { seeded?: number } = {}): Promise<
 }
 
 /** Waits until the process has made no DynamoDB call for half a second (at most 20 s): the engine idle. */
-async function settled(counterModule: NonNullable<Awaited<ReturnType<typeof callCounter>>>): Promise<void> {
-  const counter = counterModule.countDynamoDbCalls();
+async function settled(): Promise<void> {
+  const counter = countDynamoDbCalls();
   const giveUpAt = Date.now() + 20_000;
   try {
     let seen = -1;
