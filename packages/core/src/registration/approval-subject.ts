@@ -9,10 +9,6 @@ import { decisionRequestEmail } from "./messages";
 import { type Registration, type RegistrationEvent, stageLabels } from "./model";
 import { getRegistration, recordTransition } from "./repository";
 
-/**
- * A registration as the approval service sees it: the facts the approver's page shows, the request
- * email, and what an ask leaves in its audit trail and flags.
- */
 /** The registration as the approval service sees it. */
 function registrationView(r: Registration): SubjectView {
   return {
@@ -38,6 +34,10 @@ function registrationView(r: Registration): SubjectView {
 const askedNote = (asked: AskedEvent) =>
   `${asked.step} → ${asked.decidingLevel} ${asked.regionCode} (${asked.addressees.join(", ")})`;
 
+/**
+ * A registration as the approval service sees it: the facts the approver's page shows, the request
+ * email, and what an ask leaves in its audit trail and flags.
+ */
 registerSubject({
   type: "registration",
   async load(id) {
