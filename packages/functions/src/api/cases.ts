@@ -8,7 +8,6 @@ import {
 import { ppksType } from "@sigap/core/case/ppks";
 import {
   type CaseReceipt,
-  caseReceipt,
   createCase,
   getCase,
   listEvents,
@@ -57,13 +56,27 @@ const logFields = (saved: Case) => ({
  * With an `Idempotency-Key`, the report is the compared body and the sender's address is not (as
  * for registrations): a retry from another network (Wi-Fi to mobile data) replays the first answer.
  */
-async function report({ input, client }: Report, key: string | undefined): Promise<CaseReceipt> {
+/** What the answer is built from: the tracking code in clear, as this request holds it. */
+interface Reported {
+  id: string;
+  trackingCode: string;
+  level: CaseLevel | undefined;
+}
+
+/** A keyed retry's answer, from its record (where the tracking code is kept only encrypted). */
+const replayedAnswer = ({ id, trackingEncrypted, level }: CaseReceipt): Reported => ({
+  id,
+  trackingCode: decrypt(trackingEncrypted),
+  level,
+});
+
+async function report({ input, client }: Report, key: string | undefined): Promise<Reported> {
   const created = await createCase(input, {
     client,
     keyed: key ? keyedSubmission("cases", key, input) : undefined,
   });
   // A retry of a keyed report: the first answer, nothing written or started again.
-  if ("replayed" in created) return created.replayed;
+  if ("replayed" in created) return replayedAnswer(created.replayed);
   const { case: saved, trackingCode, folded, resubmitted } = created;
   if (resubmitted) {
     // Its workflow was started by the first submission (or is left to the reconciler): nothing to send again.
@@ -82,16 +95,15 @@ async function report({ input, client }: Report, key: string | undefined): Promi
     }
     logger.info("Case reported", logFields(saved));
   }
-  return caseReceipt(saved, trackingCode);
+  return { id: saved.id, trackingCode, level: saved.level };
 }
 
-function acceptedAnswer(reported: CaseReceipt): Accepted {
-  const trackingCode = decrypt(reported.trackingEncrypted);
+function acceptedAnswer({ id, trackingCode }: Reported): Accepted {
   return {
-    id: reported.id,
+    id,
     trackingCode,
     status: "reported",
-    statusUrl: `${settings().publicBaseUrl}/v1/cases/${reported.id}?tracking=${trackingCode}`,
+    statusUrl: `${settings().publicBaseUrl}/v1/cases/${id}?tracking=${trackingCode}`,
   };
 }
 

@@ -13,7 +13,6 @@ import {
   listEvents,
   type RegistrationReceipt,
   receiptMatches,
-  registrationReceipt,
 } from "@sigap/core/registration/repository";
 import { type RegistrationInput, validateRegistration } from "@sigap/core/registration/schema";
 import { startRecruitment } from "@sigap/core/registration/workflow";
@@ -31,20 +30,35 @@ export interface Accepted {
   statusUrl: string;
 }
 
-async function register(input: RegistrationInput, key: string | undefined): Promise<RegistrationReceipt> {
+/** What the answer is built from: the receipt code in clear, as this request holds it. */
+interface Registered {
+  id: string;
+  status: Registration["status"];
+  receiptCode: string;
+}
+
+/** A keyed retry's answer, from its record (where the receipt code is kept only encrypted). */
+const replayedAnswer = ({ id, status, receiptEncrypted }: RegistrationReceipt): Registered => ({
+  id,
+  status,
+  receiptCode: decrypt(receiptEncrypted),
+});
+
+async function register(input: RegistrationInput, key: string | undefined): Promise<Registered> {
   const created = await createRegistration(
     input,
     key ? keyedSubmission("registrations", key, input) : undefined,
   );
   // A retry of a keyed submission: the first answer, nothing written or started again.
-  if ("replayed" in created) return created.replayed;
-  const { registration, resubmitted } = created;
+  if ("replayed" in created) return replayedAnswer(created.replayed);
+  const { registration, receiptCode, resubmitted } = created;
+  const registered = { id: registration.id, status: registration.status, receiptCode };
   // Saved first; if the start fails, the reconciler starts it from what was saved.
   try {
     await startRecruitment(registration);
   } catch (error) {
     // The same submission again, whose workflow is already under way.
-    if (resubmitted && error instanceof ExecutionAlreadyExists) return registrationReceipt(registration);
+    if (resubmitted && error instanceof ExecutionAlreadyExists) return registered;
     logger.warn("Recruitment not started; the reconciler will start it", {
       registrationId: registration.id,
       error: error as Error,
@@ -54,16 +68,15 @@ async function register(input: RegistrationInput, key: string | undefined): Prom
     registrationId: registration.id,
     villageCode: registration.villageCode,
   });
-  return registrationReceipt(registration);
+  return registered;
 }
 
-function acceptedAnswer(registered: RegistrationReceipt): Accepted {
-  const receiptCode = decrypt(registered.receiptEncrypted);
+function acceptedAnswer({ id, status, receiptCode }: Registered): Accepted {
   return {
-    id: registered.id,
+    id,
     receiptCode,
-    status: registered.status,
-    statusUrl: `${settings().publicBaseUrl}/v1/registrations/${registered.id}?receipt=${receiptCode}`,
+    status,
+    statusUrl: `${settings().publicBaseUrl}/v1/registrations/${id}?receipt=${receiptCode}`,
   };
 }
 
