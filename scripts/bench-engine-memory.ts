@@ -3,9 +3,10 @@
  * default: the newest 100 kept whole) and without it (every execution kept whole, as before).
  * Each execution waits for a task token, runs three Lambda tasks and a Choice, carrying ids only
  * (like the workflows). Prints numbers; run with:
- *   node --expose-gc --import tsx scripts/bench-engine-memory.ts [executions=3000]
+ *   node --import tsx scripts/bench-engine-memory.ts [executions=3000]
  */
 import type { JsonValue } from "@sigap/core/workflow/asl";
+import { garbageCollector, heapAfterCollection } from "../packages/local/src/heap";
 import { LocalStepFunctions } from "../packages/local/src/sfn/engine";
 
 const total = Number(process.argv[2] ?? 3000);
@@ -32,12 +33,10 @@ const definition = JSON.stringify({
   },
 });
 
+/** The heap after full collections (twice: what the first frees can free more), in MB. */
 function gcHeapMb(): number {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error("Run with node --expose-gc");
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed / 1024 / 1024;
+  garbageCollector()();
+  return heapAfterCollection() / 1024 / 1024;
 }
 
 async function measure(keepFinished: number): Promise<number[]> {

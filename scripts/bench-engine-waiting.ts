@@ -3,22 +3,21 @@
  * every registration's recruitment waits for the village head: the real recruitment definition and
  * input (ids and the SLA policy), in-process, with the recruitment tasks answered by stubs (the ask
  * hands out its token and nobody answers it). Prints numbers; run with:
- *   node --expose-gc --import tsx scripts/bench-engine-waiting.ts [executions=3000]
+ *   node --import tsx scripts/bench-engine-waiting.ts [executions=3000]
  */
 import { workflowPolicy } from "@sigap/core/config/durations";
 import type { JsonValue } from "@sigap/core/workflow/asl";
 import { localFunctionArn, stateMachineName } from "../packages/local/src/environment";
+import { garbageCollector, heapAfterCollection } from "../packages/local/src/heap";
 import { LocalStepFunctions } from "../packages/local/src/sfn/engine";
 import { registerWorkflows } from "../packages/local/src/workflows";
 
 const total = Number(process.argv[2] ?? 3000);
 
+/** The heap after full collections (twice: what the first frees can free more), in MB. */
 function gcHeapMb(): number {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error("Run with node --expose-gc");
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed / 1024 / 1024;
+  garbageCollector()();
+  return heapAfterCollection() / 1024 / 1024;
 }
 
 /** What the recruitment tasks answer, enough to reach the village head's ask. */

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import type { Hono } from "hono";
+import { garbageCollector } from "./heap";
 
 export const DEV_MEMORY_PATH = "/_dev/memory";
 
@@ -11,12 +10,6 @@ export const DEV_MEMORY_PATH = "/_dev/memory";
  */
 export function devMemoryEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.DEV_MEMORY === "1";
-}
-
-/** Node's collector, reachable without starting node with --expose-gc (npm start does not). */
-function collector(): () => void {
-  setFlagsFromString("--expose-gc");
-  return runInNewContext("gc") as () => void;
 }
 
 /** A full collection stalls the whole process (API, engine, tasks): at most one this often. */
@@ -52,7 +45,7 @@ export class MemorySampler {
     const wait = this.lastCollection + interval - performance.now();
     if (wait > 0) await sleep(wait);
     try {
-      this.collect ??= this.options.collect ?? collector();
+      this.collect ??= this.options.collect ?? garbageCollector();
       this.collect();
       return process.memoryUsage();
     } finally {

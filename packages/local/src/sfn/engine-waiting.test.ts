@@ -1,18 +1,10 @@
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { workflowPolicy } from "@sigap/core/config/durations";
 import type { JsonValue } from "@sigap/core/workflow/asl";
 import { describe, expect, it } from "vitest";
 import { localFunctionArn, stateMachineName } from "../environment";
+import { heapAfterCollection } from "../heap";
 import { registerWorkflows } from "../workflows";
 import { LocalStepFunctions } from "./engine";
-
-setFlagsFromString("--expose-gc");
-const collectGarbage = runInNewContext("gc") as () => void;
-const heapAfterCollection = () => {
-  collectGarbage();
-  return process.memoryUsage().heapUsed;
-};
 
 describe("executions waiting for a task token", () => {
   it("park: 1,000 recruitments waiting for the village head stay small, and resume where they waited", async () => {

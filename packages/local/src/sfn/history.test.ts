@@ -1,14 +1,6 @@
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
+import { heapAfterCollection } from "../heap";
 import { HistoryRecorder } from "./history";
-
-setFlagsFromString("--expose-gc");
-const collectGarbage = runInNewContext("gc") as () => void;
-const heapAfterCollection = () => {
-  collectGarbage();
-  return process.memoryUsage().heapUsed;
-};
 
 describe("an execution's history", () => {
   it("keeps a text that recurs in its events once (a waiting execution stays small)", () => {
